@@ -1,0 +1,1 @@
+"""Settings and the data that configures vhbot's behaviour: criteria, region, message catalogues."""

@@ -1,0 +1,53 @@
+"""Message catalogues: every sentence a person reads, per language, from config/texts/*.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+TEXTS_DIR = Path(__file__).parent / "texts"
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+class Catalogue:
+    """Looks texts up by dotted key; a language missing a key falls back to the default language."""
+
+    def __init__(self, texts: dict[str, dict[str, str]], default_language: str) -> None:
+        self._texts = texts
+        self.default_language = default_language
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self._texts))
+
+    def keys(self, language: str) -> set[str]:
+        return set(self._texts[language])
+
+    def has(self, key: str) -> bool:
+        return key in self._texts[self.default_language]
+
+    def text(self, language: str, key: str, **params: object) -> str:
+        table = self._texts.get(language) or self._texts[self.default_language]
+        template = table.get(key) or self._texts[self.default_language][key]
+        return template.format(**params) if params else template
+
+
+@lru_cache(maxsize=2)
+def load_catalogue(default_language: str = "nl", directory: Path = TEXTS_DIR) -> Catalogue:
+    texts = {}
+    for path in sorted(directory.glob("*.toml")):
+        with path.open("rb") as handle:
+            texts[path.stem] = _flatten(tomllib.load(handle))
+    return Catalogue(texts, default_language)

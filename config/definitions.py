@@ -1,0 +1,154 @@
+"""Typed views of the data files in config/: the check, the referral form, the region, the intents.
+
+The files are read once and validated here, so a typo in a criteria file stops the bot at start
+instead of in the middle of someone's check.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+CONFIG_DIR = Path(__file__).parent
+
+Kind = Literal["single", "multi", "text"]
+# A rule is a fact name, or {"all": [...]}, {"any": [...]}, {"not": rule}.
+Rule = str | dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    kind: Kind
+    options: tuple[str, ...] = ()
+    stop: dict[str, str] = field(default_factory=dict)
+    advice: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fact:
+    question: str
+    at_least: int | None = None
+    true: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Redirect:
+    to: str
+    when: Rule
+    needs_regieteam: bool = False
+
+
+@dataclass(frozen=True)
+class Criteria:
+    questions: tuple[Question, ...]
+    facts: dict[str, Fact]
+    fits: Rule
+    borderline: Rule
+    redirects: tuple[Redirect, ...]
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    gemeenten: tuple[str, ...]
+    has_regieteam: bool
+    organisation_types: tuple[str, ...]
+    contacts: dict[str, Contact]
+
+
+def _read(path: Path) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _question(raw: dict[str, Any], lists: dict[str, tuple[str, ...]]) -> Question:
+    options = tuple(raw.get("options", ())) or lists.get(raw.get("options_from", ""), ())
+    kind: Kind = raw["kind"]
+    if kind != "text" and not options:
+        raise ValueError(f"question {raw['key']!r} needs options")
+    return Question(
+        key=raw["key"], kind=kind, options=options, stop=dict(raw.get("stop", {})), advice=dict(raw.get("advice", {}))
+    )
+
+
+def _rule_facts(rule: Rule) -> set[str]:
+    if isinstance(rule, str):
+        return {rule}
+    found: set[str] = set()
+    for operand in rule.values():
+        for item in operand if isinstance(operand, list) else [operand]:
+            found |= _rule_facts(item)
+    return found
+
+
+def load_criteria(path: Path = CONFIG_DIR / "criteria.toml") -> Criteria:
+    raw = _read(path)
+    questions = tuple(_question(item, {}) for item in raw["question"])
+    keys = {question.key for question in questions}
+    facts = {
+        name: Fact(
+            question=spec["question"],
+            at_least=spec.get("at_least"),
+            true=tuple(spec.get("true", ())),
+            unknown=tuple(spec.get("unknown", ())),
+        )
+        for name, spec in raw["fact"].items()
+    }
+    redirects = tuple(
+        Redirect(to=item["to"], when=item["when"], needs_regieteam=item.get("needs_regieteam", False))
+        for item in raw.get("redirect", [])
+    )
+    criteria = Criteria(questions, facts, raw["outcome"]["fits"], raw["outcome"]["borderline"], redirects)
+    unknown_questions = {fact.question for fact in facts.values()} - keys
+    used = _rule_facts(criteria.fits) | _rule_facts(criteria.borderline)
+    for redirect in redirects:
+        used |= _rule_facts(redirect.when)
+    if unknown_questions or used - facts.keys():
+        raise ValueError(f"criteria refer to unknown names: {sorted(unknown_questions | (used - facts.keys()))}")
+    return criteria
+
+
+def load_region(path: Path = CONFIG_DIR / "region.toml") -> Region:
+    raw = _read(path)
+    return Region(
+        name=raw["name"],
+        gemeenten=tuple(raw["gemeenten"]),
+        has_regieteam=bool(raw.get("has_regieteam", False)),
+        organisation_types=tuple(raw["organisation_types"]),
+        contacts={key: Contact(**value) for key, value in raw["contacts"].items()},
+    )
+
+
+def load_referral_form(region: Region, path: Path = CONFIG_DIR / "referral.toml") -> tuple[Question, ...]:
+    return tuple(_question(item, {"gemeenten": region.gemeenten}) for item in _read(path)["question"])
+
+
+def load_intents(path: Path = CONFIG_DIR / "intents.toml") -> dict[str, tuple[str, ...]]:
+    return {intent: tuple(words) for intent, words in _read(path).items()}
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """Everything from config/ that the conversations need, loaded together."""
+
+    criteria: Criteria
+    region: Region
+    referral_form: tuple[Question, ...]
+    intents: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=4)
+def load_definitions(region_path: Path = CONFIG_DIR / "region.toml") -> Definitions:
+    region = load_region(region_path)
+    return Definitions(load_criteria(), region, load_referral_form(region), load_intents())

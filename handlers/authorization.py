@@ -1,0 +1,58 @@
+"""Need-to-know, in one place (domain.md Part 1 and Part 2 §3.6).
+
+Handlers ask this module what a person may see or do; no handler compares roles itself. What a
+person may not see is reported by the callers exactly as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.cases import OPEN_INTAKE, participates
+from storage.models import Case, CaseState, Professional, Role
+
+
+class Access(IntEnum):
+    """How much of one case a person may see; each level includes the ones below it."""
+
+    NONE = 0
+    REFERRAL_STATE = 1  # the melder: state and outcome of their own referral
+    ACTION_LIST = 2  # a deelnemer: the action list and the next overleg
+    FULL = 3  # the procesregisseur of the case, or any procesregisseur for the unassigned intake queue
+
+
+def directs_cases(person: Professional) -> bool:
+    return person.active and person.role is Role.PROCESREGISSEUR
+
+
+def sees_counts_only(person: Professional) -> bool:
+    return person.active and person.role is Role.KETENMANAGER
+
+
+def may_refer(person: Professional) -> bool:
+    return person.active and person.role in (Role.MELDER, Role.PROCESREGISSEUR)
+
+
+def may_be_assigned_cases(person: Professional) -> bool:
+    return directs_cases(person)
+
+
+async def case_access(session: AsyncSession, person: Professional, case: Case) -> Access:
+    if not person.active or person.role is Role.KETENMANAGER:
+        return Access.NONE
+    if person.role is Role.PROCESREGISSEUR and (
+        case.procesregisseur_id == person.id or (case.procesregisseur_id is None and case.state in OPEN_INTAKE)
+    ):
+        return Access.FULL
+    if case.state is not CaseState.AFGESLOTEN and await participates(session, person, case.id):
+        return Access.ACTION_LIST
+    if case.melder_id == person.id:
+        return Access.REFERRAL_STATE
+    return Access.NONE
+
+
+def may_post_feedback(access: Access, case: Case) -> bool:
+    """Anyone on an open case may post an update; the melder answers questions this way too."""
+    return access >= Access.REFERRAL_STATE and case.state is not CaseState.AFGESLOTEN

@@ -1,0 +1,41 @@
+"""The one source of "now": production reads the system clock, tests set it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+
+class Clock(Protocol):
+    """Anything that can tell the current moment, always time-zone aware."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real clock, in the installation's time zone."""
+
+    def __init__(self, tz: str = "Europe/Amsterdam") -> None:
+        self._tz = ZoneInfo(tz)
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc).astimezone(self._tz)
+
+
+class FixedClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self._moment = moment
+
+    def now(self) -> datetime:
+        return self._moment
+
+    def set(self, moment: datetime) -> None:
+        self._moment = moment
+
+    def advance(self, delta: timedelta) -> None:
+        self._moment = self._moment + delta

@@ -1,0 +1,102 @@
+"""Everything one handled message needs, and the few side effects a handler may cause through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.catalogue import Catalogue
+from config.definitions import Definitions
+from config.settings import Settings
+from handlers.choices import pick_many, pick_one
+from handlers.clock import Clock
+from handlers.messages import Choice, DialogueState, Incoming, Reply
+from storage import audit, outbox
+from storage.models import Organisation, Professional
+
+OFFERED = "_offered"
+
+
+@dataclass
+class Turn:
+    """One incoming message from a known person, inside one database transaction."""
+
+    session: AsyncSession
+    person: Professional
+    organisation: Organisation
+    incoming: Incoming
+    clock: Clock
+    settings: Settings
+    texts: Catalogue
+    definitions: Definitions
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.person.language
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def t(self, key: str, **params: object) -> str:
+        return self.texts.text(self.lang, key, **params)
+
+    def say(self, key: str, **params: object) -> None:
+        self.replies.append(Reply(self.t(key, **params)))
+
+    def say_lines(self, lines: list[str]) -> None:
+        self.replies.append(Reply("\n".join(lines)))
+
+    def offer(self, state: DialogueState, text: str, choices: list[Choice], *, multiple: bool = False) -> None:
+        """Ask a question with options and remember them, so the answer can be read next turn."""
+        state.data[OFFERED] = [[choice.key, choice.label] for choice in choices]
+        self.replies.append(Reply(text, tuple(choices), multiple))
+
+    def yes_no(self) -> list[Choice]:
+        return [Choice("ja", self.t("option.yes")), Choice("nee", self.t("option.no"))]
+
+    def picked(self, state: DialogueState) -> str | None:
+        return pick_one(self.incoming.text, self._offered(state), self._synonyms())
+
+    def picked_many(self, state: DialogueState) -> list[str] | None:
+        return pick_many(self.incoming.text, self._offered(state), self._synonyms())
+
+    def _offered(self, state: DialogueState) -> list[Choice]:
+        return [Choice(key, label) for key, label in state.data.get(OFFERED, [])]
+
+    def _synonyms(self) -> dict[str, str]:
+        """'y', 'j', 'yes', 'no', … for yes/no questions in either language."""
+        return {"j": "ja", "y": "ja", "yes": "ja", "jazeker": "ja", "klopt": "ja", "n": "nee", "no": "nee"}
+
+    async def audit(self, event: str, case_number: str | None = None) -> None:
+        await audit.record(
+            self.session,
+            at=self.now(),
+            actor_id=self.person.id,
+            on_behalf_of=self.organisation.name,
+            event=event,
+            case_number=case_number,
+            channel=self.incoming.channel,
+        )
+
+    async def notify(
+        self, recipient_id: int, kind: str, case_number: str | None, *, urgent: bool = False, **params: object
+    ) -> None:
+        """Queue a proactive message; it carries references only, never case content."""
+        await outbox.enqueue(
+            self.session,
+            recipient_id=recipient_id,
+            kind=kind,
+            params={"case": case_number, **params},
+            case_number=case_number,
+            due_at=self.now(),
+            now=self.now(),
+            urgent=urgent,
+        )

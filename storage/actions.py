@@ -1,0 +1,95 @@
+"""Actions of a plan van aanpak and who holds them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Action, ActionStatus, Case, Professional
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    case: Case,
+    description: str,
+    holder_id: int | None,
+    holder_organisation_id: int,
+    deadline: datetime,
+    created_by_id: int,
+    now: datetime,
+) -> Action:
+    """Actions are numbered per case (1, 2, …) so a reminder can say 'VH-2026-0042 actie 2'."""
+    last = (await session.execute(select(func.max(Action.seq)).where(Action.case_id == case.id))).scalar()
+    action = Action(
+        case_id=case.id,
+        seq=(last or 0) + 1,
+        description=description,
+        holder_id=holder_id,
+        holder_organisation_id=holder_organisation_id,
+        deadline=deadline,
+        status=ActionStatus.OPEN,
+        created_by_id=created_by_id,
+        created_at=now,
+    )
+    session.add(action)
+    await session.flush()
+    return action
+
+
+def _held_by(person: Professional) -> object:
+    """Held by the person, or by their organisation when no person was named."""
+    return or_(
+        Action.holder_id == person.id,
+        and_(Action.holder_id.is_(None), Action.holder_organisation_id == person.organisation_id),
+    )
+
+
+async def open_for_holder(session: AsyncSession, person: Professional) -> Sequence[tuple[Action, str]]:
+    query = (
+        select(Action, Case.number)
+        .join(Case, Case.id == Action.case_id)
+        .where(Action.status == ActionStatus.OPEN, _held_by(person))
+        .order_by(Action.deadline)
+    )
+    return [(action, number) for action, number in (await session.execute(query)).tuples()]
+
+
+def is_held_by(action: Action, person: Professional) -> bool:
+    return action.holder_id == person.id or (
+        action.holder_id is None and action.holder_organisation_id == person.organisation_id
+    )
+
+
+async def for_case(session: AsyncSession, case_id: int) -> Sequence[Action]:
+    query = select(Action).where(Action.case_id == case_id).order_by(Action.seq)
+    return (await session.execute(query)).scalars().all()
+
+
+async def by_id(session: AsyncSession, action_id: int) -> Action | None:
+    return await session.get(Action, action_id)
+
+
+async def overdue_for_director(
+    session: AsyncSession, director_id: int, now: datetime
+) -> Sequence[tuple[Action, str]]:
+    query = (
+        select(Action, Case.number)
+        .join(Case, Case.id == Action.case_id)
+        .where(Case.procesregisseur_id == director_id, Action.status == ActionStatus.OPEN, Action.deadline < now)
+        .order_by(Action.deadline)
+    )
+    return [(action, number) for action, number in (await session.execute(query)).tuples()]
+
+
+async def count_overdue(session: AsyncSession, now: datetime) -> int:
+    query = select(func.count(Action.id)).where(Action.status == ActionStatus.OPEN, Action.deadline < now)
+    return int((await session.execute(query)).scalar_one())
+
+
+def complete(action: Action, now: datetime) -> None:
+    action.status = ActionStatus.DONE
+    action.completed_at = now

@@ -1,0 +1,143 @@
+"""Cases: numbering, lookups, state transitions and participants."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Case, CaseCounter, CaseParticipant, CaseState, CaseTransition, Professional
+
+OPEN_INTAKE = (CaseState.INGEDIEND, CaseState.SCREENING)
+
+
+async def next_case_number(session: AsyncSession, prefix: str, year: int) -> str:
+    """The next number of the year, safe when several processes register at once.
+
+    The UPDATE takes a row lock on PostgreSQL (and the write lock on SQLite), so two referrals can
+    never share a number; the first referral of a year creates the counter row.
+    """
+    for _ in range(3):
+        bumped = await session.execute(
+            update(CaseCounter)
+            .where(CaseCounter.year == year)
+            .values(last=CaseCounter.last + 1)
+            .returning(CaseCounter.last)
+        )
+        value = bumped.scalar_one_or_none()
+        if value is not None:
+            return f"{prefix}-{year}-{value:04d}"
+        try:
+            async with session.begin_nested():
+                session.add(CaseCounter(year=year, last=1))
+            return f"{prefix}-{year}-0001"
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not allocate a case number")
+
+
+async def by_number(session: AsyncSession, number: str) -> Case | None:
+    return (await session.execute(select(Case).where(Case.number == number.upper()))).scalar_one_or_none()
+
+
+async def record_transition(
+    session: AsyncSession, case: Case, to_state: CaseState, actor_id: int, now: datetime, note: str | None = None
+) -> None:
+    """Move the case and keep the move: who, when, from where."""
+    session.add(
+        CaseTransition(case_id=case.id, from_state=case.state, to_state=to_state, actor_id=actor_id, at=now, note=note)
+    )
+    case.state = to_state
+    case.updated_at = now
+    if to_state is CaseState.AFGESLOTEN:
+        case.closed_at = now
+
+
+async def transitions(session: AsyncSession, case_id: int) -> Sequence[CaseTransition]:
+    query = select(CaseTransition).where(CaseTransition.case_id == case_id).order_by(CaseTransition.id)
+    return (await session.execute(query)).scalars().all()
+
+
+async def intake_queue(session: AsyncSession, limit: int = 50) -> Sequence[Case]:
+    query = (
+        select(Case)
+        .where(Case.state.in_(OPEN_INTAKE), Case.procesregisseur_id.is_(None))
+        .order_by(Case.created_at)
+        .limit(limit)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def directed_by(session: AsyncSession, person_id: int, limit: int = 100) -> Sequence[Case]:
+    query = (
+        select(Case)
+        .where(Case.procesregisseur_id == person_id, Case.state != CaseState.AFGESLOTEN)
+        .order_by(Case.updated_at.desc())
+        .limit(limit)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def referred_by(session: AsyncSession, person_id: int, limit: int = 20) -> Sequence[Case]:
+    query = select(Case).where(Case.melder_id == person_id).order_by(Case.created_at.desc()).limit(limit)
+    return (await session.execute(query)).scalars().all()
+
+
+def _participant_clause(person: Professional) -> object:
+    return or_(
+        CaseParticipant.professional_id == person.id,
+        CaseParticipant.organisation_id == person.organisation_id,
+    )
+
+
+async def participates(session: AsyncSession, person: Professional, case_id: int) -> bool:
+    """A deelnemer in person, or through an organisation that holds an action on the case."""
+    query = select(exists().where(CaseParticipant.case_id == case_id, _participant_clause(person)))
+    return bool((await session.execute(query)).scalar())
+
+
+async def cases_involving(session: AsyncSession, person: Professional, limit: int = 30) -> Sequence[Case]:
+    """Open cases a person may post feedback on: as melder, procesregisseur or deelnemer."""
+    as_participant = select(CaseParticipant.case_id).where(_participant_clause(person))
+    query = (
+        select(Case)
+        .where(
+            Case.state != CaseState.AFGESLOTEN,
+            or_(Case.melder_id == person.id, Case.procesregisseur_id == person.id, Case.id.in_(as_participant)),
+        )
+        .order_by(Case.updated_at.desc())
+        .limit(limit)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def add_participant(
+    session: AsyncSession, case_id: int, *, professional_id: int | None = None, organisation_id: int | None = None
+) -> None:
+    query = select(
+        exists().where(
+            CaseParticipant.case_id == case_id,
+            CaseParticipant.professional_id.is_(None)
+            if professional_id is None
+            else CaseParticipant.professional_id == professional_id,
+            CaseParticipant.organisation_id.is_(None)
+            if organisation_id is None
+            else CaseParticipant.organisation_id == organisation_id,
+        )
+    )
+    if not (await session.execute(query)).scalar():
+        session.add(CaseParticipant(case_id=case_id, professional_id=professional_id, organisation_id=organisation_id))
+        await session.flush()
+
+
+async def participants(session: AsyncSession, case_id: int) -> Sequence[CaseParticipant]:
+    query = select(CaseParticipant).where(CaseParticipant.case_id == case_id).order_by(CaseParticipant.id)
+    return (await session.execute(query)).scalars().all()
+
+
+async def count_by_state(session: AsyncSession) -> dict[CaseState, int]:
+    rows = await session.execute(select(Case.state, func.count(Case.id)).group_by(Case.state))
+    return {state: int(count) for state, count in rows.tuples()}

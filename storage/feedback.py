@@ -1,0 +1,59 @@
+"""Terugkoppeling: updates on a case, read by its procesregisseur."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Case, Feedback
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    case_id: int,
+    action_id: int | None,
+    author_id: int,
+    body: str,
+    concern: bool,
+    now: datetime,
+) -> Feedback:
+    item = Feedback(
+        case_id=case_id, action_id=action_id, author_id=author_id, body=body, concern=concern, created_at=now
+    )
+    session.add(item)
+    await session.flush()
+    return item
+
+
+async def for_case(session: AsyncSession, case_id: int, limit: int = 20) -> Sequence[Feedback]:
+    query = select(Feedback).where(Feedback.case_id == case_id).order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    return (await session.execute(query.limit(limit))).scalars().all()
+
+
+async def unread_count(session: AsyncSession, case_id: int) -> int:
+    query = select(func.count(Feedback.id)).where(Feedback.case_id == case_id, Feedback.read_at.is_(None))
+    return int((await session.execute(query)).scalar_one())
+
+
+async def mark_read(session: AsyncSession, case_id: int, now: datetime) -> int:
+    result = await session.execute(
+        update(Feedback).where(Feedback.case_id == case_id, Feedback.read_at.is_(None)).values(read_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def since_for_director(
+    session: AsyncSession, director_id: int, since: datetime, limit: int = 50
+) -> Sequence[tuple[Feedback, str]]:
+    query = (
+        select(Feedback, Case.number)
+        .join(Case, Case.id == Feedback.case_id)
+        .where(Case.procesregisseur_id == director_id, Feedback.created_at >= since)
+        .order_by(Feedback.created_at.desc())
+        .limit(limit)
+    )
+    return [(item, number) for item, number in (await session.execute(query)).tuples()]

@@ -1,0 +1,248 @@
+"""The case store's tables, as typed SQLAlchemy 2 models.
+
+Free text and identifying fields are kept to the minimum the process needs; encryption at rest is
+added by the privacy issue without changing these names.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    """Declarative base shared by every table and by Alembic's autogenerate."""
+
+
+def _enum(cls: type[StrEnum]) -> Enum:
+    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+class Role(StrEnum):
+    MELDER = "melder"
+    PROCESREGISSEUR = "procesregisseur"
+    KETENMANAGER = "ketenmanager"
+
+
+class CaseState(StrEnum):
+    """The states of domain.md Part 2 §1 that a case row can be in."""
+
+    INGEDIEND = "ingediend"
+    SCREENING = "screening"
+    ADVIES = "advies"
+    GEACCEPTEERD = "geaccepteerd"
+    CASUSOVERLEG_GEPLAND = "casusoverleg_gepland"
+    PLAN_VAN_AANPAK = "plan_van_aanpak"
+    UITVOERING = "uitvoering"
+    VERVOLGOVERLEG = "vervolgoverleg"
+    OPGESCHAALD = "opgeschaald"
+    AFGESCHAALD = "afgeschaald"
+    AFGESLOTEN = "afgesloten"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "gedaan"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[str] = mapped_column(String(64))
+
+
+class Professional(Base):
+    """A registered person who may talk to the bot, with one role and per-channel addresses."""
+
+    __tablename__ = "professionals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    matrix_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    teams_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(2), default="nl")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CaseCounter(Base):
+    """Last case sequence number handed out per year; rows are locked while incremented."""
+
+    __tablename__ = "case_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(Base):
+    """A referral and, once accepted, the case the procesregisseur directs."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_director_state", "procesregisseur_id", "state"),
+        Index("ix_cases_state_created", "state", "created_at"),
+        Index("ix_cases_melder", "melder_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    state: Mapped[CaseState] = mapped_column(_enum(CaseState))
+    melder_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
+    procesregisseur_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
+    gemeente: Mapped[str] = mapped_column(String(100))
+    subject_type: Mapped[str] = mapped_column(String(32))
+    leefgebieden: Mapped[list[str]] = mapped_column(JSON)
+    ketens: Mapped[list[str]] = mapped_column(JSON)
+    urgency: Mapped[str] = mapped_column(String(32))
+    informed: Mapped[str] = mapped_column(String(32))
+    goal: Mapped[str] = mapped_column(Text)
+    check_outcome: Mapped[str | None] = mapped_column(String(32))
+    next_meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CaseTransition(Base):
+    """Every state change, with who made it and when."""
+
+    __tablename__ = "case_transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    from_state: Mapped[CaseState | None] = mapped_column(_enum(CaseState))
+    to_state: Mapped[CaseState] = mapped_column(_enum(CaseState))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseParticipant(Base):
+    """A deelnemer: a person, or a whole organisation, taking part in one case."""
+
+    __tablename__ = "case_participants"
+    __table_args__ = (
+        UniqueConstraint("case_id", "professional_id", "organisation_id", name="uq_case_participant"),
+        Index("ix_participants_professional", "professional_id"),
+        Index("ix_participants_organisation", "organisation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    professional_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+
+class Action(Base):
+    """One agreed action of a plan van aanpak: who does what by when."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq", name="uq_action_case_seq"),
+        Index("ix_actions_holder_status", "holder_id", "status"),
+        Index("ix_actions_holder_org_status", "holder_organisation_id", "status"),
+        Index("ix_actions_status_deadline", "status", "deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
+    holder_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Feedback(Base):
+    """A terugkoppeling on a case, optionally about one action, optionally a zorgsignaal."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        Index("ix_feedback_case_created", "case_id", "created_at"),
+        Index("ix_feedback_case_read", "case_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
+    body: Mapped[str] = mapped_column(Text)
+    concern: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Dialogue(Base):
+    """Where a person is in a conversation, so a restart resumes it."""
+
+    __tablename__ = "dialogues"
+    __table_args__ = (UniqueConstraint("professional_id", "conversation", name="uq_dialogue_conversation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id", ondelete="CASCADE"))
+    conversation: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEntry(Base):
+    """NEN 7513-style log line: who, on whose behalf, what, which case, when, through which channel.
+
+    ``case_number`` is a plain string, not a foreign key, so purging a case keeps its audit trail.
+    """
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_case", "case_number", "at"), Index("ix_audit_actor", "actor_id", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    on_behalf_of: Mapped[str | None] = mapped_column(String(200))
+    event: Mapped[str] = mapped_column(String(64))
+    case_number: Mapped[str | None] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(32))
+
+
+class PendingMessage(Base):
+    """An outbox row: a message the bot sends on its own initiative, written with its cause.
+
+    ``params`` carry case numbers and action references only, never case content.
+    """
+
+    __tablename__ = "pending_messages"
+    __table_args__ = (Index("ix_pending_status_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("professionals.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    case_number: Mapped[str | None] = mapped_column(String(32))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus))
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)

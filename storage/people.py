@@ -1,0 +1,95 @@
+"""Organisations and the professionals who may use the bot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Organisation, Professional, Role
+
+
+async def add_organisation(session: AsyncSession, name: str, type_: str) -> Organisation:
+    organisation = Organisation(name=name, type=type_)
+    session.add(organisation)
+    await session.flush()
+    return organisation
+
+
+async def organisation_named(session: AsyncSession, name: str) -> Organisation | None:
+    """Organisation names are matched without regard to case, as people type them."""
+    result = await session.execute(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
+    return result.scalar_one_or_none()
+
+
+async def organisation_by_id(session: AsyncSession, organisation_id: int) -> Organisation:
+    organisation = await session.get(Organisation, organisation_id)
+    assert organisation is not None, "foreign key guarantees the organisation"
+    return organisation
+
+
+async def list_organisations(session: AsyncSession) -> Sequence[Organisation]:
+    return (await session.execute(select(Organisation).order_by(Organisation.name))).scalars().all()
+
+
+async def add_professional(
+    session: AsyncSession,
+    *,
+    handle: str,
+    name: str,
+    organisation: Organisation,
+    role: Role,
+    now: datetime,
+    matrix_id: str | None = None,
+    teams_id: str | None = None,
+    language: str = "nl",
+) -> Professional:
+    person = Professional(
+        handle=handle,
+        name=name,
+        organisation_id=organisation.id,
+        role=role,
+        matrix_id=matrix_id,
+        teams_id=teams_id,
+        language=language,
+        active=True,
+        created_at=now,
+    )
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def professional_by_handle(session: AsyncSession, handle: str) -> Professional | None:
+    result = await session.execute(select(Professional).where(func.lower(Professional.handle) == handle.lower()))
+    return result.scalar_one_or_none()
+
+
+async def professional_by_address(session: AsyncSession, channel: str, address: str) -> Professional | None:
+    """The person behind a channel address: a handle (terminal), a Matrix id or a Teams object id."""
+    column = {"terminal": Professional.handle, "matrix": Professional.matrix_id, "teams": Professional.teams_id}[
+        channel
+    ]
+    return (await session.execute(select(Professional).where(column == address))).scalar_one_or_none()
+
+
+async def professional_by_id(session: AsyncSession, person_id: int) -> Professional | None:
+    return await session.get(Professional, person_id)
+
+
+async def list_professionals(session: AsyncSession, *, active_only: bool = False) -> Sequence[Professional]:
+    query = select(Professional).order_by(Professional.handle)
+    if active_only:
+        query = query.where(Professional.active.is_(True))
+    return (await session.execute(query)).scalars().all()
+
+
+async def active_with_role(session: AsyncSession, role: Role) -> Sequence[Professional]:
+    query = select(Professional).where(Professional.role == role, Professional.active.is_(True))
+    return (await session.execute(query.order_by(Professional.handle))).scalars().all()
+
+
+async def count_professionals(session: AsyncSession) -> int:
+    return int((await session.execute(select(func.count(Professional.id)))).scalar_one())
