@@ -56,6 +56,11 @@ async def record_transition(
         case.closed_at = now
 
 
+async def record_creation(session: AsyncSession, case: Case, actor_id: int, now: datetime) -> None:
+    """The first entry of a case's history: from nothing to its initial state."""
+    session.add(CaseTransition(case_id=case.id, from_state=None, to_state=case.state, actor_id=actor_id, at=now))
+
+
 async def transitions(session: AsyncSession, case_id: int) -> Sequence[CaseTransition]:
     query = select(CaseTransition).where(CaseTransition.case_id == case_id).order_by(CaseTransition.id)
     return (await session.execute(query)).scalars().all()
@@ -141,3 +146,7 @@ async def participants(session: AsyncSession, case_id: int) -> Sequence[CasePart
 async def count_by_state(session: AsyncSession) -> dict[CaseState, int]:
     rows = await session.execute(select(Case.state, func.count(Case.id)).group_by(Case.state))
     return {state: int(count) for state, count in rows.tuples()}
+
+
+async def by_id(session: AsyncSession, case_id: int) -> Case | None:
+    return await session.get(Case, case_id)

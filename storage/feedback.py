@@ -20,9 +20,17 @@ async def add(
     body: str,
     concern: bool,
     now: datetime,
+    to_melder: bool = False,
 ) -> Feedback:
     item = Feedback(
-        case_id=case_id, action_id=action_id, author_id=author_id, body=body, concern=concern, created_at=now
+        case_id=case_id,
+        action_id=action_id,
+        author_id=author_id,
+        body=body,
+        concern=concern,
+        to_melder=to_melder,
+        created_at=now,
+        read_at=now if to_melder else None,
     )
     session.add(item)
     await session.flush()
@@ -32,6 +40,16 @@ async def add(
 async def for_case(session: AsyncSession, case_id: int, limit: int = 20) -> Sequence[Feedback]:
     query = select(Feedback).where(Feedback.case_id == case_id).order_by(Feedback.created_at.desc(), Feedback.id.desc())
     return (await session.execute(query.limit(limit))).scalars().all()
+
+
+async def latest_question(session: AsyncSession, case_id: int) -> Feedback | None:
+    query = (
+        select(Feedback)
+        .where(Feedback.case_id == case_id, Feedback.to_melder.is_(True))
+        .order_by(Feedback.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def unread_count(session: AsyncSession, case_id: int) -> int:

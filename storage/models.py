@@ -190,6 +190,8 @@ class Feedback(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
     body: Mapped[str] = mapped_column(Text)
     concern: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A question from the procesregisseur to the melder during intake, rather than an update.
+    to_melder: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -93,3 +93,8 @@ async def active_with_role(session: AsyncSession, role: Role) -> Sequence[Profes
 
 async def count_professionals(session: AsyncSession) -> int:
     return int((await session.execute(select(func.count(Professional.id)))).scalar_one())
+
+
+async def members_of(session: AsyncSession, organisation_id: int) -> Sequence[Professional]:
+    query = select(Professional).where(Professional.organisation_id == organisation_id, Professional.active.is_(True))
+    return (await session.execute(query.order_by(Professional.handle))).scalars().all()

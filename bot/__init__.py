@@ -1,0 +1,1 @@
+"""The runtime: channels, dispatcher, command line."""

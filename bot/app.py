@@ -1,0 +1,40 @@
+"""Wiring, done once: settings → engine → sessions → dispatcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.dispatcher import Dispatcher
+from config.catalogue import load_catalogue
+from config.definitions import load_definitions
+from config.settings import Settings
+from handlers.clock import Clock, SystemClock
+from storage.db import create_engine, session_factory
+
+
+@dataclass
+class App:
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    dispatcher: Dispatcher
+    clock: Clock
+
+    def now(self) -> datetime:
+        """'Now' from the same clock the conversations use, for records the CLI creates."""
+        return self.clock.now()
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_app(settings: Settings, clock: Clock | None = None, database_url: str | None = None) -> App:
+    engine = create_engine(database_url or settings.resolved_database_url, hide_parameters=True)
+    sessions = session_factory(engine)
+    clock = clock or SystemClock(settings.timezone)
+    dispatcher = Dispatcher(
+        sessions, settings, clock, load_catalogue(settings.default_language), load_definitions()
+    )
+    return App(engine, sessions, dispatcher, clock)

@@ -1,0 +1,1 @@
+"""Channels turn platform events into Incoming messages and render Replies back."""

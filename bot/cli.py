@@ -1,0 +1,189 @@
+"""The stable command line: migrate, orgs, users, chat, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.app import App, build_app
+from bot.channels.terminal import TerminalChannel, is_interactive, run_interactive, run_piped
+from bot.demo import load_demo
+from config.definitions import load_definitions
+from config.settings import get_settings
+from storage import migrate, people
+from storage.models import Role
+
+Command = Callable[[App, argparse.Namespace], Awaitable[int]]
+
+
+class UsageError(Exception):
+    """A mistake in what the operator typed; reported on one line, exit status 2."""
+
+
+def _handle_from(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+async def cmd_migrate(app: App, args: argparse.Namespace) -> int:
+    await migrate.upgrade(app.engine)
+    print("database is up to date")
+    return 0
+
+
+async def cmd_orgs_add(app: App, args: argparse.Namespace) -> int:
+    types = load_definitions().region.organisation_types
+    if args.type not in types:
+        raise UsageError(f"unknown organisation type {args.type!r}; choose from: {', '.join(types)}")
+    async with app.sessions() as session, session.begin():
+        if await people.organisation_named(session, args.name):
+            raise UsageError(f"organisation {args.name!r} exists already")
+        await people.add_organisation(session, args.name, args.type)
+    print(f"added organisation {args.name}")
+    return 0
+
+
+async def cmd_orgs_list(app: App, args: argparse.Namespace) -> int:
+    async with app.sessions() as session:
+        for organisation in await people.list_organisations(session):
+            print(f"{organisation.name}\t{organisation.type}")
+    return 0
+
+
+async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
+    handle = args.handle or _handle_from(args.name)
+    async with app.sessions() as session, session.begin():
+        organisation = await people.organisation_named(session, args.org)
+        if organisation is None:
+            raise UsageError(f"no organisation named {args.org!r}; add it with 'vhbot orgs add'")
+        if await people.professional_by_handle(session, handle):
+            raise UsageError(f"handle {handle!r} is taken")
+        try:
+            await people.add_professional(
+                session, handle=handle, name=args.name, organisation=organisation, role=Role(args.role),
+                now=app.now(), matrix_id=args.matrix, teams_id=args.teams, language=args.lang,
+            )
+        except IntegrityError as error:
+            raise UsageError("that Matrix or Teams id belongs to someone else already") from error
+    print(f"added {handle} ({args.role})")
+    return 0
+
+
+async def cmd_users_list(app: App, args: argparse.Namespace) -> int:
+    async with app.sessions() as session:
+        for person in await people.list_professionals(session):
+            organisation = await people.organisation_by_id(session, person.organisation_id)
+            state = "active" if person.active else "disabled"
+            print(f"{person.handle}\t{person.name}\t{organisation.name}\t{person.role.value}\t{person.language}\t{state}")
+    return 0
+
+
+async def cmd_users_disable(app: App, args: argparse.Namespace) -> int:
+    async with app.sessions() as session, session.begin():
+        person = await people.professional_by_handle(session, args.handle)
+        if person is None:
+            raise UsageError(f"no user with handle {args.handle!r}")
+        person.active = False
+    print(f"disabled {args.handle}")
+    return 0
+
+
+async def _offer_demo(app: App) -> list[str]:
+    """On an empty store, ask (on a terminal) whether to load the demo people; returns their handles."""
+    async with app.sessions() as session, session.begin():
+        if await people.count_professionals(session):
+            return []
+        if not is_interactive():
+            return []
+        answer = input("De database is leeg. Demo-organisaties en -personen laden? [J/n] ").strip().lower()
+        if answer not in ("", "j", "ja", "y", "yes"):
+            return []
+        return await load_demo(session, app.now())
+
+
+async def cmd_demo(app: App, args: argparse.Namespace) -> int:
+    await migrate.upgrade(app.engine)
+    async with app.sessions() as session, session.begin():
+        if await people.count_professionals(session):
+            raise UsageError("the store has people already; demo data is only loaded into an empty store")
+        handles = await load_demo(session, app.now())
+    print("demo loaded: " + ", ".join(handles))
+    return 0
+
+
+async def cmd_chat(app: App, args: argparse.Namespace) -> int:
+    await migrate.upgrade(app.engine)
+    handles = await _offer_demo(app)
+    handle = args.handle
+    if handle is None:
+        if not is_interactive():
+            raise UsageError("say who you are: vhbot chat --as HANDLE")
+        if handles:
+            print("Demo-personen: " + ", ".join(handles))
+        handle = input("Met welke handle wilt u chatten? ").strip()
+    channel = TerminalChannel(app.dispatcher, handle)
+    if is_interactive():
+        await run_interactive(channel)
+    else:
+        await run_piped(channel, sys.stdin, sys.stdout)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vhbot", description="vhbot: chat assistant for a Zorg- en Veiligheidshuis")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="create or upgrade the schema").set_defaults(run=cmd_migrate)
+    commands.add_parser("demo", help="load demo organisations and people into an empty store").set_defaults(run=cmd_demo)
+
+    orgs = commands.add_parser("orgs", help="organisations").add_subparsers(dest="action", required=True)
+    add_org = orgs.add_parser("add")
+    add_org.add_argument("name")
+    add_org.add_argument("--type", required=True)
+    add_org.set_defaults(run=cmd_orgs_add)
+    orgs.add_parser("list").set_defaults(run=cmd_orgs_list)
+
+    users = commands.add_parser("users", help="professionals").add_subparsers(dest="action", required=True)
+    add_user = users.add_parser("add")
+    add_user.add_argument("--name", required=True)
+    add_user.add_argument("--org", required=True)
+    add_user.add_argument("--role", required=True, choices=[role.value for role in Role])
+    add_user.add_argument("--handle")
+    add_user.add_argument("--matrix")
+    add_user.add_argument("--teams")
+    add_user.add_argument("--lang", choices=["nl", "en"], default="nl")
+    add_user.set_defaults(run=cmd_users_add)
+    users.add_parser("list").set_defaults(run=cmd_users_list)
+    disable = users.add_parser("disable")
+    disable.add_argument("handle")
+    disable.set_defaults(run=cmd_users_disable)
+
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument("--as", dest="handle")
+    chat.set_defaults(run=cmd_chat)
+    return parser
+
+
+async def _run(args: argparse.Namespace) -> int:
+    app = build_app(get_settings())
+    try:
+        result: int = await args.run(app, args)
+        return result
+    finally:
+        await app.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return asyncio.run(_run(args))
+    except UsageError as error:
+        print(f"vhbot: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

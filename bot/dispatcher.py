@@ -1,0 +1,173 @@
+"""Who is speaking, what do they want, which conversation: the one path every channel's messages take.
+
+Each message is handled in one database transaction together with its dialogue state, so a crash or
+a database error leaves nothing half-written, and a restart resumes where the person was.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.intents import IntentMatcher
+from config.catalogue import Catalogue
+from config.definitions import Definitions
+from config.settings import Settings
+from handlers.actions import ActionsConversation
+from handlers.check import CheckConversation
+from handlers.choices import pick_one
+from handlers.clock import Clock
+from handlers.conversation import Conversation
+from handlers.feedback import FeedbackConversation
+from handlers.help import HelpConversation, LanguageConversation, help_lines
+from handlers.intake import IntakeConversation
+from handlers.manage import ManageConversation
+from handlers.messages import Choice, DialogueState, Incoming, Reply
+from handlers.plan import PlanConversation
+from handlers.referral import ReferralConversation
+from handlers.status import StatusConversation
+from handlers.turn import OFFERED, Turn
+from handlers.updates import UpdatesConversation
+from storage import dialogues, people
+
+log = logging.getLogger(__name__)
+
+CONVERSATIONS: dict[str, Conversation] = {
+    "help": HelpConversation(),
+    "language": LanguageConversation(),
+    "check": CheckConversation(),
+    "referral": ReferralConversation(),
+    "actions": ActionsConversation(),
+    "feedback": FeedbackConversation(),
+    "status": StatusConversation(),
+    "intake": IntakeConversation(),
+    "plan": PlanConversation(),
+    "manage": ManageConversation(),
+    "updates": UpdatesConversation(),
+}
+ALWAYS = ("stop", "help")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """How a channel knows the sender: 'terminal' + handle, 'matrix' + user id, 'teams' + AAD object id."""
+
+    channel: str
+    address: str
+
+
+def clean(text: str) -> str:
+    """Printable text only: no control or direction-override characters, NFC, trimmed."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        clock: Clock,
+        texts: Catalogue,
+        definitions: Definitions,
+    ) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._clock = clock
+        self._texts = texts
+        self._definitions = definitions
+        self._intents = IntentMatcher(definitions.intents)
+
+    async def handle(self, identity: Identity, incoming: Incoming) -> list[Reply]:
+        """Replies for one message; never raises, never shows a traceback to the person."""
+        incoming = replace(incoming, text=clean(incoming.text))
+        try:
+            async with self._sessions() as session, session.begin():
+                return await self._handle(session, identity, incoming)
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("store unavailable while handling a %s message: %s", incoming.channel, type(error).__name__)
+            return [Reply(self._texts.text(self._texts.default_language, "error.unavailable"))]
+        except Exception as error:  # noqa: BLE001 - the person gets a polite line; the log gets the place
+            log.error("handling failed: %s\n%s", type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
+            return [Reply(self._texts.text(self._texts.default_language, "error.internal"))]
+
+    async def _handle(self, session: AsyncSession, identity: Identity, incoming: Incoming) -> list[Reply]:
+        person = await people.professional_by_address(session, identity.channel, identity.address)
+        if person is None or not person.active:
+            return [Reply(self._texts.text(self._texts.default_language, "access.not_registered"))]
+        organisation = await people.organisation_by_id(session, person.organisation_id)
+        turn = Turn(session, person, organisation, incoming, self._clock, self._settings, self._texts, self._definitions)
+        if not incoming.text:
+            turn.say("input.empty")
+            return turn.replies
+        if len(incoming.text) > self._settings.max_message_length:
+            turn.say("input.too_long", limit=self._settings.max_message_length)
+            return turn.replies
+        intent, argument = self._intents.match(incoming.text)
+        if not incoming.private:
+            turn.say("access.private_only")
+            return turn.replies
+        state = await self._load_state(turn)
+        next_state = await self._route(turn, state, intent, argument)
+        await self._store_state(turn, next_state)
+        return turn.replies
+
+    async def _load_state(self, turn: Turn) -> DialogueState | None:
+        stored = await dialogues.load(turn.session, turn.person.id, turn.incoming.conversation)
+        if stored is None:
+            return None
+        timeout = timedelta(minutes=self._settings.dialogue_timeout_minutes)
+        if stored.updated_at + timeout < turn.now():
+            await dialogues.forget(turn.session, turn.person.id, turn.incoming.conversation)
+            turn.say("dialogue.expired")
+            return None
+        return DialogueState(stored.kind, stored.step, dict(stored.data))
+
+    async def _route(
+        self, turn: Turn, state: DialogueState | None, intent: str | None, argument: str
+    ) -> DialogueState | None:
+        if intent == "stop":
+            turn.say("dialogue.stopped" if state else "dialogue.nothing_to_stop")
+            return None
+        if state is not None and intent == "help":
+            turn.say_lines([*help_lines(turn), "", turn.t("dialogue.still_open")])
+            return state
+        if state is not None and not self._leaves_dialogue(turn, state, intent):
+            return await CONVERSATIONS[state.kind].resume(turn, state)
+        if intent in CONVERSATIONS:
+            if state is not None:
+                turn.say("dialogue.switched")
+            return await CONVERSATIONS[intent].start(turn, argument)
+        turn.say("input.unknown")
+        return None
+
+    def _leaves_dialogue(self, turn: Turn, state: DialogueState, intent: str | None) -> bool:
+        """An entry word starts another conversation only where it cannot be an answer to the open question."""
+        if intent is None or intent in ALWAYS:
+            return False
+        offered = [Choice(key, label) for key, label in state.data.get(OFFERED, [])]
+        return bool(offered) and pick_one(turn.incoming.text, offered) is None
+
+    async def _store_state(self, turn: Turn, state: DialogueState | None) -> None:
+        if state is None:
+            await dialogues.forget(turn.session, turn.person.id, turn.incoming.conversation)
+            return
+        existing = await dialogues.load(turn.session, turn.person.id, turn.incoming.conversation)
+        await dialogues.save(
+            turn.session,
+            existing,
+            person_id=turn.person.id,
+            conversation=turn.incoming.conversation,
+            kind=state.kind,
+            step=state.step,
+            data=state.data,
+            now=turn.now(),
+        )

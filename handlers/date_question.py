@@ -1,0 +1,75 @@
+"""Asking for a date: read it with the Dutch date layer, say it back in full, and ask for confirmation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from handlers.choices import fold
+from handlers.dutch_dates import Problem, parse_dutch_datetime
+from handlers.formatting import long_date
+from handlers.messages import DialogueState, Reply
+from handlers.turn import OFFERED, Turn
+
+PENDING = "_pending_date"
+SKIPPED = "skipped"
+
+
+def _clock(value: str) -> time:
+    hour, minute = value.split(":")
+    return time(int(hour), int(minute))
+
+
+@dataclass(frozen=True)
+class DateStep:
+    """One date question inside a dialogue; uses the steps ``name`` and ``name:confirm``."""
+
+    name: str
+    prompt_key: str
+    default_time_setting: str = "default_deadline_time"
+    allow_past: bool = False
+    optional: bool = False
+
+    def ask(self, turn: Turn, state: DialogueState, lead: str | None = None) -> None:
+        state.step = self.name
+        state.data[OFFERED] = []
+        prompt = turn.t(self.prompt_key)
+        if self.optional:
+            prompt = f"{prompt}\n{turn.t('date.optional_hint')}"
+        turn.replies.append(Reply(f"{lead}\n\n{prompt}" if lead else prompt))
+
+    def handles(self, state: DialogueState) -> bool:
+        return state.step in (self.name, f"{self.name}:confirm")
+
+    def handle(self, turn: Turn, state: DialogueState, text: str | None = None) -> datetime | str | None:
+        """The confirmed moment, SKIPPED, or None while the question is still open.
+
+        ``text`` replaces the message text when the date came with the entry word ("status sinds maandag").
+        """
+        if state.step == self.name:
+            phrase = turn.incoming.text if text is None else text
+            if self.optional and fold(phrase) in ("geen", "nee", "none", "no", "-"):
+                return SKIPPED
+            self._read(turn, state, phrase)
+            return None
+        answer = turn.picked(state)
+        if answer == "ja":
+            return datetime.fromisoformat(state.data.pop(PENDING))
+        if answer == "nee":
+            self.ask(turn, state, turn.t("date.ask_again"))
+            return None
+        turn.offer(state, turn.t("form.invalid_choice"), turn.yes_no())
+        return None
+
+    def _read(self, turn: Turn, state: DialogueState, phrase: str) -> None:
+        default = _clock(str(getattr(turn.settings, self.default_time_setting)))
+        reading = parse_dutch_datetime(phrase, turn.now(), default)
+        if reading.problem is not None and not (self.allow_past and reading.problem is Problem.PAST):
+            turn.say(f"date.problem.{reading.problem.value}")
+            return
+        assert reading.moment is not None
+        state.data[PENDING] = reading.moment.isoformat()
+        state.step = f"{self.name}:confirm"
+        written = long_date(turn.texts, turn.lang, reading.moment, turn.tz, with_time=True)
+        turn.offer(state, turn.t("date.confirm", when=written), turn.yes_no())
+

@@ -1,0 +1,142 @@
+"""Status: one case as far as the person may see it; dashboards for procesregisseurs; counts for the ketenmanager."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.authorization import Access, directs_cases, sees_counts_only
+from handlers.case_lookup import find_case_number, say_not_found, visible_case
+from handlers.case_views import (
+    action_line,
+    action_list_lines,
+    feedback_line,
+    full_view_lines,
+    referral_state_lines,
+    state_label,
+)
+from handlers.choices import fold
+from handlers.date_question import DateStep
+from handlers.formatting import long_date, short_date
+from handlers.messages import Choice, DialogueState
+from handlers.turn import Turn
+from storage import actions, cases, feedback
+from storage.models import CaseState
+
+VIEWS = ("mine", "overdue", "new", "since")
+SINCE = DateStep("since", "status.since_prompt", allow_past=True)
+KEYWORDS = {"mijn": "mine", "mine": "mine", "achterstallig": "overdue", "overdue": "overdue", "te laat": "overdue",
+            "nieuw": "new", "new": "new", "aanmeldingen": "new", "sinds": "since", "since": "since"}
+
+
+async def show_case(turn: Turn, number: str) -> None:
+    found = await visible_case(turn, number, Access.REFERRAL_STATE, "case.status")
+    if found is None:
+        say_not_found(turn, number)
+        return
+    case, access = found
+    if access is Access.FULL:
+        turn.say_lines(await full_view_lines(turn, case))
+    elif access is Access.ACTION_LIST:
+        turn.say_lines(await action_list_lines(turn, case))
+    else:
+        turn.say_lines(await referral_state_lines(turn, case))
+
+
+class StatusConversation:
+    kind = "status"
+
+    async def start(self, turn: Turn, argument: str) -> DialogueState | None:
+        number = find_case_number(argument)
+        if number:
+            await show_case(turn, number)
+            return None
+        if sees_counts_only(turn.person):
+            await self._counts(turn)
+            return None
+        if not directs_cases(turn.person):
+            await self._melder_overview(turn)
+            return None
+        words = fold(argument).split(" ", 1)
+        view = KEYWORDS.get(words[0]) if words[0] else None
+        if view == "since" and len(words) > 1:
+            state = DialogueState(self.kind, SINCE.name)
+            return await self._on_since(turn, state, words[1])
+        if view and view != "since":
+            await self._show(turn, view)
+            return None
+        state = DialogueState(self.kind, "menu")
+        if view == "since":
+            SINCE.ask(turn, state)
+            return state
+        turn.offer(state, turn.t("status.menu"), [Choice(v, turn.t(f"status.view.{v}")) for v in VIEWS])
+        return state
+
+    async def _on_since(self, turn: Turn, state: DialogueState, text: str | None = None) -> DialogueState | None:
+        moment = SINCE.handle(turn, state, text)
+        if isinstance(moment, datetime):
+            await self._since(turn, moment)
+            return None
+        return state
+
+    async def resume(self, turn: Turn, state: DialogueState) -> DialogueState | None:
+        if SINCE.handles(state):
+            return await self._on_since(turn, state)
+        number = find_case_number(turn.incoming.text)
+        if number:
+            await show_case(turn, number)
+            return None
+        view = turn.picked(state)
+        if view is None:
+            turn.say("form.invalid_choice")
+            return state
+        if view == "since":
+            SINCE.ask(turn, state)
+            return state
+        await self._show(turn, view)
+        return None
+
+    async def _show(self, turn: Turn, view: str) -> None:
+        await turn.audit(f"status.{view}")
+        now = turn.now()
+        if view == "mine":
+            mine = await cases.directed_by(turn.session, turn.person.id)
+            lines = [turn.t("status.mine", count=len(mine))]
+            for case in mine:
+                unread = await feedback.unread_count(turn.session, case.id)
+                lines.append(f"- {case.number} · {state_label(turn, case)} · {turn.t('status.unread_short', count=unread)}")
+        elif view == "overdue":
+            overdue = await actions.overdue_for_director(turn.session, turn.person.id, now)
+            lines = [turn.t("status.overdue", count=len(overdue))]
+            lines += [f"- {await action_line(turn, action, number)}" for action, number in overdue]
+        else:
+            queue = await cases.intake_queue(turn.session)
+            lines = [turn.t("status.new", count=len(queue))]
+            lines += [f"- {c.number} · {c.gemeente} · {short_date(turn.texts, turn.lang, c.created_at, turn.tz)}"
+                      for c in queue]
+        turn.say_lines(lines)
+
+    async def _since(self, turn: Turn, since: datetime) -> None:
+        await turn.audit("status.since")
+        items = await feedback.since_for_director(turn.session, turn.person.id, since)
+        when = long_date(turn.texts, turn.lang, since, turn.tz)
+        lines = [turn.t("status.since", count=len(items), when=when)]
+        lines += [await feedback_line(turn, item, number) for item, number in items]
+        turn.say_lines(lines)
+
+    async def _melder_overview(self, turn: Turn) -> None:
+        await turn.audit("status.own_referrals")
+        referred = await cases.referred_by(turn.session, turn.person.id)
+        lines = [turn.t("status.own_referrals", count=len(referred))]
+        lines += [f"- {c.number} · {state_label(turn, c)}" for c in referred]
+        own = await actions.open_for_holder(turn.session, turn.person)
+        lines.append(turn.t("status.own_actions", count=len(own)))
+        turn.say_lines(lines)
+
+    async def _counts(self, turn: Turn) -> None:
+        """The ketenmanager sees figures, never content."""
+        await turn.audit("status.counts")
+        counts = await cases.count_by_state(turn.session)
+        lines = [turn.t("status.counts")]
+        lines += [f"- {turn.t(f'state.{state.value}')}: {counts.get(state, 0)}" for state in CaseState]
+        lines.append(turn.t("status.overdue_count", count=await actions.count_overdue(turn.session, turn.now())))
+        turn.say_lines(lines)

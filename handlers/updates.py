@@ -1,0 +1,70 @@
+"""The procesregisseur reads the updates on a case, newest first, and marks them read."""
+
+from __future__ import annotations
+
+from handlers.authorization import Access, directs_cases
+from handlers.case_lookup import find_case_number, say_not_found, visible_case
+from handlers.case_views import feedback_line
+from handlers.messages import Choice, DialogueState
+from handlers.turn import Turn
+from storage import cases, feedback
+
+
+class UpdatesConversation:
+    kind = "updates"
+
+    async def start(self, turn: Turn, argument: str) -> DialogueState | None:
+        if not directs_cases(turn.person):
+            turn.say("common.directors_only")
+            return None
+        number = find_case_number(argument)
+        if number:
+            return await self._show(turn, number)
+        mine = await cases.directed_by(turn.session, turn.person.id)
+        if not mine:
+            turn.say("updates.no_cases")
+            return None
+        state = DialogueState(self.kind, "pick")
+        choices = [
+            Choice(c.number, f"{c.number} · {turn.t('status.unread_short', count=await feedback.unread_count(turn.session, c.id))}")
+            for c in mine
+        ]
+        turn.offer(state, turn.t("updates.pick"), choices)
+        return state
+
+    async def _show(self, turn: Turn, number: str) -> DialogueState | None:
+        found = await visible_case(turn, number, Access.FULL, "feedback.read")
+        if found is None:
+            say_not_found(turn, number)
+            return None
+        case = found[0]
+        items = await feedback.for_case(turn.session, case.id)
+        if not items:
+            turn.say("updates.none", number=case.number)
+            return None
+        turn.say_lines([turn.t("updates.title", number=case.number)] + [await feedback_line(turn, i, case.number) for i in items])
+        if all(item.read_at is not None for item in items):
+            return None
+        state = DialogueState(self.kind, "mark", {"number": case.number})
+        turn.offer(state, turn.t("updates.mark_prompt"), turn.yes_no())
+        return state
+
+    async def resume(self, turn: Turn, state: DialogueState) -> DialogueState | None:
+        if state.step == "pick":
+            number = turn.picked(state) or find_case_number(turn.incoming.text)
+            if number is None:
+                turn.say("form.invalid_choice")
+                return state
+            return await self._show(turn, number)
+        answer = turn.picked(state)
+        if answer is None:
+            turn.offer(state, turn.t("form.invalid_choice"), turn.yes_no())
+            return state
+        if answer == "ja":
+            found = await visible_case(turn, state.data["number"], Access.FULL, "feedback.mark_read")
+            if found is not None:
+                count = await feedback.mark_read(turn.session, found[0].id, turn.now())
+                turn.say("updates.marked", count=count)
+                return None
+        turn.say("common.ok")
+        return None
