@@ -31,7 +31,9 @@ class App:
 
 
 def build_app(settings: Settings, clock: Clock | None = None, database_url: str | None = None) -> App:
-    engine = create_engine(database_url or settings.resolved_database_url, hide_parameters=True)
+    engine = create_engine(
+        database_url or settings.resolved_database_url, settings.database_schema, hide_parameters=True
+    )
     sessions = session_factory(engine)
     clock = clock or SystemClock(settings.timezone)
     dispatcher = Dispatcher(

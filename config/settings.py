@@ -32,6 +32,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None
+    database_schema: str | None = None
     config_file: Path | None = None
     case_number_prefix: str = "VH"
     timezone: str = "Europe/Amsterdam"

@@ -19,8 +19,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str, **options: Any) -> AsyncEngine:
-    """An async engine for ``url``; an SQLite file's folder is created on first use."""
+def create_engine(url: str, schema: str | None = None, **options: Any) -> AsyncEngine:
+    """An async engine for ``url``; an SQLite file's folder is created on first use.
+
+    ``schema`` puts all of vhbot's tables in one PostgreSQL schema, for a database shared with others.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -29,6 +32,8 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     options.setdefault("pool_pre_ping", True)
+    if schema:
+        options.setdefault("connect_args", {})["server_settings"] = {"search_path": schema}
     return create_async_engine(url, **options)
 
 

@@ -1,0 +1,150 @@
+"""Shared fixtures: a settable clock, and a migrated case store on real SQLite and real PostgreSQL.
+
+PostgreSQL tests use the server on 127.0.0.1:5432 (database ``test``) in a schema of their own, so
+parallel runs and other users of the database are not disturbed. They are skipped only when no server
+answers, unless ``VHBOT_REQUIRE_POSTGRES=1`` (set by .ci/run), which turns that into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from bot.app import App, build_app
+from bot.channels.terminal import TerminalChannel
+from bot.demo import load_demo
+from config.settings import Settings
+from handlers.clock import FixedClock
+from storage import migrate
+from storage.db import create_engine
+from storage.models import Base
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+NOW = datetime(2026, 11, 23, 10, 15, tzinfo=AMSTERDAM)  # a Monday
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+PG_URL = f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/test"
+
+
+def postgres_reachable() -> bool:
+    try:
+        with socket.create_connection((PG_HOST, PG_PORT), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_postgres() -> None:
+    if postgres_reachable():
+        return
+    reason = f"PostgreSQL server not reachable on {PG_HOST}:{PG_PORT} (install/start postgresql)"
+    if os.environ.get("VHBOT_REQUIRE_POSTGRES") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per session; each test gets a copy (migrating per test is slow)."""
+    import asyncio
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+
+    async def build() -> None:
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        await migrate.upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture(scope="session")
+async def postgres_schema() -> AsyncIterator[str]:
+    require_postgres()
+    schema = f"vhbot_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL)
+    async with admin.begin() as connection:
+        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_engine(PG_URL, schema)
+    await migrate.upgrade(engine)
+    await engine.dispose()
+    yield schema
+    async with admin.begin() as connection:
+        await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    await admin.dispose()
+
+
+async def _truncate_postgres(app: App) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    async with app.engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    value: str = request.param
+    if value == "postgresql":
+        require_postgres()
+    return value
+
+
+@pytest.fixture
+async def app(
+    backend: str, clock: FixedClock, tmp_path: Path, sqlite_template: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[App]:
+    """A migrated, empty store on the chosen backend, with the dispatcher on the test clock."""
+    if backend == "sqlite":
+        database = tmp_path / "vhbot.sqlite3"
+        shutil.copy(sqlite_template, database)
+        settings = Settings(data_dir=tmp_path, database_url=f"sqlite+aiosqlite:///{database}")
+        built = build_app(settings, clock)
+    else:
+        schema = request.getfixturevalue("postgres_schema")
+        settings = Settings(data_dir=tmp_path, database_url=PG_URL, database_schema=schema)
+        built = build_app(settings, clock)
+        await _truncate_postgres(built)
+    yield built
+    await built.close()
+
+
+@pytest.fixture
+async def demo(app: App, clock: FixedClock) -> App:
+    """The store with the demo organisations and people."""
+    async with app.sessions() as session, session.begin():
+        await load_demo(session, clock.now())
+    return app
+
+
+class Chat:
+    """A terminal conversation per professional, with the replies of the last message as one text."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._channels: dict[str, TerminalChannel] = {}
+
+    async def __call__(self, handle: str, *messages: str) -> str:
+        channel = self._channels.setdefault(handle, TerminalChannel(self.app.dispatcher, handle))
+        replies: list[str] = []
+        for message in messages:
+            replies = await channel.send(message)
+        return "\n".join(replies)
+
+
+@pytest.fixture
+def chat(demo: App) -> Chat:
+    return Chat(demo)
+

@@ -1,0 +1,43 @@
+"""Every text a person can read exists in Dutch and in English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from config.catalogue import load_catalogue
+from config.definitions import load_definitions
+from storage.models import CaseState
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = load_catalogue()
+LITERAL_KEY = re.compile(r"""(?:\bt|\bsay|\.t)\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
+
+
+def test_dutch_and_english_have_the_same_keys() -> None:
+    assert CATALOGUE.keys("nl") == CATALOGUE.keys("en")
+
+
+def test_every_literal_key_in_the_code_exists() -> None:
+    used = {
+        key
+        for folder in ("handlers", "bot")
+        for path in (ROOT / folder).rglob("*.py")
+        for key in LITERAL_KEY.findall(path.read_text())
+    }
+    assert len(used) > 100
+    assert sorted(used - CATALOGUE.keys("nl")) == []
+
+
+def test_every_configured_question_option_and_state_has_text() -> None:
+    definitions = load_definitions()
+    keys = CATALOGUE.keys("nl")
+    for question in definitions.criteria.questions:
+        assert f"check.q.{question.key}" in keys
+        assert all(f"option.{question.key}.{option}" in keys for option in question.options)
+    for question in definitions.referral_form:
+        assert f"referral.q.{question.key}" in keys and f"referral.label.{question.key}" in keys
+    for name in definitions.criteria.facts:
+        assert {f"check.fact.{name}.{v}" for v in ("true", "false", "unknown")} <= keys
+    assert all(f"state.{state.value}" in keys for state in CaseState)
+    assert all(f"check.contact.{contact}" in keys for contact in definitions.region.contacts)
