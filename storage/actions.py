@@ -55,7 +55,7 @@ async def open_for_holder(session: AsyncSession, person: Professional) -> Sequen
         .where(Action.status == ActionStatus.OPEN, _held_by(person))
         .order_by(Action.deadline)
     )
-    return [(action, number) for action, number in (await session.execute(query)).tuples()]
+    return [(action, number) for action, number in (await session.execute(query)).all()]
 
 
 def is_held_by(action: Action, person: Professional) -> bool:
@@ -82,7 +82,7 @@ async def overdue_for_director(
         .where(Case.procesregisseur_id == director_id, Action.status == ActionStatus.OPEN, Action.deadline < now)
         .order_by(Action.deadline)
     )
-    return [(action, number) for action, number in (await session.execute(query)).tuples()]
+    return [(action, number) for action, number in (await session.execute(query)).all()]
 
 
 async def count_overdue(session: AsyncSession, now: datetime) -> int:

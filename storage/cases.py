@@ -145,7 +145,7 @@ async def participants(session: AsyncSession, case_id: int) -> Sequence[CasePart
 
 async def count_by_state(session: AsyncSession) -> dict[CaseState, int]:
     rows = await session.execute(select(Case.state, func.count(Case.id)).group_by(Case.state))
-    return {state: int(count) for state, count in rows.tuples()}
+    return {state: int(count) for state, count in rows.all()}
 
 
 async def by_id(session: AsyncSession, case_id: int) -> Case | None:

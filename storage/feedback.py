@@ -74,4 +74,4 @@ async def since_for_director(
         .order_by(Feedback.created_at.desc())
         .limit(limit)
     )
-    return [(item, number) for item, number in (await session.execute(query)).tuples()]
+    return [(item, number) for item, number in (await session.execute(query)).all()]

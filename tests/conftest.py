@@ -95,27 +95,22 @@ async def _truncate_postgres(app: App) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request: pytest.FixtureRequest) -> str:
-    value: str = request.param
-    if value == "postgresql":
-        require_postgres()
-    return value
+def settings(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Settings:
+    """Settings pointing at a fresh SQLite copy, or at this run's PostgreSQL schema."""
+    if request.param == "sqlite":
+        database = tmp_path / "vhbot.sqlite3"
+        shutil.copy(sqlite_template, database)
+        return Settings(data_dir=tmp_path, database_url=f"sqlite+aiosqlite:///{database}")
+    require_postgres()
+    schema = request.getfixturevalue("postgres_schema")
+    return Settings(data_dir=tmp_path, database_url=PG_URL, database_schema=schema)
 
 
 @pytest.fixture
-async def app(
-    backend: str, clock: FixedClock, tmp_path: Path, sqlite_template: Path, request: pytest.FixtureRequest
-) -> AsyncIterator[App]:
+async def app(settings: Settings, clock: FixedClock) -> AsyncIterator[App]:
     """A migrated, empty store on the chosen backend, with the dispatcher on the test clock."""
-    if backend == "sqlite":
-        database = tmp_path / "vhbot.sqlite3"
-        shutil.copy(sqlite_template, database)
-        settings = Settings(data_dir=tmp_path, database_url=f"sqlite+aiosqlite:///{database}")
-        built = build_app(settings, clock)
-    else:
-        schema = request.getfixturevalue("postgres_schema")
-        settings = Settings(data_dir=tmp_path, database_url=PG_URL, database_schema=schema)
-        built = build_app(settings, clock)
+    built = build_app(settings, clock)
+    if settings.database_schema:
         await _truncate_postgres(built)
     yield built
     await built.close()

@@ -1,0 +1,158 @@
+"""Whole conversations through the terminal channel, as separate professionals, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.app import App
+from handlers.clock import FixedClock
+from storage import audit, cases
+from storage.models import Action, ActionStatus, CaseState, PendingMessage, Professional
+from tests.conftest import Chat
+
+CHECK_THAT_FITS = ["check", "nee", "nee", "nee", "1, 2, 3", "ja", "zorg, straf", "ja", "ja", "ja", "nee", "nog niet"]
+REFERRAL_REST = ["1", "persoon", "normaal", "Hulpverlening stagneert en overlast neemt toe", "ja"]
+
+
+async def pending(app: App, kind: str) -> list[tuple[str, str | None]]:
+    """(recipient handle, case number) of queued proactive messages of one kind."""
+    async with app.sessions() as session:
+        rows = await session.execute(
+            select(Professional.handle, PendingMessage.case_number)
+            .join(Professional, Professional.id == PendingMessage.recipient_id)
+            .where(PendingMessage.kind == kind)
+            .order_by(Professional.handle)
+        )
+        return [(handle, number) for handle, number in rows.all()]
+
+
+async def refer_a_case(chat: Chat) -> str:
+    await chat("agent", *CHECK_THAT_FITS)
+    reply = await chat("agent", "ja", *REFERRAL_REST)
+    assert "VH-2026-0001" in reply
+    return "VH-2026-0001"
+
+
+async def test_check_flows_into_a_referral_that_lands_with_the_procesregisseurs(chat: Chat) -> None:
+    outcome = await chat("agent", *CHECK_THAT_FITS)
+    assert "past waarschijnlijk" in outcome
+    assert "het Zorg- en Veiligheidshuis beslist na screening" in outcome
+    summary = await chat("agent", "ja", *REFERRAL_REST[:-1])
+    assert "Leefgebieden: wonen, financiën / schulden, psychisch" in summary  # carried over from the check
+    assert "Ketens: zorg, straf" in summary
+    registered = await chat("agent", "ja")
+    assert "casusnummer VH-2026-0001" in registered
+    assert await pending(chat.app, "new_referral") == [("regisseur", "VH-2026-0001"), ("regisseur2", "VH-2026-0001")]
+    async with chat.app.sessions() as session:
+        case = await cases.by_number(session, "VH-2026-0001")
+        assert case is not None and case.state is CaseState.INGEDIEND and case.check_outcome == "fits"
+        history = await cases.transitions(session, case.id)
+        assert [(t.from_state, t.to_state) for t in history] == [(None, CaseState.INGEDIEND)]
+
+
+async def test_acute_danger_stops_the_check_with_112(chat: Chat) -> None:
+    reply = await chat("ggz", "check", "ja")
+    assert "Bel nu 112" in reply
+    assert "Dat begrijp ik niet" in await chat("ggz", "nee")  # the dialogue is over
+
+
+async def test_the_whole_process_from_referral_to_status(chat: Chat, clock: FixedClock) -> None:
+    number = await refer_a_case(chat)
+
+    queue = await chat("regisseur", "intake")
+    assert "Nieuwe aanmeldingen (1)" in queue and number in queue
+    review = await chat("regisseur", "1")
+    assert "Doel van de melder: Hulpverlening stagneert" in review
+    assert "in screening" in review
+    assert "geaccepteerd" in await chat("regisseur", "accepteren", "Petra Regisseur")
+    assert await pending(chat.app, "referral_accepted") == [("agent", number)]
+    assert "Uw aanmelding VH-2026-0001: geaccepteerd" in await chat("agent", f"status {number.lower()}")
+
+    await chat("regisseur", f"plan {number}", "Huisbezoek afleggen", "agent")
+    confirm = await chat("regisseur", "volgende week vrijdag 14:00")
+    assert "vrijdag 4 december 2026, 14:00" in confirm
+    await chat("regisseur", "ja", "ja", "Schuldhulp opstarten", "Wijkteam Amersfoort-Noord", "over twee weken", "ja")
+    meeting = await chat("regisseur", "nee", "15 december 10:00")
+    assert "dinsdag 15 december 2026, 10:00" in meeting
+    recorded = await chat("regisseur", "ja", "ja")
+    assert "vastgelegd (2 actie(s))" in recorded
+    assert await pending(chat.app, "action_assigned") == [("agent", number), ("wijkteam", number)]
+
+    listed = await chat("wijkteam", f"acties {number}")
+    assert "Huisbezoek afleggen" in listed and "Volgend overleg: dinsdag 15 december 2026, 10:00" in listed
+    assert "Hulpverlening stagneert" not in listed  # deelnemers see the action list only
+
+    mine = await chat("agent", "acties")
+    assert "Uw open acties (1)" in mine
+    assert "staat op gedaan" in await chat("agent", "1", "gedaan")
+    assert await pending(chat.app, "action_done") == [("regisseur", number)]
+
+    await chat("wijkteam", "terugkoppeling", "1", "1")
+    sent = await chat("wijkteam", "Aanmelding schuldhulp loopt, wachtlijst van drie weken", "ja")
+    assert "zorgsignaal" in sent.lower()
+    async with chat.app.sessions() as session:
+        urgent = (await session.execute(select(PendingMessage).where(PendingMessage.kind == "zorgsignaal"))).scalar_one()
+        assert urgent.urgent and urgent.params == {"case": number}
+
+    clock.advance(timedelta(days=20))
+    status = await chat("regisseur", f"status {number}")
+    assert "in uitvoering" in status and "Ongelezen terugkoppelingen: 1" in status
+    assert "#2: Schuldhulp opstarten" in status and "TE LAAT" in status
+    overdue = await chat("regisseur", "status achterstallig")
+    assert "(1)" in overdue and "Schuldhulp opstarten" in overdue
+    updates = await chat("regisseur", f"updates {number}")
+    assert "ZORGSIGNAAL" in updates and "wachtlijst van drie weken" in updates
+    assert "1 terugkoppeling(en) gemarkeerd als gelezen" in await chat("regisseur", "ja")
+    assert "Ongelezen terugkoppelingen: 0" in await chat("regisseur", f"status {number}")
+
+    async with chat.app.sessions() as session:
+        events = [entry.event for entry in await audit.entries_for_case(session, number)]
+        actions = (await session.execute(select(Action).order_by(Action.seq))).scalars().all()
+    assert {"case.create", "case.view", "case.state.geaccepteerd", "plan.record", "action.done",
+            "feedback.create", "feedback.read"} <= set(events)
+    assert [a.status for a in actions] == [ActionStatus.DONE, ActionStatus.OPEN]
+
+
+async def test_redirect_with_advice_reaches_the_melder(chat: Chat) -> None:
+    number = await refer_a_case(chat)
+    await chat("regisseur2", f"beoordeel {number}", "doorverwijzen", "wijkteam")
+    assert "doorverwezen" in await chat("regisseur2", "Past beter bij het wijkteam, graag daar aanmelden")
+    view = await chat("agent", f"status {number}")
+    assert "advies gegeven" in view and "Past beter bij het wijkteam" in view
+    assert await pending(chat.app, "referral_redirected") == [("agent", number)]
+
+
+async def test_a_question_to_the_melder_is_answered_by_feedback(chat: Chat) -> None:
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "vraag stellen")
+    await chat("regisseur", "Welke partners zijn al betrokken?")
+    assert "Welke partners zijn al betrokken?" in await chat("agent", f"status {number}")
+    await chat("agent", f"terugkoppeling {number}", "GGZ en wijkteam zijn betrokken", "nee")
+    updates = await chat("regisseur", f"updates {number}")
+    assert "GGZ en wijkteam zijn betrokken" in updates
+
+
+async def test_case_walks_the_process_states_and_every_move_is_recorded(chat: Chat) -> None:
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "1")
+    await chat("regisseur", f"casus {number}", "casusoverleg plannen", "volgende week dinsdag 10:00", "ja")
+    await chat("regisseur", f"casus {number}", "opschalen")
+    await chat("regisseur", f"casus {number}", "afschalen")
+    assert "afgesloten" in await chat("regisseur", f"casus {number}", "afsluiten", "ja")
+    async with chat.app.sessions() as session:
+        case = await cases.by_number(session, number)
+        assert case is not None
+        moves = [t.to_state.value for t in await cases.transitions(session, case.id)]
+    assert moves == ["ingediend", "screening", "geaccepteerd", "casusoverleg_gepland", "opgeschaald",
+                     "afgeschaald", "afgesloten"]
+    assert case.closed_at is not None
+    assert "Met VH-2026-0001 kan niets meer gebeuren" in await chat("regisseur", f"casus {number}")
+
+
+async def test_english_speakers_get_english(chat: Chat) -> None:
+    assert "speak English" in await chat("ggz", "language en")
+    help_text = await chat("ggz", "help")
+    assert "What I can do" in help_text
+    assert "Is anyone in acute danger right now?" in await chat("ggz", "check")
