@@ -1,0 +1,59 @@
+"""The stable command line, run as an operator runs it: the installed 'vhbot' script in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+VHBOT = str(Path(sys.executable).parent / "vhbot")
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VHBOT_")} | {"VHBOT_DATA_DIR": str(tmp_path)}
+
+    def invoke(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([VHBOT, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120)
+
+    return invoke
+
+
+def test_migrate_creates_the_default_sqlite_store_and_is_idempotent(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("migrate").returncode == 0
+    assert (tmp_path / "vhbot.sqlite3").exists()
+    again = run("migrate")
+    assert again.returncode == 0 and "up to date" in again.stdout
+
+
+def test_organisations_and_users_are_administered_from_the_command_line(run) -> None:  # type: ignore[no-untyped-def]
+    run("migrate")
+    assert run("orgs", "add", "Politie Utrecht", "--type", "politie").returncode == 0
+    wrong_type = run("orgs", "add", "Iets", "--type", "bakker")
+    assert wrong_type.returncode == 2 and "unknown organisation type" in wrong_type.stderr
+    assert "Politie Utrecht\tpolitie" in run("orgs", "list").stdout
+    added = run("users", "add", "--name", "Jan Jansen", "--org", "politie utrecht", "--role", "melder",
+                "--matrix", "@jan:example.org", "--lang", "en")
+    assert added.returncode == 0 and "added jan-jansen" in added.stdout
+    assert run("users", "add", "--name", "Jan Jansen", "--org", "Politie Utrecht", "--role", "melder").returncode == 2
+    assert "jan-jansen\tJan Jansen\tPolitie Utrecht\tmelder\ten\tactive" in run("users", "list").stdout
+    assert run("users", "disable", "jan-jansen").returncode == 0
+    assert "\tdisabled" in run("users", "list").stdout
+    assert "not (yet) registered" not in run("chat", "--as", "jan-jansen", stdin="help\n").stdout
+    assert "niet aangemeld" in run("chat", "--as", "jan-jansen", stdin="help\n").stdout
+
+
+def test_chat_reads_one_message_per_line_and_exits_cleanly_at_end_of_input(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("demo").returncode == 0
+    result = run("chat", "--as", "agent", stdin="help\ncheck\nja\n")
+    assert result.returncode == 0
+    assert "Wat ik kan" in result.stdout and "Bel nu 112" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_chat_without_a_handle_on_a_pipe_says_how_to_use_it(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("chat", stdin="help\n")
+    assert result.returncode == 2 and "--as HANDLE" in result.stderr

@@ -1,0 +1,120 @@
+"""Bad input, strangers, shared rooms, restarts, expiry and a store that is down: always a polite answer."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.app import build_app
+from bot.dispatcher import Identity, clean
+from config.settings import Settings
+from handlers.clock import FixedClock
+from handlers.messages import Incoming
+from storage import people
+from storage.models import Case, Dialogue, Feedback
+from tests.conftest import Chat
+from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
+
+
+async def test_unknown_and_disabled_people_get_one_polite_line(chat: Chat) -> None:
+    assert "niet aangemeld" in await chat("nobody", "status")
+    async with chat.app.sessions() as session, session.begin():
+        person = await people.professional_by_handle(session, "agent")
+        assert person is not None
+        person.active = False
+    reply = await chat("agent", "help")
+    assert "niet aangemeld" in reply and "check" not in reply
+
+
+async def test_shared_conversations_get_no_case_content(chat: Chat) -> None:
+    await chat("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    for text in ("status VH-2026-0001", "help", "intake", "check"):
+        incoming = Incoming(text=text, conversation="room:team", private=False, channel="terminal")
+        replies = await chat.app.dispatcher.handle(Identity("terminal", "regisseur"), incoming)
+        assert len(replies) == 1 and "privégesprek" in replies[0].text
+        assert "VH-2026" not in replies[0].text and "Hulpverlening" not in replies[0].text
+
+
+async def test_empty_long_and_unknown_input_get_a_hint(chat: Chat) -> None:
+    assert "leeg bericht" in await chat("agent", "   ")
+    assert "te lang" in await chat("agent", "x" * 5000)
+    assert "Typ 'help'" in await chat("agent", "goedemorgen")
+
+
+def test_control_and_direction_override_characters_are_removed() -> None:
+    assert clean("sta\x00tus\u202e\u200b ") == "status"
+    assert clean("\ud800ok") == "?ok"
+
+
+async def test_an_invalid_choice_repeats_the_question(chat: Chat) -> None:
+    reply = await chat("agent", "check", "misschien")
+    assert "geen van de mogelijke antwoorden" in reply and "acuut gevaar" in reply
+    assert "huiselijk geweld" in await chat("agent", "2")
+
+
+async def test_stop_leaves_the_dialogue_and_stores_nothing(chat: Chat) -> None:
+    await chat("agent", "aanmelden", "1", "persoon")
+    assert "Gestopt" in await chat("agent", "stop")
+    async with chat.app.sessions() as session:
+        assert (await session.execute(select(func.count(Case.id)))).scalar_one() == 0
+        assert (await session.execute(select(func.count(Dialogue.id)))).scalar_one() == 0
+
+
+async def test_a_restart_mid_dialogue_resumes_where_the_person_was(chat: Chat, settings: Settings, clock: FixedClock) -> None:
+    await chat("agent", "aanmelden", "1", "persoon")
+    await chat.app.close()
+    restarted = build_app(settings, clock)
+    try:
+        reply = await Chat(restarted)("agent", "1, 2")
+        assert "Welke ketens zijn nodig?" in reply
+    finally:
+        await restarted.close()
+
+
+async def test_a_stale_dialogue_expires(chat: Chat, clock: FixedClock) -> None:
+    await chat("agent", "check")
+    clock.advance(timedelta(days=2))
+    assert "verlopen" in await chat("agent", "nee")
+
+
+async def test_another_entry_word_leaves_an_open_question(chat: Chat) -> None:
+    await chat("agent", "check")
+    reply = await chat("agent", "status")
+    assert "vorige gesprek is gestopt" in reply and "Uw aanmeldingen (0)" in reply
+
+
+async def test_identifying_data_in_free_text_is_refused_and_not_stored(chat: Chat) -> None:
+    await chat("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    await chat("agent", "terugkoppeling VH-2026-0001")
+    reply = await chat("agent", "Moeder bereikbaar op 06-12345678, BSN 111222333")
+    assert "telefoonnummer" in reply and "BSN" in reply
+    assert "06-12345678" not in reply
+    async with chat.app.sessions() as session:
+        assert (await session.execute(select(func.count(Feedback.id)))).scalar_one() == 0
+
+
+async def test_impossible_and_past_dates_are_asked_again(chat: Chat) -> None:
+    await chat("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    await chat("regisseur", "beoordeel VH-2026-0001", "accepteren", "1")
+    await chat("regisseur", "plan VH-2026-0001", "Huisbezoek", "agent")
+    assert "bestaat niet" in await chat("regisseur", "31 februari")
+    assert "verleden" in await chat("regisseur", "1-1-2020")
+    assert "meerdere dagen" in await chat("regisseur", "volgende week")
+    assert "Klopt dat?" in await chat("regisseur", "vrijdag")
+    assert "opnieuw" in await chat("regisseur", "nee")
+
+
+async def test_a_store_that_is_down_gives_try_again_later(clock: FixedClock, tmp_path: object) -> None:
+    settings = Settings(database_url="postgresql+asyncpg://postgres@127.0.0.1:1/none")
+    app = build_app(settings, clock)
+    try:
+        incoming = Incoming(text="status", conversation="t", private=True, channel="terminal")
+        replies = await asyncio.wait_for(app.dispatcher.handle(Identity("terminal", "agent"), incoming), 30)
+        assert [reply.text for reply in replies] == [
+            "Het lukt nu even niet om uw bericht te verwerken. Probeer het over een paar minuten opnieuw; "
+            "er is niets opgeslagen."
+        ]
+    finally:
+        await app.close()
