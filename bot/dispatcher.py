@@ -36,6 +36,7 @@ from handlers.status import StatusConversation
 from handlers.turn import OFFERED, Turn
 from handlers.updates import UpdatesConversation
 from storage import dialogues, people
+from storage.models import Dialogue
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +101,10 @@ class Dispatcher:
             return [Reply(self._texts.text(self._texts.default_language, "error.internal"))]
 
     async def _handle(self, session: AsyncSession, identity: Identity, incoming: Incoming) -> list[Reply]:
-        person = await people.professional_by_address(session, identity.channel, identity.address)
-        if person is None or not person.active:
+        found = await people.sender(session, identity.channel, identity.address)
+        if found is None or not found[0].active:
             return [Reply(self._texts.text(self._texts.default_language, "access.not_registered"))]
-        organisation = await people.organisation_by_id(session, person.organisation_id)
+        person, organisation = found
         turn = Turn(session, person, organisation, incoming, self._clock, self._settings, self._texts, self._definitions)
         if not incoming.text:
             turn.say("input.empty")
@@ -115,18 +116,18 @@ class Dispatcher:
         if not incoming.private:
             turn.say("access.private_only")
             return turn.replies
-        state = await self._load_state(turn)
+        stored = await dialogues.load(turn.session, turn.person.id, incoming.conversation)
+        state = self._live_state(turn, stored)
         next_state = await self._route(turn, state, intent, argument)
-        await self._store_state(turn, next_state)
+        await self._store_state(turn, stored, next_state)
         return turn.replies
 
-    async def _load_state(self, turn: Turn) -> DialogueState | None:
-        stored = await dialogues.load(turn.session, turn.person.id, turn.incoming.conversation)
+    def _live_state(self, turn: Turn, stored: Dialogue | None) -> DialogueState | None:
+        """The stored dialogue, unless it has gone stale (then the person is told, and it is dropped)."""
         if stored is None:
             return None
         timeout = timedelta(minutes=self._settings.dialogue_timeout_minutes)
         if stored.updated_at + timeout < turn.now():
-            await dialogues.forget(turn.session, turn.person.id, turn.incoming.conversation)
             turn.say("dialogue.expired")
             return None
         return DialogueState(stored.kind, stored.step, dict(stored.data))
@@ -156,14 +157,14 @@ class Dispatcher:
         offered = [Choice(key, label) for key, label in state.data.get(OFFERED, [])]
         return bool(offered) and pick_one(turn.incoming.text, offered) is None
 
-    async def _store_state(self, turn: Turn, state: DialogueState | None) -> None:
+    async def _store_state(self, turn: Turn, stored: Dialogue | None, state: DialogueState | None) -> None:
         if state is None:
-            await dialogues.forget(turn.session, turn.person.id, turn.incoming.conversation)
+            if stored is not None:
+                await turn.session.delete(stored)
             return
-        existing = await dialogues.load(turn.session, turn.person.id, turn.incoming.conversation)
         await dialogues.save(
             turn.session,
-            existing,
+            stored,
             person_id=turn.person.id,
             conversation=turn.incoming.conversation,
             kind=state.kind,

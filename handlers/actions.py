@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.authorization import Access
 from handlers.case_lookup import find_case_number, say_not_found, visible_case
-from handlers.case_views import action_line, action_list_lines
+from handlers.case_views import action_line, action_list_lines, action_names
 from handlers.messages import Choice, DialogueState
 from handlers.posting import ask_text, text_then_concern
 from handlers.turn import Turn
@@ -32,7 +32,8 @@ class ActionsConversation:
             turn.say("actions.none")
             return None
         state = DialogueState(self.kind, "pick")
-        choices = [Choice(str(action.id), await action_line(turn, action, number)) for action, number in mine]
+        known = await action_names(turn, (action for action, _ in mine))
+        choices = [Choice(str(action.id), action_line(turn, action, number, known)) for action, number in mine]
         turn.offer(state, turn.t("actions.mine", count=len(mine)), choices)
         return state
 

@@ -9,7 +9,7 @@ from handlers import forms
 from handlers.authorization import Access, directs_cases
 from handlers.case_flow import PLANNABLE, move
 from handlers.case_lookup import find_case_number, say_not_found, visible_case
-from handlers.case_views import person_label, state_label
+from handlers.case_views import names, state_label
 from handlers.date_question import DateStep
 from handlers.formatting import long_date
 from handlers.messages import Choice, DialogueState
@@ -23,11 +23,13 @@ MEETING = DateStep("meeting", "plan.meeting_prompt", "default_meeting_time", opt
 
 async def _holder_choices(turn: Turn, case: Case) -> list[Choice]:
     """The people already on the case, as a shortcut; anyone else is typed by handle or organisation."""
-    choices = [Choice(f"p:{case.melder_id}", await person_label(turn, case.melder_id))]
-    for member in await cases.participants(turn.session, case.id):
+    members = await cases.participants(turn.session, case.id)
+    known = await names(turn, [case.melder_id, *(m.professional_id for m in members)], (m.organisation_id for m in members))
+    choices = [Choice(f"p:{case.melder_id}", known.of(case.melder_id))]
+    for member in members:
         key = f"p:{member.professional_id}" if member.professional_id else f"o:{member.organisation_id}"
         if all(choice.key != key for choice in choices):
-            choices.append(Choice(key, await person_label(turn, member.professional_id, member.organisation_id)))
+            choices.append(Choice(key, known.of(member.professional_id, member.organisation_id)))
     return choices
 
 

@@ -8,8 +8,9 @@ from handlers.authorization import Access, directs_cases, sees_counts_only
 from handlers.case_lookup import find_case_number, say_not_found, visible_case
 from handlers.case_views import (
     action_line,
+    action_names,
     action_list_lines,
-    feedback_line,
+    feedback_lines,
     full_view_lines,
     referral_state_lines,
     state_label,
@@ -107,7 +108,8 @@ class StatusConversation:
         elif view == "overdue":
             overdue = await actions.overdue_for_director(turn.session, turn.person.id, now)
             lines = [turn.t("status.overdue", count=len(overdue))]
-            lines += [f"- {await action_line(turn, action, number)}" for action, number in overdue]
+            known = await action_names(turn, (action for action, _ in overdue))
+            lines += [f"- {action_line(turn, action, number, known)}" for action, number in overdue]
         else:
             queue = await cases.intake_queue(turn.session)
             lines = [turn.t("status.new", count=len(queue))]
@@ -120,7 +122,7 @@ class StatusConversation:
         items = await feedback.since_for_director(turn.session, turn.person.id, since)
         when = long_date(turn.texts, turn.lang, since, turn.tz)
         lines = [turn.t("status.since", count=len(items), when=when)]
-        lines += [await feedback_line(turn, item, number) for item, number in items]
+        lines += await feedback_lines(turn, list(items))
         turn.say_lines(lines)
 
     async def _melder_overview(self, turn: Turn) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.authorization import Access, directs_cases
 from handlers.case_lookup import find_case_number, say_not_found, visible_case
-from handlers.case_views import feedback_line
+from handlers.case_views import feedback_lines
 from handlers.messages import Choice, DialogueState
 from handlers.turn import Turn
 from storage import cases, feedback
@@ -42,7 +42,8 @@ class UpdatesConversation:
         if not items:
             turn.say("updates.none", number=case.number)
             return None
-        turn.say_lines([turn.t("updates.title", number=case.number)] + [await feedback_line(turn, i, case.number) for i in items])
+        title = turn.t("updates.title", number=case.number)
+        turn.say_lines([title, *await feedback_lines(turn, [(item, case.number) for item in items])])
         if all(item.read_at is not None for item in items):
             return None
         state = DialogueState(self.kind, "mark", {"number": case.number})

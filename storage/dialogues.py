@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Dialogue
@@ -36,8 +36,3 @@ async def save(
         return
     existing.kind, existing.step, existing.data, existing.updated_at = kind, step, dict(data), now
 
-
-async def forget(session: AsyncSession, person_id: int, conversation: str) -> None:
-    await session.execute(
-        delete(Dialogue).where(Dialogue.professional_id == person_id, Dialogue.conversation == conversation)
-    )

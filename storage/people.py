@@ -67,14 +67,6 @@ async def professional_by_handle(session: AsyncSession, handle: str) -> Professi
     return result.scalar_one_or_none()
 
 
-async def professional_by_address(session: AsyncSession, channel: str, address: str) -> Professional | None:
-    """The person behind a channel address: a handle (terminal), a Matrix id or a Teams object id."""
-    column = {"terminal": Professional.handle, "matrix": Professional.matrix_id, "teams": Professional.teams_id}[
-        channel
-    ]
-    return (await session.execute(select(Professional).where(column == address))).scalar_one_or_none()
-
-
 async def professional_by_id(session: AsyncSession, person_id: int) -> Professional | None:
     return await session.get(Professional, person_id)
 
@@ -98,3 +90,32 @@ async def count_professionals(session: AsyncSession) -> int:
 async def members_of(session: AsyncSession, organisation_id: int) -> Sequence[Professional]:
     query = select(Professional).where(Professional.organisation_id == organisation_id, Professional.active.is_(True))
     return (await session.execute(query.order_by(Professional.handle))).scalars().all()
+
+
+async def display_names(
+    session: AsyncSession, person_ids: set[int], organisation_ids: set[int]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """'Name (Organisation)' per person and the name per organisation, in at most two queries."""
+    persons: dict[int, str] = {}
+    if person_ids:
+        query = (
+            select(Professional.id, Professional.name, Organisation.name)
+            .join(Organisation, Organisation.id == Professional.organisation_id)
+            .where(Professional.id.in_(person_ids))
+        )
+        persons = {pid: f"{name} ({org})" for pid, name, org in (await session.execute(query)).all()}
+    organisations: dict[int, str] = {}
+    if organisation_ids:
+        query_orgs = select(Organisation.id, Organisation.name).where(Organisation.id.in_(organisation_ids))
+        organisations = {oid: name for oid, name in (await session.execute(query_orgs)).all()}
+    return persons, organisations
+
+
+async def sender(session: AsyncSession, channel: str, address: str) -> tuple[Professional, Organisation] | None:
+    """The person behind a channel address with their organisation, in one query."""
+    column = {"terminal": Professional.handle, "matrix": Professional.matrix_id, "teams": Professional.teams_id}[
+        channel
+    ]
+    query = select(Professional, Organisation).join(Organisation, Organisation.id == Professional.organisation_id)
+    row = (await session.execute(query.where(column == address))).first()
+    return None if row is None else (row[0], row[1])
