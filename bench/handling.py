@@ -110,20 +110,47 @@ async def run_size(app: App, size: int, count: int) -> dict[str, list[float]]:
         await agent.send("nee")
 
     await measure(status, 20)  # warm caches and connection pools before measuring
+    concurrent = await measure_concurrent(app, size, count)
     return {
+        "status, 10 at once": concurrent,
         "status (1 msg)": await measure(status, count),
         "acties (2 msgs)": await measure(actions, count),
         "terugkoppeling (4 msgs)": await measure(feedback, count),
     }
 
 
+async def measure_concurrent(app: App, size: int, count: int, people: int = 10) -> list[float]:
+    """Throughput as a server sees it: ``people`` procesregisseurs asking for status at the same time.
+
+    Returns the per-message latencies; the wall time of the whole run goes to ``CONCURRENT_WALL``.
+    """
+    rng = random.Random(size + 1)
+    channels = [TerminalChannel(app.dispatcher, "regisseur") for _ in range(people)]
+    timings: list[float] = []
+
+    async def person(channel: TerminalChannel) -> None:
+        for _ in range(count // people):
+            started = time.perf_counter()
+            await channel.send(f"status VH-2026-{rng.randint(1, size):04d}")
+            timings.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(person(channel) for channel in channels))
+    CONCURRENT_WALL[size] = time.perf_counter() - started
+    return timings
+
+
+CONCURRENT_WALL: dict[int, float] = {}
+
+
 def report(backend: str, size: int, results: dict[str, list[float]]) -> None:
-    messages = {"status (1 msg)": 1, "acties (2 msgs)": 2, "terugkoppeling (4 msgs)": 4}
+    messages = {"status, 10 at once": 1, "status (1 msg)": 1, "acties (2 msgs)": 2, "terugkoppeling (4 msgs)": 4}
     for kind, timings in results.items():
         per_message = [t / messages[kind] for t in timings]
         p50 = statistics.median(per_message)
         p95 = statistics.quantiles(per_message, n=20)[18]
-        rate = 1000 * len(per_message) / sum(per_message)
+        concurrent = kind.endswith("at once")
+        rate = len(per_message) / CONCURRENT_WALL[size] if concurrent else 1000 * len(per_message) / sum(per_message)
         print(f"{backend:10} {size:>7} {kind:24} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  {rate:7.0f} msg/s")
 
 
