@@ -144,13 +144,22 @@ CONCURRENT_WALL: dict[int, float] = {}
 
 
 def report(backend: str, size: int, results: dict[str, list[float]]) -> None:
-    messages = {"status, 10 at once": 1, "status (1 msg)": 1, "acties (2 msgs)": 2, "terugkoppeling (4 msgs)": 4}
+    messages = {
+        "status, 10 at once": 1,
+        "status (1 msg)": 1,
+        "acties (2 msgs)": 2,
+        "terugkoppeling (4 msgs)": 4,
+    }
     for kind, timings in results.items():
         per_message = [t / messages[kind] for t in timings]
         p50 = statistics.median(per_message)
         p95 = statistics.quantiles(per_message, n=20)[18]
         concurrent = kind.endswith("at once")
-        rate = len(per_message) / CONCURRENT_WALL[size] if concurrent else 1000 * len(per_message) / sum(per_message)
+        rate = (
+            len(per_message) / CONCURRENT_WALL[size]
+            if concurrent
+            else 1000 * len(per_message) / sum(per_message)
+        )
         print(f"{backend:10} {size:>7} {kind:24} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  {rate:7.0f} msg/s")
 
 
@@ -185,7 +194,9 @@ async def with_store(backend: str, size: int, count: int) -> None:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 100_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--count", type=int, default=200, help="measured conversations per kind")

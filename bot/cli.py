@@ -64,8 +64,15 @@ async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
             raise UsageError(f"handle {handle!r} is taken")
         try:
             await people.add_professional(
-                session, handle=handle, name=args.name, organisation=organisation, role=Role(args.role),
-                now=app.now(), matrix_id=args.matrix, teams_id=args.teams, language=args.lang,
+                session,
+                handle=handle,
+                name=args.name,
+                organisation=organisation,
+                role=Role(args.role),
+                now=app.now(),
+                matrix_id=args.matrix,
+                teams_id=args.teams,
+                language=args.lang,
             )
         except IntegrityError as error:
             raise UsageError("that Matrix or Teams id belongs to someone else already") from error
@@ -78,7 +85,9 @@ async def cmd_users_list(app: App, args: argparse.Namespace) -> int:
         for person in await people.list_professionals(session):
             organisation = await people.organisation_by_id(session, person.organisation_id)
             state = "active" if person.active else "disabled"
-            print(f"{person.handle}\t{person.name}\t{organisation.name}\t{person.role.value}\t{person.language}\t{state}")
+            print(
+                f"{person.handle}\t{person.name}\t{organisation.name}\t{person.role.value}\t{person.language}\t{state}"
+            )
     return 0
 
 
@@ -134,10 +143,14 @@ async def cmd_chat(app: App, args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="vhbot", description="vhbot: chat assistant for a Zorg- en Veiligheidshuis")
+    parser = argparse.ArgumentParser(
+        prog="vhbot", description="vhbot: chat assistant for a Zorg- en Veiligheidshuis"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the schema").set_defaults(run=cmd_migrate)
-    commands.add_parser("demo", help="load demo organisations and people into an empty store").set_defaults(run=cmd_demo)
+    commands.add_parser("demo", help="load demo organisations and people into an empty store").set_defaults(
+        run=cmd_demo
+    )
 
     orgs = commands.add_parser("orgs", help="organisations").add_subparsers(dest="action", required=True)
     add_org = orgs.add_parser("add")

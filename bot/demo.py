@@ -33,7 +33,9 @@ PEOPLE = [
 
 async def load_demo(session: AsyncSession, now: datetime) -> list[str]:
     """Adds the demo set and returns the handles, for the person to choose who to be."""
-    organisations = {name: await people.add_organisation(session, name, type_) for name, type_ in ORGANISATIONS}
+    organisations = {
+        name: await people.add_organisation(session, name, type_) for name, type_ in ORGANISATIONS
+    }
     for handle, name, organisation, role in PEOPLE:
         await people.add_professional(
             session, handle=handle, name=name, organisation=organisations[organisation], role=role, now=now

@@ -94,10 +94,16 @@ class Dispatcher:
             async with self._sessions() as session, session.begin():
                 return await self._handle(session, identity, incoming)
         except (SQLAlchemyError, OSError) as error:
-            log.warning("store unavailable while handling a %s message: %s", incoming.channel, type(error).__name__)
+            log.warning(
+                "store unavailable while handling a %s message: %s", incoming.channel, type(error).__name__
+            )
             return [Reply(self._texts.text(self._texts.default_language, "error.unavailable"))]
         except Exception as error:  # noqa: BLE001 - the person gets a polite line; the log gets the place
-            log.error("handling failed: %s\n%s", type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
+            log.error(
+                "handling failed: %s\n%s",
+                type(error).__name__,
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
             return [Reply(self._texts.text(self._texts.default_language, "error.internal"))]
 
     async def _handle(self, session: AsyncSession, identity: Identity, incoming: Incoming) -> list[Reply]:
@@ -105,7 +111,16 @@ class Dispatcher:
         if found is None or not found[0].active:
             return [Reply(self._texts.text(self._texts.default_language, "access.not_registered"))]
         person, organisation = found
-        turn = Turn(session, person, organisation, incoming, self._clock, self._settings, self._texts, self._definitions)
+        turn = Turn(
+            session,
+            person,
+            organisation,
+            incoming,
+            self._clock,
+            self._settings,
+            self._texts,
+            self._definitions,
+        )
         if not incoming.text:
             turn.say("input.empty")
             return turn.replies

@@ -78,7 +78,11 @@ def _question(raw: dict[str, Any], lists: dict[str, tuple[str, ...]]) -> Questio
     if kind != "text" and not options:
         raise ValueError(f"question {raw['key']!r} needs options")
     return Question(
-        key=raw["key"], kind=kind, options=options, stop=dict(raw.get("stop", {})), advice=dict(raw.get("advice", {}))
+        key=raw["key"],
+        kind=kind,
+        options=options,
+        stop=dict(raw.get("stop", {})),
+        advice=dict(raw.get("advice", {})),
     )
 
 
@@ -115,7 +119,9 @@ def load_criteria(path: Path = CONFIG_DIR / "criteria.toml") -> Criteria:
     for redirect in redirects:
         used |= _rule_facts(redirect.when)
     if unknown_questions or used - facts.keys():
-        raise ValueError(f"criteria refer to unknown names: {sorted(unknown_questions | (used - facts.keys()))}")
+        raise ValueError(
+            f"criteria refer to unknown names: {sorted(unknown_questions | (used - facts.keys()))}"
+        )
     return criteria
 
 

@@ -33,7 +33,9 @@ class ActionsConversation:
             return None
         state = DialogueState(self.kind, "pick")
         known = await action_names(turn, (action for action, _ in mine))
-        choices = [Choice(str(action.id), action_line(turn, action, number, known)) for action, number in mine]
+        choices = [
+            Choice(str(action.id), action_line(turn, action, number, known)) for action, number in mine
+        ]
         turn.offer(state, turn.t("actions.mine", count=len(mine)), choices)
         return state
 
@@ -51,8 +53,11 @@ class ActionsConversation:
         action, case = loaded
         if state.step == "pick":
             state.step = "what"
-            turn.offer(state, turn.t("actions.what", action=f"{case.number} #{action.seq}"),
-                       [Choice(key, turn.t(f"actions.choice.{key}")) for key in WHAT])
+            turn.offer(
+                state,
+                turn.t("actions.what", action=f"{case.number} #{action.seq}"),
+                [Choice(key, turn.t(f"actions.choice.{key}")) for key in WHAT],
+            )
             return state
         if state.step == "what":
             return await self._on_what(turn, state, action, case)
@@ -61,12 +66,18 @@ class ActionsConversation:
     async def _load(self, turn: Turn, action_id: int) -> tuple[Action, Case] | None:
         """The action, only while it is still open and still held by this person."""
         action = await actions.by_id(turn.session, action_id)
-        if action is None or action.status is not ActionStatus.OPEN or not actions.is_held_by(action, turn.person):
+        if (
+            action is None
+            or action.status is not ActionStatus.OPEN
+            or not actions.is_held_by(action, turn.person)
+        ):
             return None
         case = await cases.by_id(turn.session, action.case_id)
         return None if case is None else (action, case)
 
-    async def _on_what(self, turn: Turn, state: DialogueState, action: Action, case: Case) -> DialogueState | None:
+    async def _on_what(
+        self, turn: Turn, state: DialogueState, action: Action, case: Case
+    ) -> DialogueState | None:
         choice = turn.picked(state)
         if choice == "done":
             actions.complete(action, turn.now())

@@ -43,7 +43,8 @@ async def case_access(session: AsyncSession, person: Professional, case: Case) -
     if not person.active or person.role is Role.KETENMANAGER:
         return Access.NONE
     if person.role is Role.PROCESREGISSEUR and (
-        case.procesregisseur_id == person.id or (case.procesregisseur_id is None and case.state in OPEN_INTAKE)
+        case.procesregisseur_id == person.id
+        or (case.procesregisseur_id is None and case.state in OPEN_INTAKE)
     ):
         return Access.FULL
     if case.state is not CaseState.AFGESLOTEN and await participates(session, person, case.id):

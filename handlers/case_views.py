@@ -28,7 +28,9 @@ class Names:
         return self.nobody
 
 
-async def names(turn: Turn, person_ids: Iterable[int | None], organisation_ids: Iterable[int | None] = ()) -> Names:
+async def names(
+    turn: Turn, person_ids: Iterable[int | None], organisation_ids: Iterable[int | None] = ()
+) -> Names:
     persons, organisations = await people.display_names(
         turn.session, {i for i in person_ids if i is not None}, {i for i in organisation_ids if i is not None}
     )
@@ -60,12 +62,16 @@ def _next_meeting(turn: Turn, case: Case) -> str:
     return turn.t("case.next_meeting", when=long_date(turn.texts, turn.lang, case.next_meeting_at, turn.tz))
 
 
-async def action_list_lines(turn: Turn, case: Case, items: list[Action] | None = None, known: Names | None = None) -> list[str]:
+async def action_list_lines(
+    turn: Turn, case: Case, items: list[Action] | None = None, known: Names | None = None
+) -> list[str]:
     """The deelnemer's view: the action list and the next overleg, no other case content."""
     items = list(await actions.for_case(turn.session, case.id)) if items is None else items
     known = known or await action_names(turn, items)
     lines = [turn.t("case.action_list_title", number=case.number)]
-    lines += [f"- {action_line(turn, action, case.number, known)}" for action in items] or [turn.t("case.no_actions")]
+    lines += [f"- {action_line(turn, action, case.number, known)}" for action in items] or [
+        turn.t("case.no_actions")
+    ]
     lines.append(_next_meeting(turn, case))
     return lines
 
@@ -88,7 +94,12 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
     items = list(await actions.for_case(turn.session, case.id))
     known = await names(
         turn,
-        [case.melder_id, case.procesregisseur_id, *(m.professional_id for m in members), *(a.holder_id for a in items)],
+        [
+            case.melder_id,
+            case.procesregisseur_id,
+            *(m.professional_id for m in members),
+            *(a.holder_id for a in items),
+        ],
         [*(m.organisation_id for m in members), *(a.holder_organisation_id for a in items)],
     )
     leefgebieden = ", ".join(turn.t(f"option.leefgebieden.{key}") for key in case.leefgebieden)
@@ -97,14 +108,20 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
         turn.t("case.title", number=case.number, state=state_label(turn, case)),
         turn.t("case.melder", name=known.of(case.melder_id)),
         turn.t("case.director", name=known.of(case.procesregisseur_id)),
-        turn.t("case.fields", gemeente=case.gemeente, subject=turn.t(f"option.subject_type.{case.subject_type}"),
-               urgency=turn.t(f"option.urgency.{case.urgency}")),
+        turn.t(
+            "case.fields",
+            gemeente=case.gemeente,
+            subject=turn.t(f"option.subject_type.{case.subject_type}"),
+            urgency=turn.t(f"option.urgency.{case.urgency}"),
+        ),
         turn.t("case.domains", leefgebieden=leefgebieden, ketens=ketens),
         turn.t("case.informed", informed=turn.t(f"option.geinformeerd.{case.informed}")),
         turn.t("case.goal", goal=case.goal),
     ]
     if case.check_outcome:
-        lines.append(turn.t("case.check_outcome", verdict=turn.t(f"check.verdict_short.{case.check_outcome}")))
+        lines.append(
+            turn.t("case.check_outcome", verdict=turn.t(f"check.verdict_short.{case.check_outcome}"))
+        )
     listed = ", ".join(known.of(m.professional_id, m.organisation_id) for m in members)
     lines.append(turn.t("case.participants", names=listed or turn.t("case.nobody")))
     lines += await action_list_lines(turn, case, items, known)

@@ -61,7 +61,9 @@ class CheckConversation:
             return state
         state.data["answers"][question.key] = answer
         if isinstance(answer, str) and answer in question.stop:
-            turn.say_lines([turn.t(f"check.stop.{question.stop[answer]}"), _contact_line(turn, question.stop[answer])])
+            turn.say_lines(
+                [turn.t(f"check.stop.{question.stop[answer]}"), _contact_line(turn, question.stop[answer])]
+            )
             return None
         questions = turn.definitions.criteria.questions
         position = [q.key for q in questions].index(question.key)
@@ -85,7 +87,9 @@ class CheckConversation:
     async def _after_offer(self, turn: Turn, state: DialogueState) -> DialogueState | None:
         answer = turn.picked(state)
         if answer == "ja":
-            return await referral.begin(turn, carried=state.data["answers"], check_outcome=state.data["verdict"])
+            return await referral.begin(
+                turn, carried=state.data["answers"], check_outcome=state.data["verdict"]
+            )
         if answer == "nee":
             turn.say("check.no_referral")
             return None

@@ -28,11 +28,17 @@ def pick_one(text: str, choices: Sequence[Choice], synonyms: dict[str, str] | No
     mapped = (synonyms or {}).get(answer)
     if mapped and any(choice.key == mapped for choice in choices):
         return mapped
-    prefixed = [choice.key for choice in choices if fold(choice.label).startswith(answer)] if len(answer) >= 3 else []
+    prefixed = (
+        [choice.key for choice in choices if fold(choice.label).startswith(answer)]
+        if len(answer) >= 3
+        else []
+    )
     return prefixed[0] if len(prefixed) == 1 else None
 
 
-def pick_many(text: str, choices: Sequence[Choice], synonyms: dict[str, str] | None = None) -> list[str] | None:
+def pick_many(
+    text: str, choices: Sequence[Choice], synonyms: dict[str, str] | None = None
+) -> list[str] | None:
     """Several options separated by commas, 'en' / 'and' or spaces between numbers; None if any is unknown."""
     parts = [part for part in re.split(r",|;|\s+en\s+|\s+and\s+|\s+(?=\d)", text) if part.strip()]
     picked: list[str] = []

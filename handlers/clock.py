@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ class SystemClock:
         self._tz = ZoneInfo(tz)
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc).astimezone(self._tz)
+        return datetime.now(UTC).astimezone(self._tz)
 
 
 class FixedClock:

@@ -72,4 +72,3 @@ class DateStep:
         state.step = f"{self.name}:confirm"
         written = long_date(turn.texts, turn.lang, reading.moment, turn.tz, with_time=True)
         turn.offer(state, turn.t("date.confirm", when=written), turn.yes_no())
-

@@ -40,7 +40,21 @@ NUMBER_WORDS = {
 }  # fmt: skip
 PART_OF_DAY = {"ochtend": time(9), "morgens": time(9), "middag": time(14), "middags": time(14),
                "avond": time(19), "avonds": time(19)}  # fmt: skip
-FILLER = {"op", "om", "uiterlijk", "tot", "rond", "de", "het", "s", "aanstaande", "komende", "deze", "a.s", "as"}
+FILLER = {
+    "op",
+    "om",
+    "uiterlijk",
+    "tot",
+    "rond",
+    "de",
+    "het",
+    "s",
+    "aanstaande",
+    "komende",
+    "deze",
+    "a.s",
+    "as",
+}
 
 _WEEKDAY_ALT = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -82,7 +96,11 @@ class _Reader:
     def __init__(self, phrase: str) -> None:
         text = fold(phrase).replace("'", " ").replace("’", " ")
         text = re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: str(NUMBER_WORDS[m.group(1)]), text)
-        text = re.sub(rf"\b({'|'.join(name for name in WEEKDAYS if len(name) > 2)})(ochtend|middag|avond)\b", r"\1 \2", text)
+        text = re.sub(
+            rf"\b({'|'.join(name for name in WEEKDAYS if len(name) > 2)})(ochtend|middag|avond)\b",
+            r"\1 \2",
+            text,
+        )
         self.rest = f" {text} "
 
     def take(self, pattern: str) -> re.Match[str] | None:
@@ -252,7 +270,7 @@ def parse_dutch_datetime(phrase: str, now: datetime, default_time: time) -> Date
     """Read ``phrase`` relative to ``now`` (aware, in the installation's zone)."""
     tz = now.tzinfo
     if not isinstance(tz, ZoneInfo):
-        raise ValueError("now must carry a ZoneInfo time zone")
+        raise TypeError("now must carry a ZoneInfo time zone")
     today = now.date()
     reader = _Reader(phrase)
     if not reader.rest.strip():
@@ -260,9 +278,15 @@ def parse_dutch_datetime(phrase: str, now: datetime, default_time: time) -> Date
     match = reader.take(r"\b(?:over|binnen) (\d{1,3}) (uur|minuten|min|kwartier)\b")
     if match:
         amount, unit = int(match.group(1)), match.group(2)
-        delta = timedelta(hours=amount) if unit == "uur" else timedelta(minutes=amount * (15 if unit == "kwartier" else 1))
-        return DateReading((now + delta).replace(second=0, microsecond=0), True) if not reader.leftover() else _fail(
-            Problem.UNKNOWN
+        delta = (
+            timedelta(hours=amount)
+            if unit == "uur"
+            else timedelta(minutes=amount * (15 if unit == "kwartier" else 1))
+        )
+        return (
+            DateReading((now + delta).replace(second=0, microsecond=0), True)
+            if not reader.leftover()
+            else _fail(Problem.UNKNOWN)
         )
     offset, part = _read_part_of_day(reader)
     clock = _read_time(reader, part)

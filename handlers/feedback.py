@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.authorization import Access, may_post_feedback
 from handlers.case_lookup import find_case_number, say_not_found, visible_case
-from handlers.case_views import state_label
+from handlers.case_picker import PICK, offer_cases, picked_number
 from handlers.messages import Choice, DialogueState
 from handlers.posting import ask_text, text_then_concern
 from handlers.turn import Turn
@@ -30,12 +30,7 @@ class FeedbackConversation:
         if number:
             return await self._begin(turn, number)
         involved = await cases.cases_involving(turn.session, turn.person)
-        if not involved:
-            turn.say("feedback.no_cases")
-            return None
-        state = DialogueState(self.kind, "pick")
-        turn.offer(state, turn.t("feedback.pick"), [Choice(c.number, f"{c.number} · {state_label(turn, c)}") for c in involved])
-        return state
+        return offer_cases(turn, self.kind, involved, turn.t("feedback.pick"), "feedback.no_cases")
 
     async def _begin(self, turn: Turn, number: str) -> DialogueState | None:
         found = await _case(turn, number)
@@ -43,21 +38,24 @@ class FeedbackConversation:
             return None
         case, access = found
         state = DialogueState(self.kind, "text", {"number": case.number, "action_id": None})
-        open_actions = [a for a in await actions.for_case(turn.session, case.id) if a.status is ActionStatus.OPEN]
+        open_actions = [
+            a for a in await actions.for_case(turn.session, case.id) if a.status is ActionStatus.OPEN
+        ]
         if access >= Access.ACTION_LIST and open_actions:
             state.step = "action"
             choices = [Choice(str(a.id), f"#{a.seq} {a.description}") for a in open_actions]
-            turn.offer(state, turn.t("feedback.action_prompt"), [*choices, Choice(NO_ACTION, turn.t("feedback.no_action"))])
+            turn.offer(
+                state,
+                turn.t("feedback.action_prompt"),
+                [*choices, Choice(NO_ACTION, turn.t("feedback.no_action"))],
+            )
             return state
         return ask_text(turn, state)
 
     async def resume(self, turn: Turn, state: DialogueState) -> DialogueState | None:
-        if state.step == "pick":
-            number = turn.picked(state) or find_case_number(turn.incoming.text)
-            if number is None:
-                turn.say("form.invalid_choice")
-                return state
-            return await self._begin(turn, number)
+        if state.step == PICK:
+            number = picked_number(turn, state)
+            return state if number is None else await self._begin(turn, number)
         found = await _case(turn, state.data["number"])
         if found is None:
             return None

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 from config.catalogue import Catalogue
 
 
-def long_date(texts: Catalogue, language: str, moment: datetime, tz: ZoneInfo, *, with_time: bool = True) -> str:
+def long_date(
+    texts: Catalogue, language: str, moment: datetime, tz: ZoneInfo, *, with_time: bool = True
+) -> str:
     local = moment.astimezone(tz)
     day = texts.text(language, "date.days").split(",")[local.weekday()]
     month = texts.text(language, "date.months").split(",")[local.month - 1]

@@ -11,10 +11,20 @@ from handlers.turn import Turn
 def help_lines(turn: Turn) -> list[str]:
     lines = [turn.t("help.title"), turn.t("help.check")]
     if may_refer(turn.person):
-        lines += [turn.t("help.referral"), turn.t("help.actions"), turn.t("help.feedback"), turn.t("help.status")]
+        lines += [
+            turn.t("help.referral"),
+            turn.t("help.actions"),
+            turn.t("help.feedback"),
+            turn.t("help.status"),
+        ]
     if directs_cases(turn.person):
-        lines += [turn.t("help.intake"), turn.t("help.plan"), turn.t("help.manage"), turn.t("help.updates"),
-                  turn.t("help.status_director")]
+        lines += [
+            turn.t("help.intake"),
+            turn.t("help.plan"),
+            turn.t("help.manage"),
+            turn.t("help.updates"),
+            turn.t("help.status_director"),
+        ]
     if sees_counts_only(turn.person):
         lines.append(turn.t("help.counts"))
     lines += [turn.t("help.stop"), turn.t("help.language")]
@@ -32,12 +42,14 @@ class HelpConversation:
         return None
 
 
+LANGUAGE_CODES = {"nl": "nl", "nederlands": "nl", "dutch": "nl", "en": "en", "engels": "en", "english": "en"}
+
+
 class LanguageConversation:
     kind = "language"
-    CODES = {"nl": "nl", "nederlands": "nl", "dutch": "nl", "en": "en", "engels": "en", "english": "en"}
 
     async def start(self, turn: Turn, argument: str) -> DialogueState | None:
-        code = self.CODES.get(fold(argument))
+        code = LANGUAGE_CODES.get(fold(argument))
         if code is None:
             turn.say("language.usage")
             return None

@@ -6,6 +6,7 @@ from handlers import forms
 from handlers.authorization import Access, directs_cases
 from handlers.case_flow import move
 from handlers.case_lookup import find_case_number, say_not_found, visible_case
+from handlers.case_picker import PICK, offer_cases, picked_number
 from handlers.case_views import full_view_lines, state_label
 from handlers.formatting import short_date
 from handlers.messages import Choice, DialogueState
@@ -36,17 +37,17 @@ class IntakeConversation:
             return await self._review(turn, number)
         queue = await cases.intake_queue(turn.session)
         await turn.audit("intake.list")
-        if not queue:
-            turn.say("intake.empty")
-            return None
-        state = DialogueState(self.kind, "pick")
-        choices = [
-            Choice(case.number, f"{case.number} · {case.gemeente} · {turn.t(f'option.urgency.{case.urgency}')} · "
-                   f"{short_date(turn.texts, turn.lang, case.created_at, turn.tz)}")
-            for case in queue
-        ]
-        turn.offer(state, turn.t("intake.queue", count=len(queue)), choices)
-        return state
+        return offer_cases(
+            turn,
+            self.kind,
+            queue,
+            turn.t("intake.queue", count=len(queue)),
+            "intake.empty",
+            lambda case: (
+                f"{case.number} · {case.gemeente} · {turn.t(f'option.urgency.{case.urgency}')} · "
+                f"{short_date(turn.texts, turn.lang, case.created_at, turn.tz)}"
+            ),
+        )
 
     async def _review(self, turn: Turn, number: str) -> DialogueState | None:
         case = await _load(turn, number)
@@ -59,16 +60,17 @@ class IntakeConversation:
             await move(turn, case, CaseState.SCREENING)
         state = DialogueState(self.kind, "decide", {"number": case.number})
         turn.say_lines(await full_view_lines(turn, case))
-        turn.offer(state, turn.t("intake.decide"), [Choice(key, turn.t(f"intake.decision.{key}")) for key in DECISIONS])
+        turn.offer(
+            state,
+            turn.t("intake.decide"),
+            [Choice(key, turn.t(f"intake.decision.{key}")) for key in DECISIONS],
+        )
         return state
 
     async def resume(self, turn: Turn, state: DialogueState) -> DialogueState | None:
-        if state.step == "pick":
-            picked = turn.picked(state) or find_case_number(turn.incoming.text)
-            if picked is None:
-                turn.say("form.invalid_choice")
-                return state
-            return await self._review(turn, picked)
+        if state.step == PICK:
+            number = picked_number(turn, state)
+            return state if number is None else await self._review(turn, number)
         case = await _load(turn, state.data["number"])
         if case is None or case.state not in cases.OPEN_INTAKE:
             return None
@@ -80,15 +82,23 @@ class IntakeConversation:
         decision = turn.picked(state)
         if decision == "accept":
             directors = sorted(
-                await people.active_with_role(turn.session, Role.PROCESREGISSEUR), key=lambda p: p.id != turn.person.id
+                await people.active_with_role(turn.session, Role.PROCESREGISSEUR),
+                key=lambda p: p.id != turn.person.id,
             )
             state.step = "assignee"
             turn.offer(state, turn.t("intake.assignee"), [Choice(str(p.id), p.name) for p in directors])
         elif decision == "redirect":
-            targets = [key for key in ("wijkteam", "regieteam", "veilig_thuis", "wvggz", "anders")
-                       if key != "regieteam" or turn.definitions.region.has_regieteam]
+            targets = [
+                key
+                for key in ("wijkteam", "regieteam", "veilig_thuis", "wvggz", "anders")
+                if key != "regieteam" or turn.definitions.region.has_regieteam
+            ]
             state.step = "redirect_to"
-            turn.offer(state, turn.t("intake.redirect_to"), [Choice(k, turn.t(f"intake.target.{k}")) for k in targets])
+            turn.offer(
+                state,
+                turn.t("intake.redirect_to"),
+                [Choice(k, turn.t(f"intake.target.{k}")) for k in targets],
+            )
         elif decision == "ask":
             state.step = "question"
             state.data[OFFERED] = []
@@ -130,7 +140,9 @@ class IntakeConversation:
     async def _on_question(self, turn: Turn, state: DialogueState, case: Case) -> DialogueState | None:
         return await self._tell_melder(turn, state, case, redirect=False)
 
-    async def _tell_melder(self, turn: Turn, state: DialogueState, case: Case, *, redirect: bool) -> DialogueState | None:
+    async def _tell_melder(
+        self, turn: Turn, state: DialogueState, case: Case, *, redirect: bool
+    ) -> DialogueState | None:
         text = forms.read_free_text(turn)
         if text is None:
             return state
@@ -139,10 +151,18 @@ class IntakeConversation:
             text = f"{target}: {text}"
             await move(turn, case, CaseState.ADVIES)
         await feedback.add(
-            turn.session, case_id=case.id, action_id=None, author_id=turn.person.id, body=text, concern=False,
-            now=turn.now(), to_melder=True,
+            turn.session,
+            case_id=case.id,
+            action_id=None,
+            author_id=turn.person.id,
+            body=text,
+            concern=False,
+            now=turn.now(),
+            to_melder=True,
         )
         await turn.audit("case.message_to_melder", case.number)
-        await turn.notify(case.melder_id, "referral_redirected" if redirect else "referral_question", case.number)
+        await turn.notify(
+            case.melder_id, "referral_redirected" if redirect else "referral_question", case.number
+        )
         turn.say("intake.redirected" if redirect else "intake.asked", number=case.number)
         return None

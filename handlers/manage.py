@@ -54,8 +54,11 @@ class ManageConversation:
             turn.say("manage.nothing", number=case.number, state=state_label(turn, case))
             return None
         state = DialogueState(self.kind, "pick", {"number": case.number})
-        turn.offer(state, turn.t("manage.menu", number=case.number, state=state_label(turn, case)),
-                   [Choice(key, turn.t(f"manage.option.{key}")) for key in options])
+        turn.offer(
+            state,
+            turn.t("manage.menu", number=case.number, state=state_label(turn, case)),
+            [Choice(key, turn.t(f"manage.option.{key}")) for key in options],
+        )
         return state
 
     async def _case(self, turn: Turn, number: str) -> Case | None:

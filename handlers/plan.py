@@ -9,6 +9,7 @@ from handlers import forms
 from handlers.authorization import Access, directs_cases
 from handlers.case_flow import PLANNABLE, move
 from handlers.case_lookup import find_case_number, say_not_found, visible_case
+from handlers.case_picker import PICK, offer_cases, picked_number
 from handlers.case_views import names, state_label
 from handlers.date_question import DateStep
 from handlers.formatting import long_date
@@ -24,7 +25,9 @@ MEETING = DateStep("meeting", "plan.meeting_prompt", "default_meeting_time", opt
 async def _holder_choices(turn: Turn, case: Case) -> list[Choice]:
     """The people already on the case, as a shortcut; anyone else is typed by handle or organisation."""
     members = await cases.participants(turn.session, case.id)
-    known = await names(turn, [case.melder_id, *(m.professional_id for m in members)], (m.organisation_id for m in members))
+    known = await names(
+        turn, [case.melder_id, *(m.professional_id for m in members)], (m.organisation_id for m in members)
+    )
     choices = [Choice(f"p:{case.melder_id}", known.of(case.melder_id))]
     for member in members:
         key = f"p:{member.professional_id}" if member.professional_id else f"o:{member.organisation_id}"
@@ -63,21 +66,15 @@ class PlanConversation:
         number = find_case_number(argument)
         if number:
             return await begin(turn, number)
-        mine = [case for case in await cases.directed_by(turn.session, turn.person.id) if case.state in PLANNABLE]
-        if not mine:
-            turn.say("plan.no_cases")
-            return None
-        state = DialogueState(self.kind, "pick")
-        turn.offer(state, turn.t("plan.pick"), [Choice(c.number, f"{c.number} · {state_label(turn, c)}") for c in mine])
-        return state
+        mine = [
+            case for case in await cases.directed_by(turn.session, turn.person.id) if case.state in PLANNABLE
+        ]
+        return offer_cases(turn, self.kind, mine, turn.t("plan.pick"), "plan.no_cases")
 
     async def resume(self, turn: Turn, state: DialogueState) -> DialogueState | None:
-        if state.step == "pick":
-            number = turn.picked(state) or find_case_number(turn.incoming.text)
-            if number is None:
-                turn.say("form.invalid_choice")
-                return state
-            return await begin(turn, number)
+        if state.step == PICK:
+            number = picked_number(turn, state)
+            return state if number is None else await begin(turn, number)
         found = await visible_case(turn, state.data["number"], Access.FULL, "case.view")
         if found is None or found[0].state not in PLANNABLE:
             say_not_found(turn, state.data["number"])
@@ -144,8 +141,14 @@ class PlanConversation:
             when = long_date(turn.texts, turn.lang, datetime.fromisoformat(item["deadline"]), turn.tz)
             lines.append(f"{index}. {item['description']} ({when})")
         meeting = state.data.get("meeting")
-        lines.append(turn.t("case.next_meeting", when=long_date(turn.texts, turn.lang, datetime.fromisoformat(meeting), turn.tz))
-                     if meeting else turn.t("case.no_meeting"))
+        lines.append(
+            turn.t(
+                "case.next_meeting",
+                when=long_date(turn.texts, turn.lang, datetime.fromisoformat(meeting), turn.tz),
+            )
+            if meeting
+            else turn.t("case.no_meeting")
+        )
         lines += ["", turn.t("plan.confirm")]
         return "\n".join(lines)
 
@@ -181,9 +184,14 @@ async def _record(turn: Turn, case: Case, planned: list[dict[str, Any]], meeting
     now = turn.now()
     for item in planned:
         action = await actions.add(
-            turn.session, case=case, description=item["description"], holder_id=item["holder_id"],
-            holder_organisation_id=item["organisation_id"], deadline=datetime.fromisoformat(item["deadline"]),
-            created_by_id=turn.person.id, now=now,
+            turn.session,
+            case=case,
+            description=item["description"],
+            holder_id=item["holder_id"],
+            holder_organisation_id=item["organisation_id"],
+            deadline=datetime.fromisoformat(item["deadline"]),
+            created_by_id=turn.person.id,
+            now=now,
         )
         if item["holder_id"] is not None:
             await cases.add_participant(turn.session, case.id, professional_id=item["holder_id"])

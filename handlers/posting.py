@@ -15,7 +15,12 @@ async def post_feedback(turn: Turn, case: Case, action_id: int | None, body: str
     While a referral has no procesregisseur yet, every procesregisseur hears of it.
     """
     await feedback.add(
-        turn.session, case_id=case.id, action_id=action_id, author_id=turn.person.id, body=body, concern=concern,
+        turn.session,
+        case_id=case.id,
+        action_id=action_id,
+        author_id=turn.person.id,
+        body=body,
+        concern=concern,
         now=turn.now(),
     )
     await turn.audit("feedback.create", case.number)
@@ -25,7 +30,9 @@ async def post_feedback(turn: Turn, case: Case, action_id: int | None, body: str
         recipients = [p.id for p in await people.active_with_role(turn.session, Role.PROCESREGISSEUR)]
     for recipient in recipients:
         if recipient != turn.person.id:
-            await turn.notify(recipient, "zorgsignaal" if concern else "feedback", case.number, urgent=concern)
+            await turn.notify(
+                recipient, "zorgsignaal" if concern else "feedback", case.number, urgent=concern
+            )
     turn.say("feedback.sent_concern" if concern else "feedback.sent", number=case.number)
 
 
@@ -36,7 +43,9 @@ def ask_text(turn: Turn, state: DialogueState) -> DialogueState:
     return state
 
 
-async def text_then_concern(turn: Turn, state: DialogueState, case: Case, action_id: int | None) -> DialogueState | None:
+async def text_then_concern(
+    turn: Turn, state: DialogueState, case: Case, action_id: int | None
+) -> DialogueState | None:
     """The last two steps of any update: the text ('text'), then whether it is a zorgsignaal ('concern')."""
     if state.step == "text":
         text = forms.read_free_text(turn)

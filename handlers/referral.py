@@ -27,7 +27,9 @@ def _carry(turn: Turn, carried: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in carried.items() if key in keys}
 
 
-async def begin(turn: Turn, carried: dict[str, Any] | None = None, check_outcome: str | None = None) -> DialogueState | None:
+async def begin(
+    turn: Turn, carried: dict[str, Any] | None = None, check_outcome: str | None = None
+) -> DialogueState | None:
     if not may_refer(turn.person):
         turn.say("referral.not_allowed")
         return None
@@ -52,7 +54,9 @@ def _ask_next(turn: Turn, state: DialogueState, lead: str | None = None) -> Dial
 def _summary(turn: Turn, answers: dict[str, Any]) -> str:
     lines = [turn.t("referral.summary")]
     for question in turn.definitions.referral_form:
-        lines.append(f"- {turn.t(f'referral.label.{question.key}')}: {forms.answer_label(turn, question, answers[question.key])}")
+        lines.append(
+            f"- {turn.t(f'referral.label.{question.key}')}: {forms.answer_label(turn, question, answers[question.key])}"
+        )
     lines += ["", turn.t("referral.confirm")]
     return "\n".join(lines)
 

@@ -8,8 +8,8 @@ from handlers.authorization import Access, directs_cases, sees_counts_only
 from handlers.case_lookup import find_case_number, say_not_found, visible_case
 from handlers.case_views import (
     action_line,
-    action_names,
     action_list_lines,
+    action_names,
     feedback_lines,
     full_view_lines,
     referral_state_lines,
@@ -25,8 +25,18 @@ from storage.models import CaseState
 
 VIEWS = ("mine", "overdue", "new", "since")
 SINCE = DateStep("since", "status.since_prompt", allow_past=True)
-KEYWORDS = {"mijn": "mine", "mine": "mine", "achterstallig": "overdue", "overdue": "overdue", "te laat": "overdue",
-            "nieuw": "new", "new": "new", "aanmeldingen": "new", "sinds": "since", "since": "since"}
+KEYWORDS = {
+    "mijn": "mine",
+    "mine": "mine",
+    "achterstallig": "overdue",
+    "overdue": "overdue",
+    "te laat": "overdue",
+    "nieuw": "new",
+    "new": "new",
+    "aanmeldingen": "new",
+    "sinds": "since",
+    "since": "since",
+}
 
 
 async def show_case(turn: Turn, number: str) -> None:
@@ -72,7 +82,9 @@ class StatusConversation:
         turn.offer(state, turn.t("status.menu"), [Choice(v, turn.t(f"status.view.{v}")) for v in VIEWS])
         return state
 
-    async def _on_since(self, turn: Turn, state: DialogueState, text: str | None = None) -> DialogueState | None:
+    async def _on_since(
+        self, turn: Turn, state: DialogueState, text: str | None = None
+    ) -> DialogueState | None:
         moment = SINCE.handle(turn, state, text)
         if isinstance(moment, datetime):
             await self._since(turn, moment)
@@ -104,7 +116,9 @@ class StatusConversation:
             lines = [turn.t("status.mine", count=len(mine))]
             for case in mine:
                 unread = await feedback.unread_count(turn.session, case.id)
-                lines.append(f"- {case.number} · {state_label(turn, case)} · {turn.t('status.unread_short', count=unread)}")
+                lines.append(
+                    f"- {case.number} · {state_label(turn, case)} · {turn.t('status.unread_short', count=unread)}"
+                )
         elif view == "overdue":
             overdue = await actions.overdue_for_director(turn.session, turn.person.id, now)
             lines = [turn.t("status.overdue", count=len(overdue))]
@@ -113,8 +127,10 @@ class StatusConversation:
         else:
             queue = await cases.intake_queue(turn.session)
             lines = [turn.t("status.new", count=len(queue))]
-            lines += [f"- {c.number} · {c.gemeente} · {short_date(turn.texts, turn.lang, c.created_at, turn.tz)}"
-                      for c in queue]
+            lines += [
+                f"- {c.number} · {c.gemeente} · {short_date(turn.texts, turn.lang, c.created_at, turn.tz)}"
+                for c in queue
+            ]
         turn.say_lines(lines)
 
     async def _since(self, turn: Turn, since: datetime) -> None:
@@ -140,5 +156,7 @@ class StatusConversation:
         counts = await cases.count_by_state(turn.session)
         lines = [turn.t("status.counts")]
         lines += [f"- {turn.t(f'state.{state.value}')}: {counts.get(state, 0)}" for state in CaseState]
-        lines.append(turn.t("status.overdue_count", count=await actions.count_overdue(turn.session, turn.now())))
+        lines.append(
+            turn.t("status.overdue_count", count=await actions.count_overdue(turn.session, turn.now()))
+        )
         turn.say_lines(lines)

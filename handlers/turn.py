@@ -54,7 +54,9 @@ class Turn:
     def say_lines(self, lines: list[str]) -> None:
         self.replies.append(Reply("\n".join(lines)))
 
-    def offer(self, state: DialogueState, text: str, choices: list[Choice], *, multiple: bool = False) -> None:
+    def offer(
+        self, state: DialogueState, text: str, choices: list[Choice], *, multiple: bool = False
+    ) -> None:
         """Ask a question with options and remember them, so the answer can be read next turn."""
         state.data[OFFERED] = [[choice.key, choice.label] for choice in choices]
         self.replies.append(Reply(text, tuple(choices), multiple))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from handlers.authorization import Access, directs_cases
 from handlers.case_lookup import find_case_number, say_not_found, visible_case
+from handlers.case_picker import PICK, offer_cases, picked_number
 from handlers.case_views import feedback_lines
-from handlers.messages import Choice, DialogueState
+from handlers.messages import DialogueState
 from handlers.turn import Turn
 from storage import cases, feedback
 
@@ -21,16 +22,15 @@ class UpdatesConversation:
         if number:
             return await self._show(turn, number)
         mine = await cases.directed_by(turn.session, turn.person.id)
-        if not mine:
-            turn.say("updates.no_cases")
-            return None
-        state = DialogueState(self.kind, "pick")
-        choices = [
-            Choice(c.number, f"{c.number} · {turn.t('status.unread_short', count=await feedback.unread_count(turn.session, c.id))}")
-            for c in mine
-        ]
-        turn.offer(state, turn.t("updates.pick"), choices)
-        return state
+        unread = {case.number: await feedback.unread_count(turn.session, case.id) for case in mine}
+        return offer_cases(
+            turn,
+            self.kind,
+            mine,
+            turn.t("updates.pick"),
+            "updates.no_cases",
+            lambda case: f"{case.number} · {turn.t('status.unread_short', count=unread[case.number])}",
+        )
 
     async def _show(self, turn: Turn, number: str) -> DialogueState | None:
         found = await visible_case(turn, number, Access.FULL, "feedback.read")
@@ -51,12 +51,9 @@ class UpdatesConversation:
         return state
 
     async def resume(self, turn: Turn, state: DialogueState) -> DialogueState | None:
-        if state.step == "pick":
-            number = turn.picked(state) or find_case_number(turn.incoming.text)
-            if number is None:
-                turn.say("form.invalid_choice")
-                return state
-            return await self._show(turn, number)
+        if state.step == PICK:
+            number = picked_number(turn, state)
+            return state if number is None else await self._show(turn, number)
         answer = turn.picked(state)
         if answer is None:
             turn.offer(state, turn.t("form.invalid_choice"), turn.yes_no())

@@ -44,11 +44,18 @@ async def by_number(session: AsyncSession, number: str) -> Case | None:
 
 
 async def record_transition(
-    session: AsyncSession, case: Case, to_state: CaseState, actor_id: int, now: datetime, note: str | None = None
+    session: AsyncSession,
+    case: Case,
+    to_state: CaseState,
+    actor_id: int,
+    now: datetime,
+    note: str | None = None,
 ) -> None:
     """Move the case and keep the move: who, when, from where."""
     session.add(
-        CaseTransition(case_id=case.id, from_state=case.state, to_state=to_state, actor_id=actor_id, at=now, note=note)
+        CaseTransition(
+            case_id=case.id, from_state=case.state, to_state=to_state, actor_id=actor_id, at=now, note=note
+        )
     )
     case.state = to_state
     case.updated_at = now
@@ -58,7 +65,9 @@ async def record_transition(
 
 async def record_creation(session: AsyncSession, case: Case, actor_id: int, now: datetime) -> None:
     """The first entry of a case's history: from nothing to its initial state."""
-    session.add(CaseTransition(case_id=case.id, from_state=None, to_state=case.state, actor_id=actor_id, at=now))
+    session.add(
+        CaseTransition(case_id=case.id, from_state=None, to_state=case.state, actor_id=actor_id, at=now)
+    )
 
 
 async def transitions(session: AsyncSession, case_id: int) -> Sequence[CaseTransition]:
@@ -111,7 +120,9 @@ async def cases_involving(session: AsyncSession, person: Professional, limit: in
         select(Case)
         .where(
             Case.state != CaseState.AFGESLOTEN,
-            or_(Case.melder_id == person.id, Case.procesregisseur_id == person.id, Case.id.in_(as_participant)),
+            or_(
+                Case.melder_id == person.id, Case.procesregisseur_id == person.id, Case.id.in_(as_participant)
+            ),
         )
         .order_by(Case.updated_at.desc())
         .limit(limit)
@@ -120,7 +131,11 @@ async def cases_involving(session: AsyncSession, person: Professional, limit: in
 
 
 async def add_participant(
-    session: AsyncSession, case_id: int, *, professional_id: int | None = None, organisation_id: int | None = None
+    session: AsyncSession,
+    case_id: int,
+    *,
+    professional_id: int | None = None,
+    organisation_id: int | None = None,
 ) -> None:
     query = select(
         exists().where(
@@ -134,7 +149,9 @@ async def add_participant(
         )
     )
     if not (await session.execute(query)).scalar():
-        session.add(CaseParticipant(case_id=case_id, professional_id=professional_id, organisation_id=organisation_id))
+        session.add(
+            CaseParticipant(case_id=case_id, professional_id=professional_id, organisation_id=organisation_id)
+        )
         await session.flush()
 
 

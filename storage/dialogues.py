@@ -12,7 +12,9 @@ from storage.models import Dialogue
 
 
 async def load(session: AsyncSession, person_id: int, conversation: str) -> Dialogue | None:
-    query = select(Dialogue).where(Dialogue.professional_id == person_id, Dialogue.conversation == conversation)
+    query = select(Dialogue).where(
+        Dialogue.professional_id == person_id, Dialogue.conversation == conversation
+    )
     return (await session.execute(query)).scalar_one_or_none()
 
 
@@ -30,9 +32,13 @@ async def save(
     if existing is None:
         session.add(
             Dialogue(
-                professional_id=person_id, conversation=conversation, kind=kind, step=step, data=data, updated_at=now
+                professional_id=person_id,
+                conversation=conversation,
+                kind=kind,
+                step=step,
+                data=data,
+                updated_at=now,
             )
         )
         return
     existing.kind, existing.step, existing.data, existing.updated_at = kind, step, dict(data), now
-

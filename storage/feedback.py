@@ -38,7 +38,11 @@ async def add(
 
 
 async def for_case(session: AsyncSession, case_id: int, limit: int = 20) -> Sequence[Feedback]:
-    query = select(Feedback).where(Feedback.case_id == case_id).order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    query = (
+        select(Feedback)
+        .where(Feedback.case_id == case_id)
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    )
     return (await session.execute(query.limit(limit))).scalars().all()
 
 

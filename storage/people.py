@@ -63,7 +63,9 @@ async def add_professional(
 
 
 async def professional_by_handle(session: AsyncSession, handle: str) -> Professional | None:
-    result = await session.execute(select(Professional).where(func.lower(Professional.handle) == handle.lower()))
+    result = await session.execute(
+        select(Professional).where(func.lower(Professional.handle) == handle.lower())
+    )
     return result.scalar_one_or_none()
 
 
@@ -88,7 +90,9 @@ async def count_professionals(session: AsyncSession) -> int:
 
 
 async def members_of(session: AsyncSession, organisation_id: int) -> Sequence[Professional]:
-    query = select(Professional).where(Professional.organisation_id == organisation_id, Professional.active.is_(True))
+    query = select(Professional).where(
+        Professional.organisation_id == organisation_id, Professional.active.is_(True)
+    )
     return (await session.execute(query.order_by(Professional.handle))).scalars().all()
 
 
@@ -111,11 +115,17 @@ async def display_names(
     return persons, organisations
 
 
-async def sender(session: AsyncSession, channel: str, address: str) -> tuple[Professional, Organisation] | None:
+async def sender(
+    session: AsyncSession, channel: str, address: str
+) -> tuple[Professional, Organisation] | None:
     """The person behind a channel address with their organisation, in one query."""
-    column = {"terminal": Professional.handle, "matrix": Professional.matrix_id, "teams": Professional.teams_id}[
-        channel
-    ]
-    query = select(Professional, Organisation).join(Organisation, Organisation.id == Professional.organisation_id)
+    column = {
+        "terminal": Professional.handle,
+        "matrix": Professional.matrix_id,
+        "teams": Professional.teams_id,
+    }[channel]
+    query = select(Professional, Organisation).join(
+        Organisation, Organisation.id == Professional.organisation_id
+    )
     row = (await session.execute(query.where(column == address))).first()
     return None if row is None else (row[0], row[1])

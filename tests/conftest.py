@@ -142,4 +142,3 @@ class Chat:
 @pytest.fixture
 def chat(demo: App) -> Chat:
     return Chat(demo)
-

@@ -13,7 +13,15 @@ from tests.conftest import Chat
 from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
 
 ASSIGNED, IN_INTAKE, UNKNOWN = "VH-2026-0001", "VH-2026-0002", "VH-2026-0999"
-COMMANDS = ["status {n}", "acties {n}", "terugkoppeling {n}", "updates {n}", "plan {n}", "casus {n}", "beoordeel {n}"]
+COMMANDS = [
+    "status {n}",
+    "acties {n}",
+    "terugkoppeling {n}",
+    "updates {n}",
+    "plan {n}",
+    "casus {n}",
+    "beoordeel {n}",
+]
 PEOPLE = ["agent", "wijkteam", "reclassering", "regisseur", "regisseur2", "manager"]
 # Who may see what of each case; everyone else must get the 'does not exist' answer.
 ALLOWED = {
@@ -24,7 +32,9 @@ ALLOWED = {
         "updates {n}": {"regisseur"},
         "plan {n}": {"regisseur"},
         "casus {n}": {"regisseur"},
-        "beoordeel {n}": {"regisseur"},  # answered 'already decided', which reveals it exists: only to its director
+        "beoordeel {n}": {
+            "regisseur"
+        },  # answered 'already decided', which reveals it exists: only to its director
     },
     IN_INTAKE: {
         "status {n}": {"ggz", "regisseur", "regisseur2"},  # the unassigned queue is open to every director
@@ -44,8 +54,21 @@ async def two_cases(chat: Chat) -> Chat:
     VH-2026-0002: ggz's referral, still unassigned in the intake queue."""
     await chat("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
     await chat("regisseur", f"beoordeel {ASSIGNED}", "accepteren", "Petra Regisseur")
-    await chat("regisseur", f"plan {ASSIGNED}", "Contact leggen", "wijkteam", "vrijdag", "ja", "nee", "geen", "ja")
-    await chat("ggz", "aanmelden", "2", "gezin", "1, 3", "zorg, bestuur", "hoog", "ja", "Zorgen over verwaarlozing", "ja")
+    await chat(
+        "regisseur", f"plan {ASSIGNED}", "Contact leggen", "wijkteam", "vrijdag", "ja", "nee", "geen", "ja"
+    )
+    await chat(
+        "ggz",
+        "aanmelden",
+        "2",
+        "gezin",
+        "1, 3",
+        "zorg, bestuur",
+        "hoog",
+        "ja",
+        "Zorgen over verwaarlozing",
+        "ja",
+    )
     return chat
 
 

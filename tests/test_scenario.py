@@ -12,7 +12,20 @@ from storage import audit, cases
 from storage.models import Action, ActionStatus, CaseState, PendingMessage, Professional
 from tests.conftest import Chat
 
-CHECK_THAT_FITS = ["check", "nee", "nee", "nee", "1, 2, 3", "ja", "zorg, straf", "ja", "ja", "ja", "nee", "nog niet"]
+CHECK_THAT_FITS = [
+    "check",
+    "nee",
+    "nee",
+    "nee",
+    "1, 2, 3",
+    "ja",
+    "zorg, straf",
+    "ja",
+    "ja",
+    "ja",
+    "nee",
+    "nog niet",
+]
 REFERRAL_REST = ["1", "persoon", "normaal", "Hulpverlening stagneert en overlast neemt toe", "ja"]
 
 
@@ -44,7 +57,10 @@ async def test_check_flows_into_a_referral_that_lands_with_the_procesregisseurs(
     assert "Ketens: zorg, straf" in summary
     registered = await chat("agent", "ja")
     assert "casusnummer VH-2026-0001" in registered
-    assert await pending(chat.app, "new_referral") == [("regisseur", "VH-2026-0001"), ("regisseur2", "VH-2026-0001")]
+    assert await pending(chat.app, "new_referral") == [
+        ("regisseur", "VH-2026-0001"),
+        ("regisseur2", "VH-2026-0001"),
+    ]
     async with chat.app.sessions() as session:
         case = await cases.by_number(session, "VH-2026-0001")
         assert case is not None and case.state is CaseState.INGEDIEND and case.check_outcome == "fits"
@@ -73,7 +89,9 @@ async def test_the_whole_process_from_referral_to_status(chat: Chat, clock: Fixe
     await chat("regisseur", f"plan {number}", "Huisbezoek afleggen", "agent")
     confirm = await chat("regisseur", "volgende week vrijdag 14:00")
     assert "vrijdag 4 december 2026, 14:00" in confirm
-    await chat("regisseur", "ja", "ja", "Schuldhulp opstarten", "Wijkteam Amersfoort-Noord", "over twee weken", "ja")
+    await chat(
+        "regisseur", "ja", "ja", "Schuldhulp opstarten", "Wijkteam Amersfoort-Noord", "over twee weken", "ja"
+    )
     meeting = await chat("regisseur", "nee", "15 december 10:00")
     assert "dinsdag 15 december 2026, 10:00" in meeting
     recorded = await chat("regisseur", "ja", "ja")
@@ -93,7 +111,9 @@ async def test_the_whole_process_from_referral_to_status(chat: Chat, clock: Fixe
     sent = await chat("wijkteam", "Aanmelding schuldhulp loopt, wachtlijst van drie weken", "ja")
     assert "zorgsignaal" in sent.lower()
     async with chat.app.sessions() as session:
-        urgent = (await session.execute(select(PendingMessage).where(PendingMessage.kind == "zorgsignaal"))).scalar_one()
+        urgent = (
+            await session.execute(select(PendingMessage).where(PendingMessage.kind == "zorgsignaal"))
+        ).scalar_one()
         assert urgent.urgent and urgent.params == {"case": number}
 
     clock.advance(timedelta(days=20))
@@ -110,8 +130,15 @@ async def test_the_whole_process_from_referral_to_status(chat: Chat, clock: Fixe
     async with chat.app.sessions() as session:
         events = [entry.event for entry in await audit.entries_for_case(session, number)]
         actions = (await session.execute(select(Action).order_by(Action.seq))).scalars().all()
-    assert {"case.create", "case.view", "case.state.geaccepteerd", "plan.record", "action.done",
-            "feedback.create", "feedback.read"} <= set(events)
+    assert {
+        "case.create",
+        "case.view",
+        "case.state.geaccepteerd",
+        "plan.record",
+        "action.done",
+        "feedback.create",
+        "feedback.read",
+    } <= set(events)
     assert [a.status for a in actions] == [ActionStatus.DONE, ActionStatus.OPEN]
 
 
@@ -145,8 +172,15 @@ async def test_case_walks_the_process_states_and_every_move_is_recorded(chat: Ch
         case = await cases.by_number(session, number)
         assert case is not None
         moves = [t.to_state.value for t in await cases.transitions(session, case.id)]
-    assert moves == ["ingediend", "screening", "geaccepteerd", "casusoverleg_gepland", "opgeschaald",
-                     "afgeschaald", "afgesloten"]
+    assert moves == [
+        "ingediend",
+        "screening",
+        "geaccepteerd",
+        "casusoverleg_gepland",
+        "opgeschaald",
+        "afgeschaald",
+        "afgesloten",
+    ]
     assert case.closed_at is not None
     assert "Met VH-2026-0001 kan niets meer gebeuren" in await chat("regisseur", f"casus {number}")
 

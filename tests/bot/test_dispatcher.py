@@ -62,7 +62,9 @@ async def test_stop_leaves_the_dialogue_and_stores_nothing(chat: Chat) -> None:
         assert (await session.execute(select(func.count(Dialogue.id)))).scalar_one() == 0
 
 
-async def test_a_restart_mid_dialogue_resumes_where_the_person_was(chat: Chat, settings: Settings, clock: FixedClock) -> None:
+async def test_a_restart_mid_dialogue_resumes_where_the_person_was(
+    chat: Chat, settings: Settings, clock: FixedClock
+) -> None:
     await chat("agent", "aanmelden", "1", "persoon")
     await chat.app.close()
     restarted = build_app(settings, clock)
@@ -113,8 +115,10 @@ async def test_a_store_that_is_down_gives_try_again_later(clock: FixedClock, tmp
         incoming = Incoming(text="status", conversation="t", private=True, channel="terminal")
         replies = await asyncio.wait_for(app.dispatcher.handle(Identity("terminal", "agent"), incoming), 30)
         assert [reply.text for reply in replies] == [
-            "Het lukt nu even niet om uw bericht te verwerken. Probeer het over een paar minuten opnieuw; "
-            "er is niets opgeslagen."
+            (
+                "Het lukt nu even niet om uw bericht te verwerken. Probeer het over een paar minuten opnieuw; "
+                "er is niets opgeslagen."
+            )
         ]
     finally:
         await app.close()

@@ -27,7 +27,10 @@ def test_all_of_a_b_and_c_fits() -> None:
 
 
 def test_serious_local_safety_problem_fits_on_its_own() -> None:
-    assert outcome(leefgebieden=["wonen"], ketens=["zorg"], dwang_drang="nee", lokale_veiligheid="ja")[0] == "fits"
+    assert (
+        outcome(leefgebieden=["wonen"], ketens=["zorg"], dwang_drang="nee", lokale_veiligheid="ja")[0]
+        == "fits"
+    )
 
 
 def test_a_dont_know_where_it_matters_is_borderline() -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from handlers.choices import pick_many, pick_one
 from handlers.messages import Choice
 
-DOMAINS = [Choice("wonen", "wonen"), Choice("financien", "financiën / schulden"), Choice("psychisch", "psychisch")]
+DOMAINS = [
+    Choice("wonen", "wonen"),
+    Choice("financien", "financiën / schulden"),
+    Choice("psychisch", "psychisch"),
+]
 
 
 def test_a_number_a_key_a_label_or_a_prefix_picks_an_option() -> None:

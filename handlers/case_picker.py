@@ -1,0 +1,39 @@
+"""Choosing a case from a short list, or by typing its number: the first step of several conversations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from handlers.case_lookup import find_case_number
+from handlers.case_views import state_label
+from handlers.messages import Choice, DialogueState
+from handlers.turn import Turn
+from storage.models import Case
+
+PICK = "pick"
+
+
+def offer_cases(
+    turn: Turn,
+    kind: str,
+    found: Sequence[Case],
+    prompt: str,
+    empty_key: str,
+    label: Callable[[Case], str] | None = None,
+) -> DialogueState | None:
+    """Ask which case, or say there is none; the dialogue continues at step PICK."""
+    if not found:
+        turn.say(empty_key)
+        return None
+    state = DialogueState(kind, PICK)
+    describe = label or (lambda case: f"{case.number} · {state_label(turn, case)}")
+    turn.offer(state, prompt, [Choice(case.number, describe(case)) for case in found])
+    return state
+
+
+def picked_number(turn: Turn, state: DialogueState) -> str | None:
+    """The case number chosen by option or typed out; None (after saying so) when neither."""
+    number = turn.picked(state) or find_case_number(turn.incoming.text)
+    if number is None:
+        turn.say("form.invalid_choice")
+    return number
