@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.turn import Turn
-from storage.cases import record_transition
+from storage.cases import participants, record_transition
 from storage.models import Case, CaseState
 
 S = CaseState
@@ -35,3 +35,10 @@ async def move(turn: Turn, case: Case, target: CaseState, note: str | None = Non
         raise ValueError(f"{case.state} -> {target} is not a transition of the process")
     await record_transition(turn.session, case, target, turn.person.id, turn.now(), note)
     await turn.audit(f"case.state.{target.value}", case.number)
+
+
+async def announce_meeting(turn: Turn, case: Case) -> None:
+    """Tell every person taking part that the (next) overleg is planned; the message carries no date or content."""
+    for member in await participants(turn.session, case.id):
+        if member.professional_id is not None:
+            await turn.notify(member.professional_id, "meeting_planned", case.number)

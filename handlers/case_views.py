@@ -139,6 +139,6 @@ async def feedback_lines(turn: Turn, items: list[tuple[Feedback, str]]) -> list[
         when = short_date(turn.texts, turn.lang, item.created_at, turn.tz)
         flag = turn.t("feedback.flag_concern") if item.concern else ""
         unread = turn.t("feedback.flag_unread") if item.read_at is None else ""
-        about = f" #{seqs[item.action_id]}" if item.action_id in seqs else ""
+        about = f" #{seqs[item.action_id]}" if item.action_id is not None and item.action_id in seqs else ""
         lines.append(f"{number}{about} | {when} | {known.of(item.author_id)}{flag}{unread}\n  {item.body}")
     return lines

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-import dateparser
+import dateparser  # type: ignore[import-untyped]
 
 from handlers.choices import fold
 
@@ -245,7 +245,7 @@ def _read_calendar_date(reader: _Reader, today: date) -> date | Problem | None:
 
 def _with_dateparser(phrase: str, now: datetime) -> datetime | None:
     """Last resort for absolute forms we do not read ourselves, e.g. ISO dates."""
-    return dateparser.parse(
+    parsed: datetime | None = dateparser.parse(
         phrase,
         languages=["nl", "en"],
         settings={
@@ -256,6 +256,7 @@ def _with_dateparser(phrase: str, now: datetime) -> datetime | None:
             "STRICT_PARSING": True,
         },
     )
+    return parsed
 
 
 def _localise(day: date, clock: time, tz: ZoneInfo) -> datetime | None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from handlers import plan
 from handlers.authorization import Access, directs_cases
-from handlers.case_flow import NEXT_STATES, PLANNABLE, move
+from handlers.case_flow import NEXT_STATES, PLANNABLE, announce_meeting, move
 from handlers.case_lookup import find_case_number, say_not_found, visible_case
 from handlers.case_views import state_label
 from handlers.date_question import DateStep
@@ -106,9 +106,7 @@ class ManageConversation:
         await move(turn, case, MOVES[option])
         if option == "meeting":
             assert case.next_meeting_at is not None
-            for member in await cases.participants(turn.session, case.id):
-                if member.professional_id is not None:
-                    await turn.notify(member.professional_id, "meeting_planned", case.number)
+            await announce_meeting(turn, case)
             when = long_date(turn.texts, turn.lang, case.next_meeting_at, turn.tz)
             turn.say("manage.meeting_set", number=case.number, when=when)
             return

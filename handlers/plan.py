@@ -7,7 +7,7 @@ from typing import Any
 
 from handlers import forms
 from handlers.authorization import Access, directs_cases
-from handlers.case_flow import PLANNABLE, move
+from handlers.case_flow import PLANNABLE, announce_meeting, move
 from handlers.case_lookup import find_case_number, say_not_found, visible_case
 from handlers.case_picker import PICK, offer_cases, picked_number
 from handlers.case_views import names, state_label
@@ -198,13 +198,11 @@ async def _record(turn: Turn, case: Case, planned: list[dict[str, Any]], meeting
             await turn.notify(item["holder_id"], "action_assigned", case.number, action=action.seq)
         else:
             await cases.add_participant(turn.session, case.id, organisation_id=item["organisation_id"])
-            for member in await people.members_of(turn.session, item["organisation_id"]):
-                await turn.notify(member.id, "action_assigned", case.number, action=action.seq)
+            for colleague in await people.members_of(turn.session, item["organisation_id"]):
+                await turn.notify(colleague.id, "action_assigned", case.number, action=action.seq)
     case.next_meeting_at = datetime.fromisoformat(meeting) if meeting else None
     await move(turn, case, CaseState.PLAN_VAN_AANPAK)
     await move(turn, case, CaseState.UITVOERING)
     await turn.audit("plan.record", case.number)
     if meeting:
-        for member in await cases.participants(turn.session, case.id):
-            if member.professional_id is not None:
-                await turn.notify(member.professional_id, "meeting_planned", case.number)
+        await announce_meeting(turn, case)

@@ -97,9 +97,9 @@ def complete(action: Action, now: datetime) -> None:
     action.completed_at = now
 
 
-async def sequence_numbers(session: AsyncSession, action_ids: set[int | None]) -> dict[int | None, int]:
+async def sequence_numbers(session: AsyncSession, action_ids: set[int]) -> dict[int, int]:
     """Per-case action numbers for a set of actions, in one query."""
     if not action_ids:
         return {}
-    query = select(Action.id, Action.seq).where(Action.id.in_([i for i in action_ids if i is not None]))
+    query = select(Action.id, Action.seq).where(Action.id.in_(action_ids))
     return {action_id: seq for action_id, seq in (await session.execute(query)).all()}

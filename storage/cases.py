@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Case, CaseCounter, CaseParticipant, CaseState, CaseTransition, Professional
 
@@ -100,7 +101,7 @@ async def referred_by(session: AsyncSession, person_id: int, limit: int = 20) ->
     return (await session.execute(query)).scalars().all()
 
 
-def _participant_clause(person: Professional) -> object:
+def _participant_clause(person: Professional) -> ColumnElement[bool]:
     return or_(
         CaseParticipant.professional_id == person.id,
         CaseParticipant.organisation_id == person.organisation_id,
