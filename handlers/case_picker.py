@@ -13,7 +13,7 @@ from storage.models import Case
 PICK = "pick"
 
 
-def offer_cases(
+async def offer_cases(
     turn: Turn,
     kind: str,
     found: Sequence[Case],
@@ -21,7 +21,8 @@ def offer_cases(
     empty_key: str,
     label: Callable[[Case], str] | None = None,
 ) -> DialogueState | None:
-    """Ask which case, or say there is none; the dialogue continues at step PICK."""
+    """Ask which case, or say there is none; the dialogue continues at step PICK. Listing is audited."""
+    await turn.audit(f"{kind}.list")
     if not found:
         turn.say(empty_key)
         return None

@@ -30,7 +30,7 @@ class FeedbackConversation:
         if number:
             return await self._begin(turn, number)
         involved = await cases.cases_involving(turn.session, turn.person)
-        return offer_cases(turn, self.kind, involved, turn.t("feedback.pick"), "feedback.no_cases")
+        return await offer_cases(turn, self.kind, involved, turn.t("feedback.pick"), "feedback.no_cases")
 
     async def _begin(self, turn: Turn, number: str) -> DialogueState | None:
         found = await _case(turn, number)

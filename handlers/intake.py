@@ -36,8 +36,7 @@ class IntakeConversation:
         if number:
             return await self._review(turn, number)
         queue = await cases.intake_queue(turn.session)
-        await turn.audit("intake.list")
-        return offer_cases(
+        return await offer_cases(
             turn,
             self.kind,
             queue,

@@ -69,7 +69,7 @@ class PlanConversation:
         mine = [
             case for case in await cases.directed_by(turn.session, turn.person.id) if case.state in PLANNABLE
         ]
-        return offer_cases(turn, self.kind, mine, turn.t("plan.pick"), "plan.no_cases")
+        return await offer_cases(turn, self.kind, mine, turn.t("plan.pick"), "plan.no_cases")
 
     async def resume(self, turn: Turn, state: DialogueState) -> DialogueState | None:
         if state.step == PICK:

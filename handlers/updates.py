@@ -23,7 +23,7 @@ class UpdatesConversation:
             return await self._show(turn, number)
         mine = await cases.directed_by(turn.session, turn.person.id)
         unread = {case.number: await feedback.unread_count(turn.session, case.id) for case in mine}
-        return offer_cases(
+        return await offer_cases(
             turn,
             self.kind,
             mine,
