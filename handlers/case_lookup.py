@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.authorization import Access, case_access
+from handlers.authorization import Access, case_access, directs_cases
 from handlers.turn import Turn
 from storage import cases
 from storage.models import Case
@@ -37,3 +37,11 @@ async def visible_case(turn: Turn, number: str, need: Access, event: str) -> tup
 
 def say_not_found(turn: Turn, number: str) -> None:
     turn.say("case.not_found", number=number)
+
+
+def refused_unless_director(turn: Turn) -> bool:
+    """True (after saying so) when the person is not a procesregisseur; the directing conversations start here."""
+    if directs_cases(turn.person):
+        return False
+    turn.say("common.directors_only")
+    return True

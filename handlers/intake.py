@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from handlers import forms
-from handlers.authorization import Access, directs_cases
+from handlers.authorization import Access
 from handlers.case_flow import move
-from handlers.case_lookup import find_case_number, say_not_found, visible_case
+from handlers.case_lookup import find_case_number, refused_unless_director, say_not_found, visible_case
 from handlers.case_picker import PICK, offer_cases, picked_number
 from handlers.case_views import full_view_lines, state_label
 from handlers.formatting import short_date
@@ -29,8 +29,7 @@ class IntakeConversation:
     kind = "intake"
 
     async def start(self, turn: Turn, argument: str) -> DialogueState | None:
-        if not directs_cases(turn.person):
-            turn.say("common.directors_only")
+        if refused_unless_director(turn):
             return None
         number = find_case_number(argument)
         if number:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers import plan
-from handlers.authorization import Access, directs_cases
+from handlers.authorization import Access
 from handlers.case_flow import NEXT_STATES, PLANNABLE, announce_meeting, move
-from handlers.case_lookup import find_case_number, say_not_found, visible_case
+from handlers.case_lookup import find_case_number, refused_unless_director, say_not_found, visible_case
 from handlers.case_views import state_label
 from handlers.date_question import DateStep
 from handlers.formatting import long_date
@@ -36,8 +36,7 @@ class ManageConversation:
     kind = "manage"
 
     async def start(self, turn: Turn, argument: str) -> DialogueState | None:
-        if not directs_cases(turn.person):
-            turn.say("common.directors_only")
+        if refused_unless_director(turn):
             return None
         number = find_case_number(argument)
         if number is None:

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from handlers import forms
-from handlers.authorization import Access, directs_cases
+from handlers.authorization import Access
 from handlers.case_flow import PLANNABLE, announce_meeting, move
-from handlers.case_lookup import find_case_number, say_not_found, visible_case
+from handlers.case_lookup import find_case_number, refused_unless_director, say_not_found, visible_case
 from handlers.case_picker import PICK, offer_cases, picked_number
 from handlers.case_views import names, state_label
 from handlers.date_question import DateStep
@@ -60,8 +60,7 @@ class PlanConversation:
     kind = "plan"
 
     async def start(self, turn: Turn, argument: str) -> DialogueState | None:
-        if not directs_cases(turn.person):
-            turn.say("common.directors_only")
+        if refused_unless_director(turn):
             return None
         number = find_case_number(argument)
         if number:

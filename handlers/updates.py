@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.authorization import Access, directs_cases
-from handlers.case_lookup import find_case_number, say_not_found, visible_case
+from handlers.authorization import Access
+from handlers.case_lookup import find_case_number, refused_unless_director, say_not_found, visible_case
 from handlers.case_picker import PICK, offer_cases, picked_number
 from handlers.case_views import feedback_lines
 from handlers.messages import DialogueState
@@ -15,8 +15,7 @@ class UpdatesConversation:
     kind = "updates"
 
     async def start(self, turn: Turn, argument: str) -> DialogueState | None:
-        if not directs_cases(turn.person):
-            turn.say("common.directors_only")
+        if refused_unless_director(turn):
             return None
         number = find_case_number(argument)
         if number:
