@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.app import App, build_app
 from bot.channels.terminal import TerminalChannel, is_interactive, run_interactive, run_piped
 from bot.demo import load_demo
+from config.catalogue import load_catalogue
 from config.definitions import load_definitions
 from config.settings import get_settings
 from storage import migrate, people
@@ -23,6 +24,12 @@ Command = Callable[[App, argparse.Namespace], Awaitable[int]]
 
 class UsageError(Exception):
     """A mistake in what the operator typed; reported on one line, exit status 2."""
+
+
+def _text(key: str, **params: object) -> str:
+    """Terminal prompts come from the catalogues too, in the installation's default language."""
+    settings = get_settings()
+    return load_catalogue(settings.default_language).text(settings.default_language, key, **params)
 
 
 def _handle_from(name: str) -> str:
@@ -108,7 +115,7 @@ async def _offer_demo(app: App) -> list[str]:
             return []
         if not is_interactive():
             return []
-        answer = input("De database is leeg. Demo-organisaties en -personen laden? [J/n] ").strip().lower()
+        answer = input(_text("terminal.demo_offer")).strip().lower()
         if answer not in ("", "j", "ja", "y", "yes"):
             return []
         return await load_demo(session, app.now())
@@ -132,11 +139,11 @@ async def cmd_chat(app: App, args: argparse.Namespace) -> int:
         if not is_interactive():
             raise UsageError("say who you are: vhbot chat --as HANDLE")
         if handles:
-            print("Demo-personen: " + ", ".join(handles))
-        handle = input("Met welke handle wilt u chatten? ").strip()
+            print(_text("terminal.demo_people", handles=", ".join(handles)))
+        handle = input(_text("terminal.who")).strip()
     channel = TerminalChannel(app.dispatcher, handle)
     if is_interactive():
-        await run_interactive(channel)
+        await run_interactive(channel, _text("terminal.banner", handle=handle))
     else:
         await run_piped(channel, sys.stdin, sys.stdout)
     return 0

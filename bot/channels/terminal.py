@@ -39,10 +39,10 @@ async def run_piped(channel: TerminalChannel, source: TextIO, sink: TextIO) -> N
             print(reply, file=sink, flush=True)
 
 
-async def run_interactive(channel: TerminalChannel) -> None:
+async def run_interactive(channel: TerminalChannel, banner: str) -> None:
     """A prompt per message. '/als HANDLE' switches to another professional, '/stop' or Ctrl-D quits."""
     loop = asyncio.get_running_loop()
-    print(f"vhbot — {channel.handle}. /als HANDLE wisselt van persoon, /stop sluit af. Typ 'help'.")
+    print(banner)
     while True:
         try:
             line = await loop.run_in_executor(None, input, f"{channel.handle}> ")
