@@ -22,14 +22,13 @@ from config.definitions import Definitions
 from config.settings import Settings
 from handlers.actions import ActionsConversation
 from handlers.check import CheckConversation
-from handlers.choices import pick_one
 from handlers.clock import Clock
 from handlers.conversation import Conversation
 from handlers.feedback import FeedbackConversation
 from handlers.help import HelpConversation, LanguageConversation, help_lines
 from handlers.intake import IntakeConversation
 from handlers.manage import ManageConversation
-from handlers.messages import Choice, DialogueState, Incoming, Reply
+from handlers.messages import DialogueState, Incoming, Reply
 from handlers.plan import PlanConversation
 from handlers.referral import ReferralConversation
 from handlers.status import StatusConversation
@@ -127,10 +126,10 @@ class Dispatcher:
         if len(incoming.text) > self._settings.max_message_length:
             turn.say("input.too_long", limit=self._settings.max_message_length)
             return turn.replies
-        intent, argument = self._intents.match(incoming.text)
         if not incoming.private:
             turn.say("access.private_only")
             return turn.replies
+        intent, argument = self._intents.match(incoming.text)
         stored = await dialogues.load(turn.session, turn.person.id, incoming.conversation)
         state = self._live_state(turn, stored)
         next_state = await self._route(turn, state, intent, argument)
@@ -169,8 +168,7 @@ class Dispatcher:
         """An entry word starts another conversation only where it cannot be an answer to the open question."""
         if intent is None or intent in ALWAYS:
             return False
-        offered = [Choice(key, label) for key, label in state.data.get(OFFERED, [])]
-        return bool(offered) and pick_one(turn.incoming.text, offered) is None
+        return bool(state.data.get(OFFERED)) and turn.picked(state) is None
 
     async def _store_state(self, turn: Turn, stored: Dialogue | None, state: DialogueState | None) -> None:
         if state is None:

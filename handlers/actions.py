@@ -43,7 +43,7 @@ class ActionsConversation:
         if state.step == "pick":
             picked = turn.picked(state)
             if picked is None:
-                turn.say("form.invalid_choice")
+                turn.reoffer(state)
                 return state
             state.data["action_id"] = int(picked)
         loaded = await self._load(turn, state.data["action_id"])
@@ -91,5 +91,5 @@ class ActionsConversation:
         if choice == "back":
             turn.say("common.ok")
             return None
-        turn.say("form.invalid_choice")
+        turn.reoffer(state)
         return state

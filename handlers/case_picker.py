@@ -36,5 +36,5 @@ def picked_number(turn: Turn, state: DialogueState) -> str | None:
     """The case number chosen by option or typed out; None (after saying so) when neither."""
     number = turn.picked(state) or find_case_number(turn.incoming.text)
     if number is None:
-        turn.say("form.invalid_choice")
+        turn.reoffer(state)
     return number

@@ -93,5 +93,5 @@ class CheckConversation:
         if answer == "nee":
             turn.say("check.no_referral")
             return None
-        turn.offer(state, turn.t("form.invalid_choice"), turn.yes_no())
+        turn.reoffer(state)
         return state

@@ -8,8 +8,8 @@ from datetime import datetime, time
 from handlers.choices import fold
 from handlers.dutch_dates import Problem, parse_dutch_datetime
 from handlers.formatting import long_date
-from handlers.messages import DialogueState, Reply
-from handlers.turn import OFFERED, Turn
+from handlers.messages import DialogueState
+from handlers.turn import Turn
 
 PENDING = "_pending_date"
 SKIPPED = "skipped"
@@ -32,11 +32,10 @@ class DateStep:
 
     def ask(self, turn: Turn, state: DialogueState, lead: str | None = None) -> None:
         state.step = self.name
-        state.data[OFFERED] = []
         prompt = turn.t(self.prompt_key)
         if self.optional:
             prompt = f"{prompt}\n{turn.t('date.optional_hint')}"
-        turn.replies.append(Reply(f"{lead}\n\n{prompt}" if lead else prompt))
+        turn.ask_open(state, f"{lead}\n\n{prompt}" if lead else prompt)
 
     def handles(self, state: DialogueState) -> bool:
         return state.step in (self.name, f"{self.name}:confirm")
@@ -58,7 +57,7 @@ class DateStep:
         if answer == "nee":
             self.ask(turn, state, turn.t("date.ask_again"))
             return None
-        turn.offer(state, turn.t("form.invalid_choice"), turn.yes_no())
+        turn.reoffer(state)
         return None
 
     def _read(self, turn: Turn, state: DialogueState, phrase: str) -> None:

@@ -63,7 +63,7 @@ class FeedbackConversation:
         if state.step == "action":
             picked = turn.picked(state)
             if picked is None:
-                turn.say("form.invalid_choice")
+                turn.reoffer(state)
                 return state
             state.data["action_id"] = None if picked == NO_ACTION else int(picked)
             return ask_text(turn, state)

@@ -6,8 +6,8 @@ from typing import Any
 
 from config.definitions import Question
 from handlers.identifying import identifying_kinds
-from handlers.messages import Choice, DialogueState, Reply
-from handlers.turn import OFFERED, Turn
+from handlers.messages import Choice, DialogueState
+from handlers.turn import Turn
 
 MAX_FREE_TEXT = 1000
 
@@ -22,8 +22,7 @@ def ask(turn: Turn, state: DialogueState, question: Question, prefix: str, lead:
     prompt = turn.t(f"{prefix}.{question.key}")
     text = f"{lead}\n\n{prompt}" if lead else prompt
     if question.kind == "text":
-        state.data[OFFERED] = []
-        turn.replies.append(Reply(text))
+        turn.ask_open(state, text)
         return
     choices = [Choice(option, option_label(turn, question, option)) for option in question.options]
     hint = turn.t("form.hint_multi") if question.kind == "multi" else None

@@ -10,7 +10,7 @@ from handlers.case_picker import PICK, offer_cases, picked_number
 from handlers.case_views import full_view_lines, state_label
 from handlers.formatting import short_date
 from handlers.messages import Choice, DialogueState
-from handlers.turn import OFFERED, Turn
+from handlers.turn import Turn
 from storage import cases, feedback, people
 from storage.models import Case, CaseState, Role
 
@@ -99,19 +99,18 @@ class IntakeConversation:
             )
         elif decision == "ask":
             state.step = "question"
-            state.data[OFFERED] = []
-            turn.say("intake.question_prompt")
+            turn.ask_open(state, turn.t("intake.question_prompt"))
         elif decision == "later":
             turn.say("intake.later", number=case.number)
             return None
         else:
-            turn.say("form.invalid_choice")
+            turn.reoffer(state)
         return state
 
     async def _on_assignee(self, turn: Turn, state: DialogueState, case: Case) -> DialogueState | None:
         picked = turn.picked(state)
         if picked is None:
-            turn.say("form.invalid_choice")
+            turn.reoffer(state)
             return state
         case.procesregisseur_id = int(picked)
         await move(turn, case, CaseState.GEACCEPTEERD)
@@ -124,12 +123,11 @@ class IntakeConversation:
     async def _on_redirect_to(self, turn: Turn, state: DialogueState, case: Case) -> DialogueState | None:
         picked = turn.picked(state)
         if picked is None:
-            turn.say("form.invalid_choice")
+            turn.reoffer(state)
             return state
         state.data["target"] = picked
         state.step = "advice"
-        state.data[OFFERED] = []
-        turn.say("intake.advice_prompt")
+        turn.ask_open(state, turn.t("intake.advice_prompt"))
         return state
 
     async def _on_advice(self, turn: Turn, state: DialogueState, case: Case) -> DialogueState | None:

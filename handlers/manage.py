@@ -87,7 +87,7 @@ class ManageConversation:
             return None
         option = turn.picked(state)
         if option is None or option not in _options(case):
-            turn.say("form.invalid_choice")
+            turn.reoffer(state)
             return state
         if option == "plan":
             return await plan.begin(turn, case.number)

@@ -14,7 +14,7 @@ from handlers.case_views import names, state_label
 from handlers.date_question import DateStep
 from handlers.formatting import long_date
 from handlers.messages import Choice, DialogueState
-from handlers.turn import OFFERED, Turn
+from handlers.turn import Turn
 from storage import actions, cases, people
 from storage.models import Case, CaseState
 
@@ -117,12 +117,11 @@ class PlanConversation:
         answer = turn.picked(state)
         if answer == "ja":
             state.step = "description"
-            state.data[OFFERED] = []
-            turn.say("plan.description_prompt")
+            turn.ask_open(state, turn.t("plan.description_prompt"))
         elif answer == "nee":
             MEETING.ask(turn, state)
         else:
-            turn.offer(state, turn.t("form.invalid_choice"), turn.yes_no())
+            turn.reoffer(state)
         return state
 
     def _on_meeting(self, turn: Turn, state: DialogueState) -> DialogueState:
@@ -157,7 +156,7 @@ class PlanConversation:
             turn.say("plan.cancelled")
             return None
         if answer != "ja":
-            turn.offer(state, turn.t("form.invalid_choice"), turn.yes_no())
+            turn.reoffer(state)
             return state
         await _record(turn, case, state.data["actions"], state.data.get("meeting"))
         turn.say("plan.recorded", number=case.number, count=len(state.data["actions"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import forms
 from handlers.messages import DialogueState
-from handlers.turn import OFFERED, Turn
+from handlers.turn import Turn
 from storage import feedback, people
 from storage.models import Case, Role
 
@@ -38,8 +38,7 @@ async def post_feedback(turn: Turn, case: Case, action_id: int | None, body: str
 
 def ask_text(turn: Turn, state: DialogueState) -> DialogueState:
     state.step = "text"
-    state.data[OFFERED] = []
-    turn.say("feedback.text_prompt")
+    turn.ask_open(state, turn.t("feedback.text_prompt"))
     return state
 
 
@@ -56,7 +55,7 @@ async def text_then_concern(
         return state
     concern = turn.picked(state)
     if concern is None:
-        turn.offer(state, turn.t("form.invalid_choice"), turn.yes_no())
+        turn.reoffer(state)
         return state
     await post_feedback(turn, case, action_id, state.data["text"], concern == "ja")
     return None

@@ -104,7 +104,7 @@ class ReferralConversation:
             if answer == "nee":
                 turn.say("referral.cancelled")
                 return None
-            turn.offer(state, turn.t("form.invalid_choice"), turn.yes_no())
+            turn.reoffer(state)
             return state
         question = next(q for q in turn.definitions.referral_form if q.key == state.step)
         answer = forms.read(turn, state, question)

@@ -100,7 +100,7 @@ class StatusConversation:
             return None
         view = turn.picked(state)
         if view is None:
-            turn.say("form.invalid_choice")
+            turn.reoffer(state)
             return state
         if view == "since":
             SINCE.ask(turn, state)

@@ -61,6 +61,15 @@ class Turn:
         state.data[OFFERED] = [[choice.key, choice.label] for choice in choices]
         self.replies.append(Reply(text, tuple(choices), multiple))
 
+    def ask_open(self, state: DialogueState, text: str) -> None:
+        """Ask a question answered in free text; with no options stored, no entry word can end the dialogue."""
+        state.data[OFFERED] = []
+        self.replies.append(Reply(text))
+
+    def reoffer(self, state: DialogueState) -> None:
+        """The answer was none of the options: say so and show the same options again."""
+        self.replies.append(Reply(self.t("form.invalid_choice"), tuple(self._offered(state))))
+
     def yes_no(self) -> list[Choice]:
         return [Choice("ja", self.t("option.yes")), Choice("nee", self.t("option.no"))]
 

@@ -55,7 +55,7 @@ class UpdatesConversation:
             return state if number is None else await self._show(turn, number)
         answer = turn.picked(state)
         if answer is None:
-            turn.offer(state, turn.t("form.invalid_choice"), turn.yes_no())
+            turn.reoffer(state)
             return state
         if answer == "ja":
             found = await visible_case(turn, state.data["number"], Access.FULL, "feedback.mark_read")

@@ -54,6 +54,15 @@ async def test_an_invalid_choice_repeats_the_question(chat: Chat) -> None:
     assert "huiselijk geweld" in await chat("agent", "2")
 
 
+async def test_an_invalid_answer_to_a_menu_shows_its_options_again(chat: Chat) -> None:
+    await chat("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    await chat("regisseur", "beoordeel VH-2026-0001")
+    reply = await chat("regisseur", "misschien")
+    assert "geen van de mogelijke antwoorden" in reply
+    assert "1. accepteren" in reply and "4. later beoordelen" in reply
+    assert "geaccepteerd" in await chat("regisseur", "1", "1")
+
+
 async def test_stop_leaves_the_dialogue_and_stores_nothing(chat: Chat) -> None:
     await chat("agent", "aanmelden", "1", "persoon")
     assert "Gestopt" in await chat("agent", "stop")
