@@ -30,10 +30,8 @@ class App:
         await self.engine.dispose()
 
 
-def build_app(settings: Settings, clock: Clock | None = None, database_url: str | None = None) -> App:
-    engine = create_engine(
-        database_url or settings.resolved_database_url, settings.database_schema, hide_parameters=True
-    )
+def build_app(settings: Settings, clock: Clock | None = None) -> App:
+    engine = create_engine(settings.resolved_database_url, settings.database_schema, hide_parameters=True)
     sessions = session_factory(engine)
     clock = clock or SystemClock(settings.timezone)
     dispatcher = Dispatcher(

@@ -28,10 +28,6 @@ class Catalogue:
         self._texts = texts
         self.default_language = default_language
 
-    @property
-    def languages(self) -> tuple[str, ...]:
-        return tuple(sorted(self._texts))
-
     def keys(self, language: str) -> set[str]:
         return set(self._texts[language])
 

@@ -35,10 +35,6 @@ def may_refer(person: Professional) -> bool:
     return person.active and person.role in (Role.MELDER, Role.PROCESREGISSEUR)
 
 
-def may_be_assigned_cases(person: Professional) -> bool:
-    return directs_cases(person)
-
-
 async def case_access(session: AsyncSession, person: Professional, case: Case) -> Access:
     if not person.active or person.role is Role.KETENMANAGER:
         return Access.NONE

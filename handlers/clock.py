@@ -34,8 +34,5 @@ class FixedClock:
     def now(self) -> datetime:
         return self._moment
 
-    def set(self, moment: datetime) -> None:
-        self._moment = moment
-
     def advance(self, delta: timedelta) -> None:
         self._moment = self._moment + delta

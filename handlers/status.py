@@ -30,7 +30,6 @@ KEYWORDS = {
     "mine": "mine",
     "achterstallig": "overdue",
     "overdue": "overdue",
-    "te laat": "overdue",
     "nieuw": "new",
     "new": "new",
     "aanmeldingen": "new",

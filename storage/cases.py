@@ -138,15 +138,12 @@ async def add_participant(
     professional_id: int | None = None,
     organisation_id: int | None = None,
 ) -> None:
+    # NULLs are distinct in the unique constraint, so the existence check does the deduplication.
     query = select(
         exists().where(
             CaseParticipant.case_id == case_id,
-            CaseParticipant.professional_id.is_(None)
-            if professional_id is None
-            else CaseParticipant.professional_id == professional_id,
-            CaseParticipant.organisation_id.is_(None)
-            if organisation_id is None
-            else CaseParticipant.organisation_id == organisation_id,
+            CaseParticipant.professional_id.is_not_distinct_from(professional_id),
+            CaseParticipant.organisation_id.is_not_distinct_from(organisation_id),
         )
     )
     if not (await session.execute(query)).scalar():

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxStatus, PendingMessage
@@ -37,10 +35,3 @@ async def enqueue(
     )
     session.add(message)
     return message
-
-
-async def pending_for(session: AsyncSession, recipient_id: int) -> Sequence[PendingMessage]:
-    query = select(PendingMessage).where(
-        PendingMessage.recipient_id == recipient_id, PendingMessage.status == OutboxStatus.PENDING
-    )
-    return (await session.execute(query.order_by(PendingMessage.id))).scalars().all()

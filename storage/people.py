@@ -73,11 +73,8 @@ async def professional_by_id(session: AsyncSession, person_id: int) -> Professio
     return await session.get(Professional, person_id)
 
 
-async def list_professionals(session: AsyncSession, *, active_only: bool = False) -> Sequence[Professional]:
-    query = select(Professional).order_by(Professional.handle)
-    if active_only:
-        query = query.where(Professional.active.is_(True))
-    return (await session.execute(query)).scalars().all()
+async def list_professionals(session: AsyncSession) -> Sequence[Professional]:
+    return (await session.execute(select(Professional).order_by(Professional.handle))).scalars().all()
 
 
 async def active_with_role(session: AsyncSession, role: Role) -> Sequence[Professional]:
