@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.dispatcher import Dispatcher
-from config.catalogue import load_catalogue
+from config.catalogue import Catalogue, load_catalogue
 from config.definitions import load_definitions
 from config.settings import Settings
 from handlers.clock import Clock, SystemClock
@@ -21,6 +21,8 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     dispatcher: Dispatcher
     clock: Clock
+    settings: Settings
+    texts: Catalogue
 
     def now(self) -> datetime:
         """'Now' from the same clock the conversations use, for records the CLI creates."""
@@ -34,7 +36,6 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
     engine = create_engine(settings.resolved_database_url, settings.database_schema, hide_parameters=True)
     sessions = session_factory(engine)
     clock = clock or SystemClock(settings.timezone)
-    dispatcher = Dispatcher(
-        sessions, settings, clock, load_catalogue(settings.default_language), load_definitions()
-    )
-    return App(engine, sessions, dispatcher, clock)
+    texts = load_catalogue(settings.default_language)
+    dispatcher = Dispatcher(sessions, settings, clock, texts, load_definitions())
+    return App(engine, sessions, dispatcher, clock, settings, texts)

@@ -34,6 +34,7 @@ from handlers.referral import ReferralConversation
 from handlers.status import StatusConversation
 from handlers.turn import OFFERED, Turn
 from handlers.updates import UpdatesConversation
+from handlers.working_days import WorkingCalendar
 from storage import dialogues, people
 from storage.models import Dialogue
 
@@ -85,6 +86,7 @@ class Dispatcher:
         self._texts = texts
         self._definitions = definitions
         self._intents = IntentMatcher(definitions.intents)
+        self._calendar = WorkingCalendar.from_settings(settings)
 
     async def handle(self, identity: Identity, incoming: Incoming) -> list[Reply]:
         """Replies for one message; never raises, never shows a traceback to the person."""
@@ -119,6 +121,7 @@ class Dispatcher:
             self._settings,
             self._texts,
             self._definitions,
+            self._calendar,
         )
         if not incoming.text:
             turn.say("input.empty")

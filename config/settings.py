@@ -7,6 +7,7 @@ One installation serves one Zorg- en Veiligheidshuis, so everything that differs
 from __future__ import annotations
 
 import os
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +42,29 @@ class Settings(BaseSettings):
     max_message_length: int = 2000
     default_deadline_time: str = "17:00"
     default_meeting_time: str = "10:00"
+
+    # Reminder policy. Working days skip weekends and the public holidays of ``holiday_country``.
+    holiday_country: str = "NL"
+    reminder_working_days_before: int = 2
+    reminder_time: time = time(9, 0)
+    meeting_reminder_working_days_before: int = 1
+    overview_weekday: int = 0
+    overview_time: time = time(8, 30)
+    # Messages go out only between these times; outside them (and, unless urgent, on days that are not
+    # working days) they wait for the next allowed moment.
+    send_window_start: time = time(8, 0)
+    send_window_end: time = time(18, 0)
+
+    # The delivery engine.
+    outbox_batch_size: int = 200
+    outbox_concurrency: int = 50
+    outbox_lease_seconds: int = 60
+    outbox_poll_seconds: float = 1.0
+    outbox_max_attempts: int = 8
+    outbox_late_after_minutes: int = 15
+    # The recording channel: deliveries appended to this file (for operators' dry runs and for tests).
+    recording_file: Path | None = None
+    recording_delay_ms: int = 0
 
     @classmethod
     def settings_customise_sources(

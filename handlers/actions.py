@@ -1,17 +1,44 @@
-"""Actiehouders and deelnemers: my open actions (done / update), or the action list of a case."""
+"""Actiehouders and deelnemers: my open actions (done / update / postpone), or the action list of a case.
+
+A reminder opens the same 'what' question, so it can be answered in the conversation it arrived in.
+"""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
+from config.catalogue import Catalogue
+from handlers import reminders
 from handlers.authorization import Access
 from handlers.case_lookup import find_case_number, say_not_found, visible_case
 from handlers.case_views import action_line, action_list_lines, action_names
+from handlers.date_question import DateStep
+from handlers.formatting import long_date
 from handlers.messages import Choice, DialogueState
 from handlers.posting import ask_text, text_then_concern
-from handlers.turn import Turn
+from handlers.turn import OFFERED, Turn
 from storage import actions, cases
 from storage.models import Action, ActionStatus, Case
 
-WHAT = ("done", "update", "back")
+WHAT = ("done", "update", "postpone", "back")
+POSTPONE = DateStep("postpone", "actions.postpone_prompt")
+# "uitstel tot volgende week dinsdag", "verplaatsen naar vrijdag", "postpone until Monday"
+_POSTPONE_PHRASE = re.compile(
+    r"^\s*(?:uitstel(?:len)?|verplaats(?:en)?|verzet(?:ten)?|postpone|snooze)\b"
+    r"(?:\s+(?:tot|naar|tot en met|until|to))?\s*(?P<when>.*)$",
+    re.IGNORECASE,
+)
+
+
+def what_choices(texts: Catalogue, lang: str) -> list[Choice]:
+    return [Choice(key, texts.text(lang, f"actions.choice.{key}")) for key in WHAT]
+
+
+def reminder_answer_state(texts: Catalogue, lang: str, action_id: int) -> DialogueState:
+    """The dialogue a delivered reminder leaves open: the holder's next message answers it."""
+    offered = [[choice.key, choice.label] for choice in what_choices(texts, lang)]
+    return DialogueState("actions", "what", {"action_id": action_id, OFFERED: offered})
 
 
 class ActionsConversation:
@@ -56,11 +83,13 @@ class ActionsConversation:
             turn.offer(
                 state,
                 turn.t("actions.what", action=f"{case.number} #{action.seq}"),
-                [Choice(key, turn.t(f"actions.choice.{key}")) for key in WHAT],
+                what_choices(turn.texts, turn.lang),
             )
             return state
         if state.step == "what":
             return await self._on_what(turn, state, action, case)
+        if POSTPONE.handles(state):
+            return await self._on_postpone(turn, state, action, case)
         return await text_then_concern(turn, state, case, action.id)
 
     async def _load(self, turn: Turn, action_id: int) -> tuple[Action, Case] | None:
@@ -78,9 +107,17 @@ class ActionsConversation:
     async def _on_what(
         self, turn: Turn, state: DialogueState, action: Action, case: Case
     ) -> DialogueState | None:
-        choice = turn.picked(state)
+        said = _POSTPONE_PHRASE.match(turn.incoming.text)
+        if said and said.group("when"):
+            state.step = POSTPONE.name
+            return await self._on_postpone(turn, state, action, case, said.group("when"))
+        choice = "postpone" if said else turn.picked(state)
+        if choice == "postpone":
+            POSTPONE.ask(turn, state)
+            return state
         if choice == "done":
             actions.complete(action, turn.now())
+            await reminders.cancel_action(turn, action)
             await turn.audit("action.done", case.number)
             if case.procesregisseur_id is not None:
                 await turn.notify(case.procesregisseur_id, "action_done", case.number, action=action.seq)
@@ -93,3 +130,19 @@ class ActionsConversation:
             return None
         turn.reoffer(state)
         return state
+
+    async def _on_postpone(
+        self, turn: Turn, state: DialogueState, action: Action, case: Case, text: str | None = None
+    ) -> DialogueState | None:
+        """A new deadline, confirmed in full; the reminders follow it and the procesregisseur hears of it."""
+        moment = POSTPONE.handle(turn, state, text)
+        if not isinstance(moment, datetime):
+            return state
+        action.deadline = moment
+        await reminders.replan_action(turn, case, action)
+        await turn.audit("action.postpone", case.number)
+        if case.procesregisseur_id is not None and case.procesregisseur_id != turn.person.id:
+            await turn.notify(case.procesregisseur_id, "action_postponed", case.number, action=action.seq)
+        when = long_date(turn.texts, turn.lang, moment, turn.tz, with_time=True)
+        turn.say("actions.postponed", action=f"{case.number} #{action.seq}", when=when)
+        return None

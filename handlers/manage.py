@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from handlers import plan
+from handlers import plan, reminders
 from handlers.authorization import Access
 from handlers.case_flow import NEXT_STATES, PLANNABLE, announce_meeting, move
 from handlers.case_lookup import find_case_number, refused_unless_director, say_not_found, visible_case
@@ -106,9 +106,11 @@ class ManageConversation:
         if option == "meeting":
             assert case.next_meeting_at is not None
             await announce_meeting(turn, case)
+            await reminders.plan_meeting(turn, case)
             when = long_date(turn.texts, turn.lang, case.next_meeting_at, turn.tz)
             turn.say("manage.meeting_set", number=case.number, when=when)
             return
         if option == "close":
+            await reminders.cancel_case(turn, case)
             await turn.notify(case.melder_id, "case_closed", case.number)
         turn.say("manage.moved", number=case.number, state=state_label(turn, case))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from handlers import forms
+from handlers import forms, reminders
 from handlers.authorization import Access
 from handlers.case_flow import PLANNABLE, announce_meeting, move
 from handlers.case_lookup import find_case_number, refused_unless_director, say_not_found, visible_case
@@ -193,14 +193,15 @@ async def _record(turn: Turn, case: Case, planned: list[dict[str, Any]], meeting
         )
         if item["holder_id"] is not None:
             await cases.add_participant(turn.session, case.id, professional_id=item["holder_id"])
-            await turn.notify(item["holder_id"], "action_assigned", case.number, action=action.seq)
         else:
             await cases.add_participant(turn.session, case.id, organisation_id=item["organisation_id"])
-            for colleague in await people.members_of(turn.session, item["organisation_id"]):
-                await turn.notify(colleague.id, "action_assigned", case.number, action=action.seq)
+        for recipient in await reminders.action_recipients(turn.session, action):
+            await turn.notify(recipient, "action_assigned", case.number, action=action.seq)
+        await reminders.plan_action(turn, case, action)
     case.next_meeting_at = datetime.fromisoformat(meeting) if meeting else None
     await move(turn, case, CaseState.PLAN_VAN_AANPAK)
     await move(turn, case, CaseState.UITVOERING)
     await turn.audit("plan.record", case.number)
+    await reminders.plan_meeting(turn, case)
     if meeting:
         await announce_meeting(turn, case)

@@ -14,6 +14,7 @@ from config.settings import Settings
 from handlers.choices import pick_many, pick_one
 from handlers.clock import Clock
 from handlers.messages import Choice, DialogueState, Incoming, Reply
+from handlers.working_days import WorkingCalendar
 from storage import audit, outbox
 from storage.models import Organisation, Professional
 
@@ -32,6 +33,7 @@ class Turn:
     settings: Settings
     texts: Catalogue
     definitions: Definitions
+    calendar: WorkingCalendar
     replies: list[Reply] = field(default_factory=list)
 
     @property
@@ -98,16 +100,29 @@ class Turn:
         )
 
     async def notify(
-        self, recipient_id: int, kind: str, case_number: str | None, *, urgent: bool = False, **params: object
+        self,
+        recipient_id: int,
+        kind: str,
+        case_number: str | None,
+        *,
+        urgent: bool = False,
+        at: datetime | None = None,
+        action_id: int | None = None,
+        **params: object,
     ) -> None:
-        """Queue a proactive message; it carries references only, never case content."""
+        """Queue a proactive message, now or ``at`` a moment, moved into the next allowed sending window.
+
+        It carries references only (case number, action number), never case content.
+        """
+        moment = self.calendar.next_allowed(at or self.now(), urgent)
         await outbox.enqueue(
             self.session,
             recipient_id=recipient_id,
             kind=kind,
             params={"case": case_number, **params},
             case_number=case_number,
-            due_at=self.now(),
+            scheduled_at=moment,
             now=self.now(),
             urgent=urgent,
+            action_id=action_id,
         )

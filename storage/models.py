@@ -232,19 +232,33 @@ class AuditEntry(Base):
 class PendingMessage(Base):
     """An outbox row: a message the bot sends on its own initiative, written with its cause.
 
-    ``params`` carry case numbers and action references only, never case content.
+    ``params`` carry case numbers and action references only, never case content. ``scheduled_at`` is the
+    moment the message is meant for; ``due_at`` is when it may next be tried: a claim moves it one lease ahead
+    (so a crashed holder's rows come back by themselves) and a retry moves it by the backoff.
     """
 
     __tablename__ = "pending_messages"
-    __table_args__ = (Index("ix_pending_status_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_pending_status_due", "status", "due_at"),
+        Index("ix_pending_action", "action_id"),
+        Index("ix_pending_case_status", "case_number", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("professionals.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(64))
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     case_number: Mapped[str | None] = mapped_column(String(32))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus))
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    failed_channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(String(120))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,14 +1,52 @@
-"""Messages the bot will send on its own initiative, written in the transaction that causes them."""
+"""The outbox: messages the bot sends on its own initiative, written in the transaction that causes them,
+claimed by delivery processes under a lease, and marked with what became of them.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxStatus, PendingMessage
+from storage.models import OutboxStatus, PendingMessage, Professional
+
+PENDING = OutboxStatus.PENDING
+
+
+def _row(
+    *,
+    recipient_id: int,
+    kind: str,
+    params: dict[str, Any],
+    case_number: str | None,
+    scheduled_at: datetime,
+    now: datetime,
+    urgent: bool,
+    action_id: int | None,
+    idempotency_key: str | None,
+) -> dict[str, Any]:
+    return {
+        "recipient_id": recipient_id,
+        "kind": kind,
+        "params": params,
+        "case_number": case_number,
+        "action_id": action_id,
+        "urgent": urgent,
+        "scheduled_at": scheduled_at,
+        "due_at": scheduled_at,
+        "created_at": now,
+        "status": PENDING,
+        "idempotency_key": idempotency_key or uuid.uuid4().hex,
+        "attempts": 0,
+        "failed_channels": [],
+    }
 
 
 async def enqueue(
@@ -18,20 +56,204 @@ async def enqueue(
     kind: str,
     params: dict[str, Any],
     case_number: str | None,
-    due_at: datetime,
+    scheduled_at: datetime,
     now: datetime,
     urgent: bool = False,
+    action_id: int | None = None,
 ) -> PendingMessage:
+    """A new row with a random idempotency key (the key a channel uses to drop a repeated delivery)."""
     message = PendingMessage(
-        recipient_id=recipient_id,
-        kind=kind,
-        params=params,
-        case_number=case_number,
-        urgent=urgent,
-        due_at=due_at,
-        created_at=now,
-        status=OutboxStatus.PENDING,
-        idempotency_key=uuid.uuid4().hex,
+        **_row(
+            recipient_id=recipient_id,
+            kind=kind,
+            params=params,
+            case_number=case_number,
+            scheduled_at=scheduled_at,
+            now=now,
+            urgent=urgent,
+            action_id=action_id,
+            idempotency_key=None,
+        )
     )
     session.add(message)
     return message
+
+
+async def enqueue_once(
+    session: AsyncSession,
+    key: str,
+    *,
+    recipient_id: int,
+    kind: str,
+    scheduled_at: datetime,
+    now: datetime,
+) -> None:
+    """A row identified by ``key``, unless one exists already: several processes may plan the same one."""
+    values = _row(
+        recipient_id=recipient_id,
+        kind=kind,
+        params={},
+        case_number=None,
+        scheduled_at=scheduled_at,
+        now=now,
+        urgent=False,
+        action_id=None,
+        idempotency_key=key,
+    )
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(PendingMessage).values(values).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    )
+
+
+async def existing_keys(session: AsyncSession, keys: Collection[str]) -> set[str]:
+    query = select(PendingMessage.idempotency_key).where(PendingMessage.idempotency_key.in_(keys))
+    return set((await session.scalars(query)).all())
+
+
+async def cancel(
+    session: AsyncSession,
+    kinds: Collection[str],
+    *,
+    action_id: int | None = None,
+    case_number: str | None = None,
+) -> None:
+    """Pending rows of these kinds about one action or one case will not be sent."""
+    conditions = [PendingMessage.status == PENDING, PendingMessage.kind.in_(kinds)]
+    if action_id is not None:
+        conditions.append(PendingMessage.action_id == action_id)
+    if case_number is not None:
+        conditions.append(PendingMessage.case_number == case_number)
+    await session.execute(
+        update(PendingMessage).where(*conditions).values(status=OutboxStatus.CANCELLED),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _due(now: datetime, urgent_only: bool, recipients: Collection[int] | None) -> ColumnElement[bool]:
+    condition = and_(PendingMessage.status == PENDING, PendingMessage.due_at <= now)
+    if urgent_only:
+        condition = and_(condition, PendingMessage.urgent.is_(True))
+    if recipients is not None:
+        condition = and_(condition, PendingMessage.recipient_id.in_(recipients))
+    return condition
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    lease_until: datetime,
+    owner: str,
+    limit: int,
+    urgent_only: bool = False,
+    recipients: Collection[int] | None = None,
+) -> Sequence[PendingMessage]:
+    """Take up to ``limit`` due rows for this process until ``lease_until``.
+
+    ``SKIP LOCKED`` lets several processes claim side by side on PostgreSQL without waiting for or taking each
+    other's rows; SQLite (one process) ignores it. A claimed row stays pending with its ``due_at`` moved to the
+    end of the lease, so if this process dies the row is simply due again when the lease runs out.
+    """
+    chosen = (
+        select(PendingMessage.id)
+        .where(_due(now, urgent_only, recipients))
+        .order_by(PendingMessage.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(PendingMessage)
+        .where(PendingMessage.id.in_(chosen.scalar_subquery()))
+        .values(due_at=lease_until, lease_owner=owner, attempts=PendingMessage.attempts + 1)
+        .returning(PendingMessage)
+    )
+    result = await session.scalars(statement, execution_options={"synchronize_session": False})
+    return result.all()
+
+
+async def next_due(
+    session: AsyncSession, *, urgent_only: bool = False, recipients: Collection[int] | None = None
+) -> datetime | None:
+    """When the earliest pending row falls due (an index lookup), to know how long to sleep."""
+    condition: ColumnElement[bool] = PendingMessage.status == PENDING
+    if urgent_only:
+        condition = and_(condition, PendingMessage.urgent.is_(True))
+    if recipients is not None:
+        condition = and_(condition, PendingMessage.recipient_id.in_(recipients))
+    query = select(PendingMessage.due_at).where(condition).order_by(PendingMessage.due_at).limit(1)
+    return (await session.execute(query)).scalar()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed row: sent, tried again later, or given up."""
+
+    id: int
+    status: OutboxStatus
+    due_at: datetime | None = None
+    channel: str | None = None
+    failed_channels: tuple[str, ...] = ()
+    error: str | None = None
+
+
+async def record_outcomes(session: AsyncSession, outcomes: Sequence[Outcome], now: datetime) -> None:
+    """One statement per row, all in one transaction (executemany where the driver allows it)."""
+    if not outcomes:
+        return
+    rows: list[dict[str, Any]] = []
+    for outcome in outcomes:
+        row: dict[str, Any] = {
+            "id": outcome.id,
+            "status": outcome.status,
+            "channel": outcome.channel,
+            "last_error": outcome.error,
+            "failed_channels": list(outcome.failed_channels),
+            "lease_owner": None,
+        }
+        if outcome.status is OutboxStatus.SENT:
+            row["sent_at"] = now
+        if outcome.due_at is not None:
+            row["due_at"] = outcome.due_at
+        rows.append(row)
+    for shape in {tuple(sorted(row)) for row in rows}:
+        batch = [row for row in rows if tuple(sorted(row)) == shape]
+        await session.execute(update(PendingMessage), batch)
+
+
+async def listing(
+    session: AsyncSession,
+    statuses: Collection[OutboxStatus],
+    limit: int,
+    *,
+    due_before: datetime | None = None,
+) -> Sequence[tuple[PendingMessage, str]]:
+    """Rows with the recipient's handle, for an operator; oldest moment first."""
+    condition: ColumnElement[bool] = PendingMessage.status.in_(statuses)
+    if due_before is not None:
+        condition = and_(condition, PendingMessage.scheduled_at < due_before)
+    query = (
+        select(PendingMessage, Professional.handle)
+        .join(Professional, Professional.id == PendingMessage.recipient_id)
+        .where(condition)
+        .order_by(PendingMessage.scheduled_at)
+        .limit(limit)
+    )
+    return [(message, handle) for message, handle in (await session.execute(query)).all()]
+
+
+async def count_by_status(session: AsyncSession) -> dict[OutboxStatus, int]:
+    query = select(PendingMessage.status, func.count()).group_by(PendingMessage.status)
+    return {status: count for status, count in (await session.execute(query)).all()}
+
+
+async def count_failed(session: AsyncSession, case_numbers: Collection[str]) -> int:
+    """Messages about these cases that could not be delivered on any channel."""
+    if not case_numbers:
+        return 0
+    query = select(func.count()).where(
+        PendingMessage.status == OutboxStatus.FAILED,
+        PendingMessage.case_number.in_(case_numbers),
+    )
+    return int((await session.execute(query)).scalar_one())

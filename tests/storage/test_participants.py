@@ -12,7 +12,9 @@ from tests.conftest import NOW
 
 async def test_adding_the_same_participant_twice_keeps_one_row(demo: App) -> None:
     async with demo.sessions() as session, session.begin():
-        agent = (await session.execute(select(Professional).where(Professional.handle == "agent"))).scalar_one()
+        agent = (
+            await session.execute(select(Professional).where(Professional.handle == "agent"))
+        ).scalar_one()
         await session.execute(insert(Case).values(
             number="VH-2026-0001", state=CaseState.UITVOERING, melder_id=agent.id, gemeente="Baarn",
             subject_type="persoon", leefgebieden=[], ketens=[], urgency="normaal", informed="ja", goal="x",

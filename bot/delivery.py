@@ -1,0 +1,280 @@
+"""The delivery engine: sends due outbox rows through the recipients' channels, at least once, never lost.
+
+One cycle claims a batch under a lease (one short transaction), renders and sends outside any transaction, then
+records every outcome in a second short transaction. A process that dies between the two leaves rows whose lease
+simply runs out, and the next claim (by any process) sends them again with the same idempotency key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import App
+from bot.senders import Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
+from handlers.notices import Batch, Notice, Notices, leave_answer_open, load_batch
+from handlers.reminders import plan_overviews
+from handlers.working_days import WorkingCalendar
+from storage import audit, outbox
+from storage.models import OutboxStatus, PendingMessage, Professional
+from storage.outbox import Outcome
+
+log = logging.getLogger(__name__)
+
+REPORT = "delivery_failed"
+OVERVIEW_PLANNING_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One row on its way out: the notice to send, and after sending, where it arrived."""
+
+    row: PendingMessage
+    notice: Notice | None
+    person: Professional | None
+    outcome: Outcome | None = None
+    conversation: str | None = None
+
+
+class ScopeGates:
+    """Per tenant / homeserver: the moment until which a rate limit tells us to hold back."""
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+
+    async def wait(self, scope: str) -> None:
+        while (delay := self._until.get(scope, 0.0) - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+
+    def hold(self, scope: str, seconds: float) -> None:
+        self._until[scope] = max(self._until.get(scope, 0.0), time.monotonic() + seconds)
+
+
+def backoff_seconds(attempts: int, base: float = 5.0, cap: float = 3600.0) -> float:
+    """Exponential backoff with full jitter between half and one and a half times the step."""
+    step: float = min(cap, base * 2.0 ** max(0, attempts - 1))
+    return step * random.uniform(0.5, 1.5)
+
+
+class DeliveryEngine:
+    def __init__(
+        self,
+        app: App,
+        senders: Sequence[Sender],
+        *,
+        recipients: Collection[int] | None = None,
+        owner: str | None = None,
+    ) -> None:
+        self._app = app
+        self._senders = list(senders)
+        self._recipients = recipients
+        self.owner = owner or uuid.uuid4().hex
+        settings = app.settings
+        self._settings = settings
+        self._calendar = WorkingCalendar.from_settings(settings)
+        self._notices = Notices(app.texts, self._calendar, settings)
+        self._gates = ScopeGates()
+        self._slots = asyncio.Semaphore(settings.outbox_concurrency)
+        self._overviews_planned_at = float("-inf")
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set; a database that goes away is waited for, never fatal."""
+        failures = 0
+        while not stop.is_set():
+            try:
+                await self._plan_overviews_now_and_then()
+                claimed = await self.deliver_due()
+                failures = 0
+                if claimed >= self._settings.outbox_batch_size:
+                    continue
+                pause = await self._seconds_until_due()
+            except (SQLAlchemyError, OSError) as error:
+                failures += 1
+                pause = min(30.0, backoff_seconds(failures, base=0.5, cap=30.0))
+                log.warning("outbox: store unavailable (%s); retrying in %.1fs", type(error).__name__, pause)
+            await self._sleep(stop, pause)
+
+    @staticmethod
+    async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=max(0.0, seconds))
+        except TimeoutError:
+            pass
+
+    async def _seconds_until_due(self) -> float:
+        poll = self._settings.outbox_poll_seconds
+        async with self._app.sessions() as session:
+            due = await outbox.next_due(session, recipients=self._recipients)
+        if due is None:
+            return poll
+        return min(poll, (due - self._app.now()).total_seconds())
+
+    async def _plan_overviews_now_and_then(self) -> None:
+        if self._recipients is not None:
+            return
+        if time.monotonic() - self._overviews_planned_at < OVERVIEW_PLANNING_SECONDS:
+            return
+        async with self._app.sessions() as session, session.begin():
+            await plan_overviews(session, self._calendar, self._settings, self._app.now())
+        self._overviews_planned_at = time.monotonic()
+
+    async def deliver_due(self) -> int:
+        """One cycle: claim a batch, send it, record what happened. Returns how many rows were claimed."""
+        now = self._app.now()
+        if not self._calendar.may_send(now, urgent=True):
+            return 0
+        urgent_only = not self._calendar.may_send(now, urgent=False)
+        async with self._app.sessions() as session, session.begin():
+            rows = await outbox.claim(
+                session,
+                now=now,
+                lease_until=now + timedelta(seconds=self._settings.outbox_lease_seconds),
+                owner=self.owner,
+                limit=self._settings.outbox_batch_size,
+                urgent_only=urgent_only,
+                recipients=self._recipients,
+            )
+            if not rows:
+                return 0
+            batch = await load_batch(session, rows)
+            attempts = [
+                Attempt(
+                    row,
+                    await self._notices.render(session, batch, row, now),
+                    batch.people.get(row.recipient_id),
+                )
+                for row in rows
+            ]
+        done = await asyncio.gather(*(self._attempt(attempt) for attempt in attempts))
+        async with self._app.sessions() as session, session.begin():
+            await self._record(session, batch, done)
+        return len(rows)
+
+    async def _attempt(self, attempt: Attempt) -> Attempt:
+        row, person = attempt.row, attempt.person
+        if attempt.notice is None or person is None:
+            return replace(attempt, outcome=Outcome(row.id, OutboxStatus.CANCELLED))
+        failed = tuple(row.failed_channels)
+        reachable = [
+            (sender, address)
+            for sender in self._senders
+            if sender.name not in failed and (address := sender.address(person)) is not None
+        ]
+        if not reachable:
+            return replace(
+                attempt,
+                outcome=Outcome(row.id, OutboxStatus.FAILED, failed_channels=failed, error="no channel"),
+            )
+        sender, address = reachable[0]
+        message = Outgoing(row.idempotency_key, attempt.notice.reply, row.urgent)
+        async with self._slots:
+            return await self._send(attempt, sender, address, message, failed, more=len(reachable) > 1)
+
+    async def _send(
+        self,
+        attempt: Attempt,
+        sender: Sender,
+        address: str,
+        message: Outgoing,
+        failed: tuple[str, ...],
+        more: bool,
+    ) -> Attempt:
+        """Send once, waiting out rate limits within the lease; sort any failure into retry or give up."""
+        row = attempt.row
+        scope = sender.scope(address)
+        deadline = time.monotonic() + self._settings.outbox_lease_seconds / 2
+        while True:
+            await self._gates.wait(scope)
+            try:
+                conversation = await sender.send(address, message)
+            except RateLimited as limited:
+                self._gates.hold(limited.scope or scope, limited.retry_after)
+                if time.monotonic() + limited.retry_after < deadline:
+                    continue
+                due = self._app.now() + timedelta(seconds=limited.retry_after)
+                return replace(
+                    attempt,
+                    outcome=Outcome(row.id, OutboxStatus.PENDING, due, sender.name, failed, "rate limited"),
+                )
+            except PermanentFailure:
+                return replace(attempt, outcome=self._given_up(row, sender.name, failed, more))
+            except (TimeoutError, TemporaryFailure, OSError) as error:
+                return replace(attempt, outcome=self._temporary(row, sender.name, failed, more, error))
+            except Exception as error:  # noqa: BLE001 - a channel's bug must not stop the other deliveries
+                log.error("outbox: %s channel raised %s", sender.name, type(error).__name__)
+                return replace(attempt, outcome=self._temporary(row, sender.name, failed, more, error))
+            return replace(
+                attempt,
+                outcome=Outcome(row.id, OutboxStatus.SENT, channel=sender.name),
+                conversation=conversation,
+            )
+
+    def _temporary(
+        self, row: PendingMessage, channel: str, failed: tuple[str, ...], more: bool, error: BaseException
+    ) -> Outcome:
+        if row.attempts >= self._settings.outbox_max_attempts:
+            return self._given_up(row, channel, failed, more)
+        due = self._app.now() + timedelta(seconds=backoff_seconds(row.attempts))
+        return Outcome(row.id, OutboxStatus.PENDING, due, channel, failed, type(error).__name__)
+
+    def _given_up(self, row: PendingMessage, channel: str, failed: tuple[str, ...], more: bool) -> Outcome:
+        """This channel will not work for this person: the next one now, or no more channels."""
+        failed = (*failed, channel)
+        if more:
+            return Outcome(row.id, OutboxStatus.PENDING, self._app.now(), channel, failed, "unreachable")
+        return Outcome(
+            row.id, OutboxStatus.FAILED, channel=channel, failed_channels=failed, error="unreachable"
+        )
+
+    async def _record(self, session: AsyncSession, batch: Batch, attempts: Sequence[Attempt]) -> None:
+        now = self._app.now()
+        await outbox.record_outcomes(session, [a.outcome for a in attempts if a.outcome is not None], now)
+        timeout = timedelta(minutes=self._settings.dialogue_timeout_minutes)
+        for attempt in attempts:
+            row, outcome = attempt.row, attempt.outcome
+            assert outcome is not None
+            if outcome.status is OutboxStatus.SENT:
+                await audit.record(
+                    session,
+                    at=now,
+                    actor_id=row.recipient_id,
+                    on_behalf_of=None,
+                    event=f"notice.{row.kind}",
+                    case_number=row.case_number,
+                    channel=str(outcome.channel),
+                )
+                answer = attempt.notice.answer if attempt.notice else None
+                if answer is not None and attempt.conversation is not None:
+                    await leave_answer_open(
+                        session, row.recipient_id, attempt.conversation, answer, now, timeout
+                    )
+            elif outcome.status is OutboxStatus.FAILED:
+                await self._report(session, batch, row, now)
+
+    async def _report(self, session: AsyncSession, batch: Batch, row: PendingMessage, now: datetime) -> None:
+        """A message no channel could deliver goes to the case's procesregisseur, who can pick up the phone."""
+        case = batch.cases.get(row.case_number) if row.case_number else None
+        person = batch.people.get(row.recipient_id)
+        log.warning("outbox: message %s could not be delivered on any channel", row.id)
+        if row.kind == REPORT or case is None or case.procesregisseur_id in (None, row.recipient_id):
+            return
+        assert case.procesregisseur_id is not None
+        await outbox.enqueue(
+            session,
+            recipient_id=case.procesregisseur_id,
+            kind=REPORT,
+            params={"case": case.number, "recipient": person.name if person else "?"},
+            case_number=case.number,
+            scheduled_at=self._calendar.next_allowed(now, urgent=row.urgent),
+            now=now,
+            urgent=row.urgent,
+        )

@@ -1,0 +1,159 @@
+"""What an outbox row says to its recipient, decided at the moment it is sent.
+
+Rendering late rather than when the row is written means a reminder shows the deadline as it is now, in the
+language the person chose by then, and a reminder whose action was completed in the meantime is not sent at all.
+Notices carry case numbers, action numbers and dates only, never case content (domain.md Part 3.3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.catalogue import Catalogue
+from config.settings import Settings
+from handlers.actions import reminder_answer_state, what_choices
+from handlers.formatting import long_date
+from handlers.messages import DialogueState, Reply
+from handlers.reminders import ACTION_REMINDERS, ANSWERABLE, MEETING_REMINDER, OVERVIEW
+from handlers.working_days import WorkingCalendar
+from storage import actions, cases, dialogues, feedback
+from storage.models import Action, ActionStatus, Case, CaseState, PendingMessage, Professional, Role
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The message, and the question it leaves open for the recipient's answer (reminders)."""
+
+    reply: Reply
+    answer: DialogueState | None = None
+
+
+@dataclass
+class Batch:
+    """The people, actions and cases a batch of rows refers to, loaded in three queries."""
+
+    people: dict[int, Professional] = field(default_factory=dict)
+    actions: dict[int, Action] = field(default_factory=dict)
+    cases: dict[str, Case] = field(default_factory=dict)
+
+
+async def load_batch(session: AsyncSession, rows: Sequence[PendingMessage]) -> Batch:
+    batch = Batch()
+    person_ids = {row.recipient_id for row in rows}
+    if person_ids:
+        found = await session.scalars(select(Professional).where(Professional.id.in_(person_ids)))
+        batch.people = {person.id: person for person in found}
+    action_ids = {row.action_id for row in rows if row.action_id is not None}
+    if action_ids:
+        found_actions = await session.scalars(select(Action).where(Action.id.in_(action_ids)))
+        batch.actions = {action.id: action for action in found_actions}
+    numbers = {row.case_number for row in rows if row.case_number is not None}
+    if numbers:
+        found_cases = await session.scalars(select(Case).where(Case.number.in_(numbers)))
+        batch.cases = {case.number: case for case in found_cases}
+    return batch
+
+
+class Notices:
+    def __init__(self, texts: Catalogue, calendar: WorkingCalendar, settings: Settings) -> None:
+        self._texts = texts
+        self._calendar = calendar
+        self._late_after = timedelta(minutes=settings.outbox_late_after_minutes)
+
+    def _date(self, person: Professional, moment: datetime) -> str:
+        return long_date(self._texts, person.language, moment, self._calendar.tz)
+
+    def relevant(self, batch: Batch, row: PendingMessage) -> bool:
+        """False for a row whose reason is gone: a disabled recipient, a completed action, a closed case."""
+        person = batch.people.get(row.recipient_id)
+        if person is None or not person.active:
+            return False
+        case = batch.cases.get(row.case_number) if row.case_number else None
+        if row.kind in ACTION_REMINDERS:
+            action = batch.actions.get(row.action_id) if row.action_id is not None else None
+            return (
+                action is not None
+                and action.status is ActionStatus.OPEN
+                and case is not None
+                and case.state is not CaseState.AFGESLOTEN
+            )
+        if row.kind == MEETING_REMINDER:
+            return case is not None and case.next_meeting_at is not None
+        if row.kind == OVERVIEW:
+            return person.role is Role.PROCESREGISSEUR
+        return True
+
+    async def render(
+        self, session: AsyncSession, batch: Batch, row: PendingMessage, now: datetime
+    ) -> Notice | None:
+        """The notice for ``row``, or None when it should no longer be sent."""
+        if not self.relevant(batch, row):
+            return None
+        person = batch.people[row.recipient_id]
+        params: dict[str, object] = {key: value for key, value in row.params.items() if value is not None}
+        key = f"notice.{row.kind}"
+        action = batch.actions.get(row.action_id) if row.action_id is not None else None
+        if action is not None:
+            params["when"] = self._date(person, action.deadline)
+        elif row.kind == MEETING_REMINDER:
+            meeting = batch.cases[str(row.case_number)].next_meeting_at
+            assert meeting is not None
+            params["when"] = self._date(person, meeting)
+        elif row.kind == OVERVIEW:
+            params.update(await overview_counts(session, person, now))
+        elif row.kind == "new_referral" and row.urgent:
+            key = "notice.new_referral_urgent"
+        lines = [self._texts.text(person.language, key, **params)]
+        if now - row.scheduled_at > self._late_after:
+            late = self._date(person, row.scheduled_at)
+            lines.append(self._texts.text(person.language, "notice.late", when=late))
+        if row.kind in ANSWERABLE and action is not None:
+            answer = reminder_answer_state(self._texts, person.language, action.id)
+            lines.append(self._texts.text(person.language, "notice.answer_hint"))
+            choices = tuple(what_choices(self._texts, person.language))
+            return Notice(Reply("\n".join(lines), choices), answer)
+        return Notice(Reply("\n".join(lines)))
+
+
+async def overview_counts(session: AsyncSession, person: Professional, now: datetime) -> dict[str, object]:
+    """The figures of a procesregisseur's weekly overview; the details are one 'status' away."""
+    directed = await cases.directed_by(session, person.id)
+    unread = 0
+    for case in directed:
+        unread += await feedback.unread_count(session, case.id)
+    return {
+        "cases": len(directed),
+        "overdue": len(await actions.overdue_for_director(session, person.id, now)),
+        "unread": unread,
+        "new": len(await cases.intake_queue(session)),
+    }
+
+
+async def leave_answer_open(
+    session: AsyncSession,
+    person_id: int,
+    conversation: str,
+    state: DialogueState,
+    now: datetime,
+    timeout: timedelta,
+) -> bool:
+    """Make the reminder's question the open dialogue, unless the person is in the middle of another one."""
+    stored = await dialogues.load(session, person_id, conversation)
+    if stored is not None and stored.updated_at + timeout >= now:
+        return False
+    await dialogues.save(
+        session,
+        stored,
+        person_id=person_id,
+        conversation=conversation,
+        kind=state.kind,
+        step=state.step,
+        data=state.data,
+        now=now,
+    )
+    return True

@@ -1,0 +1,127 @@
+"""The reminder policy (domain.md Part 1 §4) as outbox rows, planned when the cause is recorded.
+
+Planning every reminder as a row the moment an action or overleg is recorded, rather than keeping timers, is
+what makes reminders survive restarts: a reminder that fell due while no process ran is simply an overdue row.
+Moving a deadline re-plans; completing an action or closing a case cancels.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.settings import Settings
+from handlers.turn import Turn
+from handlers.working_days import WorkingCalendar
+from storage import cases, outbox, people
+from storage.models import Action, Case, Role
+
+BEFORE_DEADLINE = ("action_due_soon", "action_due_today")
+ACTION_REMINDERS = (*BEFORE_DEADLINE, "action_overdue", "action_overdue_director")
+MEETING_REMINDER = "meeting_reminder"
+CASE_REMINDERS = (*ACTION_REMINDERS, MEETING_REMINDER)
+OVERVIEW = "weekly_overview"
+# Reminders the actiehouder can answer directly (done / update / postpone).
+ANSWERABLE = ("action_due_soon", "action_due_today", "action_overdue")
+
+
+async def action_recipients(session: AsyncSession, action: Action) -> list[int]:
+    """The named holder, or every active member of the holding organisation when no person was named."""
+    if action.holder_id is not None:
+        return [action.holder_id]
+    return [member.id for member in await people.members_of(session, action.holder_organisation_id)]
+
+
+async def plan_action(turn: Turn, case: Case, action: Action) -> None:
+    """Before the deadline, on the day, and the next working day if still open (then also the procesregisseur)."""
+    calendar, settings = turn.calendar, turn.settings
+    day = calendar.local_date(action.deadline)
+    holders = await action_recipients(turn.session, action)
+    overdue_at = calendar.at(calendar.shift(day, 1), settings.reminder_time)
+    planned: list[tuple[str, datetime, list[int]]] = [
+        (
+            "action_due_soon",
+            calendar.at(calendar.shift(day, -settings.reminder_working_days_before), settings.reminder_time),
+            holders,
+        ),
+        ("action_due_today", calendar.at(calendar.on_or_before(day), settings.reminder_time), holders),
+        ("action_overdue", overdue_at, holders),
+    ]
+    if case.procesregisseur_id is not None:
+        planned.append(("action_overdue_director", overdue_at, [case.procesregisseur_id]))
+    seen: set[datetime] = set()
+    for kind, moment, recipients in planned:
+        too_late = kind in BEFORE_DEADLINE and moment >= action.deadline
+        if moment <= turn.now() or too_late or (kind in BEFORE_DEADLINE and moment in seen):
+            continue
+        seen.add(moment)
+        for recipient in recipients:
+            await turn.notify(recipient, kind, case.number, at=moment, action_id=action.id, action=action.seq)
+
+
+async def replan_action(turn: Turn, case: Case, action: Action) -> None:
+    await cancel_action(turn, action)
+    await plan_action(turn, case, action)
+
+
+async def cancel_action(turn: Turn, action: Action) -> None:
+    await outbox.cancel(turn.session, ACTION_REMINDERS, action_id=action.id)
+
+
+async def plan_meeting(turn: Turn, case: Case) -> None:
+    """Everyone taking part, and the procesregisseur, the working day(s) before the next overleg."""
+    await outbox.cancel(turn.session, (MEETING_REMINDER,), case_number=case.number)
+    if case.next_meeting_at is None:
+        return
+    calendar, settings = turn.calendar, turn.settings
+    day = calendar.shift(
+        calendar.local_date(case.next_meeting_at), -settings.meeting_reminder_working_days_before
+    )
+    moment = calendar.at(day, settings.reminder_time)
+    if not turn.now() < moment < case.next_meeting_at:
+        return
+    members = [m.professional_id for m in await cases.participants(turn.session, case.id)]
+    recipients = {member for member in members if member is not None}
+    if case.procesregisseur_id is not None:
+        recipients.add(case.procesregisseur_id)
+    for recipient in sorted(recipients):
+        await turn.notify(recipient, MEETING_REMINDER, case.number, at=moment)
+
+
+async def cancel_case(turn: Turn, case: Case) -> None:
+    await outbox.cancel(turn.session, CASE_REMINDERS, case_number=case.number)
+
+
+def next_overview(calendar: WorkingCalendar, settings: Settings, now: datetime) -> datetime:
+    """The next weekly overview moment: the configured weekday (or the first working day after it)."""
+    today = calendar.local_date(now)
+    day = today - timedelta(days=(today.weekday() - settings.overview_weekday) % 7)
+    for _ in range(2):
+        working = day
+        while not calendar.is_working_day(working):
+            working += timedelta(days=1)
+        moment = calendar.next_allowed(calendar.at(working, settings.overview_time))
+        if moment > now:
+            return moment
+        day += timedelta(days=7)
+    return moment
+
+
+async def plan_overviews(
+    session: AsyncSession, calendar: WorkingCalendar, settings: Settings, now: datetime
+) -> int:
+    """Make sure every active procesregisseur has a row for the next overview; returns how many were added.
+
+    The row exists a week ahead, so an overview that falls due while no process runs is sent late, not lost.
+    The key is derived from person and date, so processes planning at the same time add it only once.
+    """
+    moment = next_overview(calendar, settings, now)
+    directors = await people.active_with_role(session, Role.PROCESREGISSEUR)
+    keys = {f"overview:{person.id}:{calendar.local_date(moment).isoformat()}": person for person in directors}
+    missing = set(keys) - await outbox.existing_keys(session, keys)
+    for key in sorted(missing):
+        await outbox.enqueue_once(
+            session, key, recipient_id=keys[key].id, kind=OVERVIEW, scheduled_at=moment, now=now
+        )
+    return len(missing)

@@ -1,0 +1,73 @@
+"""Working days and the hours in which the bot may send on its own initiative.
+
+Reminders are planned on local calendar dates (Europe/Amsterdam by default) and turned into UTC moments only at
+the end, so a reminder 'at 09:00' stays at 09:00 across a daylight-saving change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from config.settings import Settings
+
+
+class WorkingCalendar:
+    """Weekends and the public holidays of one country, in one time zone, with one sending window."""
+
+    def __init__(self, timezone: str, country: str, window_start: time, window_end: time) -> None:
+        self.tz = ZoneInfo(timezone)
+        self._holidays = holidays.country_holidays(country)
+        self.window_start = window_start
+        self.window_end = window_end
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WorkingCalendar:
+        return cls(
+            settings.timezone, settings.holiday_country, settings.send_window_start, settings.send_window_end
+        )
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self._holidays
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(self.tz).date()
+
+    def shift(self, day: date, working_days: int) -> date:
+        """The date ``working_days`` working days after (or, when negative, before) ``day``."""
+        step = 1 if working_days >= 0 else -1
+        remaining = abs(working_days)
+        while remaining:
+            day += timedelta(days=step)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def on_or_before(self, day: date) -> date:
+        """``day`` itself when it is a working day, else the last working day before it."""
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def at(self, day: date, clock: time) -> datetime:
+        """The moment ``clock`` local time on ``day``; zoneinfo resolves the DST gap and overlap."""
+        return datetime.combine(day, clock, tzinfo=self.tz)
+
+    def may_send(self, moment: datetime, urgent: bool) -> bool:
+        local = moment.astimezone(self.tz)
+        if not self.window_start <= local.time() < self.window_end:
+            return False
+        return urgent or self.is_working_day(local.date())
+
+    def next_allowed(self, moment: datetime, urgent: bool = False) -> datetime:
+        """``moment`` itself when sending is allowed then, else the start of the next allowed window."""
+        if self.may_send(moment, urgent):
+            return moment
+        day = self.local_date(moment)
+        if moment.astimezone(self.tz).time() >= self.window_start:
+            day += timedelta(days=1)
+        while not (urgent or self.is_working_day(day)):
+            day += timedelta(days=1)
+        return self.at(day, self.window_start)
