@@ -5,19 +5,31 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import signal
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
 from bot.app import App, build_app
-from bot.channels.terminal import TerminalChannel, is_interactive, run_interactive, run_piped
+from bot.channels.recording import RecordingSender
+from bot.channels.terminal import (
+    Deliver,
+    TerminalChannel,
+    TerminalSender,
+    is_interactive,
+    run_interactive,
+    run_piped,
+)
+from bot.delivery import DeliveryEngine
 from bot.demo import load_demo
+from bot.senders import Sender
 from config.catalogue import load_catalogue
 from config.definitions import load_definitions
 from config.settings import get_settings
-from storage import migrate, people
-from storage.models import Role
+from storage import migrate, outbox, people
+from storage.models import OutboxStatus, Role
 
 Command = Callable[[App, argparse.Namespace], Awaitable[int]]
 
@@ -142,10 +154,78 @@ async def cmd_chat(app: App, args: argparse.Namespace) -> int:
             print(_text("terminal.demo_people", handles=", ".join(handles)))
         handle = input(_text("terminal.who")).strip()
     channel = TerminalChannel(app.dispatcher, handle)
+    deliver = _terminal_delivery(app, channel)
     if is_interactive():
-        await run_interactive(channel, _text("terminal.banner", handle=handle))
+        await run_interactive(channel, _text("terminal.banner", handle=handle), deliver)
     else:
-        await run_piped(channel, sys.stdin, sys.stdout)
+        await run_piped(channel, sys.stdin, sys.stdout, deliver)
+    return 0
+
+
+def _terminal_delivery(app: App, channel: TerminalChannel) -> Deliver:
+    """Delivers what is due for whoever is at the terminal now (the person changes with '/als')."""
+    sender = TerminalSender(channel, sys.stdout)
+
+    async def deliver() -> None:
+        async with app.sessions() as session:
+            person = await people.professional_by_handle(session, channel.handle)
+        if person is None:
+            return
+        engine = DeliveryEngine(app, [sender], recipients={person.id})
+        while await engine.deliver_due():
+            pass
+
+    return deliver
+
+
+def channel_senders(app: App) -> list[Sender]:
+    """The channels this installation is configured for, in the order they are tried."""
+    senders: list[Sender] = []
+    if app.settings.recording_file is not None:
+        delay = app.settings.recording_delay_ms / 1000
+        senders.append(RecordingSender(app.settings.recording_file, delay))
+    return senders
+
+
+async def cmd_serve(app: App, args: argparse.Namespace) -> int:
+    """Runs the delivery engine (and, with their issues, the Matrix and Teams channels) until stopped."""
+    senders = channel_senders(app)
+    if not senders:
+        raise UsageError("no channel is configured (set VHBOT_RECORDING_FILE for a dry run)")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    engine = DeliveryEngine(app, senders)
+    print(
+        f"vhbot serve: delivering through {', '.join(s.name for s in senders)} as {engine.owner}", flush=True
+    )
+    await engine.run(stop)
+    print("vhbot serve: stopped", flush=True)
+    return 0
+
+
+async def cmd_outbox(app: App, args: argparse.Namespace) -> int:
+    """For an operator: how many rows per status, then the failed, the late and the next pending ones."""
+    now = app.now()
+    late_before = now - timedelta(minutes=app.settings.outbox_late_after_minutes)
+    async with app.sessions() as session:
+        counts = await outbox.count_by_status(session)
+        print("  ".join(f"{status.value}: {counts.get(status, 0)}" for status in OutboxStatus))
+        sections = [
+            ("failed", [OutboxStatus.FAILED], None),
+            ("late", [OutboxStatus.PENDING], late_before),
+            ("pending", [OutboxStatus.PENDING], None),
+        ]
+        for title, statuses, before in sections:
+            rows = await outbox.listing(session, statuses, args.limit, due_before=before)
+            print(f"\n{title} ({len(rows)}{'+' if len(rows) == args.limit else ''}):")
+            for row, handle in rows:
+                print(
+                    f"  #{row.id}\t{row.kind}\tto {handle}\t{row.case_number or '-'}\t"
+                    f"for {row.scheduled_at:%Y-%m-%d %H:%M}Z\tattempts {row.attempts}\t"
+                    f"{row.last_error or ''} {','.join(row.failed_channels)}".rstrip()
+                )
     return 0
 
 
@@ -184,6 +264,13 @@ def _parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--as", dest="handle")
     chat.set_defaults(run=cmd_chat)
+
+    commands.add_parser("serve", help="run the delivery engine and the configured channels").set_defaults(
+        run=cmd_serve
+    )
+    listing = commands.add_parser("outbox", help="pending, late and failed outgoing messages")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.set_defaults(run=cmd_outbox)
     return parser
 
 

@@ -214,7 +214,7 @@ class DeliveryEngine:
                 return replace(attempt, outcome=self._temporary(row, sender.name, failed, more, error))
             return replace(
                 attempt,
-                outcome=Outcome(row.id, OutboxStatus.SENT, channel=sender.name),
+                outcome=Outcome(row.id, OutboxStatus.SENT, channel=sender.name, failed_channels=failed),
                 conversation=conversation,
             )
 

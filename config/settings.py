@@ -50,10 +50,12 @@ class Settings(BaseSettings):
     meeting_reminder_working_days_before: int = 1
     overview_weekday: int = 0
     overview_time: time = time(8, 30)
-    # Messages go out only between these times; outside them (and, unless urgent, on days that are not
-    # working days) they wait for the next allowed moment.
+    # Messages go out only between these times (equal times: all day); outside them, and on days that are not
+    # working days unless the message is urgent or ``send_on_non_working_days``, they wait for the next allowed
+    # moment.
     send_window_start: time = time(8, 0)
     send_window_end: time = time(18, 0)
+    send_on_non_working_days: bool = False
 
     # The delivery engine.
     outbox_batch_size: int = 200

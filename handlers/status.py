@@ -20,7 +20,7 @@ from handlers.date_question import DateStep
 from handlers.formatting import long_date, short_date
 from handlers.messages import Choice, DialogueState
 from handlers.turn import Turn
-from storage import actions, cases, feedback
+from storage import actions, cases, feedback, outbox
 from storage.models import CaseState
 
 VIEWS = ("mine", "overdue", "new", "since")
@@ -118,6 +118,9 @@ class StatusConversation:
                 lines.append(
                     f"- {case.number} · {state_label(turn, case)} · {turn.t('status.unread_short', count=unread)}"
                 )
+            undelivered = await outbox.count_failed(turn.session, [case.number for case in mine])
+            if undelivered:
+                lines.append(turn.t("status.undelivered", count=undelivered))
         elif view == "overdue":
             overdue = await actions.overdue_for_director(turn.session, turn.person.id, now)
             lines = [turn.t("status.overdue", count=len(overdue))]

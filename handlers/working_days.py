@@ -17,16 +17,29 @@ from config.settings import Settings
 class WorkingCalendar:
     """Weekends and the public holidays of one country, in one time zone, with one sending window."""
 
-    def __init__(self, timezone: str, country: str, window_start: time, window_end: time) -> None:
+    def __init__(
+        self,
+        timezone: str,
+        country: str,
+        window_start: time,
+        window_end: time,
+        *,
+        any_day: bool = False,
+    ) -> None:
         self.tz = ZoneInfo(timezone)
         self._holidays = holidays.country_holidays(country)
         self.window_start = window_start
         self.window_end = window_end
+        self._any_day = any_day
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WorkingCalendar:
         return cls(
-            settings.timezone, settings.holiday_country, settings.send_window_start, settings.send_window_end
+            settings.timezone,
+            settings.holiday_country,
+            settings.send_window_start,
+            settings.send_window_end,
+            any_day=settings.send_on_non_working_days,
         )
 
     def is_working_day(self, day: date) -> bool:
@@ -55,19 +68,26 @@ class WorkingCalendar:
         """The moment ``clock`` local time on ``day``; zoneinfo resolves the DST gap and overlap."""
         return datetime.combine(day, clock, tzinfo=self.tz)
 
+    def _in_window(self, clock: time) -> bool:
+        if self.window_start == self.window_end:
+            return True
+        return self.window_start <= clock < self.window_end
+
+    def _day_allowed(self, day: date, urgent: bool) -> bool:
+        return urgent or self._any_day or self.is_working_day(day)
+
     def may_send(self, moment: datetime, urgent: bool) -> bool:
         local = moment.astimezone(self.tz)
-        if not self.window_start <= local.time() < self.window_end:
-            return False
-        return urgent or self.is_working_day(local.date())
+        return self._in_window(local.time()) and self._day_allowed(local.date(), urgent)
 
     def next_allowed(self, moment: datetime, urgent: bool = False) -> datetime:
         """``moment`` itself when sending is allowed then, else the start of the next allowed window."""
         if self.may_send(moment, urgent):
             return moment
-        day = self.local_date(moment)
-        if moment.astimezone(self.tz).time() >= self.window_start:
+        local = moment.astimezone(self.tz)
+        day = local.date()
+        if self._in_window(local.time()) or local.time() >= self.window_start:
             day += timedelta(days=1)
-        while not (urgent or self.is_working_day(day)):
+        while not self._day_allowed(day, urgent):
             day += timedelta(days=1)
         return self.at(day, self.window_start)

@@ -1,0 +1,239 @@
+"""The delivery engine in-process, on SQLite and PostgreSQL: due rows are sent once through the recipient's
+channel, late ones say so, reminders can be answered where they arrive, failures retry, slow down or fall back."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from bot.app import App
+from bot.channels.recording import RecordingSender, read_recording
+from bot.channels.terminal import TerminalChannel, TerminalSender
+from bot.delivery import DeliveryEngine
+from bot.senders import Outgoing, PermanentFailure, RateLimited, SendError, TemporaryFailure
+from handlers.clock import FixedClock
+from handlers.reminders import plan_overviews
+from handlers.working_days import WorkingCalendar
+from storage import audit
+from storage.models import Action, ActionStatus, OutboxStatus, PendingMessage, Professional
+from tests.conftest import Chat
+from tests.test_reminders import plan_one_action
+
+
+class ScriptedSender:
+    """A channel whose next answers per recipient are scripted: an error to raise, or None for success."""
+
+    def __init__(self, name: str, script: dict[str, list[SendError | None]] | None = None) -> None:
+        self.name = name
+        self.script = script or {}
+        self.delivered: list[tuple[str, str]] = []
+
+    def address(self, person: Professional) -> str | None:
+        return person.handle
+
+    def scope(self, address: str) -> str:
+        return "tenant-1"
+
+    async def send(self, address: str, message: Outgoing) -> str:
+        planned = self.script.get(address, [])
+        outcome = planned.pop(0) if planned else None
+        if outcome is not None:
+            raise outcome
+        self.delivered.append((address, message.reply.text))
+        return f"{self.name}:{address}"
+
+
+async def deliver_all(app: App, senders: Sequence[object]) -> int:
+    engine = DeliveryEngine(app, senders)  # type: ignore[arg-type]
+    total = 0
+    while claimed := await engine.deliver_due():
+        total += claimed
+    return total
+
+
+async def rows(app: App, kind: str, handle: str | None = None) -> list[PendingMessage]:
+    query = select(PendingMessage).where(PendingMessage.kind == kind)
+    if handle is not None:
+        query = query.join(Professional, Professional.id == PendingMessage.recipient_id).where(
+            Professional.handle == handle
+        )
+    async with app.sessions() as session:
+        return list(await session.scalars(query.order_by(PendingMessage.id)))
+
+
+async def test_due_messages_are_sent_once_with_their_key_and_audited(chat: Chat, tmp_path: Path) -> None:
+    number = await plan_one_action(chat, "vrijdag 4 december 14:00")
+    recorder = RecordingSender(tmp_path / "sent.jsonl")
+    assert await deliver_all(chat.app, [recorder]) > 0
+    assert await deliver_all(chat.app, [recorder]) == 0  # nothing is sent twice
+    sent = read_recording(recorder.path)
+    texts = {(item["to"], item["text"]) for item in sent}
+    assert ("agent", f"U bent actiehouder van actie {number} #1. Typ 'acties' voor uw acties.") in texts
+    assert any(to == "regisseur2" and f"Nieuwe aanmelding {number}" in text for to, text in texts)
+    assert all("Huisbezoek" not in item["text"] for item in sent)  # references only, never content
+    keys = [item["key"] for item in sent]
+    assert len(keys) == len(set(keys))
+    async with chat.app.sessions() as session:
+        events = {entry.event for entry in await audit.entries_for_case(session, number)}
+        statuses = set((await session.scalars(select(PendingMessage.status))).all())
+    assert {"notice.new_referral", "notice.action_assigned", "notice.referral_accepted"} <= events
+    assert statuses == {OutboxStatus.SENT, OutboxStatus.PENDING}  # the reminders are still ahead
+
+
+async def test_a_reminder_is_answered_in_the_conversation_it_arrived_in(
+    chat: Chat, clock: FixedClock
+) -> None:
+    number = await plan_one_action(chat, "vrijdag 4 december 14:00")
+    channel = TerminalChannel(chat.app.dispatcher, "agent")
+    await deliver_all(chat.app, [TerminalSender(channel, io.StringIO())])
+    clock.advance(timedelta(days=9, hours=-1, minutes=-15))  # Wednesday 2 December, 09:00
+    screen = io.StringIO()
+    await deliver_all(chat.app, [TerminalSender(channel, screen)])
+    reminder = screen.getvalue()
+    assert (
+        f"Herinnering: actie {number} #1 moet uiterlijk vrijdag 4 december 2026, 14:00 klaar zijn."
+        in reminder
+    )
+    assert "uitstel (nieuwe datum)" in reminder and "Verlaat" not in reminder
+
+    confirm = await chat("agent", "uitstel tot volgende week dinsdag")
+    assert "dinsdag 8 december 2026, 17:00" in confirm
+    assert "schuiven mee" in await chat("agent", "ja")
+    soon = [row for row in await rows(chat.app, "action_due_soon") if row.status is OutboxStatus.PENDING]
+    assert len(soon) == 1 and soon[0].scheduled_at.astimezone(clock.now().tzinfo).day == 4
+
+
+async def test_a_reminder_does_not_interrupt_a_dialogue_in_progress(chat: Chat, clock: FixedClock) -> None:
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    terminal = TerminalSender(TerminalChannel(chat.app.dispatcher, "agent"), io.StringIO())
+    clock.advance(timedelta(days=9, hours=-1, minutes=-15))
+    assert "Is er nu acuut gevaar voor iemand?" in await chat("agent", "check")
+    await deliver_all(chat.app, [terminal])
+    assert "huiselijk geweld" in await chat("agent", "nee")  # the check goes on
+
+
+async def test_messages_that_fell_due_while_nothing_ran_are_sent_late_and_marked(
+    chat: Chat, clock: FixedClock
+) -> None:
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    recorder = ScriptedSender("recording")
+    await deliver_all(chat.app, [recorder])
+    recorder.delivered.clear()
+    clock.advance(timedelta(days=15))  # Tuesday 8 December 10:15: four reminders fell due meanwhile
+    await deliver_all(chat.app, [recorder])
+    late = [text for _, text in recorder.delivered]
+    assert len(late) == 4  # due soon, today, overdue (holder and director); the overleg is on the 15th
+    assert all("(Verlaat bericht, bedoeld voor" in text for text in late)
+    assert any("Actie VH-2026-0001 #1 op uw casus is over de deadline" in text for text in late)
+
+
+async def test_nothing_goes_out_in_the_evening_and_it_does_the_next_morning(
+    chat: Chat, clock: FixedClock
+) -> None:
+    clock.advance(timedelta(hours=9))  # Monday 19:15
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    sender = ScriptedSender("recording")
+    assert await deliver_all(chat.app, [sender]) == 0
+    clock.advance(timedelta(hours=13))  # Tuesday 08:15
+    assert await deliver_all(chat.app, [sender]) > 0
+    assert all("Verlaat" not in text for _, text in sender.delivered)  # waiting for the window is not late
+
+
+async def test_a_completed_action_is_not_reminded_even_if_its_row_is_due(
+    chat: Chat, clock: FixedClock
+) -> None:
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    sender = ScriptedSender("recording")
+    await deliver_all(chat.app, [sender])
+    [reminder] = await rows(chat.app, "action_due_soon")
+    async with chat.app.sessions() as session, session.begin():  # completed by a path that did not cancel
+        await session.execute(
+            update(Action).where(Action.id == reminder.action_id).values(status=ActionStatus.DONE)
+        )
+    clock.advance(timedelta(days=9, hours=-1))
+    sender.delivered.clear()
+    await deliver_all(chat.app, [sender])
+    assert sender.delivered == []
+    assert [row.status for row in await rows(chat.app, "action_due_soon")] == [OutboxStatus.CANCELLED]
+
+
+async def test_temporary_failures_retry_with_backoff(chat: Chat, clock: FixedClock) -> None:
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    flaky = ScriptedSender("matrix", {"regisseur2": [TemporaryFailure("503"), TemporaryFailure("timeout")]})
+    await deliver_all(chat.app, [flaky])
+    [waiting] = await rows(chat.app, "new_referral", "regisseur2")
+    assert waiting.status is OutboxStatus.PENDING and waiting.attempts == 1
+    assert waiting.last_error == "TemporaryFailure"
+    assert timedelta(seconds=2) <= waiting.due_at - clock.now() <= timedelta(seconds=8)
+    clock.advance(timedelta(seconds=10))
+    await deliver_all(chat.app, [flaky])
+    clock.advance(timedelta(seconds=30))
+    await deliver_all(chat.app, [flaky])
+    [sent] = await rows(chat.app, "new_referral", "regisseur2")
+    assert sent.status is OutboxStatus.SENT and sent.attempts == 3
+
+
+async def test_a_rate_limit_is_waited_out_and_the_message_still_goes(chat: Chat) -> None:
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    limited = ScriptedSender("teams", {"agent": [RateLimited(0.05), RateLimited(0.05)]})
+    await deliver_all(chat.app, [limited])
+    assert all(row.status is OutboxStatus.SENT for row in await rows(chat.app, "action_assigned"))
+
+
+async def test_an_unreachable_person_gets_the_other_channel_else_the_procesregisseur_hears(
+    chat: Chat,
+) -> None:
+    number = await plan_one_action(chat, "vrijdag 4 december 14:00")
+    blocked = ScriptedSender("teams", {"agent": [PermanentFailure("403")] * 10})
+    other = ScriptedSender("matrix")
+    await deliver_all(chat.app, [blocked, other])
+    assert (
+        "agent",
+        f"U bent actiehouder van actie {number} #1. Typ 'acties' voor uw acties.",
+    ) in other.delivered
+    sent = (await rows(chat.app, "action_assigned"))[0]
+    assert sent.status is OutboxStatus.SENT and sent.channel == "matrix" and sent.failed_channels == ["teams"]
+
+    await chat("regisseur", f"casus {number}", "vervolgoverleg starten")
+    await chat(
+        "regisseur",
+        f"plan {number}",
+        "Tweede actie",
+        "agent",
+        "vrijdag 11 december",
+        "ja",
+        "nee",
+        "geen",
+        "ja",
+    )
+    await deliver_all(chat.app, [ScriptedSender("teams", {"agent": [PermanentFailure("403")]})])
+    failed = [row for row in await rows(chat.app, "action_assigned") if row.status is OutboxStatus.FAILED]
+    assert len(failed) == 1 and failed[0].last_error == "unreachable"
+    report = await rows(chat.app, "delivery_failed")
+    assert [(row.case_number, row.params["recipient"]) for row in report] == [(number, "Anna Agent")]
+    assert "1 bericht(en) over uw casussen konden op geen enkel kanaal" in await chat(
+        "regisseur", "status mijn"
+    )
+
+
+async def test_every_procesregisseur_gets_one_weekly_overview(chat: Chat, clock: FixedClock) -> None:
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    calendar = WorkingCalendar.from_settings(chat.app.settings)
+    async with chat.app.sessions() as session, session.begin():
+        assert await plan_overviews(session, calendar, chat.app.settings, clock.now()) == 2
+        assert await plan_overviews(session, calendar, chat.app.settings, clock.now()) == 0  # planned once
+    sender = ScriptedSender("recording")
+    await deliver_all(chat.app, [sender])
+    sender.delivered.clear()
+    clock.advance(timedelta(days=7, hours=-1, minutes=-45))  # Monday 30 November, 08:30
+    await deliver_all(chat.app, [sender])
+    overviews = sorted((to, text) for to, text in sender.delivered if text.startswith("Weekoverzicht"))
+    rest = "0 ongelezen terugkoppelingen, 0 nieuwe aanmeldingen. Typ 'status' voor details."
+    assert overviews == [
+        ("regisseur", f"Weekoverzicht: 1 casussen bij u, 0 acties over de deadline, {rest}"),
+        ("regisseur2", f"Weekoverzicht: 0 casussen bij u, 0 acties over de deadline, {rest}"),
+    ]
