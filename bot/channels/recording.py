@@ -1,7 +1,8 @@
 """The recording channel: deliveries appended as JSON lines to a file.
 
 For an operator's dry run and for tests of the delivery engine. It honours the idempotency key the way Matrix
-honours a transaction id, across processes sharing the file: a key already recorded is not recorded again.
+honours a transaction id, across processes sharing the file: a key already delivered is delivered no more, and the
+attempt is written down as a ``repeat`` so a test can count what the engine tried twice.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,6 @@ class RecordingSender:
         self._delay = delay_seconds
         self._known: set[str] = set()
         self._read_up_to = 0
-        self.attempts = 0
 
     def address(self, person: Professional) -> str | None:
         return person.handle
@@ -36,27 +37,27 @@ class RecordingSender:
     async def send(self, address: str, message: Outgoing) -> str:
         if self._delay:
             await asyncio.sleep(self._delay)
-        self.attempts += 1
         record = {"key": message.key, "to": address, "text": message.reply.text, "at": time.time()}
-        await asyncio.to_thread(self._append_once, message.key, json.dumps(record, ensure_ascii=False))
+        await asyncio.to_thread(self._append, record)
         return f"{self.name}:{address}"
 
-    def _append_once(self, key: str, line: str) -> None:
-        """Under an exclusive lock: catch up on what other processes wrote, then append unless seen."""
+    def _append(self, record: dict[str, Any]) -> None:
+        """Under an exclusive lock: catch up on what other processes wrote, then append."""
         with self.path.open("a+", encoding="utf-8") as file:
             fcntl.flock(file, fcntl.LOCK_EX)
             file.seek(self._read_up_to)
             for seen in file:
                 self._known.add(json.loads(seen)["key"])
-            if key not in self._known:
-                file.write(line + "\n")
-                self._known.add(key)
+            record.update(pid=os.getpid(), repeat=record["key"] in self._known)
+            file.write(json.dumps(record, ensure_ascii=False) + "\n")
             file.flush()
+            self._known.add(record["key"])
             self._read_up_to = file.tell()
 
 
-def read_recording(path: Path) -> list[dict[str, Any]]:
-    """Every delivery recorded in ``path``, in order."""
+def read_recording(path: Path, *, repeats: bool = False) -> list[dict[str, Any]]:
+    """Every delivery recorded in ``path``, in order; with ``repeats``, also the attempts the key dropped."""
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [record for record in records if repeats or not record["repeat"]]

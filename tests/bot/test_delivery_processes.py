@@ -1,0 +1,203 @@
+"""Several real `vhbot serve` processes on the real PostgreSQL: shared work, a SIGKILL mid-batch, a database
+restart. Each process delivers through the recording channel, which honours idempotency keys like Matrix does."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import App, build_app
+from bot.channels.recording import read_recording
+from bot.demo import load_demo
+from config.settings import Settings
+from handlers.clock import SystemClock
+from storage import outbox, people
+from storage.models import OutboxStatus, PendingMessage
+from tests.conftest import PG_URL, _truncate_postgres, require_postgres
+
+ROOT = Path(__file__).resolve().parents[2]
+ROWS = 1000
+
+
+@pytest.fixture
+async def store(postgres_schema: str, tmp_path: Path) -> AsyncIterator[App]:
+    """The PostgreSQL test schema, emptied, with the demo people, on the real clock the processes use."""
+    require_postgres()
+    app = build_app(
+        Settings(data_dir=tmp_path, database_url=PG_URL, database_schema=postgres_schema), SystemClock()
+    )
+    await _truncate_postgres(app)
+    async with app.sessions() as session, session.begin():
+        await load_demo(session, app.now())
+    yield app
+    await app.close()
+
+
+class Servers:
+    """`vhbot serve` processes started for one test and stopped by process id when it ends."""
+
+    def __init__(self, schema: str, recording: Path) -> None:
+        self.recording = recording
+        self.env = {
+            **os.environ,
+            "VHBOT_DATABASE_URL": PG_URL,
+            "VHBOT_DATABASE_SCHEMA": schema,
+            "VHBOT_RECORDING_FILE": str(recording),
+            "VHBOT_SEND_WINDOW_START": "00:00",  # all day, every day: these tests may run at any hour
+            "VHBOT_SEND_WINDOW_END": "00:00",
+            "VHBOT_SEND_ON_NON_WORKING_DAYS": "true",
+            "VHBOT_OUTBOX_POLL_SECONDS": "0.2",
+        }
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self, **settings: str) -> subprocess.Popen[bytes]:
+        env = {**self.env, **{f"VHBOT_{name.upper()}": value for name, value in settings.items()}}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self.processes.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@pytest.fixture
+def servers(postgres_schema: str, tmp_path: Path) -> Iterator[Servers]:
+    started = Servers(postgres_schema, tmp_path / "delivered.jsonl")
+    yield started
+    started.stop_all()
+
+
+async def seed_due_rows(app: App, count: int) -> set[str]:
+    """``count`` messages due a moment ago, spread over the demo people; returns their idempotency keys."""
+    now = datetime.now(UTC)
+    async with app.sessions() as session, session.begin():
+        recipients = [person.id for person in await people.list_professionals(session)]
+        rows = [
+            await outbox.enqueue(
+                session,
+                recipient_id=recipients[index % len(recipients)],
+                kind="feedback",
+                params={"case": f"VH-2026-{index:04d}"},
+                case_number=f"VH-2026-{index:04d}",
+                scheduled_at=now - timedelta(seconds=1),
+                now=now,
+            )
+            for index in range(count)
+        ]
+    return {row.idempotency_key for row in rows}
+
+
+async def count_sent(app: App) -> int:
+    async with app.sessions() as session:
+        query = select(func.count()).where(PendingMessage.status == OutboxStatus.SENT)
+        return int((await session.execute(query)).scalar_one())
+
+
+async def wait_until(condition: object, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await condition():  # type: ignore[operator]
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"not reached within {timeout}s")
+
+
+async def test_two_processes_share_the_work_and_deliver_each_row_exactly_once(
+    store: App, servers: Servers
+) -> None:
+    keys = await seed_due_rows(store, ROWS)
+    for _ in range(2):
+        servers.start(recording_delay_ms="2", outbox_batch_size="50")
+
+    async def all_sent() -> bool:
+        return await count_sent(store) == ROWS
+
+    await wait_until(all_sent, 60)
+    attempts = read_recording(servers.recording, repeats=True)
+    assert Counter(record["key"] for record in attempts) == Counter(keys)  # every row once, no attempt twice
+    assert len({record["pid"] for record in attempts}) == 2  # both processes took part
+
+
+async def test_a_process_killed_mid_batch_loses_nothing_and_its_rows_are_taken_over(
+    store: App, servers: Servers
+) -> None:
+    keys = await seed_due_rows(store, ROWS)
+    slow = {"recording_delay_ms": "20", "outbox_concurrency": "5", "outbox_lease_seconds": "3"}
+    victim = servers.start(**slow)
+
+    async def some_delivered() -> bool:
+        return len(read_recording(servers.recording)) >= 300  # into its second batch of 200
+
+    await wait_until(some_delivered, 30)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    assert 200 <= await count_sent(store) < ROWS  # it really died mid-way, with a batch in hand
+
+    servers.start(**{**slow, "recording_delay_ms": "1"})
+
+    async def all_sent() -> bool:
+        return await count_sent(store) == ROWS
+
+    await wait_until(all_sent, 60)
+    delivered = read_recording(servers.recording)
+    assert Counter(record["key"] for record in delivered) == Counter(keys)  # all there, none twice
+    repeats = len(read_recording(servers.recording, repeats=True)) - len(delivered)
+    assert repeats <= 200  # at most the batch the victim held
+
+
+def _restart_command() -> list[str] | None:
+    if shutil.which("pg_ctlcluster") is None or not Path("/etc/postgresql").is_dir():
+        return None
+    version = max(os.listdir("/etc/postgresql"), key=lambda v: [int(p) for p in v.split(".")])
+    return ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"]
+
+
+async def test_the_engine_recovers_by_itself_when_the_database_restarts(store: App, servers: Servers) -> None:
+    command = _restart_command()
+    if command is None:
+        pytest.skip("pg_ctlcluster (Debian's PostgreSQL cluster tools) is not installed")
+    keys = await seed_due_rows(store, ROWS)
+    process = servers.start(recording_delay_ms="20", outbox_concurrency="5", outbox_lease_seconds="5")
+
+    async def some_delivered() -> bool:
+        return len(read_recording(servers.recording)) >= 50
+
+    await wait_until(some_delivered, 30)
+    restarted = await asyncio.to_thread(subprocess.run, command, capture_output=True, timeout=60)
+    assert restarted.returncode == 0, restarted.stderr.decode()
+
+    async def all_sent() -> bool:
+        try:
+            return await count_sent(store) == ROWS
+        except OSError:
+            return False
+
+    await wait_until(all_sent, 90)
+    assert process.poll() is None  # still running: it waited for the database instead of crashing
+    assert Counter(record["key"] for record in read_recording(servers.recording)) == Counter(keys)
