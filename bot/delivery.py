@@ -239,26 +239,30 @@ class DeliveryEngine:
         now = self._app.now()
         await outbox.record_outcomes(session, [a.outcome for a in attempts if a.outcome is not None], now)
         timeout = timedelta(minutes=self._settings.dialogue_timeout_minutes)
-        for attempt in attempts:
-            row, outcome = attempt.row, attempt.outcome
-            assert outcome is not None
-            if outcome.status is OutboxStatus.SENT:
-                await audit.record(
-                    session,
-                    at=now,
-                    actor_id=row.recipient_id,
-                    on_behalf_of=None,
-                    event=f"notice.{row.kind}",
-                    case_number=row.case_number,
-                    channel=str(outcome.channel),
+        sent = [a for a in attempts if a.outcome is not None and a.outcome.status is OutboxStatus.SENT]
+        await audit.record_many(
+            session,
+            [
+                {
+                    "at": now,
+                    "actor_id": a.row.recipient_id,
+                    "on_behalf_of": None,
+                    "event": f"notice.{a.row.kind}",
+                    "case_number": a.row.case_number,
+                    "channel": a.outcome.channel if a.outcome else None,
+                }
+                for a in sent
+            ],
+        )
+        for attempt in sent:
+            answer = attempt.notice.answer if attempt.notice else None
+            if answer is not None and attempt.conversation is not None:
+                await leave_answer_open(
+                    session, attempt.row.recipient_id, attempt.conversation, answer, now, timeout
                 )
-                answer = attempt.notice.answer if attempt.notice else None
-                if answer is not None and attempt.conversation is not None:
-                    await leave_answer_open(
-                        session, row.recipient_id, attempt.conversation, answer, now, timeout
-                    )
-            elif outcome.status is OutboxStatus.FAILED:
-                await self._report(session, batch, row, now)
+        for attempt in attempts:
+            if attempt.outcome is not None and attempt.outcome.status is OutboxStatus.FAILED:
+                await self._report(session, batch, attempt.row, now)
 
     async def _report(self, session: AsyncSession, batch: Batch, row: PendingMessage, now: datetime) -> None:
         """A message no channel could deliver goes to the case's procesregisseur, who can pick up the phone."""

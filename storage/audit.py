@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEntry
@@ -31,6 +31,12 @@ async def record(
             channel=channel,
         )
     )
+
+
+async def record_many(session: AsyncSession, entries: Sequence[dict[str, object]]) -> None:
+    """Many entries in one round trip (the delivery engine audits every notice it sends)."""
+    if entries:
+        await session.execute(insert(AuditEntry), list(entries))
 
 
 async def entries_for_case(session: AsyncSession, case_number: str) -> Sequence[AuditEntry]:

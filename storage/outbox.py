@@ -199,11 +199,14 @@ class Outcome:
 
 
 async def record_outcomes(session: AsyncSession, outcomes: Sequence[Outcome], now: datetime) -> None:
-    """One statement per row, all in one transaction (executemany where the driver allows it)."""
-    if not outcomes:
-        return
-    rows: list[dict[str, Any]] = []
+    """What became of a batch, in few statements: one per channel for the sent rows (the usual case), and one
+    executemany for the rows that go round again or are given up."""
+    sent: dict[tuple[str | None, tuple[str, ...]], list[int]] = {}
+    others: list[dict[str, Any]] = []
     for outcome in outcomes:
+        if outcome.status is OutboxStatus.SENT:
+            sent.setdefault((outcome.channel, outcome.failed_channels), []).append(outcome.id)
+            continue
         row: dict[str, Any] = {
             "id": outcome.id,
             "status": outcome.status,
@@ -211,15 +214,25 @@ async def record_outcomes(session: AsyncSession, outcomes: Sequence[Outcome], no
             "last_error": outcome.error,
             "failed_channels": list(outcome.failed_channels),
             "lease_owner": None,
+            "due_at": outcome.due_at or now,
         }
-        if outcome.status is OutboxStatus.SENT:
-            row["sent_at"] = now
-        if outcome.due_at is not None:
-            row["due_at"] = outcome.due_at
-        rows.append(row)
-    for shape in {tuple(sorted(row)) for row in rows}:
-        batch = [row for row in rows if tuple(sorted(row)) == shape]
-        await session.execute(update(PendingMessage), batch)
+        others.append(row)
+    for (channel, failed), ids in sent.items():
+        await session.execute(
+            update(PendingMessage)
+            .where(PendingMessage.id.in_(ids))
+            .values(
+                status=OutboxStatus.SENT,
+                sent_at=now,
+                channel=channel,
+                failed_channels=list(failed),
+                last_error=None,
+                lease_owner=None,
+            ),
+            execution_options={"synchronize_session": False},
+        )
+    if others:
+        await session.execute(update(PendingMessage), others)
 
 
 async def listing(

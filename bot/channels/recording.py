@@ -13,7 +13,7 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from bot.senders import Outgoing
 from storage.models import Professional
@@ -27,6 +27,7 @@ class RecordingSender:
         self._delay = delay_seconds
         self._known: set[str] = set()
         self._read_up_to = 0
+        self._file: TextIO | None = None
 
     def address(self, person: Professional) -> str | None:
         return person.handle
@@ -38,13 +39,19 @@ class RecordingSender:
         if self._delay:
             await asyncio.sleep(self._delay)
         record = {"key": message.key, "to": address, "text": message.reply.text, "at": time.time()}
-        await asyncio.to_thread(self._append, record)
+        self._append(record)
         return f"{self.name}:{address}"
 
     def _append(self, record: dict[str, Any]) -> None:
-        """Under an exclusive lock: catch up on what other processes wrote, then append."""
-        with self.path.open("a+", encoding="utf-8") as file:
-            fcntl.flock(file, fcntl.LOCK_EX)
+        """Under an exclusive lock: catch up on what other processes wrote, then append.
+
+        A local append of one line takes microseconds, so it runs on the event loop rather than in a thread.
+        """
+        if self._file is None:
+            self._file = self.path.open("a+", encoding="utf-8")
+        file = self._file
+        fcntl.flock(file, fcntl.LOCK_EX)
+        try:
             file.seek(self._read_up_to)
             for seen in file:
                 self._known.add(json.loads(seen)["key"])
@@ -53,6 +60,8 @@ class RecordingSender:
             file.flush()
             self._known.add(record["key"])
             self._read_up_to = file.tell()
+        finally:
+            fcntl.flock(file, fcntl.LOCK_UN)
 
 
 def read_recording(path: Path, *, repeats: bool = False) -> list[dict[str, Any]]:

@@ -18,9 +18,16 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
         "VHBOT_DATA_DIR": str(tmp_path)
     }
 
-    def invoke(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    def invoke(*args: str, stdin: str = "", **settings: str) -> subprocess.CompletedProcess[str]:
+        extra = {f"VHBOT_{name.upper()}": value for name, value in settings.items()}
         return subprocess.run(
-            [VHBOT, *args], check=False, input=stdin, capture_output=True, text=True, env=env, timeout=120
+            [VHBOT, *args],
+            check=False,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env | extra,
+            timeout=120,
         )
 
     return invoke
@@ -75,3 +82,22 @@ def test_chat_reads_one_message_per_line_and_exits_cleanly_at_end_of_input(run) 
 def test_chat_without_a_handle_on_a_pipe_says_how_to_use_it(run) -> None:  # type: ignore[no-untyped-def]
     result = run("chat", stdin="help\n")
     assert result.returncode == 2 and "--as HANDLE" in result.stderr
+
+
+def test_notices_reach_the_person_at_the_terminal_and_the_operator_sees_the_outbox(run) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
+
+    always = {"send_window_start": "00:00", "send_window_end": "00:00", "send_on_non_working_days": "true"}
+    assert run("demo").returncode == 0
+    lines = "\n".join([*CHECK_THAT_FITS, "ja", *REFERRAL_REST]) + "\n"
+    assert "VH-2026-0001" in run("chat", "--as", "agent", stdin=lines, **always).stdout
+    queued = run("outbox")
+    assert "pending: 2" in queued.stdout and "new_referral\tto regisseur\tVH-2026-0001" in queued.stdout
+    seen = run("chat", "--as", "regisseur", stdin="help\n", **always)
+    assert "Nieuwe aanmelding VH-2026-0001. Typ 'intake' om te beoordelen." in seen.stdout
+    assert "pending: 1  sent: 1" in run("outbox").stdout
+
+
+def test_serve_without_any_channel_says_what_to_configure(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("serve")
+    assert result.returncode == 2 and "no channel is configured" in result.stderr
