@@ -59,7 +59,7 @@ async def fresh_store(schema: str) -> App:
     )
     app = build_app(settings, SystemClock())
     async with app.engine.begin() as connection:
-        await connection.execute(text(f'TRUNCATE "pending_messages", "audit_entries" RESTART IDENTITY'))
+        await connection.execute(text('TRUNCATE "pending_messages", "audit_entries" RESTART IDENTITY'))
     return app
 
 

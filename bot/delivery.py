@@ -46,17 +46,41 @@ class Attempt:
 
 
 class ScopeGates:
-    """Per tenant / homeserver: the moment until which a rate limit tells us to hold back."""
+    """Per tenant / homeserver pacing, learnt from rate limits.
+
+    A 429 holds back every send to that scope for the time the server asks, and widens the spacing between
+    sends (doubling once per limit, at most a second); each success narrows it a little again. Sends pass the
+    gate one at a time, so after a limit they go out spaced rather than as a herd that earns the next 429.
+    """
 
     def __init__(self) -> None:
-        self._until: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._held_until: dict[str, float] = {}
+        self._last_pass: dict[str, float] = {}
+        self._spacing: dict[str, float] = {}
 
     async def wait(self, scope: str) -> None:
-        while (delay := self._until.get(scope, 0.0) - time.monotonic()) > 0:
-            await asyncio.sleep(delay)
+        async with self._locks.setdefault(scope, asyncio.Lock()):
+            while True:
+                ready = max(
+                    self._held_until.get(scope, 0.0),
+                    self._last_pass.get(scope, 0.0) + self._spacing.get(scope, 0.0),
+                )
+                delay = ready - time.monotonic()
+                if delay <= 0:
+                    break
+                await asyncio.sleep(delay)
+            self._last_pass[scope] = time.monotonic()
 
     def hold(self, scope: str, seconds: float) -> None:
-        self._until[scope] = max(self._until.get(scope, 0.0), time.monotonic() + seconds)
+        now = time.monotonic()
+        if now >= self._held_until.get(scope, 0.0):  # a new limit, not another answer to the same burst
+            self._spacing[scope] = min(1.0, max(2 * self._spacing.get(scope, 0.0), 0.005))
+        self._held_until[scope] = max(self._held_until.get(scope, 0.0), now + seconds)
+
+    def succeeded(self, scope: str) -> None:
+        spacing = self._spacing.get(scope, 0.0) * 0.97
+        self._spacing[scope] = spacing if spacing >= 0.001 else 0.0
 
 
 def backoff_seconds(attempts: int, base: float = 5.0, cap: float = 3600.0) -> float:
@@ -212,6 +236,7 @@ class DeliveryEngine:
             except Exception as error:  # noqa: BLE001 - a channel's bug must not stop the other deliveries
                 log.error("outbox: %s channel raised %s", sender.name, type(error).__name__)
                 return replace(attempt, outcome=self._temporary(row, sender.name, failed, more, error))
+            self._gates.succeeded(scope)
             return replace(
                 attempt,
                 outcome=Outcome(row.id, OutboxStatus.SENT, channel=sender.name, failed_channels=failed),
