@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -91,8 +90,8 @@ async def burst(app: App, schema: str, count: int) -> None:
     due = datetime.now(UTC) + timedelta(seconds=8)
     await seed(app, count, due)
     processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "serve", cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL
         )
         for _ in range(2)
     ]
@@ -106,7 +105,7 @@ async def burst(app: App, schema: str, count: int) -> None:
     finally:
         for process in processes:
             process.terminate()
-            process.wait()
+            await process.wait()
     attempts = read_recording(recording, repeats=True)
     delivered = read_recording(recording)
     lateness = [record["at"] - due.timestamp() for record in delivered]
