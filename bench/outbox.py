@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -215,13 +216,16 @@ async def main() -> None:
         app = await fresh_store(schema)
         async with app.sessions() as session, session.begin():
             await load_demo(session, app.now())
-        for step, size in ((burst, args.burst), (tick, args.future), (limited, args.limited)):
+        await app.close()
+        steps: tuple[tuple[int, Callable[[App], Awaitable[None]]], ...] = (
+            (args.burst, lambda app: burst(app, schema, args.burst)),
+            (args.future, lambda app: tick(app, args.future)),
+            (args.limited, lambda app: limited(app, args.limited)),
+        )
+        for size, step in steps:
             if size:
                 app = await fresh_store(schema)
-                if step is burst:
-                    await burst(app, schema, size)
-                else:
-                    await step(app, size)  # type: ignore[operator]
+                await step(app)
                 await app.close()
     finally:
         async with admin.begin() as connection:
