@@ -68,11 +68,18 @@ class Servers:
             [sys.executable, "-m", "bot.cli", "serve"],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
         self.processes.append(process)
         return process
+
+    @staticmethod
+    async def ready(process: subprocess.Popen[bytes]) -> None:
+        """Wait for the line `vhbot serve` prints once its engine runs."""
+        assert process.stdout is not None
+        line = await asyncio.wait_for(asyncio.to_thread(process.stdout.readline), timeout=60)
+        assert b"delivering through recording" in line, line
 
     def stop_all(self) -> None:
         for process in self.processes:
@@ -131,9 +138,9 @@ async def wait_until(condition: object, timeout: float) -> None:
 async def test_two_processes_share_the_work_and_deliver_each_row_exactly_once(
     store: App, servers: Servers
 ) -> None:
+    for process in [servers.start(recording_delay_ms="2", outbox_batch_size="50") for _ in range(2)]:
+        await servers.ready(process)  # both run before the work appears, so both take part
     keys = await seed_due_rows(store, ROWS)
-    for _ in range(2):
-        servers.start(recording_delay_ms="2", outbox_batch_size="50")
 
     async def all_sent() -> bool:
         return await count_sent(store) == ROWS
