@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, text
 
-from bot.app import App, build_app
+from bot.app import App, build_app, run
 from bot.channels.terminal import TerminalChannel
 from bot.demo import load_demo
 from config.settings import Settings
@@ -207,4 +207,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run(main())

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from bot.app import App, build_app
+from bot.app import App, build_app, run
 from bot.channels.recording import read_recording
 from bot.delivery import DeliveryEngine
 from bot.demo import load_demo
@@ -234,4 +234,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run(main())

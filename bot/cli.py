@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.app import App, build_app
+from bot.app import App, build_app, run
 from bot.channels.recording import RecordingSender
 from bot.channels.terminal import (
     Deliver,
@@ -286,7 +286,7 @@ async def _run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return asyncio.run(_run(args))
+        return run(_run(args))
     except UsageError as error:
         print(f"vhbot: {error}", file=sys.stderr)
         return 2
