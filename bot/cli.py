@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import re
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
@@ -28,7 +29,7 @@ from bot.senders import Sender
 from config.catalogue import load_catalogue
 from config.definitions import load_definitions
 from config.settings import get_settings
-from storage import migrate, outbox, people
+from storage import audit, migrate, outbox, people
 from storage.models import OutboxStatus, Role
 
 Command = Callable[[App, argparse.Namespace], Awaitable[int]]
@@ -229,6 +230,36 @@ async def cmd_outbox(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_audit(app: App, args: argparse.Namespace) -> int:
+    """The audit trail of one case or one person as CSV, for the privacy officer; the export is audited too."""
+    number = args.case.upper() if args.case else None
+    async with app.sessions() as session, session.begin():
+        actor_id = None
+        if args.user:
+            person = await people.professional_by_handle(session, args.user)
+            if person is None:
+                raise UsageError(f"no user with handle {args.user!r}")
+            actor_id = person.id
+        entries = await audit.export(session, case_number=number, actor_id=actor_id)
+        await audit.record(
+            session,
+            at=app.now(),
+            actor_id=None,
+            on_behalf_of="vhbot audit (command line)",
+            event="audit.export.case" if number else "audit.export.user",
+            case_number=number,
+            channel="cli",
+        )
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["at_utc", "who", "on_behalf_of", "event", "case", "channel"])
+    for entry, handle in entries:
+        at = entry.at.astimezone(UTC).isoformat(timespec="seconds")
+        writer.writerow(
+            [at, handle or "", entry.on_behalf_of or "", entry.event, entry.case_number or "", entry.channel]
+        )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vhbot", description="vhbot: chat assistant for a Zorg- en Veiligheidshuis"
@@ -271,6 +302,12 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("outbox", help="pending, late and failed outgoing messages")
     listing.add_argument("--limit", type=int, default=50)
     listing.set_defaults(run=cmd_outbox)
+
+    trail = commands.add_parser("audit", help="export the audit trail of a case or a person as CSV")
+    which = trail.add_mutually_exclusive_group(required=True)
+    which.add_argument("--case", help="case number, e.g. VH-2026-0042")
+    which.add_argument("--user", help="handle of a professional")
+    trail.set_defaults(run=cmd_audit)
     return parser
 
 

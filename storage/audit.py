@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEntry
+from storage.models import AuditEntry, Professional
 
 
 async def record(
@@ -42,3 +42,19 @@ async def record_many(session: AsyncSession, entries: Sequence[dict[str, object]
 async def entries_for_case(session: AsyncSession, case_number: str) -> Sequence[AuditEntry]:
     query = select(AuditEntry).where(AuditEntry.case_number == case_number).order_by(AuditEntry.id)
     return (await session.execute(query)).scalars().all()
+
+
+async def export(
+    session: AsyncSession, *, case_number: str | None = None, actor_id: int | None = None
+) -> Sequence[tuple[AuditEntry, str | None]]:
+    """The entries about one case or by one person, oldest first, with the actor's handle (for the privacy
+    officer); both filters use an index."""
+    query = select(AuditEntry, Professional.handle).outerjoin(
+        Professional, Professional.id == AuditEntry.actor_id
+    )
+    if case_number is not None:
+        query = query.where(AuditEntry.case_number == case_number)
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    rows = await session.execute(query.order_by(AuditEntry.at, AuditEntry.id))
+    return [(entry, handle) for entry, handle in rows.all()]

@@ -101,3 +101,22 @@ def test_notices_reach_the_person_at_the_terminal_and_the_operator_sees_the_outb
 def test_serve_without_any_channel_says_what_to_configure(run) -> None:  # type: ignore[no-untyped-def]
     result = run("serve")
     assert result.returncode == 2 and "no channel is configured" in result.stderr
+
+
+def test_the_audit_trail_of_a_case_and_of_a_person_is_exported_as_csv(run) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
+
+    assert run("demo").returncode == 0
+    run("chat", "--as", "agent", stdin="\n".join([*CHECK_THAT_FITS, "ja", *REFERRAL_REST]) + "\n")
+    run("chat", "--as", "ggz", stdin="status VH-2026-0001\n")  # not hers: refused, and logged
+    by_case = run("audit", "--case", "vh-2026-0001")
+    assert by_case.returncode == 0
+    lines = by_case.stdout.splitlines()
+    assert lines[0] == "at_utc,who,on_behalf_of,event,case,channel"
+    assert any(",agent,Politie Eenheid Voorbeeld,case.create,VH-2026-0001,terminal" in line for line in lines)
+    assert any(",ggz,GGZ Voorbeeld,case.status.refused,VH-2026-0001,terminal" in line for line in lines)
+    by_user = run("audit", "--user", "ggz").stdout
+    assert "case.status.refused" in by_user and "case.create" not in by_user
+    assert "audit.export.case,VH-2026-0001,cli" in run("audit", "--case", "VH-2026-0001").stdout
+    assert run("audit", "--user", "nobody").returncode == 2
+    assert run("audit").returncode == 2
