@@ -55,6 +55,15 @@ async def deliver_all(app: App, senders: Sequence[object]) -> int:
     return total
 
 
+async def planned_and_announced(chat: Chat) -> ScriptedSender:
+    """One action planned for 'agent' and the immediate notices sent, so only the reminders are ahead."""
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    sender = ScriptedSender("recording")
+    await deliver_all(chat.app, [sender])
+    sender.delivered.clear()
+    return sender
+
+
 async def rows(app: App, kind: str, handle: str | None = None) -> list[PendingMessage]:
     query = select(PendingMessage).where(PendingMessage.kind == kind)
     if handle is not None:
@@ -119,10 +128,7 @@ async def test_a_reminder_does_not_interrupt_a_dialogue_in_progress(chat: Chat, 
 async def test_messages_that_fell_due_while_nothing_ran_are_sent_late_and_marked(
     chat: Chat, clock: FixedClock
 ) -> None:
-    await plan_one_action(chat, "vrijdag 4 december 14:00")
-    recorder = ScriptedSender("recording")
-    await deliver_all(chat.app, [recorder])
-    recorder.delivered.clear()
+    recorder = await planned_and_announced(chat)
     clock.advance(timedelta(days=15))  # Tuesday 8 December 10:15: four reminders fell due meanwhile
     await deliver_all(chat.app, [recorder])
     late = [text for _, text in recorder.delivered]
@@ -146,16 +152,13 @@ async def test_nothing_goes_out_in_the_evening_and_it_does_the_next_morning(
 async def test_a_completed_action_is_not_reminded_even_if_its_row_is_due(
     chat: Chat, clock: FixedClock
 ) -> None:
-    await plan_one_action(chat, "vrijdag 4 december 14:00")
-    sender = ScriptedSender("recording")
-    await deliver_all(chat.app, [sender])
+    sender = await planned_and_announced(chat)
     [reminder] = await rows(chat.app, "action_due_soon")
     async with chat.app.sessions() as session, session.begin():  # completed by a path that did not cancel
         await session.execute(
             update(Action).where(Action.id == reminder.action_id).values(status=ActionStatus.DONE)
         )
     clock.advance(timedelta(days=9, hours=-1))
-    sender.delivered.clear()
     await deliver_all(chat.app, [sender])
     assert sender.delivered == []
     assert [row.status for row in await rows(chat.app, "action_due_soon")] == [OutboxStatus.CANCELLED]
@@ -221,14 +224,11 @@ async def test_an_unreachable_person_gets_the_other_channel_else_the_procesregis
 
 
 async def test_every_procesregisseur_gets_one_weekly_overview(chat: Chat, clock: FixedClock) -> None:
-    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    sender = await planned_and_announced(chat)
     calendar = WorkingCalendar.from_settings(chat.app.settings)
     async with chat.app.sessions() as session, session.begin():
         assert await plan_overviews(session, calendar, chat.app.settings, clock.now()) == 2
         assert await plan_overviews(session, calendar, chat.app.settings, clock.now()) == 0  # planned once
-    sender = ScriptedSender("recording")
-    await deliver_all(chat.app, [sender])
-    sender.delivered.clear()
     clock.advance(timedelta(days=7, hours=-1, minutes=-45))  # Monday 30 November, 08:30
     await deliver_all(chat.app, [sender])
     overviews = sorted((to, text) for to, text in sender.delivered if text.startswith("Weekoverzicht"))
