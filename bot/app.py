@@ -15,6 +15,7 @@ from config.catalogue import Catalogue, load_catalogue
 from config.definitions import load_definitions
 from config.settings import Settings
 from handlers.clock import Clock, SystemClock
+from handlers.working_days import WorkingCalendar
 from storage.db import create_engine, session_factory
 
 T = TypeVar("T")
@@ -37,6 +38,7 @@ class App:
     clock: Clock
     settings: Settings
     texts: Catalogue
+    calendar: WorkingCalendar
 
     def now(self) -> datetime:
         """'Now' from the same clock the conversations use, for records the CLI creates."""
@@ -51,5 +53,6 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
     sessions = session_factory(engine)
     clock = clock or SystemClock(settings.timezone)
     texts = load_catalogue(settings.default_language)
-    dispatcher = Dispatcher(sessions, settings, clock, texts, load_definitions())
-    return App(engine, sessions, dispatcher, clock, settings, texts)
+    calendar = WorkingCalendar.from_settings(settings)
+    dispatcher = Dispatcher(sessions, settings, clock, texts, load_definitions(), calendar)
+    return App(engine, sessions, dispatcher, clock, settings, texts, calendar)

@@ -165,15 +165,14 @@ async def cmd_chat(app: App, args: argparse.Namespace) -> int:
 
 def _terminal_delivery(app: App, channel: TerminalChannel) -> Deliver:
     """Delivers what is due for whoever is at the terminal now (the person changes with '/als')."""
-    sender = TerminalSender(channel, sys.stdout)
+    engine = DeliveryEngine(app, [TerminalSender(channel, sys.stdout)])
 
     async def deliver() -> None:
         async with app.sessions() as session:
             person = await people.professional_by_handle(session, channel.handle)
         if person is None:
             return
-        engine = DeliveryEngine(app, [sender], recipients={person.id})
-        while await engine.deliver_due():
+        while await engine.deliver_due(recipients={person.id}):
             pass
 
     return deliver

@@ -23,7 +23,6 @@ from bot.app import App
 from bot.senders import Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
 from handlers.notices import Batch, Notice, Notices, leave_answer_open, load_batch
 from handlers.reminders import plan_overviews
-from handlers.working_days import WorkingCalendar
 from storage import audit, outbox
 from storage.models import OutboxStatus, PendingMessage, Professional
 from storage.outbox import Outcome
@@ -94,18 +93,14 @@ class DeliveryEngine:
         self,
         app: App,
         senders: Sequence[Sender],
-        *,
-        recipients: Collection[int] | None = None,
-        owner: str | None = None,
     ) -> None:
         self._app = app
         self._senders = list(senders)
-        self._recipients = recipients
-        self.owner = owner or uuid.uuid4().hex
+        self.owner = uuid.uuid4().hex
         settings = app.settings
         self._settings = settings
-        self._calendar = WorkingCalendar.from_settings(settings)
-        self._notices = Notices(app.texts, self._calendar, settings)
+        self._calendar = app.calendar
+        self._notices = Notices(app.texts, app.calendar, settings)
         self._gates = ScopeGates()
         self._slots = asyncio.Semaphore(settings.outbox_concurrency)
         self._overviews_planned_at = float("-inf")
@@ -135,24 +130,31 @@ class DeliveryEngine:
             pass
 
     async def _seconds_until_due(self) -> float:
+        """Until the next row falls due, at most one poll interval (rows may come from other processes).
+
+        A row already due that the last cycle did not take waits for the sending window (or is leased by another
+        process): looking again at once would only spin, so then the full interval.
+        """
         poll = self._settings.outbox_poll_seconds
         async with self._app.sessions() as session:
-            due = await outbox.next_due(session, recipients=self._recipients)
+            due = await outbox.next_due(session)
         if due is None:
             return poll
-        return min(poll, (due - self._app.now()).total_seconds())
+        seconds = (due - self._app.now()).total_seconds()
+        return poll if seconds <= 0 else min(poll, seconds)
 
     async def _plan_overviews_now_and_then(self) -> None:
-        if self._recipients is not None:
-            return
         if time.monotonic() - self._overviews_planned_at < OVERVIEW_PLANNING_SECONDS:
             return
         async with self._app.sessions() as session, session.begin():
             await plan_overviews(session, self._calendar, self._settings, self._app.now())
         self._overviews_planned_at = time.monotonic()
 
-    async def deliver_due(self) -> int:
-        """One cycle: claim a batch, send it, record what happened. Returns how many rows were claimed."""
+    async def deliver_due(self, recipients: Collection[int] | None = None) -> int:
+        """One cycle: claim a batch (of these recipients' rows only, when given), send it, record what happened.
+
+        Returns how many rows were claimed.
+        """
         now = self._app.now()
         if not self._calendar.may_send(now, urgent=True):
             return 0
@@ -165,7 +167,7 @@ class DeliveryEngine:
                 owner=self.owner,
                 limit=self._settings.outbox_batch_size,
                 urgent_only=urgent_only,
-                recipients=self._recipients,
+                recipients=recipients,
             )
             if not rows:
                 return 0

@@ -79,6 +79,7 @@ class Dispatcher:
         clock: Clock,
         texts: Catalogue,
         definitions: Definitions,
+        calendar: WorkingCalendar,
     ) -> None:
         self._sessions = sessions
         self._settings = settings
@@ -86,7 +87,7 @@ class Dispatcher:
         self._texts = texts
         self._definitions = definitions
         self._intents = IntentMatcher(definitions.intents)
-        self._calendar = WorkingCalendar.from_settings(settings)
+        self._calendar = calendar
 
     async def handle(self, identity: Identity, incoming: Incoming) -> list[Reply]:
         """Replies for one message; never raises, never shows a traceback to the person."""

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
@@ -21,7 +20,7 @@ from handlers.formatting import long_date
 from handlers.messages import DialogueState, Reply
 from handlers.reminders import ACTION_REMINDERS, ANSWERABLE, MEETING_REMINDER, OVERVIEW
 from handlers.working_days import WorkingCalendar
-from storage import actions, cases, dialogues, feedback
+from storage import actions, cases, dialogues, feedback, people
 from storage.models import Action, ActionStatus, Case, CaseState, PendingMessage, Professional, Role
 
 
@@ -43,20 +42,13 @@ class Batch:
 
 
 async def load_batch(session: AsyncSession, rows: Sequence[PendingMessage]) -> Batch:
-    batch = Batch()
-    person_ids = {row.recipient_id for row in rows}
-    if person_ids:
-        found = await session.scalars(select(Professional).where(Professional.id.in_(person_ids)))
-        batch.people = {person.id: person for person in found}
-    action_ids = {row.action_id for row in rows if row.action_id is not None}
-    if action_ids:
-        found_actions = await session.scalars(select(Action).where(Action.id.in_(action_ids)))
-        batch.actions = {action.id: action for action in found_actions}
-    numbers = {row.case_number for row in rows if row.case_number is not None}
-    if numbers:
-        found_cases = await session.scalars(select(Case).where(Case.number.in_(numbers)))
-        batch.cases = {case.number: case for case in found_cases}
-    return batch
+    return Batch(
+        people=await people.by_ids(session, {row.recipient_id for row in rows}),
+        actions=await actions.by_ids(session, {row.action_id for row in rows if row.action_id is not None}),
+        cases=await cases.by_numbers(
+            session, {row.case_number for row in rows if row.case_number is not None}
+        ),
+    )
 
 
 class Notices:

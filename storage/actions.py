@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -103,3 +103,10 @@ async def sequence_numbers(session: AsyncSession, action_ids: set[int]) -> dict[
         return {}
     query = select(Action.id, Action.seq).where(Action.id.in_(action_ids))
     return {action_id: seq for action_id, seq in (await session.execute(query)).all()}
+
+
+async def by_ids(session: AsyncSession, ids: Collection[int]) -> dict[int, Action]:
+    if not ids:
+        return {}
+    found = await session.scalars(select(Action).where(Action.id.in_(ids)))
+    return {action.id: action for action in found}

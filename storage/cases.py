@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import exists, func, or_, select, update
@@ -165,3 +165,10 @@ async def count_by_state(session: AsyncSession) -> dict[CaseState, int]:
 
 async def by_id(session: AsyncSession, case_id: int) -> Case | None:
     return await session.get(Case, case_id)
+
+
+async def by_numbers(session: AsyncSession, numbers: Collection[str]) -> dict[str, Case]:
+    if not numbers:
+        return {}
+    found = await session.scalars(select(Case).where(Case.number.in_(numbers)))
+    return {case.number: case for case in found}

@@ -173,16 +173,14 @@ async def claim(
     return result.all()
 
 
-async def next_due(
-    session: AsyncSession, *, urgent_only: bool = False, recipients: Collection[int] | None = None
-) -> datetime | None:
+async def next_due(session: AsyncSession) -> datetime | None:
     """When the earliest pending row falls due (an index lookup), to know how long to sleep."""
-    condition: ColumnElement[bool] = PendingMessage.status == PENDING
-    if urgent_only:
-        condition = and_(condition, PendingMessage.urgent.is_(True))
-    if recipients is not None:
-        condition = and_(condition, PendingMessage.recipient_id.in_(recipients))
-    query = select(PendingMessage.due_at).where(condition).order_by(PendingMessage.due_at).limit(1)
+    query = (
+        select(PendingMessage.due_at)
+        .where(PendingMessage.status == PENDING)
+        .order_by(PendingMessage.due_at)
+        .limit(1)
+    )
     return (await session.execute(query)).scalar()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -126,3 +126,10 @@ async def sender(
     )
     row = (await session.execute(query.where(column == address))).first()
     return None if row is None else (row[0], row[1])
+
+
+async def by_ids(session: AsyncSession, ids: Collection[int]) -> dict[int, Professional]:
+    if not ids:
+        return {}
+    found = await session.scalars(select(Professional).where(Professional.id.in_(ids)))
+    return {person.id: person for person in found}

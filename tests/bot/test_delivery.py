@@ -3,8 +3,10 @@ channel, late ones say so, reminders can be answered where they arrive, failures
 
 from __future__ import annotations
 
+import asyncio
 import io
-from collections.abc import Sequence
+import time
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +19,6 @@ from bot.delivery import DeliveryEngine
 from bot.senders import Outgoing, PermanentFailure, RateLimited, SendError, TemporaryFailure
 from handlers.clock import FixedClock
 from handlers.reminders import plan_overviews
-from handlers.working_days import WorkingCalendar
 from storage import audit
 from storage.models import Action, ActionStatus, OutboxStatus, PendingMessage, Professional
 from tests.conftest import Chat
@@ -183,7 +184,9 @@ async def test_temporary_failures_retry_with_backoff(chat: Chat, clock: FixedClo
 async def test_a_rate_limit_is_waited_out_and_the_message_still_goes(chat: Chat) -> None:
     await plan_one_action(chat, "vrijdag 4 december 14:00")
     limited = ScriptedSender("teams", {"agent": [RateLimited(0.05), RateLimited(0.05)]})
+    started = time.monotonic()
     await deliver_all(chat.app, [limited])
+    assert time.monotonic() - started >= 0.1  # both waits were kept, not retried at once
     assert all(row.status is OutboxStatus.SENT for row in await rows(chat.app, "action_assigned"))
 
 
@@ -225,10 +228,10 @@ async def test_an_unreachable_person_gets_the_other_channel_else_the_procesregis
 
 async def test_every_procesregisseur_gets_one_weekly_overview(chat: Chat, clock: FixedClock) -> None:
     sender = await planned_and_announced(chat)
-    calendar = WorkingCalendar.from_settings(chat.app.settings)
+    calendar, settings = chat.app.calendar, chat.app.settings
     async with chat.app.sessions() as session, session.begin():
-        assert await plan_overviews(session, calendar, chat.app.settings, clock.now()) == 2
-        assert await plan_overviews(session, calendar, chat.app.settings, clock.now()) == 0  # planned once
+        assert await plan_overviews(session, calendar, settings, clock.now()) == 2
+        assert await plan_overviews(session, calendar, settings, clock.now()) == 0  # planned once
     clock.advance(timedelta(days=7, hours=-1, minutes=-45))  # Monday 30 November, 08:30
     await deliver_all(chat.app, [sender])
     overviews = sorted((to, text) for to, text in sender.delivered if text.startswith("Weekoverzicht"))
@@ -237,3 +240,29 @@ async def test_every_procesregisseur_gets_one_weekly_overview(chat: Chat, clock:
         ("regisseur", f"Weekoverzicht: 1 casussen bij u, 0 acties over de deadline, {rest}"),
         ("regisseur2", f"Weekoverzicht: 0 casussen bij u, 0 acties over de deadline, {rest}"),
     ]
+
+
+async def test_outside_the_window_the_engine_waits_instead_of_polling_in_a_loop(
+    chat: Chat, clock: FixedClock
+) -> None:
+    clock.advance(timedelta(hours=9))  # Monday 19:15: rows are due but may not be sent until the morning
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    async with chat.app.sessions() as session, session.begin():
+        await session.execute(update(PendingMessage).values(due_at=clock.now() - timedelta(hours=1)))
+    chat.app.settings.outbox_poll_seconds = 0.1
+    engine = DeliveryEngine(chat.app, [ScriptedSender("recording")])
+    cycles = 0
+    deliver_due = engine.deliver_due
+
+    async def counted(recipients: Collection[int] | None = None) -> int:
+        nonlocal cycles
+        cycles += 1
+        return await deliver_due(recipients)
+
+    engine.deliver_due = counted  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    running = asyncio.create_task(engine.run(stop))
+    await asyncio.sleep(0.55)
+    stop.set()
+    await running
+    assert 3 <= cycles <= 8  # one look per poll interval, not a busy loop
