@@ -5,15 +5,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import logging
 import re
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
 from datetime import UTC, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from bot.app import App, build_app, run
+from bot.channels.matrix.channel import MatrixChannel
+from bot.channels.matrix.connection import MatrixSetupError
+from bot.channels.matrix.sender import MatrixSender
 from bot.channels.recording import RecordingSender
 from bot.channels.terminal import (
     Deliver,
@@ -178,29 +184,50 @@ def _terminal_delivery(app: App, channel: TerminalChannel) -> Deliver:
     return deliver
 
 
-def channel_senders(app: App) -> list[Sender]:
+@dataclass
+class Channels:
+    """What ``serve`` runs: the senders the engine tries in order, and the listeners that take messages in."""
+
+    senders: list[Sender] = field(default_factory=list)
+    listeners: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(default_factory=list)
+
+
+def configured_channels(app: App) -> Channels:
     """The channels this installation is configured for, in the order they are tried."""
-    senders: list[Sender] = []
+    channels = Channels()
+    if app.settings.matrix_configured:
+        matrix = MatrixChannel(app)
+        channels.senders.append(MatrixSender(matrix))
+        channels.listeners.append(matrix.run)
     if app.settings.recording_file is not None:
         delay = app.settings.recording_delay_ms / 1000
-        senders.append(RecordingSender(app.settings.recording_file, delay))
-    return senders
+        channels.senders.append(RecordingSender(app.settings.recording_file, delay))
+    return channels
 
 
 async def cmd_serve(app: App, args: argparse.Namespace) -> int:
-    """Runs the delivery engine (and, with their issues, the Matrix and Teams channels) until stopped."""
-    senders = channel_senders(app)
-    if not senders:
-        raise UsageError("no channel is configured (set VHBOT_RECORDING_FILE for a dry run)")
+    """Runs the delivery engine and the configured channels' listeners until stopped."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    channels = configured_channels(app)
+    if not channels.senders:
+        raise UsageError(
+            "no channel is configured (set VHBOT_MATRIX_HOMESERVER and VHBOT_MATRIX_USER_ID, "
+            "or VHBOT_RECORDING_FILE for a dry run)"
+        )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stop.set)
-    engine = DeliveryEngine(app, senders)
-    print(
-        f"vhbot serve: delivering through {', '.join(s.name for s in senders)} as {engine.owner}", flush=True
-    )
-    await engine.run(stop)
+    engine = DeliveryEngine(app, channels.senders)
+    names = ", ".join(sender.name for sender in channels.senders)
+    print(f"vhbot serve: delivering through {names} as {engine.owner}", flush=True)
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(engine.run(stop))
+            for listen in channels.listeners:
+                group.create_task(listen(stop))
+    except* MatrixSetupError as errors:
+        raise UsageError(str(errors.exceptions[0])) from None
     print("vhbot serve: stopped", flush=True)
     return 0
 

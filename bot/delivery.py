@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
-from bot.senders import Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
+from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
 from handlers.notices import Batch, Notice, Notices, leave_answer_open, load_batch
 from handlers.reminders import plan_overviews
 from storage import audit, outbox
@@ -233,6 +233,10 @@ class DeliveryEngine:
                 )
             except PermanentFailure:
                 return replace(attempt, outcome=self._given_up(row, sender.name, failed, more))
+            except NotHere:
+                due = self._app.now() + timedelta(seconds=2 * self._settings.outbox_poll_seconds)
+                outcome = Outcome(row.id, OutboxStatus.PENDING, due, sender.name, failed, refund=True)
+                return replace(attempt, outcome=outcome)
             except (TimeoutError, TemporaryFailure, OSError) as error:
                 return replace(attempt, outcome=self._temporary(row, sender.name, failed, more, error))
             except Exception as error:  # noqa: BLE001 - a channel's bug must not stop the other deliveries

@@ -35,7 +35,7 @@ from handlers.status import StatusConversation
 from handlers.turn import OFFERED, Turn
 from handlers.updates import UpdatesConversation
 from handlers.working_days import WorkingCalendar
-from storage import dialogues, people
+from storage import dialogues, inbound, people
 from storage.models import Dialogue
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,9 @@ class Dispatcher:
         incoming = replace(incoming, text=clean(incoming.text))
         try:
             async with self._sessions() as session, session.begin():
-                return await self._handle(session, identity, incoming)
+                if incoming.message_id is None:
+                    return await self._handle(session, identity, incoming)
+                return await self._handle_once(session, identity, incoming, incoming.message_id)
         except (SQLAlchemyError, OSError) as error:
             log.warning(
                 "store unavailable while handling a %s message: %s", incoming.channel, type(error).__name__
@@ -107,6 +109,43 @@ class Dispatcher:
                 "".join(traceback.format_tb(error.__traceback__)),
             )
             return [Reply(self._texts.text(self._texts.default_language, "error.internal"))]
+
+    async def language_of(self, identity: Identity) -> str | None:
+        """The language of a registered, active professional; None for anyone else (whom a channel ignores
+        where it can, e.g. by declining their invites)."""
+        async with self._sessions() as session:
+            found = await people.sender(session, identity.channel, identity.address)
+        if found is None or not found[0].active:
+            return None
+        return found[0].language
+
+    async def delivered(self, channel: str, message_id: str) -> None:
+        """The channel has sent the answer to this message; its text need not be kept any longer."""
+        async with self._sessions() as session, session.begin():
+            await inbound.delivered(session, channel, message_id)
+
+    async def unanswered(self, channel: str) -> list[tuple[str, str, list[Reply]]]:
+        """(message id, conversation, replies) of messages handled before a stop whose answer was not sent."""
+        async with self._sessions() as session:
+            records = await inbound.unanswered(session, channel)
+        return [
+            (r.message_id, r.conversation, [Reply.from_json(data) for data in r.replies or []])
+            for r in records
+        ]
+
+    async def _handle_once(
+        self, session: AsyncSession, identity: Identity, incoming: Incoming, message_id: str
+    ) -> list[Reply]:
+        """A message the channel delivers again (after a restart, a retry) is not handled twice; if its answer
+        was never sent, the kept answer is returned instead."""
+        record, new = await inbound.receive(
+            session, incoming.channel, message_id, incoming.conversation, self._clock.now()
+        )
+        if not new:
+            return [Reply.from_json(data) for data in record.replies or []]
+        replies = await self._handle(session, identity, incoming)
+        record.replies = [reply.to_json() for reply in replies]
+        return replies
 
     async def _handle(self, session: AsyncSession, identity: Identity, incoming: Incoming) -> list[Reply]:
         found = await people.sender(session, identity.channel, identity.address)

@@ -44,6 +44,11 @@ class PermanentFailure(SendError):
     """The person cannot be reached on this channel (blocked or removed the bot, unknown user)."""
 
 
+class NotHere(SendError):
+    """Another process serves this channel just now (one process holds a Matrix device): leave the row for it,
+    without counting an attempt."""
+
+
 class Sender(Protocol):
     name: str
 

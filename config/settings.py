@@ -10,8 +10,9 @@ import os
 from datetime import time
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -68,6 +69,24 @@ class Settings(BaseSettings):
     recording_file: Path | None = None
     recording_delay_ms: int = 0
 
+    # The Matrix channel: runs in ``vhbot serve`` when a homeserver and user id are set. A password is used once,
+    # for the first login; the device (id and access token) is kept in the store directory from then on.
+    matrix_homeserver: str | None = None
+    matrix_user_id: str | None = None
+    matrix_password: SecretStr | None = None
+    matrix_access_token: SecretStr | None = None
+    matrix_store_dir: Path | None = None
+    # Encryption trust: "tofu" trusts each device of a registered person the first time it is seen; "list"
+    # sends keys only to the devices in ``matrix_trusted_devices`` ("@user:server DEVICEID" entries).
+    matrix_device_trust: Literal["tofu", "list"] = "tofu"
+    matrix_trusted_devices: list[str] = Field(default_factory=list)
+    # Invites are accepted from registered professionals only, and if this is set, only on these homeservers.
+    matrix_allowed_homeservers: list[str] = Field(default_factory=list)
+    matrix_sync_timeout_ms: int = 30_000
+    matrix_timeline_limit: int = 100
+    # How long an undecryptable message waits for its keys before the person is told how to fix it.
+    matrix_key_wait_seconds: float = 30.0
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -83,6 +102,14 @@ class Settings(BaseSettings):
         if toml_file:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_file)))
         return tuple(sources)
+
+    @property
+    def matrix_configured(self) -> bool:
+        return bool(self.matrix_homeserver and self.matrix_user_id)
+
+    @property
+    def resolved_matrix_store_dir(self) -> Path:
+        return self.matrix_store_dir or self.data_dir / "matrix"
 
     @property
     def resolved_database_url(self) -> str:

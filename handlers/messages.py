@@ -12,12 +12,15 @@ class Incoming:
 
     ``conversation`` identifies the chat (a Matrix room, a Teams conversation, the terminal) so a
     dialogue belongs to one chat; ``private`` tells whether only the bot and this person are in it.
+    ``message_id`` is the channel's own id for the message (a Matrix event id), given where the channel may
+    deliver the same message twice: the dispatcher then handles it once.
     """
 
     text: str
     conversation: str
     private: bool
     channel: str
+    message_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,18 @@ class Reply:
     text: str
     choices: tuple[Choice, ...] = ()
     multiple: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "choices": [[choice.key, choice.label] for choice in self.choices],
+            "multiple": self.multiple,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        choices = tuple(Choice(key, label) for key, label in data.get("choices", []))
+        return cls(data["text"], choices, bool(data.get("multiple", False)))
 
 
 @dataclass

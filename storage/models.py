@@ -262,3 +262,32 @@ class PendingMessage(Base):
     channel: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(String(120))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class InboundMessage(Base):
+    """A channel message that has been handled, so a redelivered copy is not handled twice.
+
+    Written in the same transaction as the handling itself. ``replies`` holds the answer until the channel has
+    delivered it, so a crash between committing and sending still gets the person their answer after a restart;
+    it is cleared once sent.
+    """
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (UniqueConstraint("channel", "message_id", name="uq_inbound_message"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    message_id: Mapped[str] = mapped_column(String(255))
+    conversation: Mapped[str] = mapped_column(String(255))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+
+
+class ChannelCursor(Base):
+    """Where a channel has read up to (a Matrix sync token), kept in the store so any process can resume."""
+
+    __tablename__ = "channel_cursors"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

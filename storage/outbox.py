@@ -194,6 +194,8 @@ class Outcome:
     channel: str | None = None
     failed_channels: tuple[str, ...] = ()
     error: str | None = None
+    # Not tried at all (another process serves the channel): the claim's attempt is given back.
+    refund: bool = False
 
 
 async def record_outcomes(session: AsyncSession, outcomes: Sequence[Outcome], now: datetime) -> None:
@@ -231,6 +233,14 @@ async def record_outcomes(session: AsyncSession, outcomes: Sequence[Outcome], no
         )
     if others:
         await session.execute(update(PendingMessage), others)
+    refunded = [outcome.id for outcome in outcomes if outcome.refund]
+    if refunded:
+        await session.execute(
+            update(PendingMessage)
+            .where(PendingMessage.id.in_(refunded))
+            .values(attempts=PendingMessage.attempts - 1),
+            execution_options={"synchronize_session": False},
+        )
 
 
 async def listing(

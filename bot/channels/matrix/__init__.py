@@ -1,0 +1,1 @@
+"""The Matrix channel: encrypted direct chats with registered professionals through matrix-nio."""

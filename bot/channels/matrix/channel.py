@@ -1,0 +1,424 @@
+"""The Matrix channel's listening side: sync, hand each message to the dispatcher, send the answer.
+
+Nothing may be lost, and nothing handled twice:
+- the sync token is kept in the case store and moves on only once every message of that sync is handled, so a
+  stop at any moment replays from the last handled point; the dispatcher drops what it has seen (by event id,
+  in the handling transaction) and returns a kept answer that was never sent;
+- a timeline that comes back ``limited`` is filled from ``/messages`` back to the previous token;
+- messages are handled off the sync loop, one worker per room, so a slow conversation stalls no other room and
+  each room keeps its order;
+- only one process syncs the account (a lock in the store); the others stand by and take over when it dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from nio import (
+    Event,
+    InviteInfo,
+    InviteMemberEvent,
+    LocalProtocolError,
+    MegolmEvent,
+    MessageDirection,
+    RoomInfo,
+    RoomMessagesError,
+    RoomMessageText,
+    SyncError,
+    SyncResponse,
+)
+from nio.exceptions import EncryptionError
+
+from bot.app import App
+from bot.channels.matrix.connection import NETWORK_ERRORS, MatrixConnection, MatrixSetupError, connect
+from bot.channels.matrix.render import content_of, text_of
+from bot.delivery import backoff_seconds
+from bot.dispatcher import Identity
+from bot.senders import PermanentFailure, RateLimited, TemporaryFailure
+from handlers.messages import Incoming, Reply
+from storage import cursors
+from storage.leadership import Leadership
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "matrix"
+STANDBY_POLL_SECONDS = 2.0
+GAP_PAGE = 100
+GAP_MAX_EVENTS = 5000
+SEEN_MEMORY = 10_000
+
+
+class SyncFailed(Exception):
+    """The homeserver answered a sync with an error (it is restarting, overloaded): back off and sync again."""
+
+
+@dataclass
+class SyncBatch:
+    """The messages of one sync; its token may be stored once all of them are handled."""
+
+    token: str
+    remaining: int = 0
+    sealed: bool = False
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def add(self) -> None:
+        self.remaining += 1
+
+    def finish_one(self) -> None:
+        self.remaining -= 1
+        self._check()
+
+    def seal(self) -> None:
+        self.sealed = True
+        self._check()
+
+    def _check(self) -> None:
+        if self.sealed and self.remaining == 0:
+            self.done.set()
+
+
+@dataclass(frozen=True)
+class Item:
+    room_id: str
+    event: Event
+    batch: SyncBatch
+
+
+def transaction_id(message_id: str, index: int) -> str:
+    """The same answer to the same message always has the same transaction id: a resend is a no-op."""
+    return hashlib.sha256(f"{message_id}/{index}".encode()).hexdigest()[:32]
+
+
+async def sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=max(0.0, seconds))
+    except TimeoutError:
+        pass
+
+
+class MatrixChannel:
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._settings = app.settings
+        self._dispatcher = app.dispatcher
+        assert self._settings.matrix_user_id
+        self._account = self._settings.matrix_user_id
+        self._cursor = f"matrix:{self._account}"
+        # Set while this process holds the account and is connected; the sender uses it.
+        self.connection: MatrixConnection | None = None
+        self.serving = asyncio.Event()
+        self._queues: dict[str, asyncio.Queue[Item]] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._batches: asyncio.Queue[SyncBatch] = asyncio.Queue()
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._told_undecryptable: set[str] = set()
+
+    # The process's role: stand by, or hold the account and serve it.
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve Matrix until ``stop``; in a standby process, wait to take over."""
+        leadership = Leadership(self._app.engine, self._cursor, self._settings.database_schema)
+        standing_by = False
+        try:
+            while not stop.is_set():
+                if await leadership.try_acquire():
+                    log.warning("matrix: this process now serves %s", self._account)
+                    standing_by = False
+                    await self._serve(stop, leadership)
+                    if not stop.is_set():
+                        log.warning("matrix: lost the lock on %s; standing by", self._account)
+                elif not standing_by:
+                    log.warning("matrix: another process serves %s; standing by", self._account)
+                    standing_by = True
+                await sleep_unless(stop, STANDBY_POLL_SECONDS)
+        finally:
+            await leadership.release()
+
+    async def _serve(self, stop: asyncio.Event, leadership: Leadership) -> None:
+        """Connect and sync; a homeserver that is down or restarting is waited for with a growing pause."""
+        failures = 0
+        try:
+            while not stop.is_set() and await leadership.still_held():
+                try:
+                    if self.connection is None:
+                        self.connection = await connect(self._settings)
+                    failures = 0
+                    await self._sync_until_stopped(stop, leadership, self.connection)
+                except MatrixSetupError:
+                    raise
+                except (*NETWORK_ERRORS, SyncFailed, TemporaryFailure) as error:
+                    failures += 1
+                    pause = backoff_seconds(failures, base=0.5, cap=30.0)
+                    log.warning(
+                        "matrix: homeserver unavailable (%s); again in %.1fs", type(error).__name__, pause
+                    )
+                    await sleep_unless(stop, pause)
+        finally:
+            await self._stop_serving()
+
+    async def _stop_serving(self) -> None:
+        self.serving.clear()
+        workers = list(self._workers.values())
+        for worker in workers:
+            worker.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        self._workers.clear()
+        self._queues.clear()
+        self._batches = asyncio.Queue()
+        if self.connection is not None:
+            connection, self.connection = self.connection, None
+            await connection.close()
+
+    # The sync loop.
+
+    async def _sync_until_stopped(
+        self, stop: asyncio.Event, leadership: Leadership, connection: MatrixConnection
+    ) -> None:
+        async with self._app.sessions() as session:
+            token = await cursors.get(session, self._cursor)
+        await self._answer_unanswered(connection)
+        keeper = asyncio.create_task(self._keep_tokens())
+        self.serving.set()
+        try:
+            while not stop.is_set() and await leadership.still_held():
+                response = await self._sync(stop, connection, token)
+                if response is None:
+                    return
+                await self._chores(connection)
+                batch = SyncBatch(response.next_batch)
+                await self._take_in(connection, response, token, batch)
+                token = response.next_batch
+                await connection.after_sync()
+        finally:
+            keeper.cancel()
+            await asyncio.gather(keeper, return_exceptions=True)
+
+    async def _sync(
+        self, stop: asyncio.Event, connection: MatrixConnection, token: str | None
+    ) -> SyncResponse | None:
+        """One long poll, given up at once when ``stop`` is set. The first sync ever starts at 'now'."""
+        timeout = self._settings.matrix_sync_timeout_ms if token else 0
+        room_filter = {"timeline": {"limit": self._settings.matrix_timeline_limit}}
+        sync_filter: dict[str, Any] = {"room": room_filter, "presence": {"not_types": ["*"]}}
+        request = asyncio.create_task(connection.client.sync(timeout, sync_filter, since=token))
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({request, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not request.done():
+            request.cancel()
+            await asyncio.gather(request, return_exceptions=True)
+            return None
+        response = request.result()
+        if isinstance(response, SyncError):
+            raise SyncFailed(response.status_code or response.message)
+        return response
+
+    async def _chores(self, connection: MatrixConnection) -> None:
+        """What nio's own sync loop does between syncs: to-device messages and key upload, query and claim."""
+        client = connection.client
+        await client.send_to_device_messages()
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
+
+    async def _take_in(
+        self, connection: MatrixConnection, response: SyncResponse, since: str | None, batch: SyncBatch
+    ) -> None:
+        """Invites are answered here; messages go to their room's worker. The very first sync only joins:
+        history from before the bot existed is not replayed."""
+        for room_id, invite in response.rooms.invite.items():
+            await self._answer_invite(connection, room_id, invite)
+        if since is not None:
+            for room_id, info in response.rooms.join.items():
+                for event in await self._timeline(connection, room_id, info, since):
+                    if event.sender != connection.user_id and isinstance(
+                        event, RoomMessageText | MegolmEvent
+                    ):
+                        batch.add()
+                        self._queue(room_id).put_nowait(Item(room_id, event, batch))
+        batch.seal()
+        await self._batches.put(batch)
+
+    async def _timeline(
+        self, connection: MatrixConnection, room_id: str, info: RoomInfo, since: str
+    ) -> list[Event]:
+        """The room's new events in order; a limited timeline is completed from /messages."""
+        events = list(info.timeline.events)
+        if not info.timeline.limited or not info.timeline.prev_batch:
+            return events
+        earlier: list[Event] = []
+        start: str | None = info.timeline.prev_batch
+        while start and len(earlier) < GAP_MAX_EVENTS:
+            page = await connection.client.room_messages(
+                room_id, start=start, end=since, direction=MessageDirection.back, limit=GAP_PAGE
+            )
+            if isinstance(page, RoomMessagesError):
+                raise SyncFailed(f"gap: {page.status_code}")
+            earlier.extend(page.chunk)
+            if not page.chunk or page.end == start:
+                break
+            start = page.end
+        log.info("matrix: filled a gap of %d events", len(earlier))
+        return [*reversed(earlier), *events]
+
+    async def _keep_tokens(self) -> None:
+        """Stores each sync's token once all its messages are handled, in sync order."""
+        while True:
+            batch = await self._batches.get()
+            await batch.done.wait()
+            try:
+                async with self._app.sessions() as session, session.begin():
+                    await cursors.put(session, self._cursor, batch.token, self._app.now())
+            except Exception as error:  # noqa: BLE001 - a later token will be stored; replays are deduplicated
+                log.warning("matrix: could not store the sync token (%s)", type(error).__name__)
+
+    # Invites.
+
+    async def _answer_invite(self, connection: MatrixConnection, room_id: str, invite: InviteInfo) -> None:
+        """Join when a registered professional (from an allowed homeserver) invites; decline anyone else."""
+        inviter = next(
+            (
+                event.sender
+                for event in invite.invite_state
+                if isinstance(event, InviteMemberEvent)
+                and event.state_key == connection.user_id
+                and event.membership == "invite"
+            ),
+            None,
+        )
+        if inviter and self._homeserver_allowed(inviter) and await self._registered(inviter):
+            await connection.client.join(room_id)
+            return
+        log.info("matrix: declined an invite from someone not registered")
+        await connection.client.room_leave(room_id)
+
+    def _homeserver_allowed(self, user_id: str) -> bool:
+        allowed = self._settings.matrix_allowed_homeservers
+        return not allowed or user_id.partition(":")[2] in allowed
+
+    async def _registered(self, user_id: str) -> bool:
+        return await self._dispatcher.language_of(Identity(CHANNEL, user_id)) is not None
+
+    # Handling, one worker per room.
+
+    def _queue(self, room_id: str) -> asyncio.Queue[Item]:
+        queue = self._queues.get(room_id)
+        if queue is None:
+            queue = self._queues[room_id] = asyncio.Queue()
+            self._workers[room_id] = asyncio.create_task(self._work(queue))
+        return queue
+
+    async def _work(self, queue: asyncio.Queue[Item]) -> None:
+        while True:
+            item = await queue.get()
+            try:
+                await self._handle(item, more_waiting=not queue.empty())
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - one bad message must not stop the room
+                log.error("matrix: handling an event failed: %s", type(error).__name__)
+            finally:
+                item.batch.finish_one()
+
+    async def _handle(self, item: Item, more_waiting: bool) -> None:
+        connection = self.connection
+        assert connection is not None
+        event: Event | None = item.event
+        if isinstance(event, MegolmEvent):
+            event = await self._decrypted(connection, item.room_id, event)
+        if not isinstance(event, RoomMessageText) or not self._first_sight(event.event_id):
+            return
+        room = connection.client.rooms.get(item.room_id)
+        if room is None:
+            return
+        relation = event.source.get("content", {}).get("m.relates_to") or {}
+        incoming = Incoming(
+            text=text_of(event.body, "m.in_reply_to" in relation),
+            conversation=item.room_id,
+            private=connection.private(room, event.sender),
+            channel=CHANNEL,
+            message_id=event.event_id,
+        )
+        replies = await self._dispatcher.handle(Identity(CHANNEL, event.sender), incoming)
+        # When more messages are waiting, the answer says which one it answers.
+        await self._answer(connection, item.room_id, event.event_id, replies, thread=more_waiting)
+
+    def _first_sight(self, event_id: str) -> bool:
+        """A cheap in-memory filter for repeats within this run; the store's record is the real guard."""
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = None
+        if len(self._seen) > SEEN_MEMORY:
+            self._seen.popitem(last=False)
+        return True
+
+    async def _decrypted(
+        self, connection: MatrixConnection, room_id: str, event: MegolmEvent
+    ) -> Event | None:
+        """Ask the sender's devices for the key and wait for it; only then tell the person, once per session."""
+        client = connection.client
+        try:
+            await client.request_room_key(event)
+        except LocalProtocolError:
+            pass  # already asked
+        deadline = time.monotonic() + self._settings.matrix_key_wait_seconds
+        while time.monotonic() < deadline:
+            await asyncio.sleep(1.0)
+            try:
+                return client.decrypt_event(event)
+            except EncryptionError:
+                continue
+        log.warning("matrix: a message stayed undecryptable (session %s)", event.session_id)
+        if event.session_id in self._told_undecryptable or not self._first_sight(event.event_id):
+            return None
+        self._told_undecryptable.add(event.session_id)
+        language = await self._dispatcher.language_of(Identity(CHANNEL, event.sender))
+        if language is not None:
+            reply = Reply(self._app.texts.text(language, "access.undecryptable"))
+            await self._send(
+                connection, room_id, content_of(reply, event.event_id), transaction_id(event.event_id, 0)
+            )
+        return None
+
+    async def _answer(
+        self, connection: MatrixConnection, room_id: str, message_id: str, replies: list[Reply], thread: bool
+    ) -> None:
+        for index, reply in enumerate(replies):
+            content = content_of(reply, message_id if thread and index == 0 else None)
+            await self._send(connection, room_id, content, transaction_id(message_id, index))
+        if replies:
+            await self._dispatcher.delivered(CHANNEL, message_id)
+
+    async def _answer_unanswered(self, connection: MatrixConnection) -> None:
+        """Answers handled before a stop but never sent go out first (same transaction ids: no doubles)."""
+        for message_id, room_id, replies in await self._dispatcher.unanswered(CHANNEL):
+            await self._answer(connection, room_id, message_id, replies, thread=True)
+
+    async def _send(
+        self, connection: MatrixConnection, room_id: str, content: dict[str, Any], tx_id: str
+    ) -> None:
+        """Keep trying through a homeserver restart; give up only when the room is gone for good."""
+        failures = 0
+        while True:
+            try:
+                await connection.send(room_id, content, tx_id)
+                return
+            except RateLimited as limited:
+                await asyncio.sleep(limited.retry_after)
+            except TemporaryFailure as error:
+                failures += 1
+                pause = backoff_seconds(failures, base=0.5, cap=30.0)
+                log.warning("matrix: answer not sent (%s); again in %.1fs", error, pause)
+                await asyncio.sleep(pause)
+            except PermanentFailure as error:
+                log.warning("matrix: answer dropped: %s", error)
+                return

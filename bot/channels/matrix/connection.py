@@ -1,0 +1,254 @@
+"""One logged-in Matrix device: first login or restore, device trust, sending, and finding a person's DM.
+
+The device is created once and kept (user id, device id and access token in the store directory, next to
+nio's crypto store): a fresh login would be a new device, and everything encrypted for the old one would become
+unreadable. Errors from the homeserver are sorted into the delivery engine's three kinds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from aiohttp import ClientError
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    ErrorResponse,
+    LoginError,
+    MatrixRoom,
+    OlmUnverifiedDeviceError,
+    RoomCreateError,
+    RoomPreset,
+    RoomSendError,
+    WhoamiError,
+)
+from nio.crypto import OlmDevice
+
+from bot.senders import PermanentFailure, RateLimited, SendError, TemporaryFailure
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CREDENTIALS = "credentials.json"
+ENCRYPTION_STATE = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
+ROOM_WAIT_SECONDS = 30.0
+# Errors of the network rather than of the homeserver's answer.
+NETWORK_ERRORS = (ClientError, OSError, TimeoutError)
+
+
+class MatrixSetupError(Exception):
+    """A configuration that cannot work (refused login, no credentials): reported at start, not retried."""
+
+
+def _client(settings: Settings, store: Path) -> AsyncClient:
+    config = AsyncClientConfig(
+        encryption_enabled=True,
+        store_sync_tokens=False,  # the sync token lives in the case store, advanced only once handled
+        max_limit_exceeded=0,  # 429s come back to us: the engine paces, the channel waits
+        max_timeouts=0,  # network errors come back to us: the channel backs off and reconnects
+        request_timeout=30,
+    )
+    assert settings.matrix_homeserver and settings.matrix_user_id
+    return AsyncClient(
+        settings.matrix_homeserver, settings.matrix_user_id, store_path=str(store), config=config
+    )
+
+
+def _load_credentials(store: Path, settings: Settings) -> dict[str, str] | None:
+    path = store / CREDENTIALS
+    if not path.exists():
+        return None
+    saved: dict[str, str] = json.loads(path.read_text())
+    if (
+        saved.get("user_id") != settings.matrix_user_id
+        or saved.get("homeserver") != settings.matrix_homeserver
+    ):
+        raise MatrixSetupError(
+            f"{path} belongs to {saved.get('user_id')} on {saved.get('homeserver')}; "
+            "use another VHBOT_MATRIX_STORE_DIR for another account"
+        )
+    return saved
+
+
+def _save_credentials(store: Path, settings: Settings, device_id: str, access_token: str) -> None:
+    path = store / CREDENTIALS
+    data = {
+        "homeserver": settings.matrix_homeserver,
+        "user_id": settings.matrix_user_id,
+        "device_id": device_id,
+        "access_token": access_token,
+    }
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        json.dump(data, handle)
+
+
+async def _first_login(client: AsyncClient, settings: Settings) -> tuple[str, str]:
+    """Device id and access token: from the configured token (asking the server whose device it is) or from
+    one password login."""
+    if settings.matrix_access_token is not None:
+        client.access_token = settings.matrix_access_token.get_secret_value()
+        whoami = await client.whoami()
+        if isinstance(whoami, WhoamiError) or not whoami.device_id:
+            raise MatrixSetupError(f"the Matrix access token was refused: {getattr(whoami, 'message', '')}")
+        return whoami.device_id, client.access_token
+    if settings.matrix_password is None:
+        raise MatrixSetupError("set VHBOT_MATRIX_PASSWORD (first start only) or VHBOT_MATRIX_ACCESS_TOKEN")
+    login = await client.login(settings.matrix_password.get_secret_value(), device_name="vhbot")
+    if isinstance(login, LoginError):
+        raise MatrixSetupError(f"Matrix login refused: {login.message}")
+    return login.device_id, login.access_token
+
+
+async def connect(settings: Settings) -> MatrixConnection:
+    """Log in the first time, restore the same device afterwards; upload the device's keys once."""
+    store = settings.resolved_matrix_store_dir
+    store.mkdir(parents=True, exist_ok=True, mode=0o700)
+    client = _client(settings, store)
+    try:
+        saved = _load_credentials(store, settings)
+        assert settings.matrix_user_id
+        if saved is None:
+            device_id, token = await _first_login(client, settings)
+            _save_credentials(store, settings, device_id, token)
+            saved = {"device_id": device_id, "access_token": token}
+        client.restore_login(settings.matrix_user_id, saved["device_id"], saved["access_token"])
+        if client.should_upload_keys:
+            uploaded = await client.keys_upload()
+            if isinstance(uploaded, ErrorResponse):
+                raise TemporaryFailure(f"key upload failed: {uploaded.status_code}")
+    except BaseException:
+        await client.close()
+        raise
+    return MatrixConnection(client, settings)
+
+
+def failure_of(response: ErrorResponse, what: str) -> SendError:
+    """A homeserver's error answer as the engine's kind: slow down, try again, or give up on this address."""
+    code = response.status_code or ""
+    status = response.transport_response.status if response.transport_response else 0
+    if code == "M_LIMIT_EXCEEDED" or status == 429:
+        retry_after = (getattr(response, "retry_after_ms", None) or 5000) / 1000
+        return RateLimited(retry_after, "matrix")
+    if code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN", "M_INVALID_PARAM") or 400 <= status < 429:
+        return PermanentFailure(f"{what}: {code or status}")
+    return TemporaryFailure(f"{what}: {code or status}")
+
+
+class MatrixConnection:
+    def __init__(self, client: AsyncClient, settings: Settings) -> None:
+        self.client = client
+        self._trust_on_first_use = settings.matrix_device_trust == "tofu"
+        self._trusted = {entry.strip() for entry in settings.matrix_trusted_devices}
+        self._direct: dict[str, str] = {}
+        self._creating: dict[str, asyncio.Lock] = {}
+        self._synced = asyncio.Condition()
+
+    @property
+    def user_id(self) -> str:
+        return str(self.client.user_id)
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    async def after_sync(self) -> None:
+        """Wakes whoever waits for a room to appear."""
+        async with self._synced:
+            self._synced.notify_all()
+
+    def private(self, room: MatrixRoom, person: str) -> bool:
+        """Only the bot and this person in the room (joined or invited): case content may be shown."""
+        return room.member_count == 2 and person in room.users and self.user_id in room.users
+
+    async def send(self, room_id: str, content: dict[str, Any], tx_id: str) -> str:
+        """Send (encrypted where the room is); the transaction id makes a repeated send a no-op at the
+        homeserver. Returns the event id."""
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            raise PermanentFailure("not in that room")
+        try:
+            if room.encrypted:
+                await self._prepare_encryption(room)
+            try:
+                response = await self.client.room_send(room_id, "m.room.message", content, tx_id=tx_id)
+            except OlmUnverifiedDeviceError:  # a device appeared between trusting and sending
+                self._trust(room)
+                response = await self.client.room_send(room_id, "m.room.message", content, tx_id=tx_id)
+        except NETWORK_ERRORS as error:
+            raise TemporaryFailure(type(error).__name__) from error
+        if isinstance(response, RoomSendError):
+            raise failure_of(response, "send")
+        return str(response.event_id)
+
+    async def direct_room(self, person: str) -> str:
+        """The private, encrypted room with this person; created (and the person invited) when there is none."""
+        known = self._direct.get(person)
+        if known is None or not self._is_direct_with(known, person):
+            async with self._creating.setdefault(person, asyncio.Lock()):
+                known = self._find_direct(person) or await self._create_direct(person)
+            self._direct[person] = known
+        return known
+
+    def _is_direct_with(self, room_id: str, person: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        return room is not None and self.private(room, person)
+
+    def _find_direct(self, person: str) -> str | None:
+        return next((room_id for room_id in self.client.rooms if self._is_direct_with(room_id, person)), None)
+
+    async def _create_direct(self, person: str) -> str:
+        try:
+            created = await self.client.room_create(
+                is_direct=True,
+                invite=[person],
+                preset=RoomPreset.trusted_private_chat,
+                initial_state=[ENCRYPTION_STATE],
+            )
+        except NETWORK_ERRORS as error:
+            raise TemporaryFailure(type(error).__name__) from error
+        if isinstance(created, RoomCreateError):
+            raise failure_of(created, "create room")
+        room_id = str(created.room_id)
+        await self._wait_for_room(room_id)
+        return room_id
+
+    async def _wait_for_room(self, room_id: str) -> None:
+        """A new room is usable (members, encryption) once a sync has brought it in."""
+        async with self._synced:
+            try:
+                await asyncio.wait_for(
+                    self._synced.wait_for(lambda: room_id in self.client.rooms), ROOM_WAIT_SECONDS
+                )
+            except TimeoutError as error:
+                raise TemporaryFailure("new room did not arrive by sync") from error
+
+    async def _prepare_encryption(self, room: MatrixRoom) -> None:
+        if not room.members_synced:
+            await self.client.joined_members(room.room_id)
+        if self.client.should_query_keys:
+            await self.client.keys_query()
+        self._trust(room)
+
+    def _trust(self, room: MatrixRoom) -> None:
+        """Decide for every device not yet decided: trust on first use, or only the configured list."""
+        for user in room.users:
+            for device in self.client.device_store.active_user_devices(user):
+                if device.verified or device.blacklisted:
+                    continue
+                self._decide(user, device)
+
+    def _decide(self, user: str, device: OlmDevice) -> None:
+        if self._trust_on_first_use or f"{user} {device.id}" in self._trusted:
+            self.client.verify_device(device)
+            return
+        log.warning("matrix: device %s of %s is not on the trusted list; it gets no keys", device.id, user)
+        self.client.blacklist_device(device)

@@ -1,0 +1,35 @@
+"""The delivery engine's way into Matrix: a person's direct chat, found or created, and the outbox row's key
+as transaction id so that a retried send is delivered once."""
+
+from __future__ import annotations
+
+from bot.channels.matrix.channel import CHANNEL, MatrixChannel
+from bot.channels.matrix.connection import NETWORK_ERRORS
+from bot.channels.matrix.render import content_of
+from bot.senders import NotHere, Outgoing, TemporaryFailure
+from storage.models import Professional
+
+
+class MatrixSender:
+    name = CHANNEL
+
+    def __init__(self, channel: MatrixChannel) -> None:
+        self._channel = channel
+
+    def address(self, person: Professional) -> str | None:
+        return person.matrix_id
+
+    def scope(self, address: str) -> str:
+        """Rate limits apply to the bot's own account, whoever the message is for."""
+        return CHANNEL
+
+    async def send(self, address: str, message: Outgoing) -> str:
+        connection = self._channel.connection
+        if connection is None or not self._channel.serving.is_set():
+            raise NotHere("another process serves Matrix")
+        try:
+            room_id = await connection.direct_room(address)
+        except NETWORK_ERRORS as error:
+            raise TemporaryFailure(type(error).__name__) from error
+        await connection.send(room_id, content_of(message.reply), message.key)
+        return room_id
