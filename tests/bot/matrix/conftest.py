@@ -1,0 +1,118 @@
+"""Matrix fixtures: one Synapse per test session on loopback, a fresh bot account and fresh people per test,
+and the bot itself (channel + delivery engine) running in this process against the real homeserver."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import update
+
+from bot.app import App
+from bot.channels.matrix.channel import MatrixChannel
+from bot.channels.matrix.sender import MatrixSender
+from bot.delivery import DeliveryEngine
+from config.settings import Settings
+from storage.models import Professional
+from tests.bot.matrix.homeserver import Homeserver, synapse_python
+from tests.bot.matrix.person import Person
+
+PASSWORD = "secret-password"
+
+
+@pytest.fixture(scope="session")
+def homeserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Homeserver]:
+    server = Homeserver(synapse_python(), tmp_path_factory.mktemp("synapse"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(settings: Settings, homeserver: Homeserver, tmp_path: Path) -> Settings:
+    """The store settings of the parent fixture, plus a bot account of its own on the test homeserver."""
+    bot = homeserver.register(f"vhbot-{uuid.uuid4().hex[:8]}", PASSWORD)
+    return settings.model_copy(
+        update={
+            "matrix_homeserver": homeserver.url,
+            "matrix_user_id": bot,
+            "matrix_password": SecretStr(PASSWORD),
+            "matrix_store_dir": tmp_path / "matrix-store",
+            "matrix_sync_timeout_ms": 2000,
+            "matrix_key_wait_seconds": 3.0,
+            "outbox_poll_seconds": 0.2,
+            # The test clock stands on a Monday morning; let the engine send whatever falls due.
+            "send_on_non_working_days": True,
+        }
+    )
+
+
+class RunningBot:
+    """The Matrix channel and the delivery engine, as ``vhbot serve`` runs them, until stopped."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.user_id = str(app.settings.matrix_user_id)
+        self.channel: MatrixChannel | None = None
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self._stop = asyncio.Event()
+        self.channel = MatrixChannel(self.app)
+        engine = DeliveryEngine(self.app, [MatrixSender(self.channel)])
+        self._tasks = [
+            asyncio.create_task(self.channel.run(self._stop)),
+            asyncio.create_task(engine.run(self._stop)),
+        ]
+        serving = asyncio.create_task(self.channel.serving.wait())
+        await asyncio.wait([serving, self._tasks[0]], timeout=30, return_when=asyncio.FIRST_COMPLETED)
+        if self._tasks[0].done():
+            self._tasks[0].result()  # the channel's error, shown where the test failed
+        assert serving.done(), "the Matrix channel did not start serving within 30 s"
+
+    async def stop(self) -> None:
+        self._stop.set()
+        await asyncio.gather(*self._tasks)
+        self._tasks = []
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+
+@pytest.fixture
+async def bot(demo: App) -> AsyncIterator[RunningBot]:
+    running = RunningBot(demo)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+Meet = Callable[[str], Awaitable[Person]]
+
+
+@pytest.fixture
+async def meet(demo: App, homeserver: Homeserver, tmp_path: Path) -> AsyncIterator[Meet]:
+    """A demo professional at their own Matrix client (a fresh account, linked to them in the store); pass a
+    handle the store does not know to get an unregistered person."""
+    people: list[Person] = []
+
+    async def person(handle: str) -> Person:
+        user_id = homeserver.register(f"{handle}-{uuid.uuid4().hex[:6]}", PASSWORD)
+        async with demo.sessions() as session, session.begin():
+            await session.execute(
+                update(Professional).where(Professional.handle == handle).values(matrix_id=user_id)
+            )
+        client = Person(homeserver.url, user_id, tmp_path / "people" / user_id)
+        await client.start(PASSWORD)
+        people.append(client)
+        return client
+
+    yield person
+    for client in people:
+        await client.stop()
