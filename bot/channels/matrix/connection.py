@@ -218,16 +218,20 @@ class MatrixConnection:
         if isinstance(created, RoomCreateError):
             raise failure_of(created, "create room")
         room_id = str(created.room_id)
-        await self._wait_for_room(room_id)
+        await self._wait_for_member(room_id, person)
         return room_id
 
-    async def _wait_for_room(self, room_id: str) -> None:
-        """A new room is usable (members, encryption) once a sync has brought it in."""
+    async def _wait_for_member(self, room_id: str, person: str) -> None:
+        """A new room is usable once syncs have brought in its state up to the invite: encrypting before the
+        invited person is a member would share the room key with nobody."""
+
+        def arrived() -> bool:
+            room = self.client.rooms.get(room_id)
+            return room is not None and person in room.users
+
         async with self._synced:
             try:
-                await asyncio.wait_for(
-                    self._synced.wait_for(lambda: room_id in self.client.rooms), ROOM_WAIT_SECONDS
-                )
+                await asyncio.wait_for(self._synced.wait_for(arrived), ROOM_WAIT_SECONDS)
             except TimeoutError as error:
                 raise TemporaryFailure("new room did not arrive by sync") from error
 

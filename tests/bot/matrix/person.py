@@ -93,6 +93,14 @@ class Person:
         """The next message from someone else: (room, plain body, raw event)."""
         return await asyncio.wait_for(self.inbox.get(), seconds)
 
+    async def expect(self, fragment: str, seconds: float = REPLY_SECONDS) -> tuple[str, str, dict[str, Any]]:
+        """The first message containing ``fragment`` (others before it are passed over)."""
+        async with asyncio.timeout(seconds):
+            while True:
+                message = await self.inbox.get()
+                if fragment in message[1]:
+                    return message
+
     async def replies(self, seconds: float = REPLY_SECONDS) -> list[str]:
         """The bodies of the bot's next burst of messages: the first within ``seconds``, then until quiet."""
         bodies = [(await self.receive(seconds))[1]]

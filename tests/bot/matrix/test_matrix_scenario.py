@@ -1,0 +1,72 @@
+"""Every job over real, encrypted Matrix: two professionals at their own clients, the bot on a real Synapse."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.clock import FixedClock
+from tests.bot.matrix.conftest import Meet, RunningBot
+from tests.conftest import AMSTERDAM
+from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
+
+
+async def test_check_referral_accept_actions_reminder_feedback_status(
+    bot: RunningBot, meet: Meet, clock: FixedClock
+) -> None:
+    agent, regisseur = await meet("agent"), await meet("regisseur")
+    agent_room = await agent.open_direct_chat(bot.user_id)
+
+    assert "past waarschijnlijk" in await agent.ask(agent_room, *CHECK_THAT_FITS)
+    registered = await agent.ask(agent_room, "ja", *REFERRAL_REST)
+    assert "casusnummer VH-2026-0001" in registered
+    number = "VH-2026-0001"
+
+    # The referral lands with the procesregisseur in a direct chat the bot opens (encrypted, flagged direct).
+    regisseur_room, _, _ = await regisseur.expect(f"Nieuwe aanmelding {number}")
+    assert regisseur.client.rooms[regisseur_room].encrypted
+    review = await regisseur.ask(regisseur_room, "intake", "1")
+    assert "Doel van de melder: Hulpverlening stagneert" in review
+    assert "geaccepteerd" in await regisseur.ask(regisseur_room, "accepteren", "Petra Regisseur")
+    accepted_room, _, _ = await agent.expect(f"Uw aanmelding {number} is geaccepteerd")
+    assert accepted_room == agent_room  # the existing direct chat is reused, not a new room per message
+
+    recorded = await regisseur.ask(
+        regisseur_room,
+        f"plan {number}",
+        "Huisbezoek afleggen",
+        "agent",
+        "vrijdag 4 december 14:00",
+        "ja",
+        "nee",
+        "15 december 10:00",
+        "ja",
+        "ja",
+    )
+    assert "vastgelegd (1 actie(s))" in recorded
+    await agent.expect(f"actiehouder van actie {number} #1")
+
+    # Two working days before the deadline, 09:00: the reminder arrives and is answered by replying to it.
+    clock.advance(datetime(2026, 12, 2, 9, 1, tzinfo=AMSTERDAM) - clock.now())
+    room, body, reminder = await agent.expect("moet uiterlijk")
+    assert room == agent_room and "1. gedaan" in body
+    assert "<ol><li>gedaan</li>" in reminder["content"]["formatted_body"]
+    await agent.drain()
+    await agent.say(agent_room, "gedaan", reply_to=reminder["event_id"])
+    assert any("staat op gedaan" in reply for reply in await agent.replies())
+    await regisseur.expect(f"Actie {number} #1 is afgemeld als gedaan")
+
+    # Feedback with a concern flag reaches the procesregisseur at once, in the same direct chat.
+    await agent.ask(agent_room, f"terugkoppeling {number}", "Huur <b>achterstand</b> loopt op")
+    sent = await agent.ask(agent_room, "ja")
+    assert "zorgsignaal" in sent.lower()
+    signal_room, _, _ = await regisseur.expect(f"ZORGSIGNAAL op casus {number}")
+    assert signal_room == regisseur_room
+
+    await regisseur.drain()
+    await regisseur.say(regisseur_room, f"updates {number}")
+    replies = [await regisseur.receive()]
+    assert any("Huur <b>achterstand</b>" in body for _, body, _ in replies)
+    markup = replies[0][2]["content"]["formatted_body"]
+    assert "&lt;b&gt;achterstand&lt;/b&gt;" in markup and "<b>" not in markup  # what people type is escaped
+    status = await regisseur.ask(regisseur_room, "ja", f"status {number}")
+    assert "Ongelezen terugkoppelingen: 0" in status and "Huisbezoek afleggen" in status
