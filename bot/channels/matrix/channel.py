@@ -185,28 +185,29 @@ class MatrixChannel:
         await self._answer_unanswered(connection)
         keeper = asyncio.create_task(self._keep_tokens())
         self.serving.set()
+        full_state = True  # nio keeps no room state across starts: the first sync brings all members again
         try:
             while not stop.is_set() and await leadership.still_held():
-                response = await self._sync(stop, connection, token)
+                response = await self._sync(stop, connection, token, full_state)
                 if response is None:
                     return
                 await self._chores(connection)
                 batch = SyncBatch(response.next_batch)
                 await self._take_in(connection, response, token, batch)
-                token = response.next_batch
+                token, full_state = response.next_batch, False
                 await connection.after_sync()
         finally:
             keeper.cancel()
             await asyncio.gather(keeper, return_exceptions=True)
 
     async def _sync(
-        self, stop: asyncio.Event, connection: MatrixConnection, token: str | None
+        self, stop: asyncio.Event, connection: MatrixConnection, token: str | None, full_state: bool
     ) -> SyncResponse | None:
         """One long poll, given up at once when ``stop`` is set. The first sync ever starts at 'now'."""
-        timeout = self._settings.matrix_sync_timeout_ms if token else 0
+        timeout = self._settings.matrix_sync_timeout_ms if token and not full_state else 0
         room_filter = {"timeline": {"limit": self._settings.matrix_timeline_limit}}
         sync_filter: dict[str, Any] = {"room": room_filter, "presence": {"not_types": ["*"]}}
-        request = asyncio.create_task(connection.client.sync(timeout, sync_filter, since=token))
+        request = asyncio.create_task(connection.client.sync(timeout, sync_filter, since=token, full_state=full_state or None))
         stopped = asyncio.create_task(stop.wait())
         await asyncio.wait({request, stopped}, return_when=asyncio.FIRST_COMPLETED)
         stopped.cancel()
