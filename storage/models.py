@@ -280,7 +280,7 @@ class InboundMessage(Base):
     message_id: Mapped[str] = mapped_column(String(255))
     conversation: Mapped[str] = mapped_column(String(255))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class ChannelCursor(Base):

@@ -1,0 +1,47 @@
+"""A message a channel delivers twice is handled once; an answer never sent is kept and returned again."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import App
+from bot.dispatcher import Identity
+from handlers.messages import Incoming
+from storage.models import Dialogue
+from storage.people import professional_by_handle
+
+CHANNEL = "matrix"
+
+
+async def _as_matrix_user(app: App, handle: str) -> Identity:
+    async with app.sessions() as session, session.begin():
+        person = await professional_by_handle(session, handle)
+        assert person is not None
+        person.matrix_id = f"@{handle}:localhost"
+    return Identity(CHANNEL, f"@{handle}:localhost")
+
+
+def _message(text: str, event_id: str) -> Incoming:
+    return Incoming(text, "!room:localhost", private=True, channel=CHANNEL, message_id=event_id)
+
+
+async def test_a_redelivered_message_is_not_handled_again(demo: App) -> None:
+    agent = await _as_matrix_user(demo, "agent")
+    first = await demo.dispatcher.handle(agent, _message("check", "$1"))
+    assert "acuut gevaar" in first[-1].text
+    # Not sent yet (the process stopped): the same answer comes back, and the dialogue did not move on.
+    again = await demo.dispatcher.handle(agent, _message("check", "$1"))
+    assert again == first
+    assert [m for m, _, _ in await demo.dispatcher.unanswered(CHANNEL)] == ["$1"]
+    await demo.dispatcher.delivered(CHANNEL, "$1")
+    assert await demo.dispatcher.handle(agent, _message("check", "$1")) == []
+    assert await demo.dispatcher.unanswered(CHANNEL) == []
+    assert await _dialogue_steps(demo) == ["acuut"]
+    # The next, new message answers the first question: the check was started once, not restarted.
+    await demo.dispatcher.handle(agent, _message("nee", "$2"))
+    assert await _dialogue_steps(demo) != ["acuut"]
+
+
+async def _dialogue_steps(app: App) -> list[str]:
+    async with app.sessions() as session:
+        return list(await session.scalars(select(Dialogue.step)))
