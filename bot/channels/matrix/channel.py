@@ -207,7 +207,9 @@ class MatrixChannel:
         timeout = self._settings.matrix_sync_timeout_ms if token and not full_state else 0
         room_filter = {"timeline": {"limit": self._settings.matrix_timeline_limit}}
         sync_filter: dict[str, Any] = {"room": room_filter, "presence": {"not_types": ["*"]}}
-        request = asyncio.create_task(connection.client.sync(timeout, sync_filter, since=token, full_state=full_state or None))
+        request = asyncio.create_task(
+            connection.client.sync(timeout, sync_filter, since=token, full_state=full_state or None)
+        )
         stopped = asyncio.create_task(stop.wait())
         await asyncio.wait({request, stopped}, return_when=asyncio.FIRST_COMPLETED)
         stopped.cancel()
