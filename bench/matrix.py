@@ -59,6 +59,11 @@ def start_vhbot(homeserver: Homeserver, bot: str, regisseur: str, directory: Pat
     return subprocess.Popen([*vhbot, "serve"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
 
 
+def start_echo(homeserver: Homeserver, echo: str, directory: Path) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "bench.matrix_echo", homeserver.url, echo, PASSWORD, str(directory)]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 async def answer_count(person: Person, room: str, text: str) -> int:
     """How many messages one answer has (measured once, so that timing never waits for a quiet spell)."""
     await person.drain()
@@ -90,12 +95,7 @@ async def measure(messages: int, directory: Path) -> None:
         echo = homeserver.register(f"echo-{suffix}", PASSWORD)
         regisseur = homeserver.register(f"regisseur-{suffix}", PASSWORD)
         processes.append(start_vhbot(homeserver, bot, regisseur, directory))
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "bench.matrix_echo", homeserver.url, echo, PASSWORD, str(directory)],
-                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )
-        )  # fmt: skip
+        processes.append(start_echo(homeserver, echo, directory))
         person = Person(homeserver.url, regisseur, directory / "client")
         await person.start(PASSWORD)
         vhbot_room = await person.open_direct_chat(bot)
