@@ -88,6 +88,14 @@ def backoff_seconds(attempts: int, base: float = 5.0, cap: float = 3600.0) -> fl
     return step * random.uniform(0.5, 1.5)
 
 
+async def sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    """Pause for ``seconds``, or less if ``stop`` is set meanwhile (so shutting down never waits a pause out)."""
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=max(0.0, seconds))
+    except TimeoutError:
+        pass
+
+
 class DeliveryEngine:
     def __init__(
         self,
@@ -120,14 +128,7 @@ class DeliveryEngine:
                 failures += 1
                 pause = min(30.0, backoff_seconds(failures, base=0.5, cap=30.0))
                 log.warning("outbox: store unavailable (%s); retrying in %.1fs", type(error).__name__, pause)
-            await self._sleep(stop, pause)
-
-    @staticmethod
-    async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=max(0.0, seconds))
-        except TimeoutError:
-            pass
+            await sleep_unless(stop, pause)
 
     async def _seconds_until_due(self) -> float:
         """Until the next row falls due, at most one poll interval (rows may come from other processes).

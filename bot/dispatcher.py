@@ -36,7 +36,7 @@ from handlers.turn import OFFERED, Turn
 from handlers.updates import UpdatesConversation
 from handlers.working_days import WorkingCalendar
 from storage import dialogues, inbound, people
-from storage.models import Dialogue
+from storage.models import Dialogue, InboundMessage, Organisation, Professional
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,10 @@ class Identity:
 
     channel: str
     address: str
+
+
+def _kept_replies(record: InboundMessage) -> list[Reply]:
+    return [Reply.from_json(data) for data in record.replies or []]
 
 
 def clean(text: str) -> str:
@@ -114,10 +118,8 @@ class Dispatcher:
         """The language of a registered, active professional; None for anyone else (whom a channel ignores
         where it can, e.g. by declining their invites)."""
         async with self._sessions() as session:
-            found = await people.sender(session, identity.channel, identity.address)
-        if found is None or not found[0].active:
-            return None
-        return found[0].language
+            found = await self._active_sender(session, identity)
+        return found[0].language if found else None
 
     async def delivered(self, channel: str, message_id: str) -> None:
         """The channel has sent the answer to this message; its text need not be kept any longer."""
@@ -128,10 +130,7 @@ class Dispatcher:
         """(message id, conversation, replies) of messages handled before a stop whose answer was not sent."""
         async with self._sessions() as session:
             records = await inbound.unanswered(session, channel)
-        return [
-            (r.message_id, r.conversation, [Reply.from_json(data) for data in r.replies or []])
-            for r in records
-        ]
+        return [(r.message_id, r.conversation, _kept_replies(r)) for r in records]
 
     async def _handle_once(
         self, session: AsyncSession, identity: Identity, incoming: Incoming, message_id: str
@@ -142,14 +141,22 @@ class Dispatcher:
             session, incoming.channel, message_id, incoming.conversation, self._clock.now()
         )
         if not new:
-            return [Reply.from_json(data) for data in record.replies or []]
+            return _kept_replies(record)
         replies = await self._handle(session, identity, incoming)
         record.replies = [reply.to_json() for reply in replies]
         return replies
 
-    async def _handle(self, session: AsyncSession, identity: Identity, incoming: Incoming) -> list[Reply]:
+    @staticmethod
+    async def _active_sender(
+        session: AsyncSession, identity: Identity
+    ) -> tuple[Professional, Organisation] | None:
+        """The registered professional (and organisation) behind this identity, if their access is active."""
         found = await people.sender(session, identity.channel, identity.address)
-        if found is None or not found[0].active:
+        return found if found is not None and found[0].active else None
+
+    async def _handle(self, session: AsyncSession, identity: Identity, incoming: Incoming) -> list[Reply]:
+        found = await self._active_sender(session, identity)
+        if found is None:
             return [Reply(self._texts.text(self._texts.default_language, "access.not_registered"))]
         person, organisation = found
         turn = Turn(

@@ -16,7 +16,7 @@ from bot.app import App
 from bot.channels.recording import RecordingSender, read_recording
 from bot.channels.terminal import TerminalChannel, TerminalSender
 from bot.delivery import DeliveryEngine
-from bot.senders import Outgoing, PermanentFailure, RateLimited, SendError, TemporaryFailure
+from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, SendError, TemporaryFailure
 from handlers.clock import FixedClock
 from handlers.reminders import plan_overviews
 from storage import audit
@@ -179,6 +179,24 @@ async def test_temporary_failures_retry_with_backoff(chat: Chat, clock: FixedClo
     await deliver_all(chat.app, [flaky])
     [sent] = await rows(chat.app, "new_referral", "regisseur2")
     assert sent.status is OutboxStatus.SENT and sent.attempts == 3
+
+
+async def test_a_channel_served_by_another_process_leaves_the_row_without_using_an_attempt(
+    chat: Chat, clock: FixedClock
+) -> None:
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    standby = ScriptedSender("matrix", {"regisseur2": [NotHere("standby"), NotHere("standby")]})
+    await deliver_all(chat.app, [standby])
+    [waiting] = await rows(chat.app, "new_referral", "regisseur2")
+    assert waiting.status is OutboxStatus.PENDING and waiting.attempts == 0
+    assert waiting.failed_channels == []  # not given up on: the serving process will send it
+    assert waiting.due_at - clock.now() == timedelta(seconds=2 * chat.app.settings.outbox_poll_seconds)
+    clock.advance(timedelta(seconds=10))
+    await deliver_all(chat.app, [standby])
+    clock.advance(timedelta(seconds=10))
+    await deliver_all(chat.app, [standby])
+    [sent] = await rows(chat.app, "new_referral", "regisseur2")
+    assert sent.status is OutboxStatus.SENT and sent.attempts == 1
 
 
 async def test_a_rate_limit_is_waited_out_and_the_message_still_goes(chat: Chat) -> None:

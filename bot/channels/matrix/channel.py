@@ -38,7 +38,7 @@ from nio.exceptions import EncryptionError
 from bot.app import App
 from bot.channels.matrix.connection import NETWORK_ERRORS, MatrixConnection, MatrixSetupError, connect
 from bot.channels.matrix.render import content_of, text_of
-from bot.delivery import backoff_seconds
+from bot.delivery import backoff_seconds, sleep_unless
 from bot.dispatcher import Identity
 from bot.senders import PermanentFailure, RateLimited, TemporaryFailure
 from handlers.messages import Incoming, Reply
@@ -93,13 +93,6 @@ class Item:
 def transaction_id(message_id: str, index: int) -> str:
     """The same answer to the same message always has the same transaction id: a resend is a no-op."""
     return hashlib.sha256(f"{message_id}/{index}".encode()).hexdigest()[:32]
-
-
-async def sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=max(0.0, seconds))
-    except TimeoutError:
-        pass
 
 
 class MatrixChannel:

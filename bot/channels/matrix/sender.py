@@ -4,9 +4,8 @@ as transaction id so that a retried send is delivered once."""
 from __future__ import annotations
 
 from bot.channels.matrix.channel import CHANNEL, MatrixChannel
-from bot.channels.matrix.connection import NETWORK_ERRORS
 from bot.channels.matrix.render import content_of
-from bot.senders import NotHere, Outgoing, TemporaryFailure
+from bot.senders import NotHere, Outgoing
 from storage.models import Professional
 
 
@@ -27,9 +26,6 @@ class MatrixSender:
         connection = self._channel.connection
         if connection is None or not self._channel.serving.is_set():
             raise NotHere("another process serves Matrix")
-        try:
-            room_id = await connection.direct_room(address)
-        except NETWORK_ERRORS as error:
-            raise TemporaryFailure(type(error).__name__) from error
+        room_id = await connection.direct_room(address)  # network trouble arrives as TemporaryFailure
         await connection.send(room_id, content_of(message.reply), message.key)
         return room_id
