@@ -21,6 +21,9 @@ from bot.channels.matrix.channel import MatrixChannel
 from bot.channels.matrix.connection import MatrixSetupError
 from bot.channels.matrix.sender import MatrixSender
 from bot.channels.recording import RecordingSender
+from bot.channels.teams.adapter import TeamsSetupError
+from bot.channels.teams.channel import TeamsChannel
+from bot.channels.teams.sender import TeamsSender
 from bot.channels.terminal import (
     Deliver,
     TerminalChannel,
@@ -199,6 +202,13 @@ def configured_channels(app: App) -> Channels:
         matrix = MatrixChannel(app)
         channels.senders.append(MatrixSender(matrix))
         channels.listeners.append(matrix.run)
+    if app.settings.teams_configured:
+        try:
+            teams = TeamsChannel(app)
+        except TeamsSetupError as error:
+            raise UsageError(str(error)) from None
+        channels.senders.append(TeamsSender(teams))
+        channels.listeners.append(teams.run)
     if app.settings.recording_file is not None:
         delay = app.settings.recording_delay_ms / 1000
         channels.senders.append(RecordingSender(app.settings.recording_file, delay))
@@ -212,6 +222,7 @@ async def cmd_serve(app: App, args: argparse.Namespace) -> int:
     if not channels.senders:
         raise UsageError(
             "no channel is configured (set VHBOT_MATRIX_HOMESERVER and VHBOT_MATRIX_USER_ID, "
+            "VHBOT_TEAMS_APP_ID (or VHBOT_TEAMS_LOCAL=true for the Agents Playground), "
             "or VHBOT_RECORDING_FILE for a dry run)"
         )
     stop = asyncio.Event()
@@ -226,7 +237,7 @@ async def cmd_serve(app: App, args: argparse.Namespace) -> int:
             group.create_task(engine.run(stop))
             for listen in channels.listeners:
                 group.create_task(listen(stop))
-    except* MatrixSetupError as errors:
+    except* (MatrixSetupError, TeamsSetupError) as errors:
         raise UsageError(str(errors.exceptions[0])) from None
     print("vhbot serve: stopped", flush=True)
     return 0

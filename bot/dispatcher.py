@@ -69,6 +69,18 @@ def _kept_replies(record: InboundMessage) -> list[Reply]:
     return [Reply.from_json(data) for data in record.replies or []]
 
 
+def _state_of(stored: Dialogue) -> DialogueState:
+    return DialogueState(stored.kind, stored.step, dict(stored.data))
+
+
+def _with_question(replies: list[Reply], state: DialogueState | None) -> list[Reply]:
+    """The last reply that offers choices is the open question: it carries the question's fingerprint, so a
+    channel can tell a button pressed on it from one pressed on an older card."""
+    if state is None or not replies or not replies[-1].choices:
+        return replies
+    return [*replies[:-1], replace(replies[-1], question=state.fingerprint())]
+
+
 def clean(text: str) -> str:
     """Printable text only: no control or direction-override characters, NFC, trimmed."""
     text = text.encode("utf-8", "replace").decode("utf-8")
@@ -120,6 +132,18 @@ class Dispatcher:
         async with self._sessions() as session:
             found = await self._active_sender(session, identity)
         return found[0].language if found else None
+
+    async def question_open(self, identity: Identity, incoming: Incoming) -> bool:
+        """Whether the question a button answers (``incoming.answers``) is still the open one, so a channel can
+        tell a stale card before handing the answer in (handling checks it again, in its own transaction)."""
+        async with self._sessions() as session:
+            found = await self._active_sender(session, identity)
+            if found is None:
+                return False
+            stored = await dialogues.load(session, found[0].id, incoming.conversation)
+        if stored is None or not self._fresh(stored):
+            return False
+        return incoming.answers is None or _state_of(stored).fingerprint() == incoming.answers
 
     async def delivered(self, channel: str, message_id: str) -> None:
         """The channel has sent the answer to this message; its text need not be kept any longer."""
@@ -182,19 +206,25 @@ class Dispatcher:
         intent, argument = self._intents.match(incoming.text)
         stored = await dialogues.load(turn.session, turn.person.id, incoming.conversation)
         state = self._live_state(turn, stored)
+        if incoming.answers is not None and (state is None or state.fingerprint() != incoming.answers):
+            turn.say("input.stale_button")
+            return turn.replies
         next_state = await self._route(turn, state, intent, argument)
         await self._store_state(turn, stored, next_state)
-        return turn.replies
+        return _with_question(turn.replies, next_state)
+
+    def _fresh(self, stored: Dialogue) -> bool:
+        timeout = timedelta(minutes=self._settings.dialogue_timeout_minutes)
+        return stored.updated_at + timeout >= self._clock.now()
 
     def _live_state(self, turn: Turn, stored: Dialogue | None) -> DialogueState | None:
         """The stored dialogue, unless it has gone stale (then the person is told, and it is dropped)."""
         if stored is None:
             return None
-        timeout = timedelta(minutes=self._settings.dialogue_timeout_minutes)
-        if stored.updated_at + timeout < turn.now():
+        if not self._fresh(stored):
             turn.say("dialogue.expired")
             return None
-        return DialogueState(stored.kind, stored.step, dict(stored.data))
+        return _state_of(stored)
 
     async def _route(
         self, turn: Turn, state: DialogueState | None, intent: str | None, argument: str

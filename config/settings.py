@@ -87,6 +87,24 @@ class Settings(BaseSettings):
     # How long an undecryptable message waits for its keys before the person is told how to fix it.
     matrix_key_wait_seconds: float = 30.0
 
+    # The Teams channel: ``vhbot serve`` hosts the Bot Framework endpoint ``POST /api/messages`` when an app id is
+    # set (production: every request must carry a valid Bot Framework token) or when local mode is switched on
+    # (for the Microsoft 365 Agents Playground: no tokens, loopback only).
+    teams_app_id: str | None = None
+    teams_auth_type: Literal[
+        "client_secret", "certificate", "user_managed_identity", "system_managed_identity"
+    ] = "client_secret"
+    teams_client_secret: SecretStr | None = None
+    teams_certificate_file: Path | None = None
+    teams_tenant_id: str | None = None
+    teams_local: bool = False
+    # Only people of these Microsoft 365 tenants are served (empty: only ``teams_tenant_id``'s, if set).
+    teams_allowed_tenants: list[str] = Field(default_factory=list)
+    # Teams waits about 15 s for a turn; answers that take longer than this are acknowledged first and sent after.
+    teams_reply_window_seconds: float = 8.0
+    http_host: str | None = None
+    http_port: int = 3978
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -106,6 +124,24 @@ class Settings(BaseSettings):
     @property
     def matrix_configured(self) -> bool:
         return bool(self.matrix_homeserver and self.matrix_user_id)
+
+    @property
+    def teams_configured(self) -> bool:
+        return bool(self.teams_app_id) or self.teams_local
+
+    @property
+    def resolved_http_host(self) -> str:
+        """Loopback in local mode (nothing from outside may reach an endpoint without authentication)."""
+        if self.http_host:
+            return self.http_host
+        return "127.0.0.1" if self.teams_local else "0.0.0.0"
+
+    @property
+    def allowed_tenants(self) -> set[str]:
+        tenants = set(self.teams_allowed_tenants)
+        if not tenants and self.teams_tenant_id:
+            tenants.add(self.teams_tenant_id)
+        return tenants
 
     @property
     def resolved_matrix_store_dir(self) -> Path:

@@ -108,7 +108,7 @@ class Notices:
             answer = reminder_answer_state(self._texts, person.language, action.id)
             lines.append(self._texts.text(person.language, "notice.answer_hint"))
             choices = tuple(what_choices(self._texts, person.language))
-            return Notice(Reply("\n".join(lines), choices), answer)
+            return Notice(Reply("\n".join(lines), choices, question=answer.fingerprint()), answer)
         return Notice(Reply("\n".join(lines)))
 
 

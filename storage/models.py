@@ -291,3 +291,20 @@ class ChannelCursor(Base):
     name: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TeamsConversation(Base):
+    """Where the bot reaches a Teams user on its own initiative: the reference to their personal chat with the
+    bot, stored at first contact and at every installation, so that any process can send after a restart.
+
+    ``reachable`` turns false when Teams says the bot was blocked or removed (403/404), and true again as soon
+    as the person writes or installs the app again.
+    """
+
+    __tablename__ = "teams_conversations"
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,90 @@
+"""The Agents SDK's adapter and the endpoint's authentication, built from our settings.
+
+Production is the default and cannot be reached by accident without credentials: with no app id the channel
+refuses to start unless local mode is switched on, and local mode (no tokens at all, for the Agents Playground)
+refuses any bind address but loopback.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import AgentAuthConfiguration, OutboundHostValidator, TurnContext
+from microsoft_agents.hosting.core.authorization import AuthTypes
+
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SERVICE_CONNECTION = "SERVICE_CONNECTION"
+_AUTH_TYPES = {
+    "client_secret": AuthTypes.client_secret,
+    "certificate": AuthTypes.certificate,
+    "user_managed_identity": AuthTypes.user_managed_identity,
+    "system_managed_identity": AuthTypes.system_managed_identity,
+}
+
+
+class TeamsSetupError(Exception):
+    """The Teams settings do not allow a safe start; the message says what to set."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
+    """Bot Framework token validation (production) or anonymous access (local mode, loopback only)."""
+    if settings.teams_local:
+        if not is_loopback(settings.resolved_http_host):
+            raise TeamsSetupError(
+                f"VHBOT_TEAMS_LOCAL accepts messages without authentication, so it only binds to loopback; "
+                f"VHBOT_HTTP_HOST={settings.resolved_http_host} is not"
+            )
+        return AgentAuthConfiguration(anonymous_allowed=True)
+    if not settings.teams_app_id or not settings.teams_tenant_id:
+        raise TeamsSetupError(
+            "Teams needs VHBOT_TEAMS_APP_ID and VHBOT_TEAMS_TENANT_ID (and a secret, certificate or managed "
+            "identity); for the Agents Playground set VHBOT_TEAMS_LOCAL=true instead"
+        )
+    auth_type = _AUTH_TYPES[settings.teams_auth_type]
+    secret = settings.teams_client_secret.get_secret_value() if settings.teams_client_secret else None
+    if auth_type is AuthTypes.client_secret and not secret:
+        raise TeamsSetupError("VHBOT_TEAMS_AUTH_TYPE=client_secret needs VHBOT_TEAMS_CLIENT_SECRET")
+    if auth_type is AuthTypes.certificate and not settings.teams_certificate_file:
+        raise TeamsSetupError("VHBOT_TEAMS_AUTH_TYPE=certificate needs VHBOT_TEAMS_CERTIFICATE_FILE")
+    return AgentAuthConfiguration(
+        auth_type=auth_type,
+        client_id=settings.teams_app_id,
+        tenant_id=settings.teams_tenant_id,
+        client_secret=secret,
+        cert_pfx_file=str(settings.teams_certificate_file) if settings.teams_certificate_file else None,
+        anonymous_allowed=False,
+    )
+
+
+async def _raise_turn_error(context: TurnContext, error: Exception) -> None:
+    """The SDK's default shows the exception text to the person; ours lets it reach our own code (which answers
+    politely) and the log, by type only: the text may hold message content."""
+    log.warning("Teams turn failed: %s", type(error).__name__)
+    raise error
+
+
+def build_adapter(settings: Settings, configuration: AgentAuthConfiguration) -> CloudAdapter:
+    """In production outbound calls go only to Microsoft's hosts (a forged serviceUrl cannot make the bot post
+    elsewhere); local mode talks to the Playground or a test connector on loopback."""
+    connections = MsalConnectionManager(connections_configurations={SERVICE_CONNECTION: configuration})
+    adapter = CloudAdapter(
+        connection_manager=connections,
+        host_validator=OutboundHostValidator(enabled=not settings.teams_local),
+    )
+    adapter.on_turn_error = _raise_turn_error
+    return adapter

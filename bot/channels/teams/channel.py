@@ -1,0 +1,306 @@
+"""The Teams channel's listening side: ``POST /api/messages`` on aiohttp, through the Agents SDK's adapter.
+
+Every activity is checked in the same order: which tenant (allow-list), which kind of conversation (only the
+personal chat gets anything but a pointer to it), which person (the dispatcher knows who is registered). The
+personal chat's conversation reference is kept in the case store, for proactive messages from any process.
+Teams gives a turn about 15 seconds: an answer that takes longer is acknowledged and sent when it is ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    ConversationReference,
+    InvokeResponse,
+)
+from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_middleware
+from microsoft_agents.hosting.core import ClaimsIdentity, TurnContext
+
+from bot.app import App
+from bot.channels.teams.adapter import TeamsSetupError, auth_configuration, build_adapter
+from bot.channels.teams.render import CARD_TYPE, CardLabels, activity_of, answer_of, note_card
+from bot.delivery import sleep_unless
+from bot.dispatcher import Identity
+from handlers.messages import Incoming, Reply
+from storage import teams
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "teams"
+PERSONAL = "personal"
+CARD_ACTION = "adaptiveCard/action"
+
+
+def message_key(activity: Activity) -> str:
+    """Activity ids are unique within a conversation; the key for 'handled once' must be unique everywhere."""
+    return hashlib.sha256(f"{activity.conversation.id}\n{activity.id}".encode()).hexdigest()
+
+
+def tenant_of(activity: Activity) -> str:
+    tenant = activity.conversation.tenant_id if activity.conversation else None
+    if not tenant and isinstance(activity.channel_data, dict):
+        tenant = (activity.channel_data.get("tenant") or {}).get("id")
+    return str(tenant or "")
+
+
+class TeamsChannel:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._settings = app.settings
+        self._configuration = auth_configuration(app.settings)
+        self.adapter: CloudAdapter = build_adapter(app.settings, self._configuration)
+        # Tenant per Teams user, for per-tenant rate limits; filled from the store at start and by every turn.
+        self.tenants: dict[str, str] = {}
+        self._remembered: dict[str, dict[str, Any]] = {}
+        self._late: set[asyncio.Task[None]] = set()
+        self.serving = asyncio.Event()
+
+    # ----- hosting -----
+
+    def web_app(self) -> web.Application:
+        application = web.Application(middlewares=[jwt_authorization_middleware])
+        application["agent_configuration"] = self._configuration
+        application.router.add_post("/api/messages", self._endpoint)
+        return application
+
+    async def _endpoint(self, request: web.Request) -> web.StreamResponse:
+        response = await self.adapter.process(request, self)
+        return response if response is not None else web.Response(status=202)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve until ``stop``; answers still being worked on are sent before the endpoint goes."""
+        async with self.app.sessions() as session:
+            self.tenants.update(await teams.tenants(session))
+        runner = web.AppRunner(self.web_app(), access_log=None)
+        await runner.setup()
+        host, port = self._settings.resolved_http_host, self._settings.http_port
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as error:
+            await runner.cleanup()
+            raise TeamsSetupError(
+                f"cannot listen on {host}:{port} ({error.strerror}); set VHBOT_HTTP_PORT"
+            ) from None
+        if self._settings.teams_local:
+            log.warning(
+                "Teams LOCAL MODE on http://%s:%d/api/messages: no authentication, for the Agents Playground "
+                "only, never for real people's data",
+                host,
+                port,
+            )
+        self.serving.set()
+        try:
+            await stop.wait()
+            if self._late:
+                await asyncio.wait(self._late, timeout=10)
+        finally:
+            self.serving.clear()
+            await runner.cleanup()
+
+    async def wait_serving(self, stop: asyncio.Event) -> None:
+        while not self.serving.is_set() and not stop.is_set():
+            await sleep_unless(stop, 0.05)
+
+    # ----- turns -----
+
+    async def on_turn(self, context: TurnContext) -> None:
+        activity = context.activity
+        if activity.type == ActivityTypes.message:
+            await self._on_message(context)
+        elif activity.type == ActivityTypes.invoke and activity.name == CARD_ACTION:
+            await self._on_card_action(context)
+        elif activity.type == ActivityTypes.installation_update:
+            await self._on_installation(context)
+        elif activity.type == ActivityTypes.conversation_update:
+            await self._on_members_added(context)
+
+    def _identity(self, activity: Activity) -> Identity | None:
+        user = activity.from_property
+        return Identity(CHANNEL, user.aad_object_id) if user and user.aad_object_id else None
+
+    def _tenant_allowed(self, activity: Activity) -> bool:
+        allowed = self._settings.allowed_tenants
+        return not allowed or tenant_of(activity) in allowed
+
+    async def _language(self, identity: Identity | None) -> str:
+        found = await self.app.dispatcher.language_of(identity) if identity else None
+        return found or self.app.texts.default_language
+
+    def _text(self, language: str, key: str, **params: object) -> str:
+        return self.app.texts.text(language, key, **params)
+
+    async def _refusal(self, activity: Activity, identity: Identity | None) -> str | None:
+        """The one line for an activity the bot does not serve, or None when it may go to the dispatcher."""
+        if not self._tenant_allowed(activity):
+            return self._text(self.app.texts.default_language, "teams.not_allowed_tenant")
+        if activity.conversation.conversation_type not in (None, PERSONAL):
+            return self._text(await self._language(identity), "teams.private_only")
+        return None
+
+    async def _on_message(self, context: TurnContext) -> None:
+        activity = context.activity
+        identity = self._identity(activity)
+        refusal = await self._refusal(activity, identity)
+        if refusal is not None:
+            await context.send_activity(
+                Activity(type=ActivityTypes.message, text=refusal, text_format="plain")
+            )
+            return
+        answer = answer_of(activity.value)
+        text = answer.text if answer else (activity.text or "")
+        incoming = self._incoming(activity, text, answer.question if answer else None)
+        if identity is not None and await self.app.dispatcher.language_of(identity) is not None:
+            await self._remember(activity, identity.address)
+        await self._answer(context, identity, incoming)
+
+    async def _on_card_action(self, context: TurnContext) -> None:
+        """A button on a card: the card is replaced in place, the conversation's answer follows as messages."""
+        activity = context.activity
+        identity = self._identity(activity)
+        answer = answer_of(activity.value)
+        refusal = await self._refusal(activity, identity)
+        language = await self._language(identity)
+        if refusal is not None or answer is None or identity is None:
+            await self._card_response(context, note_card(refusal or self._text(language, "teams.stale")))
+            return
+        incoming = self._incoming(activity, answer.text, answer.question)
+        if not await self.app.dispatcher.question_open(identity, incoming):
+            await self._card_response(context, note_card(self._text(language, "teams.stale")))
+            return
+        await self._card_response(
+            context, note_card(self._text(language, "teams.answered", answer=answer.shown))
+        )
+        await self._answer(context, identity, incoming)
+
+    async def _on_installation(self, context: TurnContext) -> None:
+        activity = context.activity
+        identity = self._identity(activity)
+        if identity is None or activity.conversation.conversation_type not in (None, PERSONAL):
+            return
+        if activity.action == "remove":
+            async with self.app.sessions() as session, session.begin():
+                await teams.mark_unreachable(session, identity.address, self.app.now())
+            return
+        await self._welcome(context, identity)
+
+    async def _on_members_added(self, context: TurnContext) -> None:
+        activity = context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        added = [member.id for member in activity.members_added or []]
+        identity = self._identity(activity)
+        if bot_id in added and identity is not None and activity.conversation.conversation_type == PERSONAL:
+            await self._welcome(context, identity)
+
+    async def _welcome(self, context: TurnContext, identity: Identity) -> None:
+        """At installation: the reference is kept (the bot may write first from now on) and help is shown."""
+        if not self._tenant_allowed(context.activity):
+            return
+        if await self.app.dispatcher.language_of(identity) is None:
+            return
+        await self._remember(context.activity, identity.address)
+        await self._answer(context, identity, self._incoming(context.activity, "help", None, once=False))
+
+    def _incoming(self, activity: Activity, text: str, answers: str | None, once: bool = True) -> Incoming:
+        return Incoming(
+            text=text,
+            conversation=activity.conversation.id,
+            private=activity.conversation.conversation_type in (None, PERSONAL),
+            channel=CHANNEL,
+            message_id=message_key(activity) if once and activity.id else None,
+            answers=answers,
+        )
+
+    async def _remember(self, activity: Activity, user_id: str) -> None:
+        """Store the reference when it is new or changed (a write per message would be wasted)."""
+        reference = activity.get_conversation_reference().model_dump(
+            mode="json", by_alias=True, exclude_none=True
+        )
+        reference.pop("activityId", None)
+        tenant = tenant_of(activity)
+        self.tenants[user_id] = tenant
+        if self._remembered.get(user_id) == reference:
+            return
+        async with self.app.sessions() as session, session.begin():
+            await teams.remember(session, user_id, tenant, reference, self.app.now())
+        self._remembered[user_id] = reference
+
+    # ----- answering -----
+
+    async def _answer(self, context: TurnContext, identity: Identity | None, incoming: Incoming) -> None:
+        """Replies within the turn when they are ready in time; otherwise a short 'working on it' now and the
+        replies as a proactive message when they are done."""
+        work = asyncio.ensure_future(self.app.dispatcher.handle(identity or Identity(CHANNEL, ""), incoming))
+        try:
+            replies = await asyncio.wait_for(asyncio.shield(work), self._settings.teams_reply_window_seconds)
+        except TimeoutError:
+            language = await self._language(identity)
+            await context.send_activity(
+                Activity(
+                    type=ActivityTypes.message,
+                    text=self._text(language, "teams.working"),
+                    text_format="plain",
+                )
+            )
+            reference = context.activity.get_conversation_reference()
+            late = asyncio.create_task(self._send_late(reference, work, incoming, language))
+            self._late.add(late)
+            late.add_done_callback(self._late.discard)
+            return
+        await self.send_replies(context.send_activity, replies, await self._language(identity))
+        if incoming.message_id:
+            await self.app.dispatcher.delivered(CHANNEL, incoming.message_id)
+
+    async def _send_late(
+        self,
+        reference: ConversationReference,
+        work: asyncio.Future[list[Reply]],
+        incoming: Incoming,
+        language: str,
+    ) -> None:
+        replies = await work
+
+        async def send(context: TurnContext) -> None:
+            await self.send_replies(context.send_activity, replies, language)
+
+        await self.continue_conversation(reference, send)
+        if incoming.message_id:
+            await self.app.dispatcher.delivered(CHANNEL, incoming.message_id)
+
+    async def send_replies(
+        self, send: Callable[[Activity], Awaitable[Any]], replies: list[Reply], language: str | None
+    ) -> None:
+        language = language or self.app.texts.default_language
+        labels = CardLabels(
+            send=self._text(language, "teams.send"), choose=self._text(language, "teams.choose")
+        )
+        for reply in replies:
+            await send(activity_of(reply, labels))
+
+    async def continue_conversation(
+        self, reference: ConversationReference, callback: Callable[[TurnContext], Awaitable[None]]
+    ) -> None:
+        """A proactive turn: as the registered app in production, anonymously (to the Playground) in local mode."""
+        continuation = reference.get_continuation_activity()
+        if self._settings.teams_local:
+            await self.adapter.continue_conversation_with_claims(
+                ClaimsIdentity(), continuation, callback
+            )
+        else:
+            await self.adapter.continue_conversation(str(self._settings.teams_app_id), continuation, callback)
+
+    @staticmethod
+    async def _card_response(context: TurnContext, card: dict[str, Any]) -> None:
+        response = AdaptiveCardInvokeResponse(status_code=200, type=CARD_TYPE, value=card)
+        body = response.model_dump(mode="json", by_alias=True, exclude_none=True)
+        await context.send_activity(
+            Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body))
+        )

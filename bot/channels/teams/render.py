@@ -1,0 +1,102 @@
+"""Platform-neutral replies as Bot Framework activities, and card answers back as text.
+
+The reply's text always travels as plain text (``textFormat: plain``): Teams renders Markdown in messages, and
+our texts quote what people typed. Choices travel as an Adaptive Card attached to the same message; its titles
+are plain text by definition. Buttons use ``Action.Execute`` so that answering replaces the card in place, and
+each carries the fingerprint of the question it answers, so a button on an older card cannot act.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from microsoft_agents.activity import Activity, ActivityTypes, Attachment
+
+from handlers.messages import Reply
+
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+CARD_VERSION = "1.5"
+VERB = "answer"
+# Up to this many options show as buttons; more (or several to pick) become a choice set with one send button.
+MAX_BUTTONS = 5
+
+
+@dataclass(frozen=True)
+class CardLabels:
+    """The card's own words (from the catalogue, in the person's language)."""
+
+    send: str
+    choose: str
+
+
+def activity_of(reply: Reply, labels: CardLabels) -> Activity:
+    activity = Activity(type=ActivityTypes.message, text=reply.text, text_format="plain")
+    if reply.choices:
+        activity.attachments = [Attachment(content_type=CARD_TYPE, content=choice_card(reply, labels))]
+    return activity
+
+
+def choice_card(reply: Reply, labels: CardLabels) -> dict[str, Any]:
+    names = {choice.key: choice.label for choice in reply.choices}
+    data: dict[str, Any] = {"question": reply.question, "labels": names}
+    if not reply.multiple and len(reply.choices) <= MAX_BUTTONS:
+        actions = [_execute(choice.label, {**data, "choice": choice.key}) for choice in reply.choices]
+        return _card([], actions)
+    choice_set = {
+        "type": "Input.ChoiceSet",
+        "id": "choice",
+        "isMultiSelect": reply.multiple,
+        "style": "expanded" if reply.multiple else "compact",
+        "placeholder": labels.choose,
+        "isRequired": True,
+        "choices": [{"title": choice.label, "value": choice.key} for choice in reply.choices],
+    }
+    return _card([choice_set], [_execute(labels.send, data)])
+
+
+def note_card(text: str) -> dict[str, Any]:
+    """What replaces a card once it has been answered (or found stale): no buttons left to press."""
+    return _card([{"type": "TextBlock", "text": text, "wrap": True, "isSubtle": True}], [])
+
+
+def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "body": body,
+        "actions": actions,
+    }
+
+
+def _execute(title: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Action.Execute", "title": title, "verb": VERB, "data": data}
+
+
+@dataclass(frozen=True)
+class CardAnswer:
+    """What a pressed button or sent choice set says: the text to hand in, and what to show instead of the card."""
+
+    text: str
+    shown: str
+    question: str | None
+
+
+def answer_of(value: Any) -> CardAnswer | None:
+    """The answer in an ``adaptiveCard/action`` invoke (or an Action.Submit's value); None if it is not ours."""
+    if not isinstance(value, dict):
+        return None
+    action = value.get("action")
+    data = action.get("data") if isinstance(action, dict) else value
+    if not isinstance(data, dict) or not isinstance(data.get("choice"), str):
+        return None
+    keys = [key for key in data["choice"].split(",") if key]
+    labels = data.get("labels")
+    names = labels if isinstance(labels, dict) else {}
+    question = data.get("question")
+    return CardAnswer(
+        text=",".join(keys),
+        shown=", ".join(str(names.get(key, key)) for key in keys),
+        question=question if isinstance(question, str) else None,
+    )
