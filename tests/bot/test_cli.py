@@ -120,3 +120,10 @@ def test_the_audit_trail_of_a_case_and_of_a_person_is_exported_as_csv(run) -> No
     assert "audit.export.case,VH-2026-0001,cli" in run("audit", "--case", "VH-2026-0001").stdout
     assert run("audit", "--user", "nobody").returncode == 2
     assert run("audit").returncode == 2
+
+
+def test_serve_refuses_teams_without_authentication_or_local_mode_on_a_public_address(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("serve", teams_app_id="00000000-0000-0000-0000-000000000001")
+    assert result.returncode == 2 and "VHBOT_TEAMS_TENANT_ID" in result.stderr
+    result = run("serve", teams_local="true", http_host="0.0.0.0")
+    assert result.returncode == 2 and "only binds to loopback" in result.stderr

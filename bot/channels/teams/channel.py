@@ -24,6 +24,7 @@ from microsoft_agents.activity import (
 )
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_middleware
 from microsoft_agents.hosting.core import ClaimsIdentity, TurnContext
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import App
 from bot.channels.teams.adapter import TeamsSetupError, auth_configuration, build_adapter
@@ -61,6 +62,7 @@ class TeamsChannel:
         # Tenant per Teams user, for per-tenant rate limits; filled from the store at start and by every turn.
         self.tenants: dict[str, str] = {}
         self._remembered: dict[str, dict[str, Any]] = {}
+        self._languages: dict[str, str] = {}
         self._late: set[asyncio.Task[None]] = set()
         self.serving = asyncio.Event()
 
@@ -132,8 +134,25 @@ class TeamsChannel:
         return not allowed or tenant_of(activity) in allowed
 
     async def _language(self, identity: Identity | None) -> str:
-        found = await self.app.dispatcher.language_of(identity) if identity else None
-        return found or self.app.texts.default_language
+        """The person's language; the last one seen when the store does not answer (a 'working on it' line must
+        not wait for the store that is slow)."""
+        if identity is None:
+            return self.app.texts.default_language
+        try:
+            await self._registered_language(identity)
+        except (SQLAlchemyError, OSError):
+            pass
+        return self._last_language(identity)
+
+    async def _registered_language(self, identity: Identity) -> str | None:
+        found = await self.app.dispatcher.language_of(identity)
+        if found is not None:
+            self._languages[identity.address] = found
+        return found
+
+    def _last_language(self, identity: Identity | None) -> str:
+        default = self.app.texts.default_language
+        return self._languages.get(identity.address, default) if identity else default
 
     def _text(self, language: str, key: str, **params: object) -> str:
         return self.app.texts.text(language, key, **params)
@@ -157,10 +176,9 @@ class TeamsChannel:
             return
         answer = answer_of(activity.value)
         text = answer.text if answer else (activity.text or "")
-        incoming = self._incoming(activity, text, answer.question if answer else None)
-        if identity is not None and await self.app.dispatcher.language_of(identity) is not None:
-            await self._remember(activity, identity.address)
-        await self._answer(context, identity, incoming)
+        await self._answer(
+            context, identity, self._incoming(activity, text, answer.question if answer else None)
+        )
 
     async def _on_card_action(self, context: TurnContext) -> None:
         """A button on a card: the card is replaced in place, the conversation's answer follows as messages."""
@@ -202,12 +220,8 @@ class TeamsChannel:
 
     async def _welcome(self, context: TurnContext, identity: Identity) -> None:
         """At installation: the reference is kept (the bot may write first from now on) and help is shown."""
-        if not self._tenant_allowed(context.activity):
-            return
-        if await self.app.dispatcher.language_of(identity) is None:
-            return
-        await self._remember(context.activity, identity.address)
-        await self._answer(context, identity, self._incoming(context.activity, "help", None, once=False))
+        if self._tenant_allowed(context.activity):
+            await self._answer(context, identity, self._incoming(context.activity, "help", None, once=False))
 
     def _incoming(self, activity: Activity, text: str, answers: str | None, once: bool = True) -> Incoming:
         return Incoming(
@@ -219,8 +233,18 @@ class TeamsChannel:
             answers=answers,
         )
 
-    async def _remember(self, activity: Activity, user_id: str) -> None:
-        """Store the reference when it is new or changed (a write per message would be wasted)."""
+    async def _remember(self, activity: Activity, identity: Identity | None) -> None:
+        """Keep a registered person's personal-chat reference, when it is new or changed (a write per message
+        would be wasted); a store that does not answer just means it is kept next time."""
+        if identity is None:
+            return
+        try:
+            if await self._registered_language(identity) is not None:
+                await self._store_reference(activity, identity.address)
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("Teams reference not kept: %s", type(error).__name__)
+
+    async def _store_reference(self, activity: Activity, user_id: str) -> None:
         reference = activity.get_conversation_reference().model_dump(
             mode="json", by_alias=True, exclude_none=True
         )
@@ -238,11 +262,11 @@ class TeamsChannel:
     async def _answer(self, context: TurnContext, identity: Identity | None, incoming: Incoming) -> None:
         """Replies within the turn when they are ready in time; otherwise a short 'working on it' now and the
         replies as a proactive message when they are done."""
-        work = asyncio.ensure_future(self.app.dispatcher.handle(identity or Identity(CHANNEL, ""), incoming))
+        work = asyncio.ensure_future(self._work(context.activity, identity, incoming))
         try:
             replies = await asyncio.wait_for(asyncio.shield(work), self._settings.teams_reply_window_seconds)
         except TimeoutError:
-            language = await self._language(identity)
+            language = self._last_language(identity)
             await context.send_activity(
                 Activity(
                     type=ActivityTypes.message,
@@ -255,9 +279,13 @@ class TeamsChannel:
             self._late.add(late)
             late.add_done_callback(self._late.discard)
             return
-        await self.send_replies(context.send_activity, replies, await self._language(identity))
+        await self.send_replies(context.send_activity, replies, self._last_language(identity))
         if incoming.message_id:
             await self.app.dispatcher.delivered(CHANNEL, incoming.message_id)
+
+    async def _work(self, activity: Activity, identity: Identity | None, incoming: Incoming) -> list[Reply]:
+        await self._remember(activity, identity)
+        return await self.app.dispatcher.handle(identity or Identity(CHANNEL, ""), incoming)
 
     async def _send_late(
         self,
@@ -291,9 +319,7 @@ class TeamsChannel:
         """A proactive turn: as the registered app in production, anonymously (to the Playground) in local mode."""
         continuation = reference.get_continuation_activity()
         if self._settings.teams_local:
-            await self.adapter.continue_conversation_with_claims(
-                ClaimsIdentity(), continuation, callback
-            )
+            await self.adapter.continue_conversation_with_claims(ClaimsIdentity(), continuation, callback)
         else:
             await self.adapter.continue_conversation(str(self._settings.teams_app_id), continuation, callback)
 

@@ -1,0 +1,146 @@
+"""Teams fixtures: the bot's endpoint (local mode) and delivery engine running in this process, a fake Bot
+Connector for its answers, and Teams-shaped activities from demo professionals."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy import update
+
+from bot.app import App
+from bot.channels.teams.channel import TeamsChannel
+from bot.channels.teams.sender import TeamsSender
+from bot.delivery import DeliveryEngine
+from config.settings import Settings
+from storage.models import Professional
+from tests.bot.teams.connector import FakeConnector, free_port
+
+TENANT = "11111111-2222-3333-4444-555555555555"
+BOT_ID = "28:vhbot-app"
+# The AAD object ids the demo professionals sign in to Teams with.
+AAD = {
+    "agent": "aaaaaaaa-0000-0000-0000-000000000001",
+    "regisseur": "aaaaaaaa-0000-0000-0000-000000000002",
+    "stranger": "aaaaaaaa-0000-0000-0000-00000000dead",
+}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(
+        update={
+            "teams_local": True,
+            "http_port": free_port(),
+            "outbox_poll_seconds": 0.2,
+            "send_on_non_working_days": True,
+        }
+    )
+
+
+def personal(handle: str) -> str:
+    return f"a:personal-{handle}"
+
+
+class TeamsBot:
+    """The Teams endpoint and the delivery engine as ``vhbot serve`` runs them, plus a way to post activities."""
+
+    def __init__(self, app: App, connector: FakeConnector) -> None:
+        self.app = app
+        self.connector = connector
+        self.channel = TeamsChannel(app)
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self.http = aiohttp.ClientSession()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.app.settings.http_port}/api/messages"
+
+    async def start(self) -> None:
+        engine = DeliveryEngine(self.app, [TeamsSender(self.channel)])
+        self._tasks = [
+            asyncio.create_task(self.channel.run(self._stop)),
+            asyncio.create_task(engine.run(self._stop)),
+        ]
+        await self.channel.wait_serving(self._stop)
+
+    async def stop(self) -> None:
+        self._stop.set()
+        await asyncio.gather(*self._tasks)
+        await self.http.close()
+
+    def activity(
+        self,
+        handle: str,
+        text: str | None = None,
+        *,
+        kind: str = "personal",
+        conversation: str | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """A Teams-shaped activity from a demo professional (or the stranger)."""
+        user = AAD[handle]
+        activity: dict[str, Any] = {
+            "type": "message",
+            "id": uuid.uuid4().hex,
+            "channelId": "msteams",
+            "serviceUrl": self.connector.url,
+            "from": {"id": f"29:{handle}", "aadObjectId": user, "name": handle},
+            "recipient": {"id": BOT_ID, "name": "vhbot"},
+            "conversation": {
+                "id": conversation or personal(handle),
+                "conversationType": kind,
+                "tenantId": TENANT,
+            },
+            "channelData": {"tenant": {"id": TENANT}},
+            "locale": "nl-NL",
+        }
+        if text is not None:
+            activity["text"] = text
+        activity.update(extra)
+        return activity
+
+    async def post(
+        self, activity: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> aiohttp.ClientResponse:
+        async with self.http.post(self.url, json=activity, headers=headers or {}) as response:
+            await response.read()
+            return response
+
+    async def say(
+        self, handle: str, *texts: str, kind: str = "personal", conversation: str | None = None
+    ) -> str:
+        """Each text in turn in the person's chat; the bot's answer to the last one, as one text."""
+        answer: list[str] = []
+        for text in texts:
+            before = len(self.connector.posted)
+            response = await self.post(self.activity(handle, text, kind=kind, conversation=conversation))
+            assert response.status in (200, 202), response.status
+            answer = [posted.text for posted in self.connector.posted[before:]]
+        return "\n".join(answer)
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    fake = FakeConnector()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def teams_bot(demo: App, connector: FakeConnector) -> AsyncIterator[TeamsBot]:
+    async with demo.sessions() as session, session.begin():
+        for handle in ("agent", "regisseur"):
+            await session.execute(
+                update(Professional).where(Professional.handle == handle).values(teams_id=AAD[handle])
+            )
+    running = TeamsBot(demo, connector)
+    await running.start()
+    yield running
+    await running.stop()

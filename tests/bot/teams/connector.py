@@ -1,0 +1,83 @@
+"""A local stand-in for Microsoft's Bot Connector service (the one part of Teams that cannot run here): it takes
+what the bot posts back, as Teams would, and can answer with the errors Teams gives."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import socket
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Posted:
+    conversation: str
+    activity: dict[str, Any]
+    reply_to: str | None
+
+    @property
+    def text(self) -> str:
+        return str(self.activity.get("text") or "")
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        for attachment in self.activity.get("attachments") or []:
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                return dict(attachment["content"])
+        return None
+
+
+@dataclass
+class FakeConnector:
+    """Listens on 127.0.0.1 only. ``fail`` maps a conversation id to the HTTP status (and headers) its next
+    posts get instead of success."""
+
+    port: int = field(default_factory=free_port)
+    posted: list[Posted] = field(default_factory=list)
+    fail: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    _ids: itertools.count[int] = field(default_factory=itertools.count)
+    _runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
+        app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._post)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _post(self, request: web.Request) -> web.Response:
+        conversation = request.match_info["conversation"]
+        if conversation in self.fail:
+            status, headers = self.fail[conversation]
+            return web.json_response({"error": {"code": "Failure"}}, status=status, headers=headers)
+        activity = await request.json()
+        self.posted.append(Posted(conversation, activity, request.match_info.get("reply_to")))
+        self._arrived.set()
+        return web.json_response({"id": f"activity-{next(self._ids)}"})
+
+    async def wait_for(self, count: int, seconds: float = 10.0) -> list[Posted]:
+        """Until at least ``count`` activities have been posted in all; returns them all."""
+        async with asyncio.timeout(seconds):
+            while len(self.posted) < count:
+                self._arrived.clear()
+                await self._arrived.wait()
+        return self.posted

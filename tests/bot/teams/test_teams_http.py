@@ -1,0 +1,231 @@
+"""The Teams endpoint over HTTP, as Teams calls it: activities in, the bot's answers posted to a local Bot
+Connector; conversation kinds, cards and their buttons, proactive sends and the errors Teams answers with."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from bot.app import App
+from storage.models import InboundMessage, OutboxStatus, PendingMessage, Professional, TeamsConversation
+from tests.bot.teams.conftest import TENANT, TeamsBot, personal
+from tests.bot.teams.connector import FakeConnector
+from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
+
+
+def card_actions(connector: FakeConnector) -> list[dict[str, Any]]:
+    card = connector.posted[-1].card
+    assert card is not None, "the last message carries no card"
+    return list(card["actions"])
+
+
+async def press(
+    bot: TeamsBot, handle: str, action: dict[str, Any], inputs: dict[str, str] | None = None
+) -> Any:
+    """Teams' invoke for an Action.Execute button; returns the card that replaces the pressed one."""
+    value = {
+        "action": {
+            "type": "Action.Execute",
+            "verb": action["verb"],
+            "data": {**action["data"], **(inputs or {})},
+        }
+    }
+    activity = bot.activity(handle, type="invoke", name="adaptiveCard/action", value=value)
+    async with bot.http.post(bot.url, json=activity) as response:
+        assert response.status == 200
+        body = await response.json()
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    return body["value"]
+
+
+async def test_personal_chat_answers_in_plain_text_and_keeps_the_reference(teams_bot: TeamsBot) -> None:
+    answer = await teams_bot.say("agent", "help")
+    assert "aanmelden" in answer
+    assert all(posted.activity.get("textFormat") == "plain" for posted in teams_bot.connector.posted)
+    assert teams_bot.connector.posted[0].conversation == personal("agent")
+    async with teams_bot.app.sessions() as session:
+        row = await session.get(TeamsConversation, "aaaaaaaa-0000-0000-0000-000000000001")
+    assert row is not None and row.reachable and row.tenant_id == TENANT
+    assert row.reference["conversation"]["id"] == personal("agent")
+
+
+async def test_group_chats_and_channels_get_a_pointer_and_no_case_content(teams_bot: TeamsBot) -> None:
+    await teams_bot.say("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    for kind, conversation in (("groupChat", "19:group@thread.v2"), ("channel", "19:general@thread.tacv2")):
+        before = len(teams_bot.connector.posted)
+        for typed in ("status VH-2026-0001", "status", "acties", "check"):
+            answer = await teams_bot.say("regisseur", typed, kind=kind, conversation=conversation)
+            assert "persoonlijke chat" in answer
+            assert "VH-2026" not in answer
+        assert {p.conversation for p in teams_bot.connector.posted[before:]} == {conversation}
+        assert not any(p.card for p in teams_bot.connector.posted[before:])
+
+
+async def test_strangers_and_other_tenants_get_one_line(teams_bot: TeamsBot) -> None:
+    assert "(nog) niet aangemeld" in await teams_bot.say("stranger", "status")
+    other = teams_bot.activity("agent", "status")
+    other["conversation"]["tenantId"] = other["channelData"]["tenant"]["id"] = (
+        "99999999-0000-0000-0000-000000000000"
+    )
+    teams_bot.app.settings.teams_allowed_tenants.append(TENANT)
+    try:
+        before = len(teams_bot.connector.posted)
+        await teams_bot.post(other)
+        assert [p.text for p in teams_bot.connector.posted[before:]] == [
+            "Deze bot is niet beschikbaar voor uw organisatie."
+        ]
+    finally:
+        teams_bot.app.settings.teams_allowed_tenants.clear()
+    async with teams_bot.app.sessions() as session:
+        assert await session.get(TeamsConversation, "aaaaaaaa-0000-0000-0000-00000000dead") is None
+
+
+async def test_a_card_button_answers_once_and_typing_still_works(teams_bot: TeamsBot) -> None:
+    await teams_bot.say("agent", "check")
+    first = card_actions(teams_bot.connector)
+    assert [action["title"] for action in first] == ["ja", "nee"]
+    assert all(action["type"] == "Action.Execute" and action["data"]["question"] for action in first)
+
+    before = len(teams_bot.connector.posted)
+    replaced = await press(teams_bot, "agent", first[1])
+    assert replaced["actions"] == [] and "Beantwoord: nee" in replaced["body"][0]["text"]
+    assert "huiselijk geweld" in teams_bot.connector.posted[before].text.lower()  # the next question followed
+
+    # The same button again (a second device, a double click): the question has moved on, nothing happens.
+    before = len(teams_bot.connector.posted)
+    stale = await press(teams_bot, "agent", first[0])
+    assert "niet meer open" in stale["body"][0]["text"] and stale["actions"] == []
+    assert len(teams_bot.connector.posted) == before
+
+    # Typing the answer instead of pressing works just the same.
+    assert "psychische stoornis" in await teams_bot.say("agent", "nee")
+
+
+async def test_a_multiple_choice_question_is_a_choice_set(teams_bot: TeamsBot) -> None:
+    await teams_bot.say("agent", "check", "nee", "nee", "nee")
+    card = teams_bot.connector.posted[-1].card
+    assert card is not None
+    choice_set = card["body"][0]
+    assert choice_set["type"] == "Input.ChoiceSet" and choice_set["isMultiSelect"] is True
+    before = len(teams_bot.connector.posted)
+    replaced = await press(teams_bot, "agent", card["actions"][0], {"choice": "wonen,financien"})
+    assert "Beantwoord:" in replaced["body"][0]["text"]
+    assert teams_bot.connector.posted[before:], "the check went on to its next question"
+
+
+async def test_a_message_delivered_twice_is_answered_once(teams_bot: TeamsBot) -> None:
+    activity = teams_bot.activity("agent", "check")
+    await teams_bot.post(activity)
+    answered = len(teams_bot.connector.posted)
+    await teams_bot.post(activity)
+    assert len(teams_bot.connector.posted) == answered
+    async with teams_bot.app.sessions() as session:
+        assert await session.scalar(select(func.count(InboundMessage.id))) == 1
+
+
+async def test_proactive_messages_reach_the_personal_chat(teams_bot: TeamsBot) -> None:
+    await teams_bot.say("regisseur", "help")  # first contact: the bot may write first from now on
+    await teams_bot.say("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    posted = await wait_for_text(teams_bot.connector, "Nieuwe aanmelding VH-2026-0001")
+    assert posted.conversation == personal("regisseur")
+
+
+async def wait_for_text(connector: FakeConnector, fragment: str, seconds: float = 10.0) -> Any:
+    async with asyncio.timeout(seconds):
+        while True:
+            for posted in connector.posted:
+                if fragment in posted.text:
+                    return posted
+            await asyncio.sleep(0.05)
+
+
+async def outbox_row(app: App, kind: str, handle: str = "regisseur") -> PendingMessage:
+    async with app.sessions() as session:
+        row = await session.scalar(
+            select(PendingMessage)
+            .join(Professional, Professional.id == PendingMessage.recipient_id)
+            .where(PendingMessage.kind == kind, Professional.handle == handle)
+        )
+    assert row is not None
+    return row
+
+
+async def test_blocked_or_removed_marks_the_address_unreachable(teams_bot: TeamsBot) -> None:
+    await teams_bot.say("regisseur", "help")
+    teams_bot.connector.fail[personal("regisseur")] = (403, {})
+    await teams_bot.say("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    async with asyncio.timeout(10):
+        while (await outbox_row(teams_bot.app, "new_referral")).status is OutboxStatus.PENDING:
+            await asyncio.sleep(0.1)
+    row = await outbox_row(teams_bot.app, "new_referral")
+    assert row.status is OutboxStatus.FAILED and "teams" in row.failed_channels
+    async with teams_bot.app.sessions() as session:
+        reference = await session.get(TeamsConversation, "aaaaaaaa-0000-0000-0000-000000000002")
+    assert reference is not None and not reference.reachable
+
+    # Writing to the bot again (the app reinstalled, unblocked) makes the person reachable again.
+    del teams_bot.connector.fail[personal("regisseur")]
+    await teams_bot.say("regisseur", "help")
+    async with teams_bot.app.sessions() as session:
+        reference = await session.get(TeamsConversation, "aaaaaaaa-0000-0000-0000-000000000002")
+    assert reference is not None and reference.reachable
+
+
+async def test_throttled_sends_wait_and_arrive(teams_bot: TeamsBot) -> None:
+    await teams_bot.say("regisseur", "help")
+    teams_bot.connector.fail[personal("regisseur")] = (429, {"Retry-After": "1"})
+    await teams_bot.say("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    async with asyncio.timeout(10):
+        while (await outbox_row(teams_bot.app, "new_referral")).attempts == 0:
+            await asyncio.sleep(0.05)
+    del teams_bot.connector.fail[personal("regisseur")]
+    await wait_for_text(teams_bot.connector, "Nieuwe aanmelding VH-2026-0001")
+    row = await outbox_row(teams_bot.app, "new_referral")
+    assert row.status is OutboxStatus.SENT and row.channel == "teams"
+
+
+async def test_someone_who_never_opened_the_chat_is_not_reachable_on_teams(teams_bot: TeamsBot) -> None:
+    await teams_bot.say("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    async with asyncio.timeout(10):
+        while (await outbox_row(teams_bot.app, "new_referral")).status is OutboxStatus.PENDING:
+            await asyncio.sleep(0.1)
+    row = await outbox_row(teams_bot.app, "new_referral")
+    assert row.status is OutboxStatus.FAILED and row.failed_channels == ["teams"]
+    assert not any(p.conversation == personal("regisseur") for p in teams_bot.connector.posted)
+
+
+@asynccontextmanager
+async def store_held(app: App) -> AsyncIterator[None]:
+    """Another writer holds the store: new messages cannot be recorded until it lets go."""
+    if app.settings.database_schema:
+        async with app.engine.connect() as connection, connection.begin():
+            await connection.execute(text("LOCK TABLE inbound_messages IN EXCLUSIVE MODE"))
+            yield
+        return
+    url = app.settings.resolved_database_url.removeprefix("sqlite+aiosqlite:///")
+    holder = sqlite3.connect(url, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+
+
+async def test_a_slow_answer_is_acknowledged_within_the_window_and_follows(teams_bot: TeamsBot) -> None:
+    teams_bot.app.settings.teams_reply_window_seconds = 0.3
+    await teams_bot.say("agent", "help")
+    async with store_held(teams_bot.app):
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        answer = await teams_bot.say("agent", "status")
+        acknowledged_after = loop.time() - started
+        await asyncio.sleep(1.0)
+    assert "bezig" in answer and acknowledged_after < 1.0
+    posted = await wait_for_text(teams_bot.connector, "aanmelding", seconds=10)
+    assert posted.conversation == personal("agent")
