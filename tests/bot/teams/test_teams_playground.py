@@ -1,0 +1,86 @@
+"""Every job through the Microsoft 365 Agents Playground, a Teams-like client from npm: two professionals, each
+at their own Playground, the bot's endpoint and delivery engine running here in local mode."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from handlers.clock import FixedClock
+from tests.bot.teams.conftest import AAD, TENANT, TeamsBot
+from tests.bot.teams.playground import Playground, card_of, node_or_skip
+from tests.conftest import AMSTERDAM
+from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
+
+Open = Callable[[str], Awaitable[Playground]]
+
+
+@pytest.fixture
+async def open_teams(teams_bot: TeamsBot, tmp_path: Path) -> AsyncIterator[Open]:
+    node_or_skip()
+    started: list[Playground] = []
+
+    async def open_for(handle: str) -> Playground:
+        playground = Playground(tmp_path / f"playground-{handle}", teams_bot.url, handle, AAD[handle], TENANT)
+        started.append(playground)
+        await playground.start()
+        return playground
+
+    yield open_for
+    for playground in started:
+        await playground.stop()
+
+
+async def test_check_referral_accept_actions_reminder_card_feedback_status(
+    open_teams: Open, clock: FixedClock
+) -> None:
+    agent, regisseur = await open_teams("agent"), await open_teams("regisseur")
+    assert "aanmelden" in await regisseur.ask("help")  # the personal chat exists: the bot may write first
+
+    assert "past waarschijnlijk" in await agent.ask(*CHECK_THAT_FITS)
+    assert "casusnummer VH-2026-0001" in await agent.ask("ja", *REFERRAL_REST)
+    number = "VH-2026-0001"
+
+    await regisseur.expect(f"Nieuwe aanmelding {number}")
+    assert "Doel van de melder: Hulpverlening stagneert" in await regisseur.ask("intake", "1")
+    assert "geaccepteerd" in await regisseur.ask("accepteren", "Petra Regisseur")
+    await agent.expect(f"Uw aanmelding {number} is geaccepteerd")
+
+    recorded = await regisseur.ask(
+        f"plan {number}",
+        "Huisbezoek afleggen",
+        "agent",
+        "vrijdag 4 december 14:00",
+        "ja",
+        "nee",
+        "15 december 10:00",
+        "ja",
+        "ja",
+    )
+    assert "vastgelegd (1 actie(s))" in recorded
+    await agent.expect(f"actiehouder van actie {number} #1")
+
+    # Two working days before the deadline, 09:00: the reminder arrives with buttons; one press answers it.
+    clock.advance(datetime(2026, 12, 2, 9, 1, tzinfo=AMSTERDAM) - clock.now())
+    await agent.expect("moet uiterlijk")
+    reminder = await agent.receive()
+    assert [a["title"] for a in card_of(reminder)["actions"]][:1] == ["gedaan"]
+    answered = await agent.press(reminder, "gedaan")
+    assert "Beantwoord: gedaan" in str(answered)
+    assert "staat op gedaan" in "\n".join(m.get("text") or "" for m in await agent.replies())
+    await regisseur.expect(f"Actie {number} #1 is afgemeld als gedaan")
+    assert "niet meer open" in str(await agent.press(reminder, "gedaan"))  # a stale button acts no more
+
+    await agent.ask(f"terugkoppeling {number}", "Huur <b>achterstand</b> loopt op")
+    assert "zorgsignaal" in (await agent.ask("ja")).lower()
+    await regisseur.expect(f"ZORGSIGNAAL op casus {number}")
+
+    regisseur.drain()
+    await regisseur.say(f"updates {number}")
+    update = await regisseur.expect("Huur <b>achterstand</b>")
+    assert update.get("textFormat") == "plain"  # what people type is shown as typed, never as markup
+    status = await regisseur.ask("ja", f"status {number}")
+    assert "Ongelezen terugkoppelingen: 0" in status and "Huisbezoek afleggen" in status
