@@ -12,6 +12,7 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +24,7 @@ from bot.channels.matrix.sender import MatrixSender
 from bot.channels.recording import RecordingSender
 from bot.channels.teams.adapter import TeamsSetupError
 from bot.channels.teams.channel import TeamsChannel
+from bot.channels.teams.manifest import Publisher, package
 from bot.channels.teams.sender import TeamsSender
 from bot.channels.terminal import (
     Deliver,
@@ -297,6 +299,23 @@ async def cmd_audit(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_teams_manifest(app: App, args: argparse.Namespace) -> int:
+    """The app package to upload in Teams (Teams admin center, or 'Upload a custom app')."""
+    if not re.fullmatch(
+        r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", args.app_id
+    ):
+        raise UsageError("--app-id is the bot's Microsoft app (client) id, a GUID")
+    for url in (args.website_url, args.privacy_url, args.terms_url):
+        if not url.startswith("https://"):
+            raise UsageError(f"Teams only accepts https addresses: {url}")
+    if len(args.publisher) > 32:
+        raise UsageError("--publisher is shown in Teams' store and may be at most 32 characters")
+    publisher = Publisher(args.publisher, args.website_url, args.privacy_url, args.terms_url)
+    args.out.write_bytes(package(args.app_id, args.version, publisher, app.texts))
+    print(f"wrote {args.out}: upload it in Teams (Apps → Manage your apps → Upload an app)")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vhbot", description="vhbot: chat assistant for a Zorg- en Veiligheidshuis"
@@ -339,6 +358,18 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("outbox", help="pending, late and failed outgoing messages")
     listing.add_argument("--limit", type=int, default=50)
     listing.set_defaults(run=cmd_outbox)
+
+    app_package = commands.add_parser("teams-manifest", help="write the Teams app package (zip) to upload")
+    app_package.add_argument("--app-id", required=True, help="the bot's Microsoft app (client) id")
+    app_package.add_argument("--out", required=True, type=Path, help="where to write the .zip")
+    app_package.add_argument(
+        "--version", default="1.0.0", help="the app's version; raise it for every upload"
+    )
+    app_package.add_argument("--publisher", default="Zorg- en Veiligheidshuis", help="at most 32 characters")
+    app_package.add_argument("--website-url", required=True, help="https address of the ZVH's website")
+    app_package.add_argument("--privacy-url", required=True, help="https address of the privacy statement")
+    app_package.add_argument("--terms-url", required=True, help="https address of the terms of use")
+    app_package.set_defaults(run=cmd_teams_manifest)
 
     trail = commands.add_parser("audit", help="export the audit trail of a case or a person as CSV")
     which = trail.add_mutually_exclusive_group(required=True)
