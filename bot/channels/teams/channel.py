@@ -207,6 +207,7 @@ class TeamsChannel:
         if activity.action == "remove":
             async with self.app.sessions() as session, session.begin():
                 await teams.mark_unreachable(session, identity.address, self.app.now())
+            self.forget(identity.address)
             return
         await self._welcome(context, identity)
 
@@ -238,24 +239,29 @@ class TeamsChannel:
         would be wasted); a store that does not answer just means it is kept next time."""
         if identity is None:
             return
-        try:
-            if await self._registered_language(identity) is not None:
-                await self._store_reference(activity, identity.address)
-        except (SQLAlchemyError, OSError) as error:
-            log.warning("Teams reference not kept: %s", type(error).__name__)
-
-    async def _store_reference(self, activity: Activity, user_id: str) -> None:
         reference = activity.get_conversation_reference().model_dump(
             mode="json", by_alias=True, exclude_none=True
         )
-        reference.pop("activityId", None)
+        for per_message in ("activityId", "requestId"):
+            reference.pop(per_message, None)
+        if self._remembered.get(identity.address) == reference:
+            return  # kept already (whether the person may still talk to the bot is the dispatcher's question)
+        try:
+            if await self._registered_language(identity) is not None:
+                await self._store_reference(activity, identity.address, reference)
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("Teams reference not kept: %s", type(error).__name__)
+
+    async def _store_reference(self, activity: Activity, user_id: str, reference: dict[str, Any]) -> None:
         tenant = tenant_of(activity)
         self.tenants[user_id] = tenant
-        if self._remembered.get(user_id) == reference:
-            return
         async with self.app.sessions() as session, session.begin():
             await teams.remember(session, user_id, tenant, reference, self.app.now())
         self._remembered[user_id] = reference
+
+    def forget(self, user_id: str) -> None:
+        """The stored reference was marked unreachable: the next message from this person stores it again."""
+        self._remembered.pop(user_id, None)
 
     # ----- answering -----
 

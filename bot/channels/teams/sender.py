@@ -63,6 +63,7 @@ class TeamsSender:
             if error.status in GONE:
                 async with self._app.sessions() as session, session.begin():
                     await teams.mark_unreachable(session, address, self._app.now())
+                self._channel.forget(address)
                 raise PermanentFailure(f"Teams answered {error.status}") from None
             if error.status == 429:
                 raise RateLimited(retry_after(error.headers), self.scope(address)) from None
