@@ -27,6 +27,17 @@ CHECK_THAT_FITS = [
     "nog niet",
 ]
 REFERRAL_REST = ["1", "persoon", "normaal", "Hulpverlening stagneert en overlast neemt toe", "ja"]
+# After 'plan NUMBER': one action for the agent (deadline Friday 4 December 14:00), the next overleg on 15 December.
+PLAN_ONE_ACTION = [
+    "Huisbezoek afleggen",
+    "agent",
+    "vrijdag 4 december 14:00",
+    "ja",
+    "nee",
+    "15 december 10:00",
+    "ja",
+    "ja",
+]
 
 
 async def pending(app: App, kind: str) -> list[tuple[str, str | None]]:

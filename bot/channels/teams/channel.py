@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 CHANNEL = "teams"
 PERSONAL = "personal"
 CARD_ACTION = "adaptiveCard/action"
+QUESTION_CHECKS = 5
+QUESTION_RECHECK_SECONDS = 0.3
 
 
 def message_key(activity: Activity) -> str:
@@ -191,13 +193,22 @@ class TeamsChannel:
             await self._card_response(context, note_card(refusal or self._text(language, "teams.stale")))
             return
         incoming = self._incoming(activity, answer.text, answer.question)
-        if not await self.app.dispatcher.question_open(identity, incoming):
+        if not await self._question_opens(identity, incoming):
             await self._card_response(context, note_card(self._text(language, "teams.stale")))
             return
         await self._card_response(
             context, note_card(self._text(language, "teams.answered", answer=answer.shown))
         )
         await self._answer(context, identity, incoming)
+
+    async def _question_opens(self, identity: Identity, incoming: Incoming) -> bool:
+        """A reminder's question is opened when the engine records the send, just after the card arrived: a
+        quick press may come first, so a question that is not open yet is looked at again for a moment."""
+        for _ in range(QUESTION_CHECKS):
+            if await self.app.dispatcher.question_open(identity, incoming):
+                return True
+            await asyncio.sleep(QUESTION_RECHECK_SECONDS)
+        return False
 
     async def _on_installation(self, context: TurnContext) -> None:
         activity = context.activity

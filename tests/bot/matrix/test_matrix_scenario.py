@@ -7,7 +7,7 @@ from datetime import datetime
 from handlers.clock import FixedClock
 from tests.bot.matrix.conftest import Meet, RunningBot
 from tests.conftest import AMSTERDAM
-from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
+from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
 
 
 async def test_check_referral_accept_actions_reminder_feedback_status(
@@ -30,18 +30,7 @@ async def test_check_referral_accept_actions_reminder_feedback_status(
     accepted_room, _, _ = await agent.expect(f"Uw aanmelding {number} is geaccepteerd")
     assert accepted_room == agent_room  # the existing direct chat is reused, not a new room per message
 
-    recorded = await regisseur.ask(
-        regisseur_room,
-        f"plan {number}",
-        "Huisbezoek afleggen",
-        "agent",
-        "vrijdag 4 december 14:00",
-        "ja",
-        "nee",
-        "15 december 10:00",
-        "ja",
-        "ja",
-    )
+    recorded = await regisseur.ask(regisseur_room, f"plan {number}", *PLAN_ONE_ACTION)
     assert "vastgelegd (1 actie(s))" in recorded
     await agent.expect(f"actiehouder van actie {number} #1")
 

@@ -13,7 +13,7 @@ from handlers.clock import FixedClock
 from tests.bot.teams.conftest import AAD, TENANT, TeamsBot
 from tests.bot.teams.playground import Playground, card_of, node_or_skip
 from tests.conftest import AMSTERDAM
-from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
+from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
 
 Open = Callable[[str], Awaitable[Playground]]
 
@@ -49,17 +49,7 @@ async def test_check_referral_accept_actions_reminder_card_feedback_status(
     assert "geaccepteerd" in await regisseur.ask("accepteren", "Petra Regisseur")
     await agent.expect(f"Uw aanmelding {number} is geaccepteerd")
 
-    recorded = await regisseur.ask(
-        f"plan {number}",
-        "Huisbezoek afleggen",
-        "agent",
-        "vrijdag 4 december 14:00",
-        "ja",
-        "nee",
-        "15 december 10:00",
-        "ja",
-        "ja",
-    )
+    recorded = await regisseur.ask(f"plan {number}", *PLAN_ONE_ACTION)
     assert "vastgelegd (1 actie(s))" in recorded
     await agent.expect(f"actiehouder van actie {number} #1")
 
