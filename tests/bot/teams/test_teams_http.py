@@ -185,7 +185,9 @@ async def test_throttled_sends_wait_and_arrive(teams_bot: TeamsBot) -> None:
             await asyncio.sleep(0.05)
     del teams_bot.connector.fail[personal("regisseur")]
     await wait_for_text(teams_bot.connector, "Nieuwe aanmelding VH-2026-0001")
-    row = await outbox_row(teams_bot.app, "new_referral")
+    async with asyncio.timeout(10):  # the engine records the outcome just after the send
+        while (row := await outbox_row(teams_bot.app, "new_referral")).status is OutboxStatus.PENDING:
+            await asyncio.sleep(0.05)
     assert row.status is OutboxStatus.SENT and row.channel == "teams"
 
 
