@@ -123,9 +123,8 @@ class TeamsChannel:
         elif activity.type == ActivityTypes.invoke and activity.name == CARD_ACTION:
             await self._on_card_action(context)
         elif activity.type == ActivityTypes.installation_update:
+            # Teams also sends a conversationUpdate (bot added) at installation; answering both would greet twice.
             await self._on_installation(context)
-        elif activity.type == ActivityTypes.conversation_update:
-            await self._on_members_added(context)
 
     def _identity(self, activity: Activity) -> Identity | None:
         user = activity.from_property
@@ -221,14 +220,6 @@ class TeamsChannel:
             self.forget(identity.address)
             return
         await self._welcome(context, identity)
-
-    async def _on_members_added(self, context: TurnContext) -> None:
-        activity = context.activity
-        bot_id = activity.recipient.id if activity.recipient else None
-        added = [member.id for member in activity.members_added or []]
-        identity = self._identity(activity)
-        if bot_id in added and identity is not None and activity.conversation.conversation_type == PERSONAL:
-            await self._welcome(context, identity)
 
     async def _welcome(self, context: TurnContext, identity: Identity) -> None:
         """At installation: the reference is kept (the bot may write first from now on) and help is shown."""

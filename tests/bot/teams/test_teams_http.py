@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 
 from bot.app import App
 from storage.models import InboundMessage, OutboxStatus, PendingMessage, Professional, TeamsConversation
-from tests.bot.teams.conftest import TENANT, TeamsBot, personal
+from tests.bot.teams.conftest import BOT_ID, TENANT, TeamsBot, personal
 from tests.bot.teams.connector import FakeConnector
 from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
 
@@ -64,6 +64,26 @@ async def test_group_chats_and_channels_get_a_pointer_and_no_case_content(teams_
             assert "VH-2026" not in answer
         assert {p.conversation for p in teams_bot.connector.posted[before:]} == {conversation}
         assert not any(p.card for p in teams_bot.connector.posted[before:])
+
+
+async def test_installing_greets_and_keeps_the_reference_uninstalling_marks_unreachable(
+    teams_bot: TeamsBot,
+) -> None:
+    # Teams sends both at installation; only one greeting may come of it.
+    added = teams_bot.activity("regisseur", type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
+    await teams_bot.post(added)
+    await teams_bot.post(teams_bot.activity("regisseur", type="installationUpdate", action="add"))
+    assert [p.conversation for p in teams_bot.connector.posted] == [personal("regisseur")]
+    assert "aanmelden" in teams_bot.connector.posted[0].text
+    user = "aaaaaaaa-0000-0000-0000-000000000002"
+    async with teams_bot.app.sessions() as session:
+        row = await session.get(TeamsConversation, user)
+        assert row is not None and row.reachable
+    await teams_bot.post(teams_bot.activity("regisseur", type="installationUpdate", action="remove"))
+    async with teams_bot.app.sessions() as session:
+        row = await session.get(TeamsConversation, user)
+        assert row is not None and not row.reachable
+    assert len(teams_bot.connector.posted) == 1
 
 
 async def test_strangers_and_other_tenants_get_one_line(teams_bot: TeamsBot) -> None:
