@@ -29,7 +29,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import App
 from bot.channels.teams.adapter import TeamsSetupError, auth_configuration, build_adapter
 from bot.channels.teams.render import CARD_TYPE, CardLabels, activity_of, answer_of, note_card
-from bot.delivery import sleep_unless
 from bot.dispatcher import Identity
 from handlers.messages import Incoming, Reply
 from storage import teams
@@ -109,10 +108,6 @@ class TeamsChannel:
         finally:
             self.serving.clear()
             await runner.cleanup()
-
-    async def wait_serving(self, stop: asyncio.Event) -> None:
-        while not self.serving.is_set() and not stop.is_set():
-            await sleep_unless(stop, 0.05)
 
     # ----- turns -----
 

@@ -7,6 +7,8 @@ tenant; server and network trouble is tried again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import aiohttp
 from microsoft_agents.activity import ConversationReference
 from microsoft_agents.hosting.core import TurnContext
@@ -21,8 +23,9 @@ GONE = (403, 404)
 DEFAULT_RETRY_AFTER = 1.0
 
 
-def retry_after(headers: object) -> float:
-    value = headers.get("Retry-After") if hasattr(headers, "get") else None
+def retry_after(headers: Mapping[str, str] | None) -> float:
+    """Teams' Retry-After in seconds, or a second when it gives none (or nothing readable)."""
+    value = headers.get("Retry-After") if headers else None
     try:
         return max(float(value), 0.0) if value is not None else DEFAULT_RETRY_AFTER
     except ValueError:

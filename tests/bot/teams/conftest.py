@@ -67,7 +67,11 @@ class TeamsBot:
             asyncio.create_task(self.channel.run(self._stop)),
             asyncio.create_task(engine.run(self._stop)),
         ]
-        await self.channel.wait_serving(self._stop)
+        serving = asyncio.create_task(self.channel.serving.wait())
+        await asyncio.wait([serving, self._tasks[0]], timeout=30, return_when=asyncio.FIRST_COMPLETED)
+        if self._tasks[0].done():
+            self._tasks[0].result()  # the channel's error, shown where the test failed
+        assert serving.done(), "the Teams endpoint did not start within 30 s"
 
     async def stop(self) -> None:
         self._stop.set()
