@@ -12,6 +12,7 @@ import traceback
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -36,7 +37,7 @@ from handlers.turn import OFFERED, Turn
 from handlers.updates import UpdatesConversation
 from handlers.working_days import WorkingCalendar
 from storage import dialogues, inbound, people
-from storage.models import Dialogue, InboundMessage, Organisation, Professional
+from storage.models import Dialogue, Organisation, Professional
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,8 @@ class Identity:
     address: str
 
 
-def _kept_replies(record: InboundMessage) -> list[Reply]:
-    return [Reply.from_json(data) for data in record.replies or []]
+def _replies_of(kept: list[dict[str, Any]] | None) -> list[Reply]:
+    return [Reply.from_json(data) for data in kept or []]
 
 
 def _state_of(stored: Dialogue) -> DialogueState:
@@ -154,20 +155,20 @@ class Dispatcher:
         """(message id, conversation, replies) of messages handled before a stop whose answer was not sent."""
         async with self._sessions() as session:
             records = await inbound.unanswered(session, channel)
-        return [(r.message_id, r.conversation, _kept_replies(r)) for r in records]
+        return [(r.message_id, r.conversation, _replies_of(r.replies)) for r in records]
 
     async def _handle_once(
         self, session: AsyncSession, identity: Identity, incoming: Incoming, message_id: str
     ) -> list[Reply]:
         """A message the channel delivers again (after a restart, a retry) is not handled twice; if its answer
         was never sent, the kept answer is returned instead."""
-        record, new = await inbound.receive(
+        record_id = await inbound.claim(
             session, incoming.channel, message_id, incoming.conversation, self._clock.now()
         )
-        if not new:
-            return _kept_replies(record)
+        if record_id is None:
+            return _replies_of(await inbound.kept_replies(session, incoming.channel, message_id))
         replies = await self._handle(session, identity, incoming)
-        record.replies = [reply.to_json() for reply in replies]
+        await inbound.keep(session, record_id, [reply.to_json() for reply in replies])
         return replies
 
     @staticmethod

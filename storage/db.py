@@ -23,7 +23,10 @@ def create_engine(url: str, schema: str | None = None, **options: Any) -> AsyncE
     """An async engine for ``url``; an SQLite file's folder is created on first use.
 
     ``schema`` puts all of vhbot's tables in one PostgreSQL schema, for a database shared with others.
+    Connections go back to the pool without the pool's own rollback: every session ends its transaction itself
+    (commit, or rollback on close), so that rollback would only cost a round trip per transaction.
     """
+    options.setdefault("pool_reset_on_return", None)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

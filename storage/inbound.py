@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -12,12 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboundMessage
 
+# The records are never loaded as objects while they are updated: no need to look for them in the session.
+_NOT_LOADED = {"synchronize_session": False}
 
-async def receive(
+
+async def claim(
     session: AsyncSession, channel: str, message_id: str, conversation: str, now: datetime
-) -> tuple[InboundMessage, bool]:
-    """The record of this message and whether it is new. Two processes receiving the same message: one wins
-    the insert, the other finds the record (and, on PostgreSQL, waits until the winner commits)."""
+) -> int | None:
+    """The new record's id, or None when the message was received before. Two processes receiving the same
+    message: one wins the insert, the other gets None (on PostgreSQL after waiting until the winner commits).
+    One statement on the hot path: a message is new far more often than it is a redelivery."""
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
         insert(InboundMessage)
@@ -25,12 +30,24 @@ async def receive(
         .on_conflict_do_nothing(index_elements=["channel", "message_id"])
         .returning(InboundMessage.id)
     )
-    inserted = (await session.execute(statement)).scalar()
-    query = select(InboundMessage).where(
+    return (await session.execute(statement)).scalar()
+
+
+async def kept_replies(session: AsyncSession, channel: str, message_id: str) -> list[dict[str, Any]] | None:
+    """The answer kept for a message received before, if it has not been sent yet."""
+    query = select(InboundMessage.replies).where(
         InboundMessage.channel == channel, InboundMessage.message_id == message_id
     )
-    record = (await session.execute(query)).scalar_one()
-    return record, inserted is not None
+    kept: list[dict[str, Any]] | None = (await session.execute(query)).scalar_one()
+    return kept
+
+
+async def keep(session: AsyncSession, record_id: int, replies: list[dict[str, Any]]) -> None:
+    """Keep the answer with the record until the channel has sent it."""
+    await session.execute(
+        update(InboundMessage).where(InboundMessage.id == record_id).values(replies=replies),
+        execution_options=_NOT_LOADED,
+    )
 
 
 async def delivered(session: AsyncSession, channel: str, message_id: str) -> None:
@@ -38,7 +55,8 @@ async def delivered(session: AsyncSession, channel: str, message_id: str) -> Non
     await session.execute(
         update(InboundMessage)
         .where(InboundMessage.channel == channel, InboundMessage.message_id == message_id)
-        .values(replies=None)
+        .values(replies=None),
+        execution_options=_NOT_LOADED,
     )
 
 
