@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pydantic import SecretStr
 from sqlalchemy import insert, select, text
 
 from bot.app import App, build_app, run
@@ -30,6 +31,7 @@ from bot.demo import load_demo
 from config.settings import Settings
 from handlers.clock import FixedClock
 from storage import migrate
+from storage.crypto import new_key_entry
 from storage.db import create_engine
 from storage.models import Action, ActionStatus, Case, CaseParticipant, CaseState, Feedback, Professional
 
@@ -167,14 +169,20 @@ async def with_store(backend: str, size: int, count: int) -> None:
     clock = FixedClock(NOW)
     if backend == "sqlite":
         folder = Path(tempfile.mkdtemp(prefix="vhbot-bench-"))
-        settings = Settings(data_dir=folder, database_url=f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}")
+        settings = Settings(
+            data_dir=folder,
+            database_url=f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}",
+            encryption_keys=SecretStr(new_key_entry()),
+        )
         schema = None
     else:
         schema = f"vhbot_bench_{uuid.uuid4().hex[:8]}"
         admin = create_engine(PG_URL)
         async with admin.begin() as connection:
             await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        settings = Settings(database_url=PG_URL, database_schema=schema)
+        settings = Settings(
+            database_url=PG_URL, database_schema=schema, encryption_keys=SecretStr(new_key_entry())
+        )
     app = build_app(settings, clock)
     try:
         await migrate.upgrade(app.engine)

@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy import func, select, text
 
 from bot.app import App, build_app, run
@@ -36,6 +37,7 @@ from bot.senders import Outgoing, RateLimited
 from config.settings import Settings
 from handlers.clock import SystemClock
 from storage import migrate, outbox
+from storage.crypto import new_key_entry
 from storage.db import create_engine
 from storage.models import OutboxStatus, PendingMessage, Professional
 
@@ -53,6 +55,7 @@ async def fresh_store(schema: str) -> App:
     settings = Settings(
         database_url=PG_URL,
         database_schema=schema,
+        encryption_keys=SecretStr(new_key_entry()),
         send_window_start="00:00",  # type: ignore[arg-type]
         send_window_end="00:00",  # type: ignore[arg-type]
         send_on_non_working_days=True,

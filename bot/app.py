@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,11 @@ from config.definitions import load_definitions
 from config.settings import Settings
 from handlers.clock import Clock, SystemClock
 from handlers.working_days import WorkingCalendar
+from storage import keys
+from storage.crypto import Keyring
 from storage.db import create_engine, session_factory
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -39,20 +44,46 @@ class App:
     settings: Settings
     texts: Catalogue
     calendar: WorkingCalendar
+    keyring: Keyring
 
     def now(self) -> datetime:
         """'Now' from the same clock the conversations use, for records the CLI creates."""
         return self.clock.now()
 
+    async def open(self) -> None:
+        """Before anything is read: every key the store is written with must be configured and right (else
+        StoreKeyError); a new installation gets its key file here."""
+        created = not self.keyring.keys
+        async with self.sessions() as session, session.begin():
+            if await keys.is_set_up(session):
+                await keys.verify(session, self.keyring, self.now())
+            elif created:
+                self.keyring.create_file()
+        if created and self.keyring.keys:
+            log.warning(
+                "created a new encryption key in %s: back it up apart from the database, without it the store "
+                "cannot be read",
+                self.keyring.file,
+            )
+
     async def close(self) -> None:
         await self.engine.dispose()
 
 
+def load_keyring(settings: Settings) -> Keyring:
+    if settings.encryption_keys is not None:
+        return Keyring.from_environment(settings.encryption_keys.get_secret_value())
+    return Keyring.from_file(settings.resolved_key_file)
+
+
 def build_app(settings: Settings, clock: Clock | None = None) -> App:
-    engine = create_engine(settings.resolved_database_url, settings.database_schema, hide_parameters=True)
+    keyring = load_keyring(settings)
+    engine = create_engine(
+        settings.resolved_database_url, settings.database_schema, keyring, hide_parameters=True
+    )
     sessions = session_factory(engine)
     clock = clock or SystemClock(settings.timezone)
     texts = load_catalogue(settings.default_language)
     calendar = WorkingCalendar.from_settings(settings)
     dispatcher = Dispatcher(sessions, settings, clock, texts, load_definitions(), calendar)
-    return App(engine, sessions, dispatcher, clock, settings, texts, calendar)
+    return App(engine, sessions, dispatcher, clock, settings, texts, calendar, keyring)

@@ -40,7 +40,8 @@ from bot.senders import Sender
 from config.catalogue import load_catalogue
 from config.definitions import load_definitions
 from config.settings import get_settings
-from storage import audit, migrate, outbox, people
+from storage import audit, keys, migrate, outbox, people
+from storage.crypto import StoreKeyError, new_key_entry
 from storage.models import OutboxStatus, Role
 
 Command = Callable[[App, argparse.Namespace], Awaitable[int]]
@@ -62,6 +63,7 @@ def _handle_from(name: str) -> str:
 
 async def cmd_migrate(app: App, args: argparse.Namespace) -> int:
     await migrate.upgrade(app.engine)
+    await app.open()
     print("database is up to date")
     return 0
 
@@ -157,6 +159,7 @@ async def cmd_demo(app: App, args: argparse.Namespace) -> int:
 
 async def cmd_chat(app: App, args: argparse.Namespace) -> int:
     await migrate.upgrade(app.engine)
+    await app.open()
     handles = await _offer_demo(app)
     handle = args.handle
     if handle is None:
@@ -316,6 +319,25 @@ async def cmd_teams_manifest(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_keys_new(app: App, args: argparse.Namespace) -> int:
+    """A fresh key entry, for installations that keep their keys in VHBOT_ENCRYPTION_KEYS or a secret store."""
+    print(new_key_entry())
+    return 0
+
+
+async def cmd_keys_rotate(app: App, args: argparse.Namespace) -> int:
+    """Everything re-encrypted under a new key while the bot keeps running; the old keys are retired."""
+    from_file = app.settings.encryption_keys is None
+    report = await keys.rotate(app.engine, app.keyring, app.now(), new_key=from_file, pause=args.pause)
+    print(f"re-encrypted {report.re_encrypted} values with key {report.new_key}")
+    if report.retired:
+        print(
+            f"no value uses {', '.join(report.retired)} any more: remove it from {app.keyring.source} once no "
+            "backup made with it is kept"
+        )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vhbot", description="vhbot: chat assistant for a Zorg- en Veiligheidshuis"
@@ -369,7 +391,19 @@ def _parser() -> argparse.ArgumentParser:
     app_package.add_argument("--website-url", required=True, help="https address of the ZVH's website")
     app_package.add_argument("--privacy-url", required=True, help="https address of the privacy statement")
     app_package.add_argument("--terms-url", required=True, help="https address of the terms of use")
-    app_package.set_defaults(run=cmd_teams_manifest)
+    app_package.set_defaults(run=cmd_teams_manifest, store=False)
+
+    key_commands = commands.add_parser("keys", help="encryption keys").add_subparsers(
+        dest="action", required=True
+    )
+    key_commands.add_parser("new", help="print a new key entry").set_defaults(run=cmd_keys_new, store=False)
+    rotation = key_commands.add_parser(
+        "rotate", help="re-encrypt the store under a new key (the bot may keep running)"
+    )
+    rotation.add_argument(
+        "--pause", type=float, default=None, help="seconds to wait for running processes to see the new key"
+    )
+    rotation.set_defaults(run=cmd_keys_rotate)
 
     trail = commands.add_parser("audit", help="export the audit trail of a case or a person as CSV")
     which = trail.add_mutually_exclusive_group(required=True)
@@ -382,6 +416,8 @@ def _parser() -> argparse.ArgumentParser:
 async def _run(args: argparse.Namespace) -> int:
     app = build_app(get_settings())
     try:
+        if getattr(args, "store", True):
+            await app.open()
         result: int = await args.run(app, args)
         return result
     finally:
@@ -392,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return run(_run(args))
-    except UsageError as error:
+    except (UsageError, StoreKeyError) as error:
         print(f"vhbot: {error}", file=sys.stderr)
         return 2
 

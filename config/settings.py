@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     default_language: str = "nl"
     dialogue_timeout_minutes: int = 12 * 60
     max_message_length: int = 2000
+
+    # Encryption at rest: keys as '<key id>:<base64 of 32 bytes>' entries, the last one current. From this
+    # variable, or else from the key file (default: vhbot.keys in the data directory, made at the first start).
+    encryption_keys: SecretStr | None = None
+    key_file: Path | None = None
     default_deadline_time: str = "17:00"
     default_meeting_time: str = "10:00"
 
@@ -142,6 +147,10 @@ class Settings(BaseSettings):
         if not tenants and self.teams_tenant_id:
             tenants.add(self.teams_tenant_id)
         return tenants
+
+    @property
+    def resolved_key_file(self) -> Path:
+        return self.key_file or self.data_dir / "vhbot.keys"
 
     @property
     def resolved_matrix_store_dir(self) -> Path:

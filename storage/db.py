@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage.crypto import Keyring, attach
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """SQLite enforces foreign keys only when asked, and waits for a busy writer instead of failing."""
@@ -19,25 +21,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str, schema: str | None = None, **options: Any) -> AsyncEngine:
+def create_engine(
+    url: str, schema: str | None = None, keyring: Keyring | None = None, **options: Any
+) -> AsyncEngine:
     """An async engine for ``url``; an SQLite file's folder is created on first use.
 
     ``schema`` puts all of vhbot's tables in one PostgreSQL schema, for a database shared with others.
-    Connections go back to the pool without the pool's own rollback: every session ends its transaction itself
-    (commit, or rollback on close), so that rollback would only cost a round trip per transaction.
+    ``keyring`` encrypts and decrypts the encrypted columns (an engine without one cannot touch them).
     """
-    options.setdefault("pool_reset_on_return", None)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, **options)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
-    options.setdefault("pool_pre_ping", True)
-    if schema:
-        options.setdefault("connect_args", {})["server_settings"] = {"search_path": schema}
-    return create_async_engine(url, **options)
+    else:
+        options.setdefault("pool_pre_ping", True)
+        if schema:
+            options.setdefault("connect_args", {})["server_settings"] = {"search_path": schema}
+        engine = create_async_engine(url, **options)
+    if keyring is not None:
+        attach(engine.sync_engine, keyring)
+    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

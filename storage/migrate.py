@@ -22,6 +22,21 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema to ``revision``; running it again changes nothing."""
-    async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+    """Bring the schema to ``revision``; running it again changes nothing.
+
+    On SQLite, changing a column rebuilds its table (copy, drop, rename); with foreign keys enforced, dropping
+    ``professionals`` would cascade into every table that refers to it, so they are off while migrating. SQLite
+    ignores that switch inside a transaction: it is set before and restored after.
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    async with engine.connect() as connection:
+        if sqlite:
+            await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await connection.commit()
+        try:
+            async with connection.begin():
+                await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+        finally:
+            if sqlite:
+                await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await connection.commit()

@@ -1,7 +1,7 @@
 """The case store's tables, as typed SQLAlchemy 2 models.
 
-Free text and identifying fields are kept to the minimum the process needs; encryption at rest is
-added by the privacy issue without changing these names.
+Free text and identifying fields are kept to the minimum the process needs, and stored encrypted
+(``storage.crypto``): their column types say so, and ``vhbot keys rotate`` finds them by those types.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.crypto import EncryptedJSON, EncryptedText
 from storage.types import UTCDateTime
 
 
@@ -73,7 +74,7 @@ class Professional(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     handle: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(EncryptedText("professionals.name"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     role: Mapped[Role] = mapped_column(_enum(Role))
     matrix_id: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -113,7 +114,7 @@ class Case(Base):
     ketens: Mapped[list[str]] = mapped_column(JSON)
     urgency: Mapped[str] = mapped_column(String(32))
     informed: Mapped[str] = mapped_column(String(32))
-    goal: Mapped[str] = mapped_column(Text)
+    goal: Mapped[str] = mapped_column(EncryptedText("cases.goal"))
     check_outcome: Mapped[str | None] = mapped_column(String(32))
     next_meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -132,7 +133,7 @@ class CaseTransition(Base):
     to_state: Mapped[CaseState] = mapped_column(_enum(CaseState))
     actor_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(EncryptedText("case_transitions.note"))
 
 
 class CaseParticipant(Base):
@@ -165,7 +166,7 @@ class Action(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(EncryptedText("actions.description"))
     holder_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
     holder_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     deadline: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -188,7 +189,7 @@ class Feedback(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
     author_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText("feedback.body"))
     concern: Mapped[bool] = mapped_column(Boolean, default=False)
     # A question from the procesregisseur to the melder during intake, rather than an update.
     to_melder: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -207,7 +208,7 @@ class Dialogue(Base):
     conversation: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(32))
     step: Mapped[str] = mapped_column(String(64))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("dialogues.data"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -280,7 +281,7 @@ class InboundMessage(Base):
     message_id: Mapped[str] = mapped_column(String(255))
     conversation: Mapped[str] = mapped_column(String(255))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
+    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(EncryptedJSON("inbound_messages.replies"))
 
 
 class ChannelCursor(Base):
@@ -305,6 +306,19 @@ class TeamsConversation(Base):
 
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(String(64))
-    reference: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reference: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("teams_conversations.reference"))
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class EncryptionKey(Base):
+    """A key the store has been written with, and a value only that key decrypts: at start every key still in
+    use must be configured and right, so a missing or wrong key stops the bot before anything is half-read.
+    ``retired_at`` is set when a rotation has re-encrypted every value under a newer key."""
+
+    __tablename__ = "encryption_keys"
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    check_value: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

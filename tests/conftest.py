@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 
 from bot.app import App, build_app
@@ -25,6 +26,7 @@ from bot.demo import load_demo
 from config.settings import Settings
 from handlers.clock import FixedClock
 from storage import migrate
+from storage.crypto import new_key_entry
 from storage.db import create_engine
 from storage.models import Base
 
@@ -32,6 +34,8 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 23, 10, 15, tzinfo=AMSTERDAM)  # a Monday
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_URL = f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/test"
+# This run's encryption key (processes the tests start get it as VHBOT_ENCRYPTION_KEYS).
+TEST_KEYS = new_key_entry()
 
 
 def postgres_reachable() -> bool:
@@ -100,10 +104,16 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
     if request.param == "sqlite":
         database = tmp_path / "vhbot.sqlite3"
         shutil.copy(sqlite_template, database)
-        return Settings(data_dir=tmp_path, database_url=f"sqlite+aiosqlite:///{database}")
+        return Settings(
+            data_dir=tmp_path,
+            database_url=f"sqlite+aiosqlite:///{database}",
+            encryption_keys=SecretStr(TEST_KEYS),
+        )
     require_postgres()
     schema = request.getfixturevalue("postgres_schema")
-    return Settings(data_dir=tmp_path, database_url=PG_URL, database_schema=schema)
+    return Settings(
+        data_dir=tmp_path, database_url=PG_URL, database_schema=schema, encryption_keys=SecretStr(TEST_KEYS)
+    )
 
 
 @pytest.fixture

@@ -127,3 +127,24 @@ def test_serve_refuses_teams_without_authentication_or_local_mode_on_a_public_ad
     assert result.returncode == 2 and "VHBOT_TEAMS_TENANT_ID" in result.stderr
     result = run("serve", teams_local="true", http_host="0.0.0.0")
     assert result.returncode == 2 and "only binds to loopback" in result.stderr
+
+
+def test_the_store_opens_only_with_its_key_and_the_key_rotates(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    created = run("migrate")
+    assert created.returncode == 0 and "created a new encryption key" in created.stderr
+    assert run("demo").returncode == 0
+    key_file = tmp_path / "vhbot.keys"
+    first_key = key_file.read_text().strip().splitlines()[-1].split(":")[0]
+
+    moved = tmp_path / "backup.keys"
+    key_file.rename(moved)
+    refused = run("users", "list")
+    assert refused.returncode == 2 and "the store is encrypted" in refused.stderr and not refused.stdout
+    other = run("users", "list", encryption_keys=run("keys", "new").stdout.strip())
+    assert other.returncode == 2 and f"encrypted with key {first_key}" in other.stderr
+    moved.rename(key_file)
+
+    rotated = run("keys", "rotate", "--pause", "0")
+    assert rotated.returncode == 0 and f"no value uses {first_key} any more" in rotated.stdout
+    key_file.write_text(key_file.read_text().replace(first_key, "# retired " + first_key))
+    assert "Petra Regisseur" in run("users", "list").stdout

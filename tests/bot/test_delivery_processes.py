@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.app import App, build_app
@@ -25,7 +26,7 @@ from config.settings import Settings
 from handlers.clock import SystemClock
 from storage import outbox, people
 from storage.models import OutboxStatus, PendingMessage
-from tests.conftest import PG_URL, _truncate_postgres, require_postgres
+from tests.conftest import PG_URL, TEST_KEYS, _truncate_postgres, require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 1000
@@ -36,7 +37,13 @@ async def store(postgres_schema: str, tmp_path: Path) -> AsyncIterator[App]:
     """The PostgreSQL test schema, emptied, with the demo people, on the real clock the processes use."""
     require_postgres()
     app = build_app(
-        Settings(data_dir=tmp_path, database_url=PG_URL, database_schema=postgres_schema), SystemClock()
+        Settings(
+            data_dir=tmp_path,
+            database_url=PG_URL,
+            database_schema=postgres_schema,
+            encryption_keys=SecretStr(TEST_KEYS),
+        ),
+        SystemClock(),
     )
     await _truncate_postgres(app)
     async with app.sessions() as session, session.begin():
@@ -54,6 +61,7 @@ class Servers:
             **os.environ,
             "VHBOT_DATABASE_URL": PG_URL,
             "VHBOT_DATABASE_SCHEMA": schema,
+            "VHBOT_ENCRYPTION_KEYS": TEST_KEYS,
             "VHBOT_RECORDING_FILE": str(recording),
             "VHBOT_SEND_WINDOW_START": "00:00",  # all day, every day: these tests may run at any hour
             "VHBOT_SEND_WINDOW_END": "00:00",

@@ -21,7 +21,7 @@ from tests.bot.matrix.conftest import PASSWORD
 from tests.bot.matrix.homeserver import ROOT, Homeserver
 from tests.bot.matrix.person import Person
 from tests.bot.test_delivery_processes import store  # noqa: F401 - the PostgreSQL store fixture
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, TEST_KEYS
 
 UNKNOWN = "Dat begrijp ik niet"
 
@@ -79,6 +79,7 @@ async def test_one_process_syncs_and_the_other_takes_over(
         **os.environ,
         "VHBOT_DATABASE_URL": PG_URL,
         "VHBOT_DATABASE_SCHEMA": str(store.settings.database_schema),
+        "VHBOT_ENCRYPTION_KEYS": TEST_KEYS,
         "VHBOT_MATRIX_HOMESERVER": homeserver.url,
         "VHBOT_MATRIX_USER_ID": bot,
         "VHBOT_MATRIX_PASSWORD": PASSWORD,

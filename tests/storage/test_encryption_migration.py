@@ -1,0 +1,85 @@
+"""A store from before encryption at rest: upgrading encrypts what it holds, in place."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage import migrate
+from storage.crypto import Keyring, StoreKeyError, new_key_entry
+from storage.db import create_engine, session_factory
+from storage.models import Dialogue, Professional
+from tests.conftest import PG_URL, require_postgres
+
+PLAINTEXT_ROWS = [
+    "INSERT INTO organisations (id, name, type) VALUES (1, 'Politie', 'politie')",
+    (
+        "INSERT INTO professionals (id, handle, name, organisation_id, role, language, active, created_at) "
+        "VALUES (1, 'jan', 'Jan Jansen', 1, 'melder', 'nl', true, '2026-01-01 10:00:00+00')"
+    ),
+    (
+        "INSERT INTO dialogues (id, professional_id, conversation, kind, step, data, updated_at) VALUES "
+        """(1, 1, 'terminal', 'feedback', 'text', '{"text": "Concept loopt"}', '2026-01-01 10:00:00+00')"""
+    ),
+]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def old_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[str, str | None]]:
+    """(url, schema) of an empty store migrated up to the revision before encryption."""
+    if request.param == "sqlite":
+        url, schema = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}", None
+    else:
+        require_postgres()
+        url, schema = PG_URL, f"vhbot_old_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(url)
+        async with admin.begin() as connection:
+            await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        await admin.dispose()
+    engine = create_engine(url, schema)
+    await migrate.upgrade(engine, "0004")
+    async with engine.begin() as connection:
+        for statement in PLAINTEXT_ROWS:
+            await connection.execute(text(statement))
+    await engine.dispose()
+    yield url, schema
+    if schema:
+        admin = create_engine(url)
+        async with admin.begin() as connection:
+            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+    shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+async def raw(engine: AsyncEngine, query: str) -> str:
+    async with engine.connect() as connection:
+        return str((await connection.execute(text(query))).scalar_one())
+
+
+async def test_upgrading_encrypts_the_values_already_stored(old_store: tuple[str, str | None]) -> None:
+    keyring = Keyring.from_environment(new_key_entry())
+    engine = create_engine(*old_store, keyring)
+    await migrate.upgrade(engine)
+    assert (await raw(engine, "SELECT name FROM professionals")).startswith(f"{keyring.current}:")
+    assert "Concept" not in await raw(engine, "SELECT data FROM dialogues")
+    async with session_factory(engine)() as session:
+        person = await session.get(Professional, 1)
+        dialogue = await session.get(Dialogue, 1)
+    assert person is not None and person.name == "Jan Jansen"
+    assert dialogue is not None and dialogue.data == {"text": "Concept loopt"}
+    await engine.dispose()
+
+
+async def test_upgrading_without_a_key_changes_nothing(old_store: tuple[str, str | None]) -> None:
+    engine = create_engine(*old_store)
+    with pytest.raises(StoreKeyError):
+        await migrate.upgrade(engine)
+    assert await raw(engine, "SELECT name FROM professionals") == "Jan Jansen"
+    assert await raw(engine, "SELECT version_num FROM alembic_version") == "0004"
+    await engine.dispose()
