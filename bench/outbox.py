@@ -40,6 +40,7 @@ from storage import migrate, outbox
 from storage.crypto import new_key_entry
 from storage.db import create_engine
 from storage.models import OutboxStatus, PendingMessage, Professional
+from storage.retention import AUDIT_PURGE_SETTING
 
 PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +63,7 @@ async def fresh_store(schema: str) -> App:
     )
     app = build_app(settings, SystemClock())
     async with app.engine.begin() as connection:
+        await connection.execute(text(f"SET LOCAL {AUDIT_PURGE_SETTING} = 'on'"))
         await connection.execute(text('TRUNCATE "pending_messages", "audit_entries" RESTART IDENTITY'))
     return app
 

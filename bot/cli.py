@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from bot import retention
 from bot.app import App, build_app, run
 from bot.channels.matrix.channel import MatrixChannel
 from bot.channels.matrix.connection import MatrixSetupError
@@ -319,6 +320,22 @@ async def cmd_teams_manifest(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_purge(app: App, args: argparse.Namespace) -> int:
+    """Retention by hand (``vhbot serve`` runs it daily); ``--dry-run`` only shows what would go."""
+    found = await retention.purge(app, dry_run=args.dry_run, channel="cli")
+    verb = "would purge" if args.dry_run else "purged"
+    print(
+        f"{verb} {len(found.cases)} closed case(s) (closed more than {app.settings.retention_months} months ago)"
+    )
+    for number in found.cases:
+        print(f"  {number}")
+    print(
+        f"{verb} {found.dialogues} expired dialogue(s), {found.inbound_messages} handled-message record(s), "
+        f"{found.audit_entries} audit entr(y/ies)"
+    )
+    return 0
+
+
 async def cmd_keys_new(app: App, args: argparse.Namespace) -> int:
     """A fresh key entry, for installations that keep their keys in VHBOT_ENCRYPTION_KEYS or a secret store."""
     print(new_key_entry())
@@ -392,6 +409,10 @@ def _parser() -> argparse.ArgumentParser:
     app_package.add_argument("--privacy-url", required=True, help="https address of the privacy statement")
     app_package.add_argument("--terms-url", required=True, help="https address of the terms of use")
     app_package.set_defaults(run=cmd_teams_manifest, store=False)
+
+    purging = commands.add_parser("purge", help="delete what the retention periods say is no longer kept")
+    purging.add_argument("--dry-run", action="store_true", help="only show what would be deleted")
+    purging.set_defaults(run=cmd_purge)
 
     key_commands = commands.add_parser("keys", help="encryption keys").add_subparsers(
         dest="action", required=True

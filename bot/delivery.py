@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import retention
 from bot.app import App
 from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
 from handlers.notices import Batch, Notice, Notices, leave_answer_open, load_batch
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 REPORT = "delivery_failed"
 OVERVIEW_PLANNING_SECONDS = 300.0
+PURGE_SECONDS = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class DeliveryEngine:
         self._gates = ScopeGates()
         self._slots = asyncio.Semaphore(settings.outbox_concurrency)
         self._overviews_planned_at = float("-inf")
+        self._purged_at = float("-inf")
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a database that goes away is waited for, never fatal."""
@@ -119,6 +122,7 @@ class DeliveryEngine:
         while not stop.is_set():
             try:
                 await self._plan_overviews_now_and_then()
+                await self._purge_daily()
                 claimed = await self.deliver_due()
                 failures = 0
                 if claimed >= self._settings.outbox_batch_size:
@@ -150,6 +154,16 @@ class DeliveryEngine:
         async with self._app.sessions() as session, session.begin():
             await plan_overviews(session, self._calendar, self._settings, self._app.now())
         self._overviews_planned_at = time.monotonic()
+
+    async def _purge_daily(self) -> None:
+        """Retention runs in every serving process once a day (at start, then every 24 hours); a second process
+        purging the same day finds nothing left to do."""
+        if time.monotonic() - self._purged_at < PURGE_SECONDS:
+            return
+        done = await retention.purge(self._app, dry_run=False, channel="engine")
+        self._purged_at = time.monotonic()
+        if done.cases:
+            log.info("retention: purged %d closed case(s)", len(done.cases))
 
     async def deliver_due(self, recipients: Collection[int] | None = None) -> int:
         """One cycle: claim a batch (of these recipients' rows only, when given), send it, record what happened.

@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     # variable, or else from the key file (default: vhbot.keys in the data directory, made at the first start).
     encryption_keys: SecretStr | None = None
     key_file: Path | None = None
+
+    # Retention (run daily by ``vhbot serve``, or by ``vhbot purge``): closed cases go this many months after
+    # closing; records of handled channel messages after these days; audit entries after these months (none:
+    # kept until the privacy officer decides otherwise).
+    retention_months: int = Field(default=24, ge=1)
+    inbound_retention_days: int = Field(default=7, ge=1)
+    audit_retention_months: int | None = Field(default=None, ge=1)
     default_deadline_time: str = "17:00"
     default_meeting_time: str = "10:00"
 
