@@ -18,10 +18,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.intents import IntentMatcher
+from bot.rate_limit import MessageRate
 from config.catalogue import Catalogue
 from config.definitions import Definitions
 from config.settings import Settings
 from handlers.actions import ActionsConversation
+from handlers.case_lookup import LookupsExhausted
 from handlers.check import CheckConversation
 from handlers.clock import Clock
 from handlers.conversation import Conversation
@@ -105,9 +107,15 @@ class Dispatcher:
         self._definitions = definitions
         self._intents = IntentMatcher(definitions.intents)
         self._calendar = calendar
+        self._message_rate = MessageRate(settings.rate_messages_per_minute, timedelta(minutes=1))
+        # The language of whoever wrote recently, for the one line a flood gets without asking the store.
+        self._languages: dict[Identity, str] = {}
 
     async def handle(self, identity: Identity, incoming: Incoming) -> list[Reply]:
         """Replies for one message; never raises, never shows a traceback to the person."""
+        if not self._message_rate.allow(f"{identity.channel}:{identity.address}", self._clock.now()):
+            language = self._languages.get(identity, self._texts.default_language)
+            return [Reply(self._texts.text(language, "rate.messages"))]
         incoming = replace(incoming, text=clean(incoming.text))
         try:
             async with self._sessions() as session, session.begin():
@@ -184,6 +192,7 @@ class Dispatcher:
         if found is None:
             return [Reply(self._texts.text(self._texts.default_language, "access.not_registered"))]
         person, organisation = found
+        self._languages[identity] = person.language
         turn = Turn(
             session,
             person,
@@ -210,7 +219,12 @@ class Dispatcher:
         if incoming.answers is not None and (state is None or state.fingerprint() != incoming.answers):
             turn.say("input.stale_button")
             return turn.replies
-        next_state = await self._route(turn, state, intent, argument)
+        try:
+            next_state = await self._route(turn, state, intent, argument)
+        except LookupsExhausted:
+            turn.replies = []
+            turn.say("rate.lookups")
+            return turn.replies
         await self._store_state(turn, stored, next_state)
         return _with_question(turn.replies, next_state)
 

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     default_language: str = "nl"
     dialogue_timeout_minutes: int = 12 * 60
     max_message_length: int = 2000
+    # Abuse: messages per person per minute, and case-number lookups per person per hour that find nothing the
+    # person may see (trying numbers one after another is how case numbers would be enumerated).
+    rate_messages_per_minute: int = Field(default=30, ge=1)
+    rate_lookup_misses_per_hour: int = Field(default=20, ge=1)
 
     # Encryption at rest: keys as '<key id>:<base64 of 32 bytes>' entries, the last one current. From this
     # variable, or else from the key file (default: vhbot.keys in the data directory, made at the first start).

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from handlers.authorization import Access, case_access, directs_cases
 from handlers.turn import Turn
-from storage import cases
+from storage import audit, cases
 from storage.models import Case
 
 _NUMBER = re.compile(r"\b([a-z]{1,8})[-\s]?(\d{4})[-\s]?(\d{1,6})\b", re.IGNORECASE)
+
+
+class LookupsExhausted(Exception):
+    """The person has asked for too many case numbers they cannot see in the past hour: the dispatcher answers
+    with one polite line and keeps their dialogue as it was."""
 
 
 def find_case_number(text: str) -> str | None:
@@ -24,8 +30,17 @@ def find_case_number(text: str) -> str | None:
 async def visible_case(turn: Turn, number: str, need: Access, event: str) -> tuple[Case, Access] | None:
     """The case if the person may see at least ``need`` of it, else None, exactly as if it did not exist.
 
-    Every successful lookup is audited; so is a refused one, without revealing anything to the person.
+    Every successful lookup is audited; so is a refused one, without revealing anything to the person. Those
+    refusals are what the lookup limit counts (enumerating numbers mostly finds nothing): past it, nothing is
+    looked up at all and LookupsExhausted is raised.
     """
+    hour_ago = turn.now() - timedelta(hours=1)
+    if (
+        await audit.refusals_since(turn.session, turn.person.id, hour_ago)
+        >= turn.settings.rate_lookup_misses_per_hour
+    ):
+        await turn.audit("case.lookup.throttled")
+        raise LookupsExhausted
     case = await cases.by_number(turn.session, number)
     access = Access.NONE if case is None else await case_access(turn.session, turn.person, case)
     if case is None or access < need:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEntry, Professional
@@ -58,3 +58,11 @@ async def export(
         query = query.where(AuditEntry.actor_id == actor_id)
     rows = await session.execute(query.order_by(AuditEntry.at, AuditEntry.id))
     return [(entry, handle) for entry, handle in rows.all()]
+
+
+async def refusals_since(session: AsyncSession, actor_id: int, since: datetime) -> int:
+    """How many lookups by this person found nothing they may see (events ending in '.refused') after that moment."""
+    query = select(func.count(AuditEntry.id)).where(
+        AuditEntry.actor_id == actor_id, AuditEntry.at > since, AuditEntry.event.endswith(".refused")
+    )
+    return int(await session.scalar(query) or 0)
