@@ -76,7 +76,7 @@ class Keyring:
 
     source: str
     file: Path | None = None
-    keys: dict[str, bytes] = field(default_factory=dict)
+    keys: dict[str, bytes] = field(default_factory=dict, repr=False)
     _ciphers: dict[str, AESGCM] = field(default_factory=dict, repr=False)
     _file_stamp: int | None = field(default=None, repr=False)
     _checked_at: float = field(default=0.0, repr=False)

@@ -37,6 +37,9 @@ PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_URL = f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/test"
 # This run's encryption key (processes the tests start get it as VHBOT_ENCRYPTION_KEYS).
 TEST_KEYS = new_key_entry()
+# The test clock stands still, so every message of a test falls in the same minute: the message limit is lifted
+# (tests/test_rate_limits.py sets its own).
+FROZEN_CLOCK_RATE = 100_000
 
 
 def postgres_reachable() -> bool:
@@ -110,11 +113,16 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
             data_dir=tmp_path,
             database_url=f"sqlite+aiosqlite:///{database}",
             encryption_keys=SecretStr(TEST_KEYS),
+            rate_messages_per_minute=FROZEN_CLOCK_RATE,
         )
     require_postgres()
     schema = request.getfixturevalue("postgres_schema")
     return Settings(
-        data_dir=tmp_path, database_url=PG_URL, database_schema=schema, encryption_keys=SecretStr(TEST_KEYS)
+        data_dir=tmp_path,
+        database_url=PG_URL,
+        database_schema=schema,
+        encryption_keys=SecretStr(TEST_KEYS),
+        rate_messages_per_minute=FROZEN_CLOCK_RATE,
     )
 
 

@@ -1,13 +1,26 @@
-"""A store with a unique marker in every free-text field, written through real conversations: what the
-encryption and canary tests look for in the raw database."""
+"""A store with a unique marker in every free-text field, written through real conversations on any channel:
+what the encryption, retention and canary tests look for."""
 
 from __future__ import annotations
 
+import subprocess
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
-from tests.conftest import Chat
+from sqlalchemy import select
+
+from bot.app import App
+from storage.models import Action, Case, CaseTransition, Dialogue, Feedback
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
+
+
+class Say(Protocol):
+    """A channel's way of sending messages as a demo person and getting the answer to the last one."""
+
+    def __call__(self, handle: str, *messages: str) -> Awaitable[str]: ...
 
 
 @dataclass(frozen=True)
@@ -29,9 +42,9 @@ class Markers:
         return [self.goal, self.advice, self.action, self.feedback, self.draft]
 
 
-async def seed_every_field(chat: Chat) -> Markers:
-    """Two referrals (one accepted and planned with an update, one redirected with advice) and an update being
-    typed but not yet sent (it lives in the dialogue state)."""
+async def seed_every_field(chat: Say) -> Markers:
+    """Two referrals by the agent (one accepted and planned with an update, one redirected with advice by the
+    procesregisseur) and an update being typed but not yet sent (it lives in the dialogue state)."""
     markers = Markers.new()
     goal_rest = [*REFERRAL_REST[:3], f"Doel {markers.goal} stagneert", "ja"]
     for _ in range(2):
@@ -40,8 +53,46 @@ async def seed_every_field(chat: Chat) -> Markers:
     first, second = "VH-2026-0001", "VH-2026-0002"
     await chat("regisseur", f"beoordeel {first}", "accepteren", "1")
     await chat("regisseur", f"plan {first}", f"Actie {markers.action} afleggen", *PLAN_ONE_ACTION[1:])
-    await chat("regisseur2", f"beoordeel {second}", "doorverwijzen", "wijkteam")
-    await chat("regisseur2", f"Advies {markers.advice} bij het wijkteam")
+    await chat("regisseur", f"beoordeel {second}", "doorverwijzen", "wijkteam")
+    await chat("regisseur", f"Advies {markers.advice} bij het wijkteam")
     await chat("agent", f"terugkoppeling {first}", "1", f"Update {markers.feedback} loopt", "nee")
     await chat("agent", f"terugkoppeling {first}", "1", f"Concept {markers.draft} nog niet verstuurd")
     return markers
+
+
+async def decrypted_texts(app: App) -> str:
+    async with app.sessions() as session:
+        parts = [
+            *(await session.scalars(select(Case.goal))).all(),
+            *(n or "" for n in (await session.scalars(select(CaseTransition.note))).all()),
+            *(await session.scalars(select(Action.description))).all(),
+            *(await session.scalars(select(Feedback.body))).all(),
+            *(str(d) for d in (await session.scalars(select(Dialogue.data))).all()),
+        ]
+    return "\n".join(parts)
+
+
+def database_contents(app: App) -> bytes:
+    """Everything the database holds, as an attacker with the files (SQLite) or a dump (PostgreSQL) sees it."""
+    settings = app.settings
+    if settings.database_schema:
+        dump = subprocess.run(
+            ["pg_dump", "-h", "127.0.0.1", "-U", "postgres", "-n", settings.database_schema, "test"],
+            check=True,
+            capture_output=True,
+        )
+        return dump.stdout
+    database = Path(settings.resolved_database_url.removeprefix("sqlite+aiosqlite:///"))
+    files = [database, database.with_name(database.name + "-wal")]
+    return b"".join(path.read_bytes() for path in files if path.exists())
+
+
+async def assert_nowhere_in_clear(app: App, markers: Markers, logs: str) -> None:
+    """Every marker reads back through the store, and none is in the raw database or in the logs."""
+    readable = await decrypted_texts(app)
+    assert all(marker in readable for marker in markers.all())
+    raw = database_contents(app)
+    assert raw, "nothing was read from the database"
+    for marker in markers.all():
+        assert marker.encode() not in raw, f"{marker} is stored in clear"
+        assert marker not in logs, f"{marker} is in the logs"

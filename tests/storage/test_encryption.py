@@ -18,9 +18,8 @@ from config.settings import Settings
 from handlers.clock import FixedClock
 from storage import keys
 from storage.crypto import Keyring, StoreKeyError, new_key_entry, parse_keys
-from storage.models import Action, Case, CaseTransition, Dialogue, Feedback
 from tests.conftest import Chat, _truncate_postgres
-from tests.seeding import seed_every_field
+from tests.seeding import decrypted_texts, seed_every_field
 
 CIPHERTEXT = re.compile(r"^k[0-9a-f]{8}:[A-Za-z0-9+/=]+$")
 
@@ -34,18 +33,6 @@ async def raw_values(app: App) -> dict[str, list[str]]:
             values = (await connection.execute(select(raw.c[place.column.name]))).scalars().all()
             found[place.purpose] = [value for value in values if value is not None]
     return found
-
-
-async def decrypted_texts(app: App) -> str:
-    async with app.sessions() as session:
-        parts = [
-            *(await session.scalars(select(Case.goal))).all(),
-            *(n or "" for n in (await session.scalars(select(CaseTransition.note))).all()),
-            *(await session.scalars(select(Action.description))).all(),
-            *(await session.scalars(select(Feedback.body))).all(),
-            *(str(d) for d in (await session.scalars(select(Dialogue.data))).all()),
-        ]
-    return "\n".join(parts)
 
 
 async def test_every_free_text_field_is_stored_encrypted_and_reads_back(chat: Chat) -> None:

@@ -1,0 +1,20 @@
+"""The canary over Teams' wire protocol: what professionals type reaches the store and the kept answers only
+encrypted, and no log record at any level carries it (the SDK, aiohttp and SQLAlchemy log at DEBUG too)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.bot.teams.conftest import TeamsBot
+from tests.seeding import assert_nowhere_in_clear, seed_every_field
+
+
+async def test_markers_sent_over_teams_are_nowhere_in_clear(
+    teams_bot: TeamsBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    markers = await seed_every_field(teams_bot.say)
+    await assert_nowhere_in_clear(teams_bot.app, markers, caplog.text)
+    assert caplog.records, "no log records were captured: the check would prove nothing"
