@@ -42,6 +42,10 @@ def read_free_text(turn: Turn) -> str | None:
     if kinds:
         names = ", ".join(turn.t(f"identifying.{kind}") for kind in kinds)
         turn.say("identifying.warning", kinds=names)
+        # Where people can delete what they sent (Matrix), the catalogue has a line asking them to.
+        delete_request = f"identifying.delete.{turn.incoming.channel}"
+        if turn.texts.has(delete_request):
+            turn.say(delete_request)
         return None
     return text
 

@@ -104,6 +104,20 @@ async def test_identifying_data_in_free_text_is_refused_and_not_stored(chat: Cha
     assert "06-12345678" not in reply
     async with chat.app.sessions() as session:
         assert (await session.execute(select(func.count(Feedback.id)))).scalar_one() == 0
+    assert "Verwijder ook uw bericht" not in reply  # the terminal keeps no history to delete from
+
+
+async def test_on_matrix_identifying_data_also_gets_a_request_to_delete_the_message(chat: Chat) -> None:
+    await chat("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    async with chat.app.sessions() as session, session.begin():
+        person = await people.professional_by_handle(session, "agent")
+        assert person is not None
+        person.matrix_id = "@agent:example.org"
+    agent = Identity("matrix", "@agent:example.org")
+    for text in ("terugkoppeling VH-2026-0001", "Bereikbaar via jan@example.org"):
+        incoming = Incoming(text=text, conversation="!dm:example.org", private=True, channel="matrix")
+        replies = await chat.app.dispatcher.handle(agent, incoming)
+    assert "e-mailadres" in replies[0].text and "Verwijder ook uw bericht" in replies[1].text
 
 
 async def test_impossible_and_past_dates_are_asked_again(chat: Chat) -> None:
