@@ -1,0 +1,76 @@
+"""The authorization matrix: every role × every command that takes a case number × an own, another's, a closed,
+a purged and an unknown case. Wherever the answer is a refusal, it is word for word the answer for a case that
+does not exist, so nobody learns that a number is in use."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import retention
+from config.settings import Settings
+from handlers.clock import FixedClock
+from storage.models import AuditEntry, Professional
+from tests.conftest import Chat
+from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
+
+PEOPLE = ["agent", "ggz", "wijkteam", "reclassering", "regisseur", "regisseur2", "manager"]
+COMMANDS = ["status", "casus", "acties", "terugkoppeling", "plan", "beoordeel", "updates"]
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # Every person asks for many numbers they may not see: the enumeration limit would answer instead.
+    return settings.model_copy(update={"rate_lookup_misses_per_hour": 100_000})
+
+
+async def refer(chat: Chat, handle: str) -> str:
+    reply = await chat(handle, *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    return reply.split("casusnummer ")[1].split(" ")[0]
+
+
+async def refusals(chat: Chat, handle: str) -> int:
+    async with chat.app.sessions() as session:
+        query = (
+            select(func.count(AuditEntry.id))
+            .join(Professional, Professional.id == AuditEntry.actor_id)
+            .where(Professional.handle == handle, AuditEntry.event.endswith(".refused"))
+        )
+        return int(await session.scalar(query) or 0)
+
+
+async def test_a_refusal_reads_exactly_like_a_case_that_does_not_exist(chat: Chat, clock: FixedClock) -> None:
+    purged = await refer(chat, "ggz")
+    await chat("regisseur", f"beoordeel {purged}", "accepteren", "1")
+    await chat("regisseur", f"casus {purged}", "afsluiten", "ja")
+    clock.advance(timedelta(days=800))
+    assert (await retention.purge(chat.app, dry_run=False, channel="test")).cases == [purged]
+
+    own = await refer(chat, "agent")
+    await chat("regisseur", f"beoordeel {own}", "accepteren", "1")
+    await chat("regisseur", f"plan {own}", *PLAN_ONE_ACTION)
+    others = await refer(chat, "ggz")
+    closed = await refer(chat, "agent")
+    await chat("regisseur", f"beoordeel {closed}", "accepteren", "1")
+    await chat("regisseur", f"casus {closed}", "afsluiten", "ja")
+    unknown = f"VH-{clock.now().year}-0999"
+
+    refused_existing = allowed = 0
+    for handle in PEOPLE:
+        for command in COMMANDS:
+            await chat(handle, "stop")
+            nowhere = (await chat(handle, f"{command} {unknown}")).replace(unknown, "<nummer>")
+            for number in (own, others, closed, purged):
+                await chat(handle, "stop")
+                before = await refusals(chat, handle)
+                answer = (await chat(handle, f"{command} {number}")).replace(number, "<nummer>")
+                refused = await refusals(chat, handle) > before
+                if refused or number == purged:
+                    assert answer == nowhere, (handle, command, number)
+                    refused_existing += number != purged
+                elif answer != nowhere:
+                    allowed += 1
+    # Not vacuous: both kinds of answer occurred many times.
+    assert refused_existing > 30 and allowed > 30, (refused_existing, allowed)
