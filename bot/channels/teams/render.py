@@ -56,8 +56,12 @@ def choice_card(reply: Reply, labels: CardLabels) -> dict[str, Any]:
 
 
 def note_card(text: str) -> dict[str, Any]:
-    """What replaces a card once it has been answered (or found stale): no buttons left to press."""
-    return _card([{"type": "TextBlock", "text": text, "wrap": True, "isSubtle": True}], [])
+    """What replaces a card once it has been answered (or found stale): no buttons left to press. A TextBlock
+    would render Markdown, and the answer shown may be text people typed (an action's description): a TextRun
+    is shown as it is."""
+    return _card(
+        [{"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, "isSubtle": True}]}], []
+    )
 
 
 def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:

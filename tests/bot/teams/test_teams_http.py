@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from bot.app import App
+from bot.channels.teams.render import note_card
 from storage.models import InboundMessage, OutboxStatus, PendingMessage, Professional, TeamsConversation
 from tests.bot.teams.conftest import BOT_ID, TENANT, TeamsBot, personal
 from tests.bot.teams.connector import FakeConnector
@@ -113,13 +114,13 @@ async def test_a_card_button_answers_once_and_typing_still_works(teams_bot: Team
 
     before = len(teams_bot.connector.posted)
     replaced = await press(teams_bot, "agent", first[1])
-    assert replaced["actions"] == [] and "Beantwoord: nee" in replaced["body"][0]["text"]
+    assert replaced["actions"] == [] and "Beantwoord: nee" in note_text(replaced)
     assert "huiselijk geweld" in teams_bot.connector.posted[before].text.lower()  # the next question followed
 
     # The same button again (a second device, a double click): the question has moved on, nothing happens.
     before = len(teams_bot.connector.posted)
     stale = await press(teams_bot, "agent", first[0])
-    assert "niet meer open" in stale["body"][0]["text"] and stale["actions"] == []
+    assert "niet meer open" in note_text(stale) and stale["actions"] == []
     assert len(teams_bot.connector.posted) == before
 
     # Typing the answer instead of pressing works just the same.
@@ -134,7 +135,7 @@ async def test_a_multiple_choice_question_is_a_choice_set(teams_bot: TeamsBot) -
     assert choice_set["type"] == "Input.ChoiceSet" and choice_set["isMultiSelect"] is True
     before = len(teams_bot.connector.posted)
     replaced = await press(teams_bot, "agent", card["actions"][0], {"choice": "wonen,financien"})
-    assert "Beantwoord:" in replaced["body"][0]["text"]
+    assert "Beantwoord:" in note_text(replaced)
     assert "crimineel of overlastgevend" in teams_bot.connector.posted[before].text  # both picks were taken
 
 
@@ -230,8 +231,9 @@ async def store_held(app: App) -> AsyncIterator[None]:
             yield
         return
     url = app.settings.resolved_database_url.removeprefix("sqlite+aiosqlite:///")
-    holder = sqlite3.connect(url, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = sqlite3.connect(url, isolation_level=None, check_same_thread=False)
+    # Waiting for the lock off the event loop: the bot's own transaction in flight must be able to finish.
+    await asyncio.to_thread(holder.execute, "BEGIN IMMEDIATE")
     try:
         yield
     finally:
@@ -251,3 +253,14 @@ async def test_a_slow_answer_is_acknowledged_within_the_window_and_follows(teams
     assert "bezig" in answer and acknowledged_after < 1.0
     posted = await wait_for_text(teams_bot.connector, "aanmelding", seconds=10)
     assert posted.conversation == personal("agent")
+
+
+def note_text(card: dict[str, Any]) -> str:
+    (block,) = card["body"]
+    assert block["type"] == "RichTextBlock"  # a TextBlock would render Markdown
+    return "".join(run["text"] for run in block["inlines"])
+
+
+def test_a_note_shows_typed_text_as_it_is() -> None:
+    typed = "Bel **nu** [hier](https://example.org)"
+    assert note_text(note_card(f"Beantwoord: {typed}")) == f"Beantwoord: {typed}"
