@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Column, Table, Text, column, inspect, select, table, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.crypto import REFRESH_SECONDS, EncryptedJSON, EncryptedText, Keyring, StoreKeyError
@@ -64,11 +66,16 @@ def _checks_out(keyring: Keyring, key: EncryptionKey) -> bool:
 
 
 async def record_current(session: AsyncSession, keyring: Keyring, now: datetime) -> str:
+    """Record the current key (once: processes starting together may both try)."""
     current = keyring.current
     if await session.get(EncryptionKey, current) is None:
+        insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         check = keyring.encrypt(CHECK_TEXT, CHECK_PURPOSE)
-        session.add(EncryptionKey(key_id=current, check_value=check, added_at=now))
-        await session.flush()
+        await session.execute(
+            insert(EncryptionKey)
+            .values(key_id=current, check_value=check, added_at=now)
+            .on_conflict_do_nothing(index_elements=["key_id"])
+        )
     return current
 
 

@@ -37,8 +37,8 @@ PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_URL = f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/test"
 # This run's encryption key (processes the tests start get it as VHBOT_ENCRYPTION_KEYS).
 TEST_KEYS = new_key_entry()
-# The test clock stands still, so every message of a test falls in the same minute: the message limit is lifted
-# (tests/test_rate_limits.py sets its own).
+# The test clock stands still, so every message of a test falls in the same minute and every lookup in the same
+# hour: the abuse limits are lifted (tests/test_rate_limits.py sets its own).
 FROZEN_CLOCK_RATE = 100_000
 
 
@@ -114,6 +114,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
             database_url=f"sqlite+aiosqlite:///{database}",
             encryption_keys=SecretStr(TEST_KEYS),
             rate_messages_per_minute=FROZEN_CLOCK_RATE,
+            rate_lookup_misses_per_hour=FROZEN_CLOCK_RATE,
         )
     require_postgres()
     schema = request.getfixturevalue("postgres_schema")
@@ -123,6 +124,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
         database_schema=schema,
         encryption_keys=SecretStr(TEST_KEYS),
         rate_messages_per_minute=FROZEN_CLOCK_RATE,
+        rate_lookup_misses_per_hour=FROZEN_CLOCK_RATE,
     )
 
 

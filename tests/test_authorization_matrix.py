@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from bot import retention
-from config.settings import Settings
 from handlers.clock import FixedClock
 from storage.models import AuditEntry, Professional
 from tests.conftest import Chat
@@ -18,12 +16,6 @@ from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
 
 PEOPLE = ["agent", "ggz", "wijkteam", "reclassering", "regisseur", "regisseur2", "manager"]
 COMMANDS = ["status", "casus", "acties", "terugkoppeling", "plan", "beoordeel", "updates"]
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    # Every person asks for many numbers they may not see: the enumeration limit would answer instead.
-    return settings.model_copy(update={"rate_lookup_misses_per_hour": 100_000})
 
 
 async def refer(chat: Chat, handle: str) -> str:
