@@ -1,6 +1,7 @@
-"""The authorization matrix: every role × every command that takes a case number × an own, another's, a closed,
-a purged and an unknown case. Wherever the answer is a refusal, it is word for word the answer for a case that
-does not exist, so nobody learns that a number is in use."""
+"""The authorization matrix extended to closed and purged cases: every role × every command that takes a case
+number × an own, another's, a closed, a purged and an unknown case. Wherever the answer is a refusal (known from
+the audit trail's '.refused' entry), it is word for word the answer for a case that does not exist, so nobody
+learns that a number is in use. tests/test_authorization.py spells out who may see what of open cases."""
 
 from __future__ import annotations
 
