@@ -165,9 +165,6 @@ class Keyring:
             ) from None
         return plaintext.decode("utf-8")
 
-    def key_id_of(self, stored: str) -> str:
-        return stored.partition(":")[0]
-
     def _refresh(self) -> None:
         if self.file is not None and time.monotonic() - self._checked_at >= REFRESH_SECONDS:
             self.reload()

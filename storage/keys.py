@@ -17,6 +17,7 @@ from sqlalchemy import Column, Table, Text, column, inspect, select, table, upda
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.sql.expression import TableClause
 
 from storage.crypto import REFRESH_SECONDS, EncryptedJSON, EncryptedText, Keyring, StoreKeyError
 from storage.models import Base, EncryptionKey
@@ -68,14 +69,12 @@ def _checks_out(keyring: Keyring, key: EncryptionKey) -> bool:
 async def record_current(session: AsyncSession, keyring: Keyring, now: datetime) -> str:
     """Record the current key (once: processes starting together may both try)."""
     current = keyring.current
-    if await session.get(EncryptionKey, current) is None:
-        insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        check = keyring.encrypt(CHECK_TEXT, CHECK_PURPOSE)
-        await session.execute(
-            insert(EncryptionKey)
-            .values(key_id=current, check_value=check, added_at=now)
-            .on_conflict_do_nothing(index_elements=["key_id"])
-        )
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(EncryptionKey)
+        .values(key_id=current, check_value=keyring.encrypt(CHECK_TEXT, CHECK_PURPOSE), added_at=now)
+        .on_conflict_do_nothing(index_elements=["key_id"])
+    )
     return current
 
 
@@ -88,6 +87,10 @@ class EncryptedColumn:
     @property
     def purpose(self) -> str:
         return str(self.column.type.purpose)  # type: ignore[attr-defined]
+
+    def raw(self) -> TableClause:
+        """The table with this column as plain text: the ciphertext as stored, not decrypted."""
+        return table(self.table.name, column(self.key.name), column(self.column.name, Text()))
 
 
 def encrypted_columns() -> Iterator[EncryptedColumn]:
@@ -136,7 +139,7 @@ async def rotate(
 async def _re_encrypt(engine: AsyncEngine, keyring: Keyring, place: EncryptedColumn, current: str) -> int:
     """Batches of values not under ``current`` yet, until a pass finds none; the stored ciphertext is read and
     compared as plain text (a value the bot changed in between is left to the next pass)."""
-    raw = table(place.table.name, column(place.key.name), column(place.column.name, Text()))
+    raw = place.raw()
     key, stored = raw.c[place.key.name], raw.c[place.column.name]
     outdated = stored.is_not(None) & ~stored.startswith(f"{current}:", autoescape=True)
     done = 0

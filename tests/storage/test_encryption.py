@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import Text, column, select, table
+from sqlalchemy import select
 
 from bot.app import App, build_app
 from bot.demo import load_demo
@@ -29,8 +29,7 @@ async def raw_values(app: App) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     async with app.engine.connect() as connection:
         for place in keys.encrypted_columns():
-            raw = table(place.table.name, column(place.column.name, Text()))
-            values = (await connection.execute(select(raw.c[place.column.name]))).scalars().all()
+            values = (await connection.execute(select(place.raw().c[place.column.name]))).scalars().all()
             found[place.purpose] = [value for value in values if value is not None]
     return found
 
@@ -78,23 +77,16 @@ async def test_a_new_store_gets_a_private_key_file_and_opens_again_with_it(
     settings: Settings, clock: FixedClock, tmp_path: Path
 ) -> None:
     key_file = tmp_path / "keys" / "vhbot.keys"
-    first = await own_key_file(settings, clock, key_file)
-    await first.open()
-    await first.close()
+    own = await opened_with_key_file(settings, clock, key_file)
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    again = build_app(first.settings, clock)
-    await again.open()
-    await again.close()
+    await _open(own, clock)
 
 
 async def test_a_missing_or_wrong_key_stops_the_store_from_opening(
     settings: Settings, clock: FixedClock, tmp_path: Path
 ) -> None:
     key_file = tmp_path / "vhbot.keys"
-    first = await own_key_file(settings, clock, key_file)
-    own = first.settings
-    await first.open()
-    await first.close()
+    own = await opened_with_key_file(settings, clock, key_file)
     (key_id, _) = key_file.read_text().strip().splitlines()[-1].split(":")
 
     key_file.rename(tmp_path / "elsewhere.keys")
@@ -114,6 +106,14 @@ async def own_key_file(settings: Settings, clock: FixedClock, key_file: Path) ->
     if settings.database_schema:
         await _truncate_postgres(app)
     return app
+
+
+async def opened_with_key_file(settings: Settings, clock: FixedClock, key_file: Path) -> Settings:
+    """An emptied store opened once (which makes ``key_file``); the settings to open it again."""
+    app = await own_key_file(settings, clock, key_file)
+    await app.open()
+    await app.close()
+    return app.settings
 
 
 async def _open(settings: Settings, clock: FixedClock) -> None:
