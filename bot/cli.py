@@ -330,8 +330,8 @@ async def cmd_purge(app: App, args: argparse.Namespace) -> int:
     for number in found.cases:
         print(f"  {number}")
     print(
-        f"{verb} {found.dialogues} expired dialogue(s), {found.inbound_messages} handled-message record(s), "
-        f"{found.audit_entries} audit entr(y/ies)"
+        f"{verb} {found.dialogues} expired dialogues, {found.inbound_messages} handled-message records, "
+        f"{found.audit_entries} audit entries"
     )
     return 0
 

@@ -19,6 +19,8 @@ from storage.models import AuditEntry, Base, Case, CaseState, Dialogue, InboundM
 
 # On PostgreSQL the audit trail refuses deletes unless this is set in the transaction (migration 0006).
 AUDIT_PURGE_SETTING = "vhbot.audit_purge"
+# Rows are deleted without being loaded: nothing to look for in the session.
+_NOT_LOADED = {"synchronize_session": False}
 
 
 @dataclass(frozen=True)
@@ -58,41 +60,46 @@ class Purge:
     audit_entries: int = 0
 
 
+def _expired(cutoffs: Cutoffs) -> dict[str, tuple[type[Base], ColumnElement[bool]]]:
+    """Rows that go by age alone, per field of Purge."""
+    expired: dict[str, tuple[type[Base], ColumnElement[bool]]] = {
+        "dialogues": (Dialogue, Dialogue.updated_at < cutoffs.dialogues),
+        "inbound_messages": (InboundMessage, InboundMessage.received_at < cutoffs.inbound),
+    }
+    if cutoffs.audit is not None:
+        expired["audit_entries"] = (AuditEntry, AuditEntry.at < cutoffs.audit)
+    return expired
+
+
+async def _closed_cases(session: AsyncSession, cutoffs: Cutoffs) -> list[str]:
+    query = select(Case.number).where(
+        Case.state == CaseState.AFGESLOTEN, Case.closed_at < cutoffs.closed_cases
+    )
+    return list(await session.scalars(query.order_by(Case.number)))
+
+
 async def plan(session: AsyncSession, cutoffs: Cutoffs) -> Purge:
-    numbers = await session.scalars(
-        select(Case.number)
-        .where(Case.state == CaseState.AFGESLOTEN, Case.closed_at < cutoffs.closed_cases)
-        .order_by(Case.number)
-    )
-    return Purge(
-        cases=list(numbers),
-        dialogues=await _count(session, Dialogue, Dialogue.updated_at < cutoffs.dialogues),
-        inbound_messages=await _count(session, InboundMessage, InboundMessage.received_at < cutoffs.inbound),
-        audit_entries=0
-        if cutoffs.audit is None
-        else await _count(session, AuditEntry, AuditEntry.at < cutoffs.audit),
-    )
+    """What ``purge`` would delete now."""
+    counts = {
+        name: int(await session.scalar(select(func.count()).select_from(model).where(condition)) or 0)
+        for name, (model, condition) in _expired(cutoffs).items()
+    }
+    return Purge(cases=await _closed_cases(session, cutoffs), **counts)
 
 
 async def purge(session: AsyncSession, cutoffs: Cutoffs) -> Purge:
-    """Delete what ``plan`` finds, in the caller's transaction (all of it or, on an error, none)."""
-    found = await plan(session, cutoffs)
-    statements = [
-        delete(Dialogue).where(Dialogue.updated_at < cutoffs.dialogues),
-        delete(InboundMessage).where(InboundMessage.received_at < cutoffs.inbound),
-    ]
-    if found.cases:
+    """Delete it, in the caller's transaction (all of it or, on an error, none)."""
+    done = Purge(cases=await _closed_cases(session, cutoffs))
+    if done.cases:
         # A case's transitions, participants, actions and feedback go with it (foreign keys cascade).
-        statements.append(delete(PendingMessage).where(PendingMessage.case_number.in_(found.cases)))
-        statements.append(delete(Case).where(Case.number.in_(found.cases)))
-    if cutoffs.audit is not None and found.audit_entries:
-        if session.get_bind().dialect.name == "postgresql":
-            await session.execute(text(f"SET LOCAL {AUDIT_PURGE_SETTING} = 'on'"))
-        statements.append(delete(AuditEntry).where(AuditEntry.at < cutoffs.audit))
-    for statement in statements:
-        await session.execute(statement, execution_options={"synchronize_session": False})
-    return found
-
-
-async def _count(session: AsyncSession, model: type[Base], condition: ColumnElement[bool]) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model).where(condition)) or 0)
+        for statement in (
+            delete(PendingMessage).where(PendingMessage.case_number.in_(done.cases)),
+            delete(Case).where(Case.number.in_(done.cases)),
+        ):
+            await session.execute(statement, execution_options=_NOT_LOADED)
+    if cutoffs.audit is not None and session.get_bind().dialect.name == "postgresql":
+        await session.execute(text(f"SET LOCAL {AUDIT_PURGE_SETTING} = 'on'"))
+    for name, (model, condition) in _expired(cutoffs).items():
+        result = await session.execute(delete(model).where(condition), execution_options=_NOT_LOADED)
+        setattr(done, name, result.rowcount)  # type: ignore[attr-defined]
+    return done
