@@ -15,11 +15,11 @@ from sqlalchemy import update
 from bot.app import App
 from bot.channels.matrix.channel import MatrixChannel
 from bot.channels.matrix.sender import MatrixSender
-from bot.delivery import DeliveryEngine
 from config.settings import Settings
 from storage.models import Professional
 from tests.bot.matrix.homeserver import Homeserver, synapse_python
 from tests.bot.matrix.person import Person
+from tests.bot.serving import serve
 
 PASSWORD = "secret-password"
 
@@ -64,16 +64,8 @@ class RunningBot:
     async def start(self) -> None:
         self._stop = asyncio.Event()
         self.channel = MatrixChannel(self.app)
-        engine = DeliveryEngine(self.app, [MatrixSender(self.channel)])
-        self._tasks = [
-            asyncio.create_task(self.channel.run(self._stop)),
-            asyncio.create_task(engine.run(self._stop)),
-        ]
-        serving = asyncio.create_task(self.channel.serving.wait())
-        await asyncio.wait([serving, self._tasks[0]], timeout=30, return_when=asyncio.FIRST_COMPLETED)
-        if self._tasks[0].done():
-            self._tasks[0].result()  # the channel's error, shown where the test failed
-        assert serving.done(), "the Matrix channel did not start serving within 30 s"
+        channel = self.channel
+        self._tasks = await serve(self.app, channel.run, channel.serving, MatrixSender(channel), self._stop)
 
     async def stop(self) -> None:
         self._stop.set()

@@ -15,9 +15,9 @@ from sqlalchemy import update
 from bot.app import App
 from bot.channels.teams.channel import TeamsChannel
 from bot.channels.teams.sender import TeamsSender
-from bot.delivery import DeliveryEngine
 from config.settings import Settings
 from storage.models import Professional
+from tests.bot.serving import serve
 from tests.bot.teams.connector import FakeConnector, free_port
 
 TENANT = "11111111-2222-3333-4444-555555555555"
@@ -62,16 +62,8 @@ class TeamsBot:
         return f"http://127.0.0.1:{self.app.settings.http_port}/api/messages"
 
     async def start(self) -> None:
-        engine = DeliveryEngine(self.app, [TeamsSender(self.channel)])
-        self._tasks = [
-            asyncio.create_task(self.channel.run(self._stop)),
-            asyncio.create_task(engine.run(self._stop)),
-        ]
-        serving = asyncio.create_task(self.channel.serving.wait())
-        await asyncio.wait([serving, self._tasks[0]], timeout=30, return_when=asyncio.FIRST_COMPLETED)
-        if self._tasks[0].done():
-            self._tasks[0].result()  # the channel's error, shown where the test failed
-        assert serving.done(), "the Teams endpoint did not start within 30 s"
+        channel = self.channel
+        self._tasks = await serve(self.app, channel.run, channel.serving, TeamsSender(channel), self._stop)
 
     async def stop(self) -> None:
         self._stop.set()
