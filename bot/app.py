@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.dispatcher import Dispatcher
+from bot.forms import FormDesk
 from config.catalogue import Catalogue, load_catalogue
 from config.definitions import load_definitions
 from config.settings import Settings
@@ -45,6 +46,7 @@ class App:
     texts: Catalogue
     calendar: WorkingCalendar
     keyring: Keyring
+    forms: FormDesk
 
     def now(self) -> datetime:
         """'Now' from the same clock the conversations use, for records the CLI creates."""
@@ -86,4 +88,5 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
     texts = load_catalogue(settings.default_language)
     calendar = WorkingCalendar.from_settings(settings)
     dispatcher = Dispatcher(sessions, settings, clock, texts, load_definitions(), calendar)
-    return App(engine, sessions, dispatcher, clock, settings, texts, calendar, keyring)
+    forms = FormDesk(sessions, settings, clock, texts)
+    return App(engine, sessions, dispatcher, clock, settings, texts, calendar, keyring, forms)

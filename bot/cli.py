@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot import retention
 from bot.app import App, build_app, run
+from bot.channels.form_page import FormSite
 from bot.channels.matrix.channel import MatrixChannel
 from bot.channels.matrix.connection import MatrixSetupError
 from bot.channels.matrix.sender import MatrixSender
@@ -38,6 +39,7 @@ from bot.channels.terminal import (
 from bot.delivery import DeliveryEngine
 from bot.demo import load_demo
 from bot.senders import Sender
+from bot.web import WebSetupError
 from config.catalogue import load_catalogue
 from config.definitions import load_definitions
 from config.settings import get_settings
@@ -215,6 +217,8 @@ def configured_channels(app: App) -> Channels:
             raise UsageError(str(error)) from None
         channels.senders.append(TeamsSender(teams))
         channels.listeners.append(teams.run)
+    if app.settings.public_url and not app.settings.teams_configured:
+        channels.listeners.append(FormSite(app).run)  # with Teams, its site serves the form pages too
     if app.settings.recording_file is not None:
         delay = app.settings.recording_delay_ms / 1000
         channels.senders.append(RecordingSender(app.settings.recording_file, delay))
@@ -243,7 +247,7 @@ async def cmd_serve(app: App, args: argparse.Namespace) -> int:
             group.create_task(engine.run(stop))
             for listen in channels.listeners:
                 group.create_task(listen(stop))
-    except* (MatrixSetupError, TeamsSetupError) as errors:
+    except* (MatrixSetupError, TeamsSetupError, WebSetupError) as errors:
         raise UsageError(str(errors.exceptions[0])) from None
     print("vhbot serve: stopped", flush=True)
     return 0
@@ -331,7 +335,7 @@ async def cmd_purge(app: App, args: argparse.Namespace) -> int:
         print(f"  {number}")
     print(
         f"{verb} {found.dialogues} expired dialogues, {found.inbound_messages} handled-message records, "
-        f"{found.audit_entries} audit entries"
+        f"{found.subject_forms} old form links, {found.audit_entries} audit entries"
     )
     return 0
 

@@ -7,9 +7,7 @@ a database error leaves nothing half-written, and a restart resumes where the pe
 from __future__ import annotations
 
 import logging
-import re
 import traceback
-import unicodedata
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -32,9 +30,11 @@ from handlers.help import HelpConversation, LanguageConversation, help_lines
 from handlers.intake import IntakeConversation
 from handlers.manage import ManageConversation
 from handlers.messages import DialogueState, Incoming, Reply
+from handlers.plain_text import clean
 from handlers.plan import PlanConversation
 from handlers.referral import ReferralConversation
 from handlers.status import StatusConversation
+from handlers.subject import SubjectConversation
 from handlers.turn import OFFERED, Turn
 from handlers.updates import UpdatesConversation
 from handlers.working_days import WorkingCalendar
@@ -55,9 +55,9 @@ CONVERSATIONS: dict[str, Conversation] = {
     "plan": PlanConversation(),
     "manage": ManageConversation(),
     "updates": UpdatesConversation(),
+    "subject": SubjectConversation(),
 }
 ALWAYS = ("stop", "help")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -82,12 +82,6 @@ def _with_question(replies: list[Reply], state: DialogueState | None) -> list[Re
     if state is None or not replies or not replies[-1].choices:
         return replies
     return [*replies[:-1], replace(replies[-1], question=state.fingerprint())]
-
-
-def clean(text: str) -> str:
-    """Printable text only: no control or direction-override characters, NFC, trimmed."""
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
 
 
 class Dispatcher:

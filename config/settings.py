@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AnyHttpUrl, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -120,6 +120,12 @@ class Settings(BaseSettings):
     teams_reply_window_seconds: float = 8.0
     http_host: str | None = None
     http_port: int = 3978
+    # Where people's browsers reach ``vhbot serve``'s web pages (https, behind the proxy that terminates TLS).
+    # With it set, Matrix referrals hand out a link to the form for the betrokkene's identifying details;
+    # without it they go on without those details (Teams shows the form as a card either way).
+    public_url: AnyHttpUrl | None = None
+    # How long a form for identifying details (link or card) can be used, once.
+    form_link_minutes: int = Field(default=15, ge=1, le=24 * 60)
 
     @classmethod
     def settings_customise_sources(

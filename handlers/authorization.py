@@ -53,3 +53,8 @@ async def case_access(session: AsyncSession, person: Professional, case: Case) -
 def may_post_feedback(access: Access, case: Case) -> bool:
     """Anyone on an open case may post an update; the melder answers questions this way too."""
     return access >= Access.REFERRAL_STATE and case.state is not CaseState.AFGESLOTEN
+
+
+def may_enter_subject(person: Professional, access: Access, case: Case) -> bool:
+    """The identifying details of an open case come from its melder, or from the procesregisseur directing it."""
+    return case.state is not CaseState.AFGESLOTEN and (case.melder_id == person.id or access is Access.FULL)

@@ -13,6 +13,7 @@ def help_lines(turn: Turn) -> list[str]:
     if may_refer(turn.person):
         lines += [
             turn.t("help.referral"),
+            turn.t("help.subject"),
             turn.t("help.actions"),
             turn.t("help.feedback"),
             turn.t("help.status"),

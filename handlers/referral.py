@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import forms
+from handlers import forms, subject
 from handlers.authorization import may_refer
 from handlers.messages import DialogueState
 from handlers.turn import Turn
@@ -100,6 +100,7 @@ class ReferralConversation:
             if answer == "ja":
                 case = await _register(turn, state.data["answers"], state.data.get("check_outcome"))
                 turn.say("referral.registered", number=case.number)
+                await subject.offer(turn, case)
                 return None
             if answer == "nee":
                 turn.say("referral.cancelled")

@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Dialect, Text
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -164,6 +166,17 @@ class Keyring:
                 f"a value in {purpose} does not decrypt with key {key_id} from {self.source}: wrong key"
             ) from None
         return plaintext.decode("utf-8")
+
+    def derived(self, key_id: str, purpose: str) -> bytes:
+        """A key for another use than encryption (signing form links), derived from a store key with HKDF: the
+        store key itself is used for one thing only, and rotating it retires what was derived from it."""
+        if key_id not in self.keys:
+            self.reload()
+        if key_id not in self.keys:
+            raise StoreKeyError(f"key {key_id} is not in {self.source}")
+        return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=purpose.encode()).derive(
+            self.keys[key_id]
+        )
 
     def _refresh(self) -> None:
         if self.file is not None and time.monotonic() - self._checked_at >= REFRESH_SECONDS:

@@ -197,6 +197,36 @@ class Feedback(Base):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class CaseSubject(Base):
+    """The betrokkene's identifying details of a referral (name, date of birth, address; never the BSN). They
+    are entered in a form, never in chat, and only the procesregisseur's process needs them: every field is
+    encrypted, and they go with the case when it is purged."""
+
+    __tablename__ = "case_subjects"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(EncryptedText("case_subjects.name"))
+    birth_date: Mapped[str] = mapped_column(EncryptedText("case_subjects.birth_date"))
+    address: Mapped[str] = mapped_column(EncryptedText("case_subjects.address"))
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SubjectForm(Base):
+    """One form handed out for a case's identifying details: bound to one professional and one case, signed
+    with ``key_id``'s link key, valid until ``expires_at`` and used at most once (``used_at``)."""
+
+    __tablename__ = "subject_forms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id", ondelete="CASCADE"))
+    key_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class Dialogue(Base):
     """Where a person is in a conversation, so a restart resumes it."""
 

@@ -15,7 +15,16 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import ColumnElement, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEntry, Base, Case, CaseState, Dialogue, InboundMessage, PendingMessage
+from storage.models import (
+    AuditEntry,
+    Base,
+    Case,
+    CaseState,
+    Dialogue,
+    InboundMessage,
+    PendingMessage,
+    SubjectForm,
+)
 
 # On PostgreSQL the audit trail refuses deletes unless this is set in the transaction (migration 0006).
 AUDIT_PURGE_SETTING = "vhbot.audit_purge"
@@ -57,6 +66,7 @@ class Purge:
     cases: list[str] = field(default_factory=list)
     dialogues: int = 0
     inbound_messages: int = 0
+    subject_forms: int = 0
     audit_entries: int = 0
 
 
@@ -65,6 +75,8 @@ def _expired(cutoffs: Cutoffs) -> dict[str, tuple[type[Base], ColumnElement[bool
     expired: dict[str, tuple[type[Base], ColumnElement[bool]]] = {
         "dialogues": (Dialogue, Dialogue.updated_at < cutoffs.dialogues),
         "inbound_messages": (InboundMessage, InboundMessage.received_at < cutoffs.inbound),
+        # Kept a while after expiring so that a late click is told "expired" or "used", not "invalid".
+        "subject_forms": (SubjectForm, SubjectForm.expires_at < cutoffs.inbound),
     }
     if cutoffs.audit is not None:
         expired["audit_entries"] = (AuditEntry, AuditEntry.at < cutoffs.audit)

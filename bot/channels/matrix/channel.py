@@ -42,6 +42,7 @@ from bot.delivery import backoff_seconds, sleep_unless
 from bot.dispatcher import Identity
 from bot.senders import PermanentFailure, RateLimited, TemporaryFailure
 from handlers.messages import Incoming, Reply
+from handlers.subject import LINK
 from storage import cursors
 from storage.leadership import Leadership
 
@@ -343,6 +344,8 @@ class MatrixChannel:
             private=connection.private(room, event.sender),
             channel=CHANNEL,
             message_id=event.event_id,
+            # Identifying details go through the form page, which needs an address people's browsers reach.
+            forms=LINK if self._app.settings.public_url else None,
         )
         replies = await self._dispatcher.handle(Identity(CHANNEL, event.sender), incoming)
         # When more messages are waiting, the answer says which one it answers.

@@ -22,15 +22,27 @@ from microsoft_agents.activity import (
     ConversationReference,
     InvokeResponse,
 )
-from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_middleware
+from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
 from microsoft_agents.hosting.core import ClaimsIdentity, TurnContext
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import App
-from bot.channels.teams.adapter import TeamsSetupError, auth_configuration, build_adapter
-from bot.channels.teams.render import CARD_TYPE, CardLabels, activity_of, answer_of, note_card
+from bot.channels.form_page import add_form_routes
+from bot.channels.teams.adapter import auth_configuration, build_adapter
+from bot.channels.teams.render import (
+    CARD_TYPE,
+    CardLabels,
+    FormSubmission,
+    activity_of,
+    answer_of,
+    form_card,
+    form_submission_of,
+    note_card,
+)
 from bot.dispatcher import Identity
+from bot.web import serve_site
 from handlers.messages import Incoming, Reply
+from handlers.subject import CARD
 from storage import teams
 
 log = logging.getLogger(__name__)
@@ -70,9 +82,13 @@ class TeamsChannel:
     # ----- hosting -----
 
     def web_app(self) -> web.Application:
-        application = web.Application(middlewares=[jwt_authorization_middleware])
+        """The endpoint, which takes only Bot Framework-authenticated requests, and (with a public address) the
+        form pages, which are for people's browsers and authenticate by their signed link."""
+        application = web.Application()
         application["agent_configuration"] = self._configuration
-        application.router.add_post("/api/messages", self._endpoint)
+        application.router.add_post("/api/messages", jwt_authorization_decorator(self._endpoint))  # type: ignore[no-untyped-call]
+        if self._settings.public_url:
+            add_form_routes(application, self.app)
         return application
 
     async def _endpoint(self, request: web.Request) -> web.StreamResponse:
@@ -83,31 +99,18 @@ class TeamsChannel:
         """Serve until ``stop``; answers still being worked on are sent before the endpoint goes."""
         async with self.app.sessions() as session:
             self.tenants.update(await teams.tenants(session))
-        runner = web.AppRunner(self.web_app(), access_log=None)
-        await runner.setup()
-        host, port = self._settings.resolved_http_host, self._settings.http_port
-        try:
-            await web.TCPSite(runner, host, port).start()
-        except OSError as error:
-            await runner.cleanup()
-            raise TeamsSetupError(
-                f"cannot listen on {host}:{port} ({error.strerror}); set VHBOT_HTTP_PORT"
-            ) from None
         if self._settings.teams_local:
             log.warning(
                 "Teams LOCAL MODE on http://%s:%d/api/messages: no authentication, for the Agents Playground "
                 "only, never for real people's data",
-                host,
-                port,
+                self._settings.resolved_http_host,
+                self._settings.http_port,
             )
-        self.serving.set()
-        try:
-            await stop.wait()
-            if self._late:
-                await asyncio.wait(self._late, timeout=10)
-        finally:
-            self.serving.clear()
-            await runner.cleanup()
+        await serve_site(self.web_app(), self._settings, stop, self.serving, self._finish_late)
+
+    async def _finish_late(self) -> None:
+        if self._late:
+            await asyncio.wait(self._late, timeout=10)
 
     # ----- turns -----
 
@@ -180,9 +183,13 @@ class TeamsChannel:
         """A button on a card: the card is replaced in place, the conversation's answer follows as messages."""
         activity = context.activity
         identity = self._identity(activity)
-        answer = answer_of(activity.value)
         refusal = await self._refusal(activity, identity)
         language = await self._language(identity)
+        submission = form_submission_of(activity.value)
+        if submission is not None:
+            await self._on_form(context, identity, refusal, language, submission)
+            return
+        answer = answer_of(activity.value)
         if refusal is not None or answer is None or identity is None:
             await self._card_response(context, note_card(refusal or self._text(language, "teams.stale")))
             return
@@ -194,6 +201,23 @@ class TeamsChannel:
             context, note_card(self._text(language, "teams.answered", answer=answer.shown))
         )
         await self._answer(context, identity, incoming)
+
+    async def _on_form(
+        self,
+        context: TurnContext,
+        identity: Identity | None,
+        refusal: str | None,
+        language: str,
+        submission: FormSubmission,
+    ) -> None:
+        """A form card sent: replaced by one line saying what happened, or by the empty form and what was wrong.
+        Nothing typed into it is shown again or goes anywhere but the store."""
+        if refusal is not None or identity is None:
+            await self._card_response(context, note_card(refusal or self._text(language, "teams.stale")))
+            return
+        answer = await self.app.forms.submit(submission.token, submission.values, CHANNEL, identity)
+        card = form_card(answer.form) if answer.form else note_card(answer.message or "")
+        await self._card_response(context, card)
 
     async def _question_opens(self, identity: Identity, incoming: Incoming) -> bool:
         """A reminder's question is opened when the engine records the send, just after the card arrived: a
@@ -229,6 +253,7 @@ class TeamsChannel:
             channel=CHANNEL,
             message_id=message_key(activity) if once and activity.id else None,
             answers=answers,
+            forms=CARD,
         )
 
     async def _remember(self, activity: Activity, identity: Identity | None) -> None:

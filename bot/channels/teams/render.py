@@ -13,11 +13,12 @@ from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
-from handlers.messages import Reply
+from handlers.messages import FormOffer, Reply
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 VERB = "answer"
+FORM_VERB = "subject"
 # Up to this many options show as buttons; more (or several to pick) become a choice set with one send button.
 MAX_BUTTONS = 5
 
@@ -34,6 +35,8 @@ def activity_of(reply: Reply, labels: CardLabels) -> Activity:
     activity = Activity(type=ActivityTypes.message, text=reply.text, text_format="plain")
     if reply.choices:
         activity.attachments = [Attachment(content_type=CARD_TYPE, content=choice_card(reply, labels))]
+    elif reply.form:
+        activity.attachments = [Attachment(content_type=CARD_TYPE, content=form_card(reply.form))]
     return activity
 
 
@@ -55,13 +58,42 @@ def choice_card(reply: Reply, labels: CardLabels) -> dict[str, Any]:
     return _card([choice_set], [_execute(labels.send, data)])
 
 
+def form_card(offer: FormOffer) -> dict[str, Any]:
+    """A form for identifying details: empty inputs (a card sent back after a wrong attempt is empty again, it
+    never carries what was typed), and one button whose data is the form's signed token."""
+    body = [_plain(offer.intro)]
+    if offer.error:
+        body.append(_plain(offer.error, color="attention"))
+    for item in offer.fields:
+        field: dict[str, Any] = {
+            "type": "Input.Date" if item.kind == "date" else "Input.Text",
+            "id": item.key,
+            "label": item.label,
+            "isRequired": True,
+            "errorMessage": item.label,
+        }
+        if item.kind != "date":
+            field |= {"maxLength": item.max_length, "isMultiline": item.kind == "multiline"}
+        body.append(field)
+    action = {
+        "type": "Action.Execute",
+        "title": offer.submit,
+        "verb": FORM_VERB,
+        "data": {"form": offer.token},
+    }
+    return _card(body, [action])
+
+
 def note_card(text: str) -> dict[str, Any]:
     """What replaces a card once it has been answered (or found stale): no buttons left to press. A TextBlock
     would render Markdown, and the answer shown may be text people typed (an action's description): a TextRun
     is shown as it is."""
-    return _card(
-        [{"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, "isSubtle": True}]}], []
-    )
+    return _card([_plain(text, isSubtle=True)], [])
+
+
+def _plain(text: str, **style: object) -> dict[str, Any]:
+    """Text shown as it is (a TextBlock would render Markdown)."""
+    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, **style}]}
 
 
 def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -76,6 +108,25 @@ def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str
 
 def _execute(title: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Action.Execute", "title": title, "verb": VERB, "data": data}
+
+
+@dataclass(frozen=True)
+class FormSubmission:
+    """What a form card sent: its token, and the values typed (which go to the store and nowhere else)."""
+
+    token: str
+    values: dict[str, object]
+
+
+def form_submission_of(value: Any) -> FormSubmission | None:
+    """The form card's submit in an ``adaptiveCard/action`` invoke; None if it is something else."""
+    action = value.get("action") if isinstance(value, dict) else None
+    if not isinstance(action, dict) or action.get("verb") != FORM_VERB:
+        return None
+    data = action.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("form"), str):
+        return None
+    return FormSubmission(data["form"], {key: item for key, item in data.items() if key != "form"})
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,115 @@
+"""The form page behind a Matrix link: ``GET /forms/{token}`` shows the empty form, ``POST`` sends it.
+
+The page is the only place where the betrokkene's details are typed on Matrix, so it gives a browser as little
+room as possible: every value written into the page is escaped, nothing from outside the page may load or run
+(Content Security Policy; the one style block is allowed by its hash), it is not cached, indexed, framed, or
+named in a Referer, and what was typed is never written back into a page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+from html import escape
+
+from aiohttp import web
+
+from bot.app import App
+from bot.web import serve_site
+from handlers.messages import FormField, FormOffer
+from handlers.subject import FormAnswer, form_path
+
+CHANNEL = "web"
+MAX_BODY_BYTES = 16 * 1024
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
+    "label{display:block;margin-top:1rem;font-weight:600}"
+    "input,textarea{width:100%;box-sizing:border-box;padding:.5rem;font:inherit}"
+    "button{margin-top:1.5rem;padding:.6rem 1.4rem;font:inherit}"
+    "#error{color:#a00000;font-weight:600}"
+)
+_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
+HEADERS = {
+    "Content-Security-Policy": (
+        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+
+
+class FormSite:
+    """The form pages on their own site, for an installation without Teams (which otherwise hosts them)."""
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self.serving = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        application = web.Application()
+        add_form_routes(application, self._app)
+        await serve_site(application, self._app.settings, stop, self.serving)
+
+
+def add_form_routes(application: web.Application, app: App) -> None:
+    pages = FormPages(app)
+    route = form_path("{token}")
+    application.router.add_get(route, pages.show)
+    application.router.add_post(route, pages.send)
+
+
+class FormPages:
+    def __init__(self, app: App) -> None:
+        self._app = app
+
+    async def show(self, request: web.Request) -> web.Response:
+        return self._page(await self._app.forms.open(request.match_info["token"]))
+
+    async def send(self, request: web.Request) -> web.Response:
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            raise web.HTTPRequestEntityTooLarge(MAX_BODY_BYTES, request.content_length or 0)
+        posted = await request.post()
+        values = {key: value for key, value in posted.items() if isinstance(value, str)}
+        return self._page(await self._app.forms.submit(request.match_info["token"], values, CHANNEL))
+
+    def _page(self, answer: FormAnswer) -> web.Response:
+        texts, language = self._app.texts, answer.language
+        title = texts.text(language, "subject.title")
+        if answer.form is not None:
+            body = _form(answer.form)
+        else:
+            message = escape(answer.message or "")
+            body = f'<p id="message" role="status">{message}</p><p>{escape(texts.text(language, "subject.page.close"))}</p>'
+        html = (
+            f'<!doctype html><html lang="{escape(language)}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<meta name="robots" content="noindex, nofollow">'
+            f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
+            f"<body><main><h1>{escape(title)}</h1>{body}</main></body></html>"
+        )
+        return web.Response(text=html, content_type="text/html", charset="utf-8", headers=HEADERS)
+
+
+def _form(offer: FormOffer) -> str:
+    error = f'<p id="error" role="alert">{escape(offer.error)}</p>' if offer.error else ""
+    fields = "".join(_field(item) for item in offer.fields)
+    return (
+        f"<p>{escape(offer.intro)}</p>{error}"
+        f'<form method="post" autocomplete="off">{fields}'
+        f'<button type="submit" id="send">{escape(offer.submit)}</button></form>'
+    )
+
+
+def _field(item: FormField) -> str:
+    key = escape(item.key)
+    label = f'<label for="{key}">{escape(item.label)}</label>'
+    common = f'id="{key}" name="{key}" maxlength="{item.max_length}" required'
+    if item.kind == "multiline":
+        return f'{label}<textarea {common} rows="3"></textarea>'
+    # A text input, not type=date: the label says the format, and people can paste a date as they know it.
+    numeric = ' inputmode="numeric"' if item.kind == "date" else ""
+    return f'{label}<input type="text" {common}{numeric}>'

@@ -1,0 +1,15 @@
+"""What people type, made safe to keep and show: printable text only, in one Unicode form."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Control characters (but tab and newline), zero-width characters and direction overrides.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean(text: str) -> str:
+    """Printable text only: no control or direction-override characters, NFC, trimmed."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
