@@ -7,13 +7,15 @@ import subprocess
 import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import select
 
 from bot.app import App
-from storage.models import Action, Case, CaseTransition, Dialogue, Feedback
+from storage import cases, people, subjects
+from storage.models import Action, Case, CaseSubject, CaseTransition, Dialogue, Feedback
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
 
 
@@ -32,19 +34,31 @@ class Markers:
     action: str
     feedback: str
     draft: str
+    name: str
+    address: str
 
     @classmethod
     def new(cls) -> Markers:
         tag = uuid.uuid4().hex[:8]
-        return cls(*(f"kanarie{field}{tag}" for field in ("doel", "advies", "actie", "update", "concept")))
+        fields = ("doel", "advies", "actie", "update", "concept", "naam", "adres")
+        return cls(*(f"kanarie{field}{tag}" for field in fields))
 
     def all(self) -> list[str]:
-        return [self.goal, self.advice, self.action, self.feedback, self.draft]
+        return [self.goal, self.advice, self.action, self.feedback, self.draft, self.name, self.address]
+
+    def subject(self) -> dict[str, str]:
+        """What the identifying-details form is filled in with."""
+        return {
+            "name": f"Kees {self.name}",
+            "birth_date": "03-04-1975",
+            "address": f"Dorpsstraat 1 {self.address}",
+        }
 
 
-async def seed_every_field(chat: Say) -> Markers:
+async def seed_every_field(chat: Say, app: App) -> Markers:
     """Two referrals by the agent (one accepted and planned with an update, one redirected with advice by the
-    procesregisseur) and an update being typed but not yet sent (it lives in the dialogue state)."""
+    procesregisseur), the first one's identifying details sent through its form, and an update being typed but
+    not yet sent (it lives in the dialogue state)."""
     markers = Markers.new()
     goal_rest = [*REFERRAL_REST[:3], f"Doel {markers.goal} stagneert", "ja"]
     for _ in range(2):
@@ -57,7 +71,19 @@ async def seed_every_field(chat: Say) -> Markers:
     await chat("regisseur", f"Advies {markers.advice} bij het wijkteam")
     await chat("agent", f"terugkoppeling {first}", "1", f"Update {markers.feedback} loopt", "nee")
     await chat("agent", f"terugkoppeling {first}", "1", f"Concept {markers.draft} nog niet verstuurd")
+    token = await form_token(app, first, "agent")
+    assert "ontvangen" in str((await app.forms.submit(token, markers.subject(), "web")).message)
     return markers
+
+
+async def form_token(app: App, number: str, handle: str) -> str:
+    """A form for the case's identifying details, handed to ``handle``, as the chat would hand it out."""
+    async with app.sessions() as session, session.begin():
+        case = await cases.by_number(session, number)
+        person = await people.professional_by_handle(session, handle)
+        assert case is not None and person is not None
+        lifetime = timedelta(minutes=app.settings.form_link_minutes)
+        return await subjects.issue(session, case.id, person.id, app.now(), lifetime)
 
 
 async def decrypted_texts(app: App) -> str:
@@ -68,6 +94,7 @@ async def decrypted_texts(app: App) -> str:
             *(await session.scalars(select(Action.description))).all(),
             *(await session.scalars(select(Feedback.body))).all(),
             *(str(d) for d in (await session.scalars(select(Dialogue.data))).all()),
+            *(f"{s.name} {s.address}" for s in (await session.scalars(select(CaseSubject))).all()),
         ]
     return "\n".join(parts)
 
@@ -90,7 +117,8 @@ def database_contents(app: App) -> bytes:
 async def assert_nowhere_in_clear(app: App, markers: Markers, logs: str) -> None:
     """Every marker reads back through the store, and none is in the raw database or in the logs."""
     readable = await decrypted_texts(app)
-    assert all(marker in readable for marker in markers.all())
+    missing = [marker for marker in markers.all() if marker not in readable]
+    assert not missing, f"{missing} do not read back from the store"
     raw = database_contents(app)
     assert raw, "nothing was read from the database"
     for marker in markers.all():

@@ -16,7 +16,7 @@ async def test_markers_typed_in_chat_are_nowhere_in_clear(
     chat: Chat, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    markers = await seed_every_field(chat)
+    markers = await seed_every_field(chat, chat.app)
     await assert_nowhere_in_clear(chat.app, markers, caplog.text)
     logging.getLogger("tests.canary").debug("probe")
     assert "probe" in caplog.text, "DEBUG records are not captured: the log check would prove nothing"

@@ -12,7 +12,18 @@ from sqlalchemy.exc import DBAPIError
 from bot import retention
 from handlers.clock import FixedClock
 from storage import audit
-from storage.models import Action, AuditEntry, Base, Case, CaseTransition, Dialogue, Feedback, PendingMessage
+from storage.models import (
+    Action,
+    AuditEntry,
+    Base,
+    Case,
+    CaseSubject,
+    CaseTransition,
+    Dialogue,
+    Feedback,
+    PendingMessage,
+    SubjectForm,
+)
 from tests.conftest import Chat
 from tests.seeding import seed_every_field
 
@@ -29,13 +40,18 @@ async def count(chat: Chat, model: type[Base], *where: ColumnElement[bool]) -> i
 async def test_a_closed_case_goes_after_the_retention_period_and_only_then(
     chat: Chat, clock: FixedClock
 ) -> None:
-    await seed_every_field(chat)  # VH-2026-0001 planned with actions and feedback, VH-2026-0002 redirected
+    await seed_every_field(
+        chat, chat.app
+    )  # VH-2026-0001 planned with actions and feedback, VH-2026-0002 redirected
     purged, kept = "VH-2026-0001", "VH-2026-0002"
     await close(chat, purged)
     cases_before = await count(chat, Case)
     async with chat.app.sessions() as session:
         case_id = await session.scalar(select(Case.id).where(Case.number == purged))
-    hanging_off = [(model, model.case_id == case_id) for model in (CaseTransition, Action, Feedback)]
+    hanging_off = [
+        (model, model.case_id == case_id)
+        for model in (CaseTransition, Action, Feedback, CaseSubject, SubjectForm)
+    ]
     assert all([await count(chat, model, where) for model, where in hanging_off])
 
     clock.advance(timedelta(days=30 * 23))
@@ -53,7 +69,7 @@ async def test_a_closed_case_goes_after_the_retention_period_and_only_then(
         numbers = set(await session.scalars(select(Case.number)))
         trail = [entry.event for entry in await audit.entries_for_case(session, purged)]
     assert numbers == {kept}
-    assert [await count(chat, model, where) for model, where in hanging_off] == [0, 0, 0]
+    assert [await count(chat, model, where) for model, where in hanging_off] == [0, 0, 0, 0, 0]
     assert await count(chat, PendingMessage, PendingMessage.case_number == purged) == 0
     assert await count(chat, PendingMessage, PendingMessage.case_number == kept) > 0
     assert "case.create" in trail and trail[-1] == "case.purge"  # the trail outlives the case
@@ -65,7 +81,7 @@ async def test_a_closed_case_goes_after_the_retention_period_and_only_then(
 
 @pytest.mark.parametrize("settings", ["postgresql"], indirect=True)  # SQLite: append-only by the application
 async def test_postgres_keeps_the_audit_trail_append_only(chat: Chat, clock: FixedClock) -> None:
-    await seed_every_field(chat)
+    await seed_every_field(chat, chat.app)
     for statement in (update(AuditEntry).values(event="x"), text("DELETE FROM audit_entries")):
         with pytest.raises(DBAPIError, match="append-only"):
             async with chat.app.sessions() as session, session.begin():

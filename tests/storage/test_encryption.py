@@ -35,7 +35,7 @@ async def raw_values(app: App) -> dict[str, list[str]]:
 
 
 async def test_every_free_text_field_is_stored_encrypted_and_reads_back(chat: Chat) -> None:
-    markers = await seed_every_field(chat)
+    markers = await seed_every_field(chat, chat.app)
     stored = await raw_values(chat.app)
     for purpose in (
         "cases.goal",
@@ -133,7 +133,7 @@ async def test_rotation_re_encrypts_everything_while_the_bot_keeps_working(
     async with app.sessions() as session, session.begin():
         await load_demo(session, clock.now())
     chat = Chat(app)
-    markers = await seed_every_field(chat)
+    markers = await seed_every_field(chat, chat.app)
     old = app.keyring.current
 
     async def keep_talking() -> None:

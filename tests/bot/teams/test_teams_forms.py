@@ -1,0 +1,53 @@
+"""The identifying-details form card over Teams' wire protocol: shown after a referral, empty again after a wrong
+attempt, replaced after sending, and never carrying (or echoing) what was typed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from storage.models import CaseSubject
+from tests.bot.teams.conftest import TeamsBot
+from tests.bot.teams.test_teams_http import card_actions, press
+from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
+
+TYPED = {"name": "Jan de Vries", "birth_date": "1980-02-29", "address": "Kerkstraat 12, 1234 AB Ergens"}
+
+
+def inputs_of(card: dict[str, Any]) -> list[dict[str, Any]]:
+    return [element for element in card["body"] if element["type"].startswith("Input.")]
+
+
+async def test_a_referral_in_teams_ends_with_a_form_card_that_is_sent_once(teams_bot: TeamsBot) -> None:
+    answer = await teams_bot.say("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    assert "VH-2026-0001" in answer and "formulier hieronder" in answer
+    card = teams_bot.connector.posted[-1].card
+    assert card is not None
+    assert [(item["type"], item["id"]) for item in inputs_of(card)] == [
+        ("Input.Text", "name"),
+        ("Input.Date", "birth_date"),
+        ("Input.Text", "address"),
+    ]
+    assert all(item["isRequired"] and "value" not in item for item in inputs_of(card))
+    (send,) = card_actions(teams_bot.connector)
+    assert send["verb"] == "subject"
+
+    again = await press(teams_bot, "agent", send, {**TYPED, "birth_date": "2999-01-01", "name": "x"})
+    assert [item["id"] for item in inputs_of(again)] == ["name", "birth_date", "address"]
+    assert "Niet goed ingevuld: Naam" in json.dumps(again, ensure_ascii=False)
+    assert not any(value in json.dumps(again) for value in ("Kerkstraat", "2999"))  # nothing typed comes back
+
+    someone_else = await press(teams_bot, "regisseur", send, TYPED)
+    assert "bestaat niet" in json.dumps(someone_else, ensure_ascii=False)
+    sent = await press(teams_bot, "agent", send, TYPED)
+    shown = json.dumps(sent, ensure_ascii=False)
+    assert "ontvangen en versleuteld opgeslagen" in shown and sent["actions"] == []
+    assert not any(value in shown for value in TYPED.values())
+    assert "al verstuurd" in json.dumps(await press(teams_bot, "agent", send, TYPED), ensure_ascii=False)
+
+    async with teams_bot.app.sessions() as session:
+        stored = (await session.scalars(select(CaseSubject))).all()
+    assert [(row.name, row.birth_date, row.address) for row in stored] == [tuple(TYPED.values())]
+    assert not any(value in posted.text for posted in teams_bot.connector.posted for value in TYPED.values())
