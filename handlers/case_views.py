@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from handlers.formatting import long_date, short_date
 from handlers.turn import Turn
-from storage import actions, cases, feedback, people
+from storage import actions, cases, feedback, people, subjects
 from storage.models import Action, ActionStatus, Case, Feedback
 
 
@@ -85,7 +85,14 @@ async def referral_state_lines(turn: Turn, case: Case) -> list[str]:
     question = await feedback.latest_question(turn.session, case.id)
     if question is not None:
         lines.append(turn.t("case.question_from_director", text=question.body))
-    return lines
+    return [*lines, await subject_line(turn, case)]
+
+
+async def subject_line(turn: Turn, case: Case) -> str:
+    """Whether the betrokkene's identifying details are in: never what they are (they stay out of chat)."""
+    if await subjects.entered_at(turn.session, case.id) is not None:
+        return turn.t("subject.recorded")
+    return turn.t("subject.missing", number=case.number)
 
 
 async def full_view_lines(turn: Turn, case: Case) -> list[str]:
@@ -122,6 +129,7 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
         lines.append(
             turn.t("case.check_outcome", verdict=turn.t(f"check.verdict_short.{case.check_outcome}"))
         )
+    lines.append(await subject_line(turn, case))
     listed = ", ".join(known.of(m.professional_id, m.organisation_id) for m in members)
     lines.append(turn.t("case.participants", names=listed or turn.t("case.nobody")))
     lines += await action_list_lines(turn, case, items, known)

@@ -16,7 +16,7 @@ from tests.conftest import Chat
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
 
 PEOPLE = ["agent", "ggz", "wijkteam", "reclassering", "regisseur", "regisseur2", "manager"]
-COMMANDS = ["status", "casus", "acties", "terugkoppeling", "plan", "beoordeel", "updates"]
+COMMANDS = ["status", "casus", "acties", "terugkoppeling", "plan", "beoordeel", "updates", "gegevens"]
 
 
 async def refer(chat: Chat, handle: str) -> str:

@@ -71,6 +71,7 @@ async def test_without_a_public_address_a_link_channel_refers_without_them(chat:
 
 async def test_a_link_opens_an_empty_form_once_and_keeps_the_details_encrypted(chat: Chat) -> None:
     number = await refer_a_case(chat)
+    assert "Gegevens betrokkene: nog niet ontvangen" in await chat("agent", f"status {number}")
     answer = await over_link_channel(chat.app, "agent", f"gegevens {number}")
     assert "15 minuten geldig" in answer
     token = token_in(answer)

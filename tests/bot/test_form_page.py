@@ -1,0 +1,190 @@
+"""The identifying-details form page in a real browser (Debian's headless chromium, through its chromedriver), as
+the person who got the link in Matrix opens it: filled in and sent once, a wrong attempt, a reused and an expired
+link, and a page that holds nothing a browser could leak or run."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+
+import aiohttp
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.wait import WebDriverWait
+from sqlalchemy import select
+
+from bot.app import App
+from bot.channels.form_page import FormSite
+from config.settings import Settings
+from handlers.clock import FixedClock
+from storage.models import CaseSubject
+from tests.bot.teams.connector import free_port
+from tests.conftest import Chat
+from tests.test_scenario import refer_a_case
+from tests.test_subject_forms import over_link_channel
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+TYPED = {"name": "Jan de Vries", "birth_date": "29-02-1980", "address": "Kerkstraat 12\n1234 AB Ergens"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    if CHROMIUM is None or CHROMEDRIVER is None:
+        if os.environ.get("VHBOT_REQUIRE_CHROMIUM"):
+            pytest.fail("chromium or chromedriver is missing although VHBOT_REQUIRE_CHROMIUM is set")
+        pytest.skip(
+            "Debian's chromium and chromium-driver are not installed (scripts/setup-chromium does it as root)"
+        )
+    options = Options()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    port = free_port()
+    return settings.model_copy(
+        update={"public_url": f"http://127.0.0.1:{port}", "http_host": "127.0.0.1", "http_port": port}
+    )
+
+
+@pytest.fixture
+async def site(chat: Chat) -> AsyncIterator[App]:
+    """``vhbot serve``'s form site (as without Teams), listening on loopback."""
+    pages, stop = FormSite(chat.app), asyncio.Event()
+    task = asyncio.create_task(pages.run(stop))
+    await asyncio.wait_for(pages.serving.wait(), 10)
+    yield chat.app
+    stop.set()
+    await task
+
+
+async def link_for(chat: Chat) -> str:
+    number = await refer_a_case(chat)
+    answer = await over_link_channel(chat.app, "agent", f"gegevens {number}")
+    found = re.search(r"http://127\.0\.0\.1:\d+/forms/\S+", answer)
+    assert found, answer
+    return found[0]
+
+
+class Page:
+    """The browser, driven from a thread: the site it talks to runs on this test's event loop."""
+
+    def __init__(self, driver: webdriver.Chrome) -> None:
+        self.driver = driver
+
+    async def open(self, url: str) -> None:
+        await asyncio.to_thread(self.driver.get, url)
+
+    async def fill_and_send(self, values: dict[str, str]) -> None:
+        def work() -> None:
+            for key, value in values.items():
+                self.driver.find_element(By.ID, key).send_keys(value)
+            send = self.driver.find_element(By.ID, "send")
+            send.click()
+            WebDriverWait(self.driver, 10).until(staleness_of(send))  # the answer page has replaced the form
+
+        await asyncio.to_thread(work)
+
+    async def text_of(self, element_id: str) -> str:
+        return await asyncio.to_thread(lambda: self.driver.find_element(By.ID, element_id).text)
+
+    async def has(self, element_id: str) -> bool:
+        return bool(await asyncio.to_thread(self.driver.find_elements, By.ID, element_id))
+
+    async def source(self) -> str:
+        return await asyncio.to_thread(lambda: self.driver.page_source)
+
+    async def severe_console_messages(self) -> list[str]:
+        entries = await asyncio.to_thread(self.driver.get_log, "browser")
+        return [entry["message"] for entry in entries if entry["level"] == "SEVERE"]
+
+
+async def stored(app: App) -> list[tuple[str, str, str]]:
+    async with app.sessions() as session:
+        return [
+            (row.name, row.birth_date, row.address) for row in (await session.scalars(select(CaseSubject)))
+        ]
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_a_link_from_the_chat_is_filled_in_once_in_the_browser(
+    chat: Chat, site: App, browser: webdriver.Chrome
+) -> None:
+    url, page = await link_for(chat), Page(browser)
+    await page.open(url)
+    assert browser.title == "Gegevens betrokkene"
+    labels = await asyncio.to_thread(
+        lambda: [label.text for label in browser.find_elements(By.TAG_NAME, "label")]
+    )
+    assert labels == [
+        "Naam (voor- en achternaam)",
+        "Geboortedatum (dd-mm-jjjj)",
+        "Adres (straat, huisnummer, postcode, plaats)",
+    ]
+    width = await asyncio.to_thread(
+        lambda: browser.find_element(By.TAG_NAME, "body").value_of_css_property("max-width")
+    )
+    assert width == "576px"  # the page's own style is allowed by the Content Security Policy
+
+    await page.fill_and_send(TYPED)
+    assert "ontvangen en versleuteld opgeslagen" in await page.text_of("message")
+    answer_page = await page.source()
+    assert not any(value.split("\n")[0] in answer_page for value in TYPED.values())
+    assert await stored(site) == [("Jan de Vries", "1980-02-29", "Kerkstraat 12\n1234 AB Ergens")]
+
+    await page.open(url)  # the same link again: used
+    assert "al verstuurd" in await page.text_of("message") and not await page.has("send")
+    assert await page.severe_console_messages() == []
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_a_wrong_attempt_keeps_the_link_and_an_expired_link_opens_nothing(
+    chat: Chat, site: App, browser: webdriver.Chrome, clock: FixedClock
+) -> None:
+    url, page = await link_for(chat), Page(browser)
+    await page.open(url)
+    await page.fill_and_send({**TYPED, "birth_date": "31-02-1980"})
+    assert (
+        await page.text_of("error")
+        == "Niet goed ingevuld: Geboortedatum (dd-mm-jjjj). Vul het formulier opnieuw in."
+    )
+    assert "Jan de Vries" not in await page.source()  # the form comes back empty
+    assert await stored(site) == []
+    await page.fill_and_send(TYPED)
+    assert "ontvangen" in await page.text_of("message")
+
+    expiring = await over_link_channel(chat.app, "agent", "gegevens VH-2026-0001")
+    later = re.search(r"http://\S+/forms/\S+", expiring)
+    assert later
+    clock.advance(timedelta(minutes=16))
+    await page.open(later[0])
+    assert "verlopen" in await page.text_of("message") and not await page.has("send")
+    await page.open(f"{later[0]}x")
+    assert "bestaat niet" in await page.text_of("message")
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_the_page_forbids_caching_framing_referrers_and_anything_from_elsewhere(
+    chat: Chat, site: App
+) -> None:
+    url = await link_for(chat)
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        headers = response.headers
+    assert headers["Cache-Control"] == "no-store" and headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy and "unsafe" not in policy
