@@ -44,11 +44,17 @@ def settings(settings: Settings, homeserver: Homeserver, tmp_path: Path) -> Sett
             "matrix_store_dir": tmp_path / "matrix-store",
             "matrix_sync_timeout_ms": 2000,
             "matrix_key_wait_seconds": 3.0,
+            # Referrals hand out a link to the form page for identifying details (tests/bot/test_form_page.py
+            # opens such links in a browser; here it is enough that the link opens the form).
+            "public_url": PUBLIC_URL,
             "outbox_poll_seconds": 0.2,
             # The test clock stands on a Monday morning; let the engine send whatever falls due.
             "send_on_non_working_days": True,
         }
     )
+
+
+PUBLIC_URL = "https://vhbot.test"
 
 
 class RunningBot:

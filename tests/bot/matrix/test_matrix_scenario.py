@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from handlers.clock import FixedClock
-from tests.bot.matrix.conftest import Meet, RunningBot
+from tests.bot.matrix.conftest import PUBLIC_URL, Meet, RunningBot
 from tests.conftest import AMSTERDAM
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
 
@@ -20,6 +21,10 @@ async def test_check_referral_accept_actions_reminder_feedback_status(
     registered = await agent.ask(agent_room, "ja", *REFERRAL_REST)
     assert "casusnummer VH-2026-0001" in registered
     number = "VH-2026-0001"
+    # Identifying details: not in the chat, but through a single-use link to the form page.
+    link = re.search(rf"{re.escape(PUBLIC_URL)}/forms/(\S+)", registered)
+    assert link, registered
+    assert (await bot.app.forms.open(link[1])).form is not None
 
     # The referral lands with the procesregisseur in a direct chat the bot opens (encrypted, flagged direct).
     regisseur_room, _, _ = await regisseur.expect(f"Nieuwe aanmelding {number}")
