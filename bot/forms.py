@@ -13,7 +13,7 @@ from bot.dispatcher import Identity
 from config.catalogue import Catalogue
 from config.settings import Settings
 from handlers.clock import Clock
-from handlers.subject import FormAnswer, FormDeskContext, open_form, submit_form
+from handlers.subject_form import FormAnswer, FormDeskContext, open_form, submit_form
 from storage import people
 
 log = logging.getLogger(__name__)

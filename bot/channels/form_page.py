@@ -18,7 +18,8 @@ from aiohttp import web
 from bot.app import App
 from bot.web import serve_site
 from handlers.messages import FormField, FormOffer
-from handlers.subject import FormAnswer, form_path
+from handlers.subject import form_path
+from handlers.subject_form import FormAnswer
 
 CHANNEL = "web"
 MAX_BODY_BYTES = 16 * 1024
