@@ -81,6 +81,16 @@ class Person:
                     return
                 await asyncio.sleep(0.1)
 
+    async def wait_until_left(self, room_id: str, user: str, seconds: float = REPLY_SECONDS) -> list[str]:
+        """Until ``user`` has left the room (declined an invite); the members who are left."""
+        async with asyncio.timeout(seconds):
+            while True:
+                members = await self.client.joined_members(room_id)
+                state = await self.client.room_get_state_event(room_id, "m.room.member", user)
+                if state.content.get("membership") == "leave":
+                    return [member.user_id for member in members.members]
+                await asyncio.sleep(0.2)
+
     async def say(self, room_id: str, text: str, reply_to: str | None = None) -> str:
         content: dict[str, Any] = {"msgtype": "m.text", "body": text}
         if reply_to:

@@ -34,15 +34,7 @@ async def test_a_shared_room_gets_generic_help_and_no_case_content(bot: RunningB
 async def test_invites_from_people_not_registered_are_declined(bot: RunningBot, meet: Meet) -> None:
     stranger = await meet("stranger")  # a Matrix account the store does not know
     created = await stranger.client.room_create(is_direct=True, invite=[bot.user_id])
-    room = created.room_id
-    async with asyncio.timeout(20):
-        while True:
-            members = await stranger.client.joined_members(room)
-            state = await stranger.client.room_get_state_event(room, "m.room.member", bot.user_id)
-            if state.content.get("membership") == "leave":
-                break
-            await asyncio.sleep(0.2)
-    assert [m.user_id for m in members.members] == [stranger.user_id]
+    assert await stranger.wait_until_left(created.room_id, bot.user_id) == [stranger.user_id]
     assert await stranger.nothing_arrives(2.0)
 
 

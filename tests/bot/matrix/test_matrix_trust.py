@@ -1,0 +1,64 @@
+"""The stricter Matrix settings, on the real homeserver: devices trusted only from a list, and invites only from
+allowed homeservers. Channel behaviour, not storage: on SQLite only."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from nio import MatrixRoom, MegolmEvent
+
+from bot.app import App
+from tests.bot.matrix.conftest import Meet, RunningBot
+
+
+@asynccontextmanager
+async def bot_with(demo: App, **changes: Any) -> AsyncIterator[RunningBot]:
+    """The bot as ``vhbot serve`` runs it, with these Matrix settings changed."""
+    running = RunningBot(dataclasses.replace(demo, settings=demo.settings.model_copy(update=changes)))
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+SQLITE_ONLY = pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+
+
+@SQLITE_ONLY
+async def test_with_a_device_list_only_listed_devices_can_read_the_answers(demo: App, meet: Meet) -> None:
+    agent, regisseur = await meet("agent"), await meet("regisseur")
+    unreadable: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+
+    async def withheld(room: MatrixRoom, event: MegolmEvent) -> None:
+        if event.sender != regisseur.user_id:
+            await unreadable.put((room.room_id, event.sender))
+
+    regisseur.client.add_event_callback(withheld, MegolmEvent)
+    listed = [f"{agent.user_id} {agent.client.device_id}"]
+    async with bot_with(demo, matrix_device_trust="list", matrix_trusted_devices=listed) as bot:
+        agent_room = await agent.open_direct_chat(bot.user_id)
+        assert "aanmelden" in await agent.ask(agent_room, "help")
+
+        regisseur_room = await regisseur.open_direct_chat(bot.user_id)
+        await regisseur.say(regisseur_room, "help")
+        # An answer arrives (the person sees that something came), but without the keys to read it.
+        assert await asyncio.wait_for(unreadable.get(), 20) == (regisseur_room, bot.user_id)
+        assert await regisseur.nothing_arrives(2.0)
+
+
+@SQLITE_ONLY
+async def test_invites_from_homeservers_not_allowed_are_declined(demo: App, meet: Meet) -> None:
+    agent = await meet("agent")  # registered, on the test homeserver
+    server = agent.user_id.partition(":")[2]
+    async with bot_with(demo, matrix_allowed_homeservers=["elders.example"]) as bot:
+        created = await agent.client.room_create(is_direct=True, invite=[bot.user_id])
+        assert await agent.wait_until_left(created.room_id, bot.user_id) == [agent.user_id]
+    async with bot_with(demo, matrix_allowed_homeservers=["elders.example", server]) as bot:
+        room = await agent.open_direct_chat(bot.user_id)
+        assert "aanmelden" in await agent.ask(room, "help")
