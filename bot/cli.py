@@ -227,7 +227,9 @@ def configured_channels(app: App) -> Channels:
 
 async def cmd_serve(app: App, args: argparse.Namespace) -> int:
     """Runs the delivery engine and the configured channels' listeners until stopped."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=app.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     channels = configured_channels(app)
     if not channels.senders:
         raise UsageError(

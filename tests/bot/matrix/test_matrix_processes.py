@@ -54,15 +54,21 @@ def processes() -> Iterator[list[Process]]:
             process.popen.wait(timeout=20)
 
 
+async def professional_at_matrix(app: App, homeserver: Homeserver, handle: str, tmp_path: Path) -> Person:
+    """A demo professional at a Matrix client of their own (a fresh account, linked to them in the store)."""
+    user_id = homeserver.register(f"{handle}-{uuid.uuid4().hex[:6]}", PASSWORD)
+    async with app.sessions() as session, session.begin():
+        await session.execute(
+            update(Professional).where(Professional.handle == handle).values(matrix_id=user_id)
+        )
+    person = Person(homeserver.url, user_id, tmp_path / handle)
+    await person.start(PASSWORD)
+    return person
+
+
 @pytest.fixture
 async def agent(store: App, homeserver: Homeserver, tmp_path: Path) -> AsyncIterator[Person]:  # noqa: F811
-    user_id = homeserver.register(f"agent-{uuid.uuid4().hex[:6]}", PASSWORD)
-    async with store.sessions() as session, session.begin():
-        await session.execute(
-            update(Professional).where(Professional.handle == "agent").values(matrix_id=user_id)
-        )
-    person = Person(homeserver.url, user_id, tmp_path / "agent")
-    await person.start(PASSWORD)
+    person = await professional_at_matrix(store, homeserver, "agent", tmp_path)
     yield person
     await person.stop()
 
