@@ -4,21 +4,18 @@ process logs at any level carries it (matrix-nio logs every sync and decryption 
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 from bot.app import App
-from tests.bot.matrix.conftest import PASSWORD
 from tests.bot.matrix.homeserver import Homeserver
 from tests.bot.matrix.person import Person
 from tests.bot.matrix.test_matrix_processes import (  # noqa: F401 - the fixture stops the process
     Process,
+    bot_account,
     processes,
     professional_at_matrix,
 )
 from tests.bot.test_delivery_processes import store  # noqa: F401 - the PostgreSQL store fixture
-from tests.conftest import PG_URL, TEST_KEYS
 from tests.seeding import assert_nowhere_in_clear, seed_every_field
 
 
@@ -28,21 +25,14 @@ async def test_markers_sent_over_matrix_are_nowhere_in_clear(
     processes: list[Process],  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    bot = homeserver.register(f"vhbot-{uuid.uuid4().hex[:8]}", PASSWORD)
-    env = {
-        **os.environ,
-        "VHBOT_DATABASE_URL": PG_URL,
-        "VHBOT_DATABASE_SCHEMA": str(store.settings.database_schema),
-        "VHBOT_ENCRYPTION_KEYS": TEST_KEYS,
-        "VHBOT_MATRIX_HOMESERVER": homeserver.url,
-        "VHBOT_MATRIX_USER_ID": bot,
-        "VHBOT_MATRIX_PASSWORD": PASSWORD,
-        "VHBOT_MATRIX_STORE_DIR": str(tmp_path / "matrix-store"),
-        "VHBOT_MATRIX_SYNC_TIMEOUT_MS": "2000",
-        "VHBOT_SEND_ON_NON_WORKING_DAYS": "true",
-        "VHBOT_LOG_LEVEL": "DEBUG",
-        "VHBOT_RATE_MESSAGES_PER_MINUTE": "1000",  # one person types the whole seeding within a minute
-    }
+    bot, env = bot_account(
+        store,
+        homeserver,
+        tmp_path,
+        VHBOT_SEND_ON_NON_WORKING_DAYS="true",
+        VHBOT_LOG_LEVEL="DEBUG",
+        VHBOT_RATE_MESSAGES_PER_MINUTE="1000",  # one person types the whole seeding within a minute
+    )
     serving = Process(env, tmp_path / "serve.log")
     processes.append(serving)
     await serving.says("this process now serves")

@@ -54,6 +54,24 @@ def processes() -> Iterator[list[Process]]:
             process.popen.wait(timeout=20)
 
 
+def bot_account(app: App, homeserver: Homeserver, tmp_path: Path, **extra: str) -> tuple[str, dict[str, str]]:
+    """A new bot account, and the environment a ``vhbot serve`` process needs to serve it from the store."""
+    bot = homeserver.register(f"vhbot-{uuid.uuid4().hex[:8]}", PASSWORD)
+    env = {
+        **os.environ,
+        "VHBOT_DATABASE_URL": PG_URL,
+        "VHBOT_DATABASE_SCHEMA": str(app.settings.database_schema),
+        "VHBOT_ENCRYPTION_KEYS": TEST_KEYS,
+        "VHBOT_MATRIX_HOMESERVER": homeserver.url,
+        "VHBOT_MATRIX_USER_ID": bot,
+        "VHBOT_MATRIX_PASSWORD": PASSWORD,
+        "VHBOT_MATRIX_STORE_DIR": str(tmp_path / "matrix-store"),
+        "VHBOT_MATRIX_SYNC_TIMEOUT_MS": "2000",
+        **extra,
+    }
+    return bot, env
+
+
 async def professional_at_matrix(app: App, homeserver: Homeserver, handle: str, tmp_path: Path) -> Person:
     """A demo professional at a Matrix client of their own (a fresh account, linked to them in the store)."""
     user_id = homeserver.register(f"{handle}-{uuid.uuid4().hex[:6]}", PASSWORD)
@@ -80,18 +98,7 @@ async def test_one_process_syncs_and_the_other_takes_over(
     processes: list[Process],
     tmp_path: Path,
 ) -> None:
-    bot = homeserver.register(f"vhbot-{uuid.uuid4().hex[:8]}", PASSWORD)
-    env = {
-        **os.environ,
-        "VHBOT_DATABASE_URL": PG_URL,
-        "VHBOT_DATABASE_SCHEMA": str(store.settings.database_schema),
-        "VHBOT_ENCRYPTION_KEYS": TEST_KEYS,
-        "VHBOT_MATRIX_HOMESERVER": homeserver.url,
-        "VHBOT_MATRIX_USER_ID": bot,
-        "VHBOT_MATRIX_PASSWORD": PASSWORD,
-        "VHBOT_MATRIX_STORE_DIR": str(tmp_path / "matrix-store"),
-        "VHBOT_MATRIX_SYNC_TIMEOUT_MS": "2000",
-    }
+    bot, env = bot_account(store, homeserver, tmp_path)
     first = Process(env, tmp_path / "first.log")
     processes.append(first)
     await first.says("this process now serves")
