@@ -88,5 +88,5 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
     texts = load_catalogue(settings.default_language)
     calendar = WorkingCalendar.from_settings(settings)
     dispatcher = Dispatcher(sessions, settings, clock, texts, load_definitions(), calendar)
-    forms = FormDesk(sessions, settings, clock, texts)
+    forms = FormDesk(sessions, clock, texts)
     return App(engine, sessions, dispatcher, clock, settings, texts, calendar, keyring, forms)

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatcher import Identity
 from config.catalogue import Catalogue
-from config.settings import Settings
 from handlers.clock import Clock
 from handlers.subject_form import FormAnswer, FormDeskContext, open_form, submit_form
 from storage import people
@@ -20,11 +19,8 @@ log = logging.getLogger(__name__)
 
 
 class FormDesk:
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], settings: Settings, clock: Clock, texts: Catalogue
-    ) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock, texts: Catalogue) -> None:
         self._sessions = sessions
-        self._settings = settings
         self._clock = clock
         self._texts = texts
 
@@ -50,7 +46,7 @@ class FormDesk:
     async def _in_transaction(self, work: Callable[[FormDeskContext], Awaitable[FormAnswer]]) -> FormAnswer:
         try:
             async with self._sessions() as session, session.begin():
-                context = FormDeskContext(session, self._settings, self._texts, self._clock.now())
+                context = FormDeskContext(session, self._texts, self._clock.now())
                 return await work(context)
         except (SQLAlchemyError, OSError) as error:
             log.warning("store unavailable for a form: %s", type(error).__name__)

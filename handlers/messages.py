@@ -19,7 +19,8 @@ class Incoming:
     from a button or form of an earlier reply: the fingerprint of the question it was shown with, so a button
     on a card whose question has moved on acts no more. ``forms`` says how the channel can take identifying
     details outside the chat: ``card`` (a form inside the chat that is never echoed: Teams), ``link`` (a link to
-    the form page ``vhbot serve`` hosts: Matrix with a public address), or None (not at all).
+    the form page ``vhbot serve`` hosts: Matrix; only given where a public address is configured), or None (not
+    at all).
     """
 
     text: str

@@ -23,6 +23,7 @@ CARD = "card"
 LINK = "link"
 # (key, input kind, longest accepted answer)
 FIELDS = (("name", "text", 200), ("birth_date", "date", 10), ("address", "multiline", 300))
+LONGEST = {key: limit for key, _, limit in FIELDS}
 
 
 def form_offer(texts: Catalogue, language: str, token: str, error: str | None = None) -> FormOffer:
@@ -40,8 +41,8 @@ def form_path(token: str) -> str:
 
 async def offer(turn: Turn, case: Case) -> None:
     """Hand out a form for the case's identifying details, in the way the channel can take them."""
-    style = turn.incoming.forms if turn.incoming.forms == CARD or turn.settings.public_url else None
-    if style not in (CARD, LINK):
+    style = turn.incoming.forms
+    if style is None or (style == LINK and not turn.settings.public_url):  # a link needs a public address
         turn.say("subject.later", number=case.number)
         return
     lifetime = timedelta(minutes=turn.settings.form_link_minutes)

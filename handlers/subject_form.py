@@ -13,10 +13,9 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
-from config.settings import Settings
 from handlers.messages import FormOffer
 from handlers.plain_text import clean
-from handlers.subject import form_offer
+from handlers.subject import LONGEST, form_offer
 from storage import audit, cases, people, subjects
 from storage.models import CaseState, Professional, SubjectForm
 from storage.subjects import FormState, SubjectDetails
@@ -30,7 +29,6 @@ class FormDeskContext:
     """What handling a form needs besides its store session: there is no chat turn behind a form page."""
 
     session: AsyncSession
-    settings: Settings
     texts: Catalogue
     now: datetime
 
@@ -129,9 +127,9 @@ def _read(values: Mapping[str, object], today: date) -> tuple[SubjectDetails | N
     problems = [
         key
         for key, good in (
-            ("name", 2 <= len(name) <= 200),
+            ("name", 2 <= len(name) <= LONGEST["name"]),
             ("birth_date", born is not None),
-            ("address", 5 <= len(address) <= 300),
+            ("address", 5 <= len(address) <= LONGEST["address"]),
         )
         if not good
     ]

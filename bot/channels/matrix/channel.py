@@ -344,8 +344,8 @@ class MatrixChannel:
             private=connection.private(room, event.sender),
             channel=CHANNEL,
             message_id=event.event_id,
-            # Identifying details go through the form page, which needs an address people's browsers reach.
-            forms=LINK if self._app.settings.public_url else None,
+            # Identifying details go through a link to the form page (where a public address is configured).
+            forms=LINK,
         )
         replies = await self._dispatcher.handle(Identity(CHANNEL, event.sender), incoming)
         # When more messages are waiting, the answer says which one it answers.
