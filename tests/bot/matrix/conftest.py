@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from pydantic import SecretStr
@@ -17,8 +20,9 @@ from bot.channels.matrix.channel import MatrixChannel
 from bot.channels.matrix.sender import MatrixSender
 from config.settings import Settings
 from storage.models import Professional
+from tests.bot.matrix.element import ElementPerson, node_with_matrix_js_sdk_or_skip
 from tests.bot.matrix.homeserver import Homeserver, synapse_python
-from tests.bot.matrix.person import Person
+from tests.bot.matrix.person import Correspondent, Person
 from tests.bot.serving import serve
 
 PASSWORD = "secret-password"
@@ -92,25 +96,60 @@ async def bot(demo: App) -> AsyncIterator[RunningBot]:
 
 
 Meet = Callable[[str], Awaitable[Person]]
+MeetAtElement = Callable[[str], Awaitable[ElementPerson]]
+MeetAnywhere = Callable[[str], Awaitable[Correspondent]]
+Client = TypeVar("Client", bound=Correspondent)
 
 
 @pytest.fixture
 async def meet(demo: App, homeserver: Homeserver, tmp_path: Path) -> AsyncIterator[Meet]:
-    """A demo professional at their own Matrix client (a fresh account, linked to them in the store); pass a
-    handle the store does not know to get an unregistered person."""
-    people: list[Person] = []
+    """A demo professional at their own Matrix client, a matrix-nio one (a fresh account, linked to them in the
+    store); pass a handle the store does not know to get an unregistered person."""
+    async with people(demo, homeserver, partial(Person, homeserver.url, store=tmp_path / "people")) as meet:
+        yield meet
 
-    async def person(handle: str) -> Person:
+
+@pytest.fixture
+async def meet_at_element(demo: App, homeserver: Homeserver) -> AsyncIterator[MeetAtElement]:
+    """As ``meet``, at an Element-grade client: matrix-js-sdk with its Rust crypto."""
+    node_with_matrix_js_sdk_or_skip()
+    async with people(demo, homeserver, partial(ElementPerson, homeserver.url)) as meet:
+        yield meet
+
+
+@pytest.fixture(params=["matrix-nio", "matrix-js-sdk"])
+async def meet_anywhere(
+    request: pytest.FixtureRequest, demo: App, homeserver: Homeserver, tmp_path: Path
+) -> AsyncIterator[MeetAnywhere]:
+    """As ``meet``, once at each of the two independent client implementations."""
+    client_for: Callable[[str], Correspondent] = partial(Person, homeserver.url, store=tmp_path / "people")
+    if request.param == "matrix-js-sdk":
+        node_with_matrix_js_sdk_or_skip()
+        client_for = partial(ElementPerson, homeserver.url)
+    async with people(demo, homeserver, client_for) as meet:
+        yield meet
+
+
+@asynccontextmanager
+async def people(
+    demo: App, homeserver: Homeserver, client_for: Callable[[str], Client]
+) -> AsyncIterator[Callable[[str], Awaitable[Client]]]:
+    """Meets people at the clients ``client_for`` makes for a user id, and stops those clients afterwards."""
+    clients: list[Client] = []
+
+    async def person(handle: str) -> Client:
         user_id = homeserver.register(f"{handle}-{uuid.uuid4().hex[:6]}", PASSWORD)
         async with demo.sessions() as session, session.begin():
             await session.execute(
                 update(Professional).where(Professional.handle == handle).values(matrix_id=user_id)
             )
-        client = Person(homeserver.url, user_id, tmp_path / "people" / user_id)
+        client = client_for(user_id)
+        clients.append(client)
         await client.start(PASSWORD)
-        people.append(client)
         return client
 
-    yield person
-    for client in people:
-        await client.stop()
+    try:
+        yield person
+    finally:
+        for client in clients:
+            await client.stop()

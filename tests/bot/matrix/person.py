@@ -1,9 +1,13 @@
 """A professional at a Matrix client of their own: a separate nio client with its own device and crypto store,
-talking to the bot only through the homeserver, in encrypted direct chats as Element creates them."""
+talking to the bot only through the homeserver, in encrypted direct chats as Element creates them.
+
+What a test does with the messages it receives (waiting, expecting, asking) is in :class:`Correspondent`, so the
+same scenario runs against this client and against matrix-js-sdk (``tests/bot/matrix/element.py``)."""
 
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +16,7 @@ from nio import (
     AsyncClientConfig,
     InviteMemberEvent,
     MatrixRoom,
+    MegolmEvent,
     RoomCreateError,
     RoomMessageNotice,
     RoomMessageText,
@@ -24,80 +29,40 @@ REPLY_SECONDS = 20.0
 QUIET_SECONDS = 0.8
 
 
-class Person:
-    def __init__(self, homeserver: str, user_id: str, store: Path) -> None:
-        store.mkdir(parents=True, exist_ok=True)
-        config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True)
-        self.user_id = user_id
-        self.client = AsyncClient(homeserver, user_id, store_path=str(store), config=config)
+class Correspondent(ABC):
+    """A professional's client as the tests see it: messages from others arrive in ``inbox`` as (room, plain
+    body, event with ``event_id`` and ``content``); those that came in clear text are listed in ``unencrypted``,
+    and events the client could not decrypt in ``unreadable``."""
+
+    user_id: str
+
+    def __init__(self) -> None:
         self.inbox: asyncio.Queue[tuple[str, str, dict[str, Any]]] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self.unencrypted: list[str] = []
+        self.unreadable: list[str] = []
 
+    @abstractmethod
     async def start(self, password: str) -> None:
-        login = await self.client.login(password, device_name="test-client")
-        assert not hasattr(login, "status_code") or login.status_code is None, login
-        self.client.add_event_callback(self._on_message, (RoomMessageText, RoomMessageNotice))
-        self.client.add_event_callback(self._on_invite, InviteMemberEvent)
-        await self.client.sync(timeout=0, full_state=True)
-        self._task = asyncio.create_task(self.client.sync_forever(timeout=1000))
+        """Logs in as a new device and starts syncing."""
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-        await self.client.close()
+    @abstractmethod
+    async def stop(self) -> None: ...
 
-    async def _on_message(self, room: MatrixRoom, event: RoomMessageText | RoomMessageNotice) -> None:
-        if event.sender != self.user_id:
-            await self.inbox.put((room.room_id, event.body, event.source))
-
-    async def _on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
-        if event.state_key == self.user_id and event.membership == "invite":
-            await self.client.join(room.room_id)
-
+    @abstractmethod
     async def open_direct_chat(self, bot: str, encrypted: bool = True) -> str:
         """As Element does it: a private room, the bot invited, flagged direct, encrypted from the start."""
-        created = await self.client.room_create(
-            is_direct=True,
-            invite=[bot],
-            preset=RoomPreset.trusted_private_chat,
-            initial_state=[ENCRYPTION] if encrypted else [],
-        )
-        assert not isinstance(created, RoomCreateError), created
-        await self.wait_for_member(created.room_id, bot)
-        return str(created.room_id)
 
-    async def open_group(self, *others: str) -> str:
-        created = await self.client.room_create(invite=list(others), initial_state=[ENCRYPTION])
-        assert not isinstance(created, RoomCreateError), created
-        return str(created.room_id)
+    @abstractmethod
+    async def is_encrypted(self, room_id: str) -> bool: ...
 
-    async def wait_for_member(self, room_id: str, user: str, seconds: float = REPLY_SECONDS) -> None:
-        """Until ``user`` has joined the room (as this client sees it)."""
-        async with asyncio.timeout(seconds):
-            while True:
-                room = self.client.rooms.get(room_id)
-                if room is not None and user in room.users and user not in room.invited_users:
-                    return
-                await asyncio.sleep(0.1)
-
-    async def wait_until_left(self, room_id: str, user: str, seconds: float = REPLY_SECONDS) -> list[str]:
-        """Until ``user`` has left the room (declined an invite); the members who are left."""
-        async with asyncio.timeout(seconds):
-            while True:
-                members = await self.client.joined_members(room_id)
-                state = await self.client.room_get_state_event(room_id, "m.room.member", user)
-                if state.content.get("membership") == "leave":
-                    return [member.user_id for member in members.members]
-                await asyncio.sleep(0.2)
-
+    @abstractmethod
     async def say(self, room_id: str, text: str, reply_to: str | None = None) -> str:
-        content: dict[str, Any] = {"msgtype": "m.text", "body": text}
-        if reply_to:
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
-        sent = await self.client.room_send(room_id, "m.room.message", content, ignore_unverified_devices=True)
-        assert not isinstance(sent, RoomSendError), sent
-        return str(sent.event_id)
+        """Sends ``text`` (as a reply to the event ``reply_to``); the event id."""
+
+    async def arrived(self, room_id: str, body: str, event: dict[str, Any], encrypted: bool) -> None:
+        if not encrypted:
+            self.unencrypted.append(str(event["event_id"]))
+        await self.inbox.put((room_id, body, event))
 
     async def receive(self, seconds: float = REPLY_SECONDS) -> tuple[str, str, dict[str, Any]]:
         """The next message from someone else: (room, plain body, raw event)."""
@@ -140,3 +105,87 @@ class Person:
         except TimeoutError:
             return True
         return False
+
+
+class Person(Correspondent):
+    def __init__(self, homeserver: str, user_id: str, store: Path) -> None:
+        """``store`` holds the crypto stores of all people; each gets a directory of their own in it."""
+        super().__init__()
+        store = store / user_id
+        store.mkdir(parents=True, exist_ok=True)
+        config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True)
+        self.user_id = user_id
+        self.client = AsyncClient(homeserver, user_id, store_path=str(store), config=config)
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, password: str) -> None:
+        login = await self.client.login(password, device_name="test-client")
+        assert not hasattr(login, "status_code") or login.status_code is None, login
+        self.client.add_event_callback(self._on_message, (RoomMessageText, RoomMessageNotice))
+        self.client.add_event_callback(self._on_invite, InviteMemberEvent)
+        self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
+        await self.client.sync(timeout=0, full_state=True)
+        self._task = asyncio.create_task(self.client.sync_forever(timeout=1000))
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self.client.close()
+
+    async def _on_message(self, room: MatrixRoom, event: RoomMessageText | RoomMessageNotice) -> None:
+        if event.sender != self.user_id:
+            await self.arrived(room.room_id, event.body, event.source, event.decrypted)
+
+    async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        self.unreadable.append(event.event_id)
+
+    async def _on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
+        if event.state_key == self.user_id and event.membership == "invite":
+            await self.client.join(room.room_id)
+
+    async def open_direct_chat(self, bot: str, encrypted: bool = True) -> str:
+        created = await self.client.room_create(
+            is_direct=True,
+            invite=[bot],
+            preset=RoomPreset.trusted_private_chat,
+            initial_state=[ENCRYPTION] if encrypted else [],
+        )
+        assert not isinstance(created, RoomCreateError), created
+        await self.wait_for_member(created.room_id, bot)
+        return str(created.room_id)
+
+    async def is_encrypted(self, room_id: str) -> bool:
+        return bool(self.client.rooms[room_id].encrypted)
+
+    async def open_group(self, *others: str) -> str:
+        created = await self.client.room_create(invite=list(others), initial_state=[ENCRYPTION])
+        assert not isinstance(created, RoomCreateError), created
+        return str(created.room_id)
+
+    async def wait_for_member(self, room_id: str, user: str, seconds: float = REPLY_SECONDS) -> None:
+        """Until ``user`` has joined the room (as this client sees it)."""
+        async with asyncio.timeout(seconds):
+            while True:
+                room = self.client.rooms.get(room_id)
+                if room is not None and user in room.users and user not in room.invited_users:
+                    return
+                await asyncio.sleep(0.1)
+
+    async def wait_until_left(self, room_id: str, user: str, seconds: float = REPLY_SECONDS) -> list[str]:
+        """Until ``user`` has left the room (declined an invite); the members who are left."""
+        async with asyncio.timeout(seconds):
+            while True:
+                members = await self.client.joined_members(room_id)
+                state = await self.client.room_get_state_event(room_id, "m.room.member", user)
+                if state.content.get("membership") == "leave":
+                    return [member.user_id for member in members.members]
+                await asyncio.sleep(0.2)
+
+    async def say(self, room_id: str, text: str, reply_to: str | None = None) -> str:
+        content: dict[str, Any] = {"msgtype": "m.text", "body": text}
+        if reply_to:
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+        sent = await self.client.room_send(room_id, "m.room.message", content, ignore_unverified_devices=True)
+        assert not isinstance(sent, RoomSendError), sent
+        return str(sent.event_id)

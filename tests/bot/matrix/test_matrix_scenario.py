@@ -1,20 +1,31 @@
-"""Every job over real, encrypted Matrix: two professionals at their own clients, the bot on a real Synapse."""
+"""Every job over real, encrypted Matrix: two professionals at their own clients, the bot on a real Synapse.
+
+The scenario runs once with the professionals at matrix-nio clients and once at matrix-js-sdk with the Rust
+crypto Element uses, so the bot's encryption is checked against an implementation that shares no code with it."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
 
+import pytest
+
 from handlers.clock import FixedClock
-from tests.bot.matrix.conftest import PUBLIC_URL, Meet, RunningBot
+from tests.bot.matrix.conftest import PUBLIC_URL, MeetAnywhere, RunningBot
 from tests.conftest import AMSTERDAM
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
 
 
+@pytest.mark.parametrize(
+    ("settings", "meet_anywhere"),
+    # The second client is about the wire, not the store: one backend is enough for it.
+    [("sqlite", "matrix-nio"), ("postgresql", "matrix-nio"), ("sqlite", "matrix-js-sdk")],
+    indirect=True,
+)
 async def test_check_referral_accept_actions_reminder_feedback_status(
-    bot: RunningBot, meet: Meet, clock: FixedClock
+    bot: RunningBot, meet_anywhere: MeetAnywhere, clock: FixedClock
 ) -> None:
-    agent, regisseur = await meet("agent"), await meet("regisseur")
+    agent, regisseur = await meet_anywhere("agent"), await meet_anywhere("regisseur")
     agent_room = await agent.open_direct_chat(bot.user_id)
 
     assert "past waarschijnlijk" in await agent.ask(agent_room, *CHECK_THAT_FITS)
@@ -28,7 +39,7 @@ async def test_check_referral_accept_actions_reminder_feedback_status(
 
     # The referral lands with the procesregisseur in a direct chat the bot opens (encrypted, flagged direct).
     regisseur_room, _, _ = await regisseur.expect(f"Nieuwe aanmelding {number}")
-    assert regisseur.client.rooms[regisseur_room].encrypted
+    assert await regisseur.is_encrypted(regisseur_room)
     review = await regisseur.ask(regisseur_room, "intake", "1")
     assert "Doel van de melder: Hulpverlening stagneert" in review
     assert "geaccepteerd" in await regisseur.ask(regisseur_room, "accepteren", "Petra Regisseur")
@@ -64,3 +75,7 @@ async def test_check_referral_accept_actions_reminder_feedback_status(
     assert "&lt;b&gt;achterstand&lt;/b&gt;" in markup and "<b>" not in markup  # what people type is escaped
     status = await regisseur.ask(regisseur_room, "ja", f"status {number}")
     assert "Ongelezen terugkoppelingen: 0" in status and "Huisbezoek afleggen" in status
+
+    # Everything the bot said came encrypted, and each person could read all of it.
+    for person in (agent, regisseur):
+        assert person.unencrypted == [] and person.unreadable == []
