@@ -133,17 +133,15 @@ class Dispatcher:
         """The language of a registered, active professional; None for anyone else (whom a channel ignores
         where it can, e.g. by declining their invites)."""
         async with self._sessions() as session:
-            found = await self._active_sender(session, identity)
-        return found[0].language if found else None
+            found = await people.sender(session, identity.channel, identity.address)
+        return found[0].language if found is not None and found[0].active else None
 
     async def question_open(self, identity: Identity, incoming: Incoming) -> bool:
         """Whether the question a button answers (``incoming.answers``) is still the open one, so a channel can
         tell a stale card before handing the answer in (handling checks it again, in its own transaction)."""
         async with self._sessions() as session:
-            found = await self._active_sender(session, identity)
-            if found is None:
-                return False
-            stored = await dialogues.load(session, found[0].id, incoming.conversation)
+            found = await self._active_sender(session, identity, incoming.conversation)
+        stored = found[2] if found is not None else None
         if stored is None or not self._fresh(stored):
             return False
         return incoming.answers is None or _state_of(stored).fingerprint() == incoming.answers
@@ -175,17 +173,18 @@ class Dispatcher:
 
     @staticmethod
     async def _active_sender(
-        session: AsyncSession, identity: Identity
-    ) -> tuple[Professional, Organisation] | None:
-        """The registered professional (and organisation) behind this identity, if their access is active."""
-        found = await people.sender(session, identity.channel, identity.address)
+        session: AsyncSession, identity: Identity, conversation: str
+    ) -> tuple[Professional, Organisation, Dialogue | None] | None:
+        """The registered professional (and organisation) behind this identity, if their access is active, with
+        their dialogue in this conversation."""
+        found = await people.sender_in(session, identity.channel, identity.address, conversation)
         return found if found is not None and found[0].active else None
 
     async def _handle(self, session: AsyncSession, identity: Identity, incoming: Incoming) -> list[Reply]:
-        found = await self._active_sender(session, identity)
+        found = await self._active_sender(session, identity, incoming.conversation)
         if found is None:
             return [Reply(self._texts.text(self._texts.default_language, "access.not_registered"))]
-        person, organisation = found
+        person, organisation, stored = found
         self._languages[identity] = person.language
         turn = Turn(
             session,
@@ -208,7 +207,6 @@ class Dispatcher:
             turn.say("access.private_only")
             return turn.replies
         intent, argument = self._intents.match(incoming.text)
-        stored = await dialogues.load(turn.session, turn.person.id, incoming.conversation)
         state = self._live_state(turn, stored)
         if incoming.answers is not None and (state is None or state.fingerprint() != incoming.answers):
             turn.say("input.stale_button")

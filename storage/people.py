@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Organisation, Professional, Role
+from storage.models import Dialogue, Organisation, Professional, Role
 
 
 async def add_organisation(session: AsyncSession, name: str, type_: str) -> Organisation:
@@ -112,20 +112,37 @@ async def display_names(
     return persons, organisations
 
 
-async def sender(
-    session: AsyncSession, channel: str, address: str
-) -> tuple[Professional, Organisation] | None:
-    """The person behind a channel address with their organisation, in one query."""
+def _by_address(channel: str, address: str) -> Select[Professional, Organisation]:
     column = {
         "terminal": Professional.handle,
         "matrix": Professional.matrix_id,
         "teams": Professional.teams_id,
     }[channel]
-    query = select(Professional, Organisation).join(
-        Organisation, Organisation.id == Professional.organisation_id
+    return (
+        select(Professional, Organisation)
+        .join(Organisation, Organisation.id == Professional.organisation_id)
+        .where(column == address)
     )
-    row = (await session.execute(query.where(column == address))).first()
+
+
+async def sender(
+    session: AsyncSession, channel: str, address: str
+) -> tuple[Professional, Organisation] | None:
+    """The person behind a channel address with their organisation, in one query."""
+    row = (await session.execute(_by_address(channel, address))).first()
     return None if row is None else (row[0], row[1])
+
+
+async def sender_in(
+    session: AsyncSession, channel: str, address: str, conversation: str
+) -> tuple[Professional, Organisation, Dialogue | None] | None:
+    """As :func:`sender`, with the person's open dialogue in this conversation: every message needs all three,
+    and one query instead of two is a noticeable part of a message's handling time."""
+    query = _by_address(channel, address).add_columns(Dialogue).outerjoin(
+        Dialogue, (Dialogue.professional_id == Professional.id) & (Dialogue.conversation == conversation)
+    )
+    row = (await session.execute(query)).first()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 async def by_ids(session: AsyncSession, ids: Collection[int]) -> dict[int, Professional]:
