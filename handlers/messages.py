@@ -34,12 +34,14 @@ class Incoming:
 
 @dataclass(frozen=True)
 class FormField:
-    """One input of a form: ``kind`` is ``text``, ``date`` or ``multiline``."""
+    """One input of a form: ``kind`` is ``text``, ``date`` or ``multiline``. ``hint`` is how to type the value,
+    for a page where people type it themselves (a channel with a date picker shows its own)."""
 
     key: str
     label: str
     kind: str
     max_length: int
+    hint: str = ""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,12 @@ def form_offer(texts: Catalogue, language: str, token: str, error: str | None = 
     def t(key: str) -> str:
         return texts.text(language, key)
 
-    fields = tuple(FormField(key, t(f"subject.field.{key}"), kind, limit) for key, kind, limit in FIELDS)
+    fields = tuple(
+        FormField(
+            key, t(f"subject.field.{key}"), kind, limit, t("subject.date_format") if kind == "date" else ""
+        )
+        for key, kind, limit in FIELDS
+    )
     return FormOffer(token, t("subject.title"), t("subject.intro"), fields, t("subject.submit"), error)
 
 

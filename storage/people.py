@@ -138,8 +138,12 @@ async def sender_in(
 ) -> tuple[Professional, Organisation, Dialogue | None] | None:
     """As :func:`sender`, with the person's open dialogue in this conversation: every message needs all three,
     and one query instead of two is a noticeable part of a message's handling time."""
-    query = _by_address(channel, address).add_columns(Dialogue).outerjoin(
-        Dialogue, (Dialogue.professional_id == Professional.id) & (Dialogue.conversation == conversation)
+    query = (
+        _by_address(channel, address)
+        .add_columns(Dialogue)
+        .outerjoin(
+            Dialogue, (Dialogue.professional_id == Professional.id) & (Dialogue.conversation == conversation)
+        )
     )
     row = (await session.execute(query)).first()
     return None if row is None else (row[0], row[1], row[2])

@@ -107,7 +107,8 @@ def _form(offer: FormOffer) -> str:
 
 def _field(item: FormField) -> str:
     key = escape(item.key)
-    label = f'<label for="{key}">{escape(item.label)}</label>'
+    shown = f"{item.label} ({item.hint})" if item.hint else item.label
+    label = f'<label for="{key}">{escape(shown)}</label>'
     common = f'id="{key}" name="{key}" maxlength="{item.max_length}" required'
     if item.kind == "multiline":
         return f'{label}<textarea {common} rows="3"></textarea>'

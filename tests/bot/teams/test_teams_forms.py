@@ -31,6 +31,7 @@ async def test_a_referral_in_teams_ends_with_a_form_card_that_is_sent_once(teams
         ("Input.Text", "address"),
     ]
     assert all(item["isRequired"] and "value" not in item for item in inputs_of(card))
+    assert inputs_of(card)[1]["label"] == "Geboortedatum"  # Teams shows a date picker: no format to type
     (send,) = card_actions(teams_bot.connector)
     assert send["verb"] == "subject"
 
