@@ -39,7 +39,8 @@ from handlers.turn import OFFERED, Turn
 from handlers.updates import UpdatesConversation
 from handlers.working_days import WorkingCalendar
 from storage import dialogues, inbound, people
-from storage.models import Dialogue, Organisation, Professional
+from storage.dialogues import StoredDialogue
+from storage.models import Organisation, Professional
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def _replies_of(kept: list[dict[str, Any]] | None) -> list[Reply]:
     return [Reply.from_json(data) for data in kept or []]
 
 
-def _state_of(stored: Dialogue) -> DialogueState:
+def _state_of(stored: StoredDialogue) -> DialogueState:
     return DialogueState(stored.kind, stored.step, dict(stored.data))
 
 
@@ -174,7 +175,7 @@ class Dispatcher:
     @staticmethod
     async def _active_sender(
         session: AsyncSession, identity: Identity, conversation: str
-    ) -> tuple[Professional, Organisation, Dialogue | None] | None:
+    ) -> tuple[Professional, Organisation, StoredDialogue | None] | None:
         """The registered professional (and organisation) behind this identity, if their access is active, with
         their dialogue in this conversation."""
         found = await people.sender_in(session, identity.channel, identity.address, conversation)
@@ -220,11 +221,11 @@ class Dispatcher:
         await self._store_state(turn, stored, next_state)
         return _with_question(turn.replies, next_state)
 
-    def _fresh(self, stored: Dialogue) -> bool:
+    def _fresh(self, stored: StoredDialogue) -> bool:
         timeout = timedelta(minutes=self._settings.dialogue_timeout_minutes)
         return stored.updated_at + timeout >= self._clock.now()
 
-    def _live_state(self, turn: Turn, stored: Dialogue | None) -> DialogueState | None:
+    def _live_state(self, turn: Turn, stored: StoredDialogue | None) -> DialogueState | None:
         """The stored dialogue, unless it has gone stale (then the person is told, and it is dropped)."""
         if stored is None:
             return None
@@ -257,10 +258,12 @@ class Dispatcher:
             return False
         return bool(state.data.get(OFFERED)) and turn.picked(state) is None
 
-    async def _store_state(self, turn: Turn, stored: Dialogue | None, state: DialogueState | None) -> None:
+    async def _store_state(
+        self, turn: Turn, stored: StoredDialogue | None, state: DialogueState | None
+    ) -> None:
         if state is None:
             if stored is not None:
-                await turn.session.delete(stored)
+                await dialogues.end(turn.session, stored)
             return
         await dialogues.save(
             turn.session,

@@ -1,26 +1,67 @@
-"""Dialogue state per person and conversation."""
+"""Dialogue state per person and conversation.
+
+Every message reads and writes its sender's dialogue, so it is read as a plain value and written through the
+table with statements built once: the ORM's unit of work (loading an entity, tracking its changes, flushing
+them) and building each statement anew cost more than the SQL.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Dialogue
 
+_TABLE = cast(Table, Dialogue.__table__)
+AnySelect = Select[*tuple[Any, ...]]
+COLUMNS = (_TABLE.c.id, _TABLE.c.kind, _TABLE.c.step, _TABLE.c.data, _TABLE.c.updated_at)
 
-async def load(session: AsyncSession, person_id: int, conversation: str) -> Dialogue | None:
-    query = select(Dialogue).where(
-        Dialogue.professional_id == person_id, Dialogue.conversation == conversation
-    )
-    return (await session.execute(query)).scalar_one_or_none()
+
+@dataclass(frozen=True)
+class StoredDialogue:
+    """A dialogue as it was read; changing it means saving a new state with :func:`save`."""
+
+    id: int
+    kind: str
+    step: str
+    data: dict[str, Any]
+    updated_at: datetime
+
+
+def from_columns(row: Sequence[Any]) -> StoredDialogue | None:
+    """The dialogue in ``COLUMNS``' values, or None where an outer join found none."""
+    dialogue_id, kind, step, data, updated_at = row
+    return None if dialogue_id is None else StoredDialogue(dialogue_id, kind, step, dict(data), updated_at)
+
+
+def _of(professional_id: Any, conversation: Any) -> ColumnElement[bool]:
+    return and_(_TABLE.c.professional_id == professional_id, _TABLE.c.conversation == conversation)
+
+
+def with_dialogue(query: AnySelect, professional_id: Any) -> AnySelect:
+    """``query`` with the ``COLUMNS`` of the person's dialogue added (None where there is none) in the
+    conversation given as the parameter ``conversation``."""
+    return query.add_columns(*COLUMNS).outerjoin(_TABLE, _of(professional_id, bindparam("conversation")))
+
+
+_LOAD = select(*COLUMNS).where(_of(bindparam("person_id"), bindparam("conversation")))
+_UPDATE = update(_TABLE).where(_TABLE.c.id == bindparam("dialogue_id"))
+_DELETE = delete(_TABLE).where(_TABLE.c.id == bindparam("dialogue_id"))
+
+
+async def load(session: AsyncSession, person_id: int, conversation: str) -> StoredDialogue | None:
+    row = (await session.execute(_LOAD, {"person_id": person_id, "conversation": conversation})).first()
+    return None if row is None else from_columns(row)
 
 
 async def save(
     session: AsyncSession,
-    existing: Dialogue | None,
+    existing: StoredDialogue | None,
     *,
     person_id: int,
     conversation: str,
@@ -29,16 +70,14 @@ async def save(
     data: dict[str, Any],
     now: datetime,
 ) -> None:
+    values = {"kind": kind, "step": step, "data": data, "updated_at": now}
     if existing is None:
-        session.add(
-            Dialogue(
-                professional_id=person_id,
-                conversation=conversation,
-                kind=kind,
-                step=step,
-                data=data,
-                updated_at=now,
-            )
-        )
+        values |= {"professional_id": person_id, "conversation": conversation}
+        await session.execute(insert(_TABLE), values)
         return
-    existing.kind, existing.step, existing.data, existing.updated_at = kind, step, dict(data), now
+    await session.execute(_UPDATE, values | {"dialogue_id": existing.id})
+
+
+async def end(session: AsyncSession, existing: StoredDialogue) -> None:
+    """The dialogue is over (finished, stopped, expired)."""
+    await session.execute(_DELETE, {"dialogue_id": existing.id})

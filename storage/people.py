@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
-from storage.models import Dialogue, Organisation, Professional, Role
+from storage import dialogues
+from storage.dialogues import StoredDialogue
+from storage.models import Organisation, Professional, Role
 
 
 async def add_organisation(session: AsyncSession, name: str, type_: str) -> Organisation:
@@ -112,41 +115,42 @@ async def display_names(
     return persons, organisations
 
 
-def _by_address(channel: str, address: str) -> Select[Professional, Organisation]:
-    column = {
-        "terminal": Professional.handle,
-        "matrix": Professional.matrix_id,
-        "teams": Professional.teams_id,
-    }[channel]
+def _by_address(
+    column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None],
+) -> Select[Professional, Organisation]:
     return (
         select(Professional, Organisation)
         .join(Organisation, Organisation.id == Professional.organisation_id)
-        .where(column == address)
+        .where(column == bindparam("address"))
     )
+
+
+# Every message asks who sent it: the statements are built once per channel, given the address (and the
+# conversation) when run.
+_SENDER = {
+    "terminal": _by_address(Professional.handle),
+    "matrix": _by_address(Professional.matrix_id),
+    "teams": _by_address(Professional.teams_id),
+}
+_SENDER_IN = {channel: dialogues.with_dialogue(query, Professional.id) for channel, query in _SENDER.items()}
 
 
 async def sender(
     session: AsyncSession, channel: str, address: str
 ) -> tuple[Professional, Organisation] | None:
     """The person behind a channel address with their organisation, in one query."""
-    row = (await session.execute(_by_address(channel, address))).first()
+    row = (await session.execute(_SENDER[channel], {"address": address})).first()
     return None if row is None else (row[0], row[1])
 
 
 async def sender_in(
     session: AsyncSession, channel: str, address: str, conversation: str
-) -> tuple[Professional, Organisation, Dialogue | None] | None:
+) -> tuple[Professional, Organisation, StoredDialogue | None] | None:
     """As :func:`sender`, with the person's open dialogue in this conversation: every message needs all three,
     and one query instead of two is a noticeable part of a message's handling time."""
-    query = (
-        _by_address(channel, address)
-        .add_columns(Dialogue)
-        .outerjoin(
-            Dialogue, (Dialogue.professional_id == Professional.id) & (Dialogue.conversation == conversation)
-        )
-    )
-    row = (await session.execute(query)).first()
-    return None if row is None else (row[0], row[1], row[2])
+    parameters = {"address": address, "conversation": conversation}
+    row = (await session.execute(_SENDER_IN[channel], parameters)).first()
+    return None if row is None else (row[0], row[1], dialogues.from_columns(row[2:]))
 
 
 async def by_ids(session: AsyncSession, ids: Collection[int]) -> dict[int, Professional]:
