@@ -12,9 +12,15 @@ import logging
 
 from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.aiohttp import CloudAdapter
-from microsoft_agents.hosting.core import AgentAuthConfiguration, OutboundHostValidator, TurnContext
+from microsoft_agents.hosting.core import (
+    AgentAuthConfiguration,
+    OutboundHostValidator,
+    RestChannelServiceClientFactory,
+    TurnContext,
+)
 from microsoft_agents.hosting.core.authorization import AuthTypes
 
+from bot.channels.teams.connections import PooledConnectorClients
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -78,12 +84,17 @@ async def _raise_turn_error(context: TurnContext, error: Exception) -> None:
     raise error
 
 
-def build_adapter(settings: Settings, configuration: AgentAuthConfiguration) -> CloudAdapter:
+def build_adapter(
+    settings: Settings, configuration: AgentAuthConfiguration
+) -> tuple[CloudAdapter, PooledConnectorClients]:
     """In production outbound calls go only to Microsoft's hosts (a forged serviceUrl cannot make the bot post
-    elsewhere); local mode talks to the Playground or a test connector on loopback."""
+    elsewhere); local mode talks to the Playground or a test connector on loopback. The clients' connection pool
+    is the caller's to close."""
     connections = MsalConnectionManager(connections_configurations={SERVICE_CONNECTION: configuration})
+    clients = PooledConnectorClients(RestChannelServiceClientFactory(connections))
     adapter = CloudAdapter(
         connection_manager=connections,
+        channel_service_client_factory=clients,
         host_validator=OutboundHostValidator(enabled=not settings.teams_local),
     )
     adapter.on_turn_error = _raise_turn_error
@@ -92,4 +103,4 @@ def build_adapter(settings: Settings, configuration: AgentAuthConfiguration) -> 
         logging.getLogger("microsoft_agents.hosting.core.connector.client.user_token_client").setLevel(
             logging.ERROR
         )
-    return adapter
+    return adapter, clients

@@ -22,7 +22,7 @@ from microsoft_agents.activity import (
     ConversationReference,
     InvokeResponse,
 )
-from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
+from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator
 from microsoft_agents.hosting.core import ClaimsIdentity, TurnContext
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -71,7 +71,7 @@ class TeamsChannel:
         self.app = app
         self._settings = app.settings
         self._configuration = auth_configuration(app.settings)
-        self.adapter: CloudAdapter = build_adapter(app.settings, self._configuration)
+        self.adapter, self._clients = build_adapter(app.settings, self._configuration)
         # Tenant per Teams user, for per-tenant rate limits; filled from the store at start and by every turn.
         self.tenants: dict[str, str] = {}
         self._remembered: dict[str, dict[str, Any]] = {}
@@ -106,7 +106,10 @@ class TeamsChannel:
                 self._settings.resolved_http_host,
                 self._settings.http_port,
             )
-        await serve_site(self.web_app(), self._settings, stop, self.serving, self._finish_late)
+        try:
+            await serve_site(self.web_app(), self._settings, stop, self.serving, self._finish_late)
+        finally:
+            await self._clients.close()
 
     async def _finish_late(self) -> None:
         if self._late:

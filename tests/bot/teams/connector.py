@@ -23,6 +23,8 @@ class Posted:
     conversation: str
     activity: dict[str, Any]
     reply_to: str | None
+    # The bot's end of the TCP connection the post came over (host, port): which connections it reuses.
+    peer: tuple[str, int] | None = None
 
     @property
     def text(self) -> str:
@@ -70,7 +72,8 @@ class FakeConnector:
             status, headers = self.fail[conversation]
             return web.json_response({"error": {"code": "Failure"}}, status=status, headers=headers)
         activity = await request.json()
-        self.posted.append(Posted(conversation, activity, request.match_info.get("reply_to")))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.posted.append(Posted(conversation, activity, request.match_info.get("reply_to"), peer))
         self._arrived.set()
         return web.json_response({"id": f"activity-{next(self._ids)}"})
 

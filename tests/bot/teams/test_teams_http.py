@@ -149,6 +149,18 @@ async def test_a_message_delivered_twice_is_answered_once(teams_bot: TeamsBot) -
         assert await session.scalar(select(func.count(InboundMessage.id))) == 1
 
 
+async def test_answers_of_many_turns_and_proactive_sends_share_one_connection(teams_bot: TeamsBot) -> None:
+    """The SDK makes a client per turn; ours share a pool, so the next turn's answer does not open another
+    connection (in production: another TLS handshake with Microsoft before every reply)."""
+    await teams_bot.say("regisseur", "help")
+    await teams_bot.say("regisseur", "status")
+    await teams_bot.say("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    await wait_for_text(teams_bot.connector, "Nieuwe aanmelding VH-2026-0001")
+    peers = {posted.peer for posted in teams_bot.connector.posted}
+    assert len(teams_bot.connector.posted) > 10
+    assert None not in peers and len(peers) == 1, peers
+
+
 async def test_proactive_messages_reach_the_personal_chat(teams_bot: TeamsBot) -> None:
     await teams_bot.say("regisseur", "help")  # first contact: the bot may write first from now on
     await teams_bot.say("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
