@@ -40,7 +40,7 @@ from handlers.updates import UpdatesConversation
 from handlers.working_days import WorkingCalendar
 from storage import dialogues, inbound, people
 from storage.dialogues import StoredDialogue
-from storage.models import Organisation, Professional
+from storage.people import Sender
 
 log = logging.getLogger(__name__)
 
@@ -135,14 +135,14 @@ class Dispatcher:
         where it can, e.g. by declining their invites)."""
         async with self._sessions() as session:
             found = await people.sender(session, identity.channel, identity.address)
-        return found[0].language if found is not None and found[0].active else None
+        return found.language if found is not None and found.active else None
 
     async def question_open(self, identity: Identity, incoming: Incoming) -> bool:
         """Whether the question a button answers (``incoming.answers``) is still the open one, so a channel can
         tell a stale card before handing the answer in (handling checks it again, in its own transaction)."""
         async with self._sessions() as session:
             found = await self._active_sender(session, identity, incoming.conversation)
-        stored = found[2] if found is not None else None
+        stored = found[1] if found is not None else None
         if stored is None or not self._fresh(stored):
             return False
         return incoming.answers is None or _state_of(stored).fingerprint() == incoming.answers
@@ -175,7 +175,7 @@ class Dispatcher:
     @staticmethod
     async def _active_sender(
         session: AsyncSession, identity: Identity, conversation: str
-    ) -> tuple[Professional, Organisation, StoredDialogue | None] | None:
+    ) -> tuple[Sender, StoredDialogue | None] | None:
         """The registered professional (and organisation) behind this identity, if their access is active, with
         their dialogue in this conversation."""
         found = await people.sender_in(session, identity.channel, identity.address, conversation)
@@ -185,12 +185,11 @@ class Dispatcher:
         found = await self._active_sender(session, identity, incoming.conversation)
         if found is None:
             return [Reply(self._texts.text(self._texts.default_language, "access.not_registered"))]
-        person, organisation, stored = found
+        person, stored = found
         self._languages[identity] = person.language
         turn = Turn(
             session,
             person,
-            organisation,
             incoming,
             self._clock,
             self._settings,

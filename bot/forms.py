@@ -39,7 +39,7 @@ class FormDesk:
                 return await submit_form(context, token, values, channel)
             found = await people.sender(context.session, sender.channel, sender.address)
             # Someone the channel knows but the store does not (id 0 is nobody's): no form is theirs.
-            return await submit_form(context, token, values, channel, found[0].id if found else 0)
+            return await submit_form(context, token, values, channel, found.id if found else 0)
 
         return await self._in_transaction(submit)
 

@@ -11,7 +11,8 @@ from enum import IntEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.cases import OPEN_INTAKE, participates
-from storage.models import Case, CaseState, Professional, Role
+from storage.models import Case, CaseState, Role
+from storage.people import Person
 
 
 class Access(IntEnum):
@@ -23,19 +24,19 @@ class Access(IntEnum):
     FULL = 3  # the procesregisseur of the case, or any procesregisseur for the unassigned intake queue
 
 
-def directs_cases(person: Professional) -> bool:
+def directs_cases(person: Person) -> bool:
     return person.active and person.role is Role.PROCESREGISSEUR
 
 
-def sees_counts_only(person: Professional) -> bool:
+def sees_counts_only(person: Person) -> bool:
     return person.active and person.role is Role.KETENMANAGER
 
 
-def may_refer(person: Professional) -> bool:
+def may_refer(person: Person) -> bool:
     return person.active and person.role in (Role.MELDER, Role.PROCESREGISSEUR)
 
 
-async def case_access(session: AsyncSession, person: Professional, case: Case) -> Access:
+async def case_access(session: AsyncSession, person: Person, case: Case) -> Access:
     if not person.active or person.role is Role.KETENMANAGER:
         return Access.NONE
     if person.role is Role.PROCESREGISSEUR and (
@@ -55,6 +56,6 @@ def may_post_feedback(access: Access, case: Case) -> bool:
     return access >= Access.REFERRAL_STATE and case.state is not CaseState.AFGESLOTEN
 
 
-def may_enter_subject(person: Professional, access: Access, case: Case) -> bool:
+def may_enter_subject(person: Person, access: Access, case: Case) -> bool:
     """The identifying details of an open case come from its melder, or from the procesregisseur directing it."""
     return case.state is not CaseState.AFGESLOTEN and (case.melder_id == person.id or access is Access.FULL)

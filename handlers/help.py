@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers.authorization import directs_cases, may_refer, sees_counts_only
 from handlers.choices import fold
 from handlers.messages import DialogueState
 from handlers.turn import Turn
+from storage import people
 
 
 def help_lines(turn: Turn) -> list[str]:
@@ -54,7 +57,8 @@ class LanguageConversation:
         if code is None:
             turn.say("language.usage")
             return None
-        turn.person.language = code
+        await people.set_language(turn.session, turn.person.id, code)
+        turn.person = replace(turn.person, language=code)
         turn.say("language.set")
         return None
 

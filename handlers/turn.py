@@ -16,7 +16,7 @@ from handlers.clock import Clock
 from handlers.messages import Choice, DialogueState, Incoming, Reply
 from handlers.working_days import WorkingCalendar
 from storage import audit, outbox
-from storage.models import Organisation, Professional
+from storage.people import Sender
 
 OFFERED = "_offered"
 
@@ -26,8 +26,7 @@ class Turn:
     """One incoming message from a known person, inside one database transaction."""
 
     session: AsyncSession
-    person: Professional
-    organisation: Organisation
+    person: Sender
     incoming: Incoming
     clock: Clock
     settings: Settings
@@ -93,7 +92,7 @@ class Turn:
             self.session,
             at=self.now(),
             actor_id=self.person.id,
-            on_behalf_of=self.organisation.name,
+            on_behalf_of=self.person.organisation_name,
             event=event,
             case_number=case_number,
             channel=self.incoming.channel,

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Action, ActionStatus, Case, Professional
+from storage.models import Action, ActionStatus, Case
+from storage.people import Person
 
 
 async def add(
@@ -40,7 +41,7 @@ async def add(
     return action
 
 
-async def open_for_holder(session: AsyncSession, person: Professional) -> Sequence[tuple[Action, str]]:
+async def open_for_holder(session: AsyncSession, person: Person) -> Sequence[tuple[Action, str]]:
     """Open actions held by the person, or by their organisation when no person was named.
 
     Two separately indexed lookups rather than one OR: SQLite would scan every open action for the OR.
@@ -58,7 +59,7 @@ async def open_for_holder(session: AsyncSession, person: Professional) -> Sequen
     return sorted(((action, number) for action, number in rows), key=lambda row: row[0].deadline)
 
 
-def is_held_by(action: Action, person: Professional) -> bool:
+def is_held_by(action: Action, person: Person) -> bool:
     return action.holder_id == person.id or (
         action.holder_id is None and action.holder_organisation_id == person.organisation_id
     )

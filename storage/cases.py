@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.models import Case, CaseCounter, CaseParticipant, CaseState, CaseTransition, Professional
+from storage.models import Case, CaseCounter, CaseParticipant, CaseState, CaseTransition
+from storage.people import Person
 
 OPEN_INTAKE = (CaseState.INGEDIEND, CaseState.SCREENING)
 
@@ -101,20 +102,20 @@ async def referred_by(session: AsyncSession, person_id: int, limit: int = 20) ->
     return (await session.execute(query)).scalars().all()
 
 
-def _participant_clause(person: Professional) -> ColumnElement[bool]:
+def _participant_clause(person: Person) -> ColumnElement[bool]:
     return or_(
         CaseParticipant.professional_id == person.id,
         CaseParticipant.organisation_id == person.organisation_id,
     )
 
 
-async def participates(session: AsyncSession, person: Professional, case_id: int) -> bool:
+async def participates(session: AsyncSession, person: Person, case_id: int) -> bool:
     """A deelnemer in person, or through an organisation that holds an action on the case."""
     query = select(exists().where(CaseParticipant.case_id == case_id, _participant_clause(person)))
     return bool((await session.execute(query)).scalar())
 
 
-async def cases_involving(session: AsyncSession, person: Professional, limit: int = 30) -> Sequence[Case]:
+async def cases_involving(session: AsyncSession, person: Person, limit: int = 30) -> Sequence[Case]:
     """Open cases a person may post feedback on: as melder, procesregisseur or deelnemer."""
     as_participant = select(CaseParticipant.case_id).where(_participant_clause(person))
     query = (

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from storage import dialogues
 from storage.dialogues import StoredDialogue
@@ -115,42 +116,90 @@ async def display_names(
     return persons, organisations
 
 
-def _by_address(
-    column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None],
-) -> Select[Professional, Organisation]:
+class Person(Protocol):
+    """What deciding about someone needs (who, in which organisation, in which role, still allowed): a loaded
+    Professional is one, and so is the Sender a message is handled for."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def organisation_id(self) -> int: ...
+
+    @property
+    def role(self) -> Role: ...
+
+    @property
+    def active(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The person a message is handled for. Read with one query for every message, as a value rather than an
+    entity the session tracks (which cost more than the query); a change, such as their language, is saved with
+    its own statement."""
+
+    id: int
+    handle: str
+    role: Role
+    language: str
+    active: bool
+    organisation_id: int
+    organisation_name: str
+
+
+_PEOPLE = cast(Table, Professional.__table__)
+_ORGANISATIONS = cast(Table, Organisation.__table__)
+_SENDER_COLUMNS = (
+    _PEOPLE.c.id,
+    _PEOPLE.c.handle,
+    _PEOPLE.c.role,
+    _PEOPLE.c.language,
+    _PEOPLE.c.active,
+    _PEOPLE.c.organisation_id,
+    _ORGANISATIONS.c.name,
+)
+
+
+def _by_address(column: str) -> Select[*tuple[Any, ...]]:
     return (
-        select(Professional, Organisation)
-        .join(Organisation, Organisation.id == Professional.organisation_id)
-        .where(column == bindparam("address"))
+        select(*_SENDER_COLUMNS)
+        .join(_ORGANISATIONS, _ORGANISATIONS.c.id == _PEOPLE.c.organisation_id)
+        .where(_PEOPLE.c[column] == bindparam("address"))
     )
 
 
 # Every message asks who sent it: the statements are built once per channel, given the address (and the
 # conversation) when run.
 _SENDER = {
-    "terminal": _by_address(Professional.handle),
-    "matrix": _by_address(Professional.matrix_id),
-    "teams": _by_address(Professional.teams_id),
+    "terminal": _by_address("handle"),
+    "matrix": _by_address("matrix_id"),
+    "teams": _by_address("teams_id"),
 }
-_SENDER_IN = {channel: dialogues.with_dialogue(query, Professional.id) for channel, query in _SENDER.items()}
+_SENDER_IN = {channel: dialogues.with_dialogue(query, _PEOPLE.c.id) for channel, query in _SENDER.items()}
 
 
-async def sender(
-    session: AsyncSession, channel: str, address: str
-) -> tuple[Professional, Organisation] | None:
-    """The person behind a channel address with their organisation, in one query."""
+async def sender(session: AsyncSession, channel: str, address: str) -> Sender | None:
+    """The person behind a channel address, with their organisation's name, in one query."""
     row = (await session.execute(_SENDER[channel], {"address": address})).first()
-    return None if row is None else (row[0], row[1])
+    return None if row is None else Sender(*row)
 
 
 async def sender_in(
     session: AsyncSession, channel: str, address: str, conversation: str
-) -> tuple[Professional, Organisation, StoredDialogue | None] | None:
-    """As :func:`sender`, with the person's open dialogue in this conversation: every message needs all three,
-    and one query instead of two is a noticeable part of a message's handling time."""
+) -> tuple[Sender, StoredDialogue | None] | None:
+    """As :func:`sender`, with the person's open dialogue in this conversation: every message needs both, and
+    one query instead of two is a noticeable part of a message's handling time."""
     parameters = {"address": address, "conversation": conversation}
     row = (await session.execute(_SENDER_IN[channel], parameters)).first()
-    return None if row is None else (row[0], row[1], dialogues.from_columns(row[2:]))
+    if row is None:
+        return None
+    columns = len(_SENDER_COLUMNS)
+    return Sender(*row[:columns]), dialogues.from_columns(row[columns:])
+
+
+async def set_language(session: AsyncSession, person_id: int, language: str) -> None:
+    await session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(language=language))
 
 
 async def by_ids(session: AsyncSession, ids: Collection[int]) -> dict[int, Professional]:
