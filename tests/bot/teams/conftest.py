@@ -130,13 +130,19 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 
 @pytest.fixture
-async def teams_bot(demo: App, connector: FakeConnector) -> AsyncIterator[TeamsBot]:
+async def on_teams(demo: App) -> App:
+    """The demo store, with the agent and the procesregisseur signed in to Teams (the stranger is nobody)."""
     async with demo.sessions() as session, session.begin():
         for handle in ("agent", "regisseur"):
             await session.execute(
                 update(Professional).where(Professional.handle == handle).values(teams_id=AAD[handle])
             )
-    running = TeamsBot(demo, connector)
+    return demo
+
+
+@pytest.fixture
+async def teams_bot(on_teams: App, connector: FakeConnector) -> AsyncIterator[TeamsBot]:
+    running = TeamsBot(on_teams, connector)
     await running.start()
     yield running
     await running.stop()

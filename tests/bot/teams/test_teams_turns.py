@@ -1,0 +1,156 @@
+"""The Teams channel's turns in the Agents SDK's in-memory TestAdapter (microsoft-agents-testing): activities go
+straight to the channel's ``on_turn`` and what it sends is captured, without HTTP or a Bot Connector, so whole
+dialogues through cards run in a fraction of a second. The wire itself (HTTP, tokens, proactive sends, Teams'
+error codes) is test_teams_http's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    ChannelId,
+    ConversationAccount,
+    ConversationReference,
+    InvokeResponse,
+)
+from microsoft_agents.testing import TestAdapter
+
+from bot.app import App
+from bot.channels.teams.channel import CARD_ACTION, TeamsChannel
+from bot.channels.teams.render import CARD_TYPE
+from tests.bot.teams.conftest import AAD, BOT_ID, TENANT
+from tests.bot.teams.test_teams_http import note_text
+
+# The check answered with its cards: buttons where there are a few options, the choice set where several
+# may be picked. The keys lead to "fits" (the same route as test_scenario's CHECK_THAT_FITS).
+CHECK_BY_CARD = [
+    "nee",
+    "nee",
+    "nee",
+    "wonen,financien,psychisch",
+    "ja",
+    "zorg,straf",
+    "ja",
+    "ja",
+    "ja",
+    "nee",
+]
+
+
+class TeamsChat:
+    """One person's Teams conversation of one kind (personal, groupChat, channel), in its own TestAdapter."""
+
+    def __init__(self, channel: TeamsChannel, handle: str, kind: str = "personal") -> None:
+        self.channel = channel
+        self.adapter = TestAdapter(
+            conversation=ConversationReference(
+                channel_id=ChannelId("msteams"),
+                service_url="https://smba.trafficmanager.net/emea/",
+                user=ChannelAccount(id=f"29:{handle}", name=handle, aad_object_id=AAD[handle]),
+                agent=ChannelAccount(id=BOT_ID, name="vhbot"),
+                conversation=ConversationAccount(
+                    id=f"a:{kind}-{handle}",
+                    conversation_type=kind,
+                    tenant_id=TENANT,
+                    is_group=kind != "personal",
+                ),
+            )
+        )
+
+    async def _turn(self, activity: Activity) -> list[Activity]:
+        before = len(self.adapter.activity_queue)
+        await self.adapter.process_activity(self.adapter.claims_identity, activity, self.channel.on_turn)
+        return self.adapter.activity_queue[before:]
+
+    async def type(self, text: str) -> list[Activity]:
+        return await self._turn(self.adapter.create_activity(text))
+
+    async def press(
+        self, action: dict[str, Any], inputs: dict[str, str] | None = None
+    ) -> tuple[str, list[Activity]]:
+        """An Action.Execute button (Teams' ``adaptiveCard/action`` invoke): the text of the card that replaces the
+        pressed one, and the messages that follow."""
+        data = {**action["data"], **(inputs or {})}
+        value = {"action": {"type": "Action.Execute", "verb": action["verb"], "data": data}}
+        response, *messages = await self._turn(
+            Activity(type=ActivityTypes.invoke, name=CARD_ACTION, value=value)
+        )
+        assert response.type == ActivityTypes.invoke_response
+        assert isinstance(response.value, InvokeResponse) and isinstance(response.value.body, dict)
+        return note_text(response.value.body["value"]), messages
+
+
+def card_of(activity: Activity) -> dict[str, Any]:
+    (attachment,) = activity.attachments or []
+    assert attachment.content_type == CARD_TYPE and isinstance(attachment.content, dict)
+    return attachment.content
+
+
+async def answer_by_card(chat: TeamsChat, question: Activity, key: str) -> list[Activity]:
+    """Press the button for ``key``, or pick the keys in the choice set and press its one button."""
+    card = card_of(question)
+    if card["body"] and card["body"][0]["type"] == "Input.ChoiceSet":
+        offered = {choice["value"] for choice in card["body"][0]["choices"]}
+        assert set(key.split(",")) <= offered, (key, offered)
+        _, following = await chat.press(card["actions"][0], {"choice": key})
+        return following
+    (button,) = [action for action in card["actions"] if action["data"]["choice"] == key]
+    shown, following = await chat.press(button)
+    assert shown.endswith(f": {button['title']}"), shown
+    return following
+
+
+@pytest.fixture
+def teams_channel(on_teams: App) -> TeamsChannel:
+    return TeamsChannel(on_teams)
+
+
+async def test_the_whole_check_is_answered_with_the_cards(teams_channel: TeamsChannel) -> None:
+    chat = TeamsChat(teams_channel, "agent")
+    (question,) = await chat.type("check")
+    for key in CHECK_BY_CARD:
+        *_, question = await answer_by_card(chat, question, key)
+    # The last question has four options, too many words for buttons side by side: still buttons (at most five).
+    assert [action["title"] for action in card_of(question)["actions"]][-1] == "nog niet"
+    outcome, offer = await answer_by_card(chat, question, "nog_niet")
+    assert "Uitkomst: past waarschijnlijk" in (outcome.text or "") and not outcome.attachments
+    assert [action["title"] for action in card_of(offer)["actions"]] == ["ja", "nee"]
+
+
+async def test_cards_speak_the_persons_language(teams_channel: TeamsChannel) -> None:
+    chat = TeamsChat(teams_channel, "agent")
+    await chat.type("language en")
+    (question,) = await chat.type("check")
+    (no,) = [action for action in card_of(question)["actions"] if action["data"]["choice"] == "nee"]
+    assert no["title"] == "no"
+    shown, (following,) = await chat.press(no)
+    assert shown == "Answered: no" and "domestic violence" in (following.text or "")
+    *_, areas = await answer_by_card(chat, following, "nee")
+    *_, areas = await answer_by_card(chat, areas, "nee")
+    choice_set = card_of(areas)["body"][0]
+    assert choice_set["placeholder"] == "Choose…" and card_of(areas)["actions"][0]["title"] == "Send"
+
+
+@pytest.mark.parametrize("kind", ["groupChat", "channel"])
+async def test_outside_the_personal_chat_a_button_changes_nothing(
+    teams_channel: TeamsChannel, kind: str
+) -> None:
+    personal = TeamsChat(teams_channel, "agent")
+    (question,) = await personal.type("check")
+    shared = TeamsChat(teams_channel, "agent", kind)
+    shown, following = await shared.press(card_of(question)["actions"][0])
+    assert "persoonlijke chat" in shown
+    assert following == []
+    # The dialogue in the personal chat is where it was: its first question is still the open one.
+    shown, _ = await personal.press(card_of(question)["actions"][1])
+    assert shown == "Beantwoord: nee"
+
+
+async def test_a_stranger_typing_or_pressing_gets_one_polite_line(teams_channel: TeamsChannel) -> None:
+    stranger = TeamsChat(teams_channel, "stranger")
+    (answer,) = await stranger.type("check")
+    assert "niet aangemeld" in (answer.text or "") and not answer.attachments
