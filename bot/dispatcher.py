@@ -40,7 +40,7 @@ from handlers.updates import UpdatesConversation
 from handlers.working_days import WorkingCalendar
 from storage import dialogues, inbound, people
 from storage.dialogues import StoredDialogue
-from storage.people import Sender
+from storage.people import Author
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ class Dispatcher:
     @staticmethod
     async def _active_sender(
         session: AsyncSession, identity: Identity, conversation: str
-    ) -> tuple[Sender, StoredDialogue | None] | None:
+    ) -> tuple[Author, StoredDialogue | None] | None:
         """The registered professional (and organisation) behind this identity, if their access is active, with
         their dialogue in this conversation."""
         found = await people.sender_in(session, identity.channel, identity.address, conversation)

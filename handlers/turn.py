@@ -16,7 +16,7 @@ from handlers.clock import Clock
 from handlers.messages import Choice, DialogueState, Incoming, Reply
 from handlers.working_days import WorkingCalendar
 from storage import audit, outbox
-from storage.people import Sender
+from storage.people import Author
 
 OFFERED = "_offered"
 
@@ -26,7 +26,7 @@ class Turn:
     """One incoming message from a known person, inside one database transaction."""
 
     session: AsyncSession
-    person: Sender
+    person: Author
     incoming: Incoming
     clock: Clock
     settings: Settings

@@ -35,8 +35,7 @@ class StoredDialogue:
 
 def from_columns(row: Sequence[Any]) -> StoredDialogue | None:
     """The dialogue in ``COLUMNS``' values, or None where an outer join found none."""
-    dialogue_id, kind, step, data, updated_at = row
-    return None if dialogue_id is None else StoredDialogue(dialogue_id, kind, step, dict(data), updated_at)
+    return None if row[0] is None else StoredDialogue(*row)
 
 
 def _of(professional_id: Any, conversation: Any) -> ColumnElement[bool]:

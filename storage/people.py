@@ -118,7 +118,7 @@ async def display_names(
 
 class Person(Protocol):
     """What deciding about someone needs (who, in which organisation, in which role, still allowed): a loaded
-    Professional is one, and so is the Sender a message is handled for."""
+    Professional is one, and so is the Author of a message being handled."""
 
     @property
     def id(self) -> int: ...
@@ -134,13 +134,12 @@ class Person(Protocol):
 
 
 @dataclass(frozen=True)
-class Sender:
+class Author:
     """The person a message is handled for. Read with one query for every message, as a value rather than an
     entity the session tracks (which cost more than the query); a change, such as their language, is saved with
     its own statement."""
 
     id: int
-    handle: str
     role: Role
     language: str
     active: bool
@@ -152,7 +151,6 @@ _PEOPLE = cast(Table, Professional.__table__)
 _ORGANISATIONS = cast(Table, Organisation.__table__)
 _SENDER_COLUMNS = (
     _PEOPLE.c.id,
-    _PEOPLE.c.handle,
     _PEOPLE.c.role,
     _PEOPLE.c.language,
     _PEOPLE.c.active,
@@ -179,15 +177,15 @@ _SENDER = {
 _SENDER_IN = {channel: dialogues.with_dialogue(query, _PEOPLE.c.id) for channel, query in _SENDER.items()}
 
 
-async def sender(session: AsyncSession, channel: str, address: str) -> Sender | None:
+async def sender(session: AsyncSession, channel: str, address: str) -> Author | None:
     """The person behind a channel address, with their organisation's name, in one query."""
     row = (await session.execute(_SENDER[channel], {"address": address})).first()
-    return None if row is None else Sender(*row)
+    return None if row is None else Author(*row)
 
 
 async def sender_in(
     session: AsyncSession, channel: str, address: str, conversation: str
-) -> tuple[Sender, StoredDialogue | None] | None:
+) -> tuple[Author, StoredDialogue | None] | None:
     """As :func:`sender`, with the person's open dialogue in this conversation: every message needs both, and
     one query instead of two is a noticeable part of a message's handling time."""
     parameters = {"address": address, "conversation": conversation}
@@ -195,7 +193,7 @@ async def sender_in(
     if row is None:
         return None
     columns = len(_SENDER_COLUMNS)
-    return Sender(*row[:columns]), dialogues.from_columns(row[columns:])
+    return Author(*row[:columns]), dialogues.from_columns(row[columns:])
 
 
 async def set_language(session: AsyncSession, person_id: int, language: str) -> None:
