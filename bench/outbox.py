@@ -35,7 +35,7 @@ from bot.delivery import DeliveryEngine
 from bot.demo import load_demo
 from bot.senders import Outgoing, RateLimited
 from config.settings import Settings
-from handlers.clock import SystemClock
+from handlers.dates.clock import SystemClock
 from storage import migrate, outbox
 from storage.crypto import new_key_entry
 from storage.db import create_engine

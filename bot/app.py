@@ -1,4 +1,4 @@
-"""Wiring, done once: settings → engine → sessions → dispatcher."""
+"""Wiring, done once: settings → engine → sessions → dispatcher (the last made when first needed)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,22 @@ import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.dispatcher import Dispatcher
-from bot.forms import FormDesk
 from config.catalogue import Catalogue, load_catalogue
-from config.definitions import load_definitions
 from config.settings import Settings
-from handlers.clock import Clock, SystemClock
-from handlers.working_days import WorkingCalendar
+from handlers.dates.clock import Clock, SystemClock
+from handlers.dates.working_days import WorkingCalendar
 from storage import keys
 from storage.crypto import Keyring
 from storage.db import create_engine, session_factory
+
+if TYPE_CHECKING:
+    from bot.dispatcher import Dispatcher
+    from bot.forms import FormDesk
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +42,27 @@ def run(main: Coroutine[Any, Any, T]) -> T:
 class App:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
-    dispatcher: Dispatcher
     clock: Clock
     settings: Settings
     texts: Catalogue
     calendar: WorkingCalendar
     keyring: Keyring
-    forms: FormDesk
+
+    @cached_property
+    def dispatcher(self) -> Dispatcher:
+        """Made when first needed: importing every conversation is not for commands that take no messages."""
+        from bot.dispatcher import Dispatcher
+        from config.definitions import load_definitions
+
+        return Dispatcher(
+            self.sessions, self.settings, self.clock, self.texts, load_definitions(), self.calendar
+        )
+
+    @cached_property
+    def forms(self) -> FormDesk:
+        from bot.forms import FormDesk
+
+        return FormDesk(self.sessions, self.clock, self.texts)
 
     def now(self) -> datetime:
         """'Now' from the same clock the conversations use, for records the CLI creates."""
@@ -87,6 +103,4 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
     clock = clock or SystemClock(settings.timezone)
     texts = load_catalogue(settings.default_language)
     calendar = WorkingCalendar.from_settings(settings)
-    dispatcher = Dispatcher(sessions, settings, clock, texts, load_definitions(), calendar)
-    forms = FormDesk(sessions, clock, texts)
-    return App(engine, sessions, dispatcher, clock, settings, texts, calendar, keyring, forms)
+    return App(engine, sessions, clock, settings, texts, calendar, keyring)

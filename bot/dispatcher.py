@@ -20,45 +20,24 @@ from bot.rate_limit import MessageRate
 from config.catalogue import Catalogue
 from config.definitions import Definitions
 from config.settings import Settings
-from handlers.actions import ActionsConversation
-from handlers.case_lookup import LookupsExhausted
-from handlers.check import CheckConversation
-from handlers.clock import Clock
-from handlers.conversation import Conversation
-from handlers.feedback import FeedbackConversation
-from handlers.help import HelpConversation, LanguageConversation, help_lines
-from handlers.intake import IntakeConversation
-from handlers.manage import ManageConversation
-from handlers.messages import DialogueState, Incoming, Reply
-from handlers.plain_text import clean
-from handlers.plan import PlanConversation
-from handlers.referral import ReferralConversation
-from handlers.status import StatusConversation
-from handlers.subject import SubjectConversation
-from handlers.turn import OFFERED, Turn
-from handlers.updates import UpdatesConversation
-from handlers.working_days import WorkingCalendar
+from handlers.cases.lookup import LookupsExhausted
+from handlers.conversations import CONVERSATIONS
+from handlers.dates.clock import Clock
+from handlers.dates.working_days import WorkingCalendar
+from handlers.dialogue.messages import Incoming, Reply
+from handlers.dialogue.plain_text import clean
+from handlers.dialogue.registry import STOP, Registry
+from handlers.dialogue.state import DialogueState, OutdatedDialogue, from_stored
+from handlers.dialogue.turn import Turn
 from storage import dialogues, inbound, people
 from storage.dialogues import StoredDialogue
 from storage.people import Author
 
 log = logging.getLogger(__name__)
 
-CONVERSATIONS: dict[str, Conversation] = {
-    "help": HelpConversation(),
-    "language": LanguageConversation(),
-    "check": CheckConversation(),
-    "referral": ReferralConversation(),
-    "actions": ActionsConversation(),
-    "feedback": FeedbackConversation(),
-    "status": StatusConversation(),
-    "intake": IntakeConversation(),
-    "plan": PlanConversation(),
-    "manage": ManageConversation(),
-    "updates": UpdatesConversation(),
-    "subject": SubjectConversation(),
-}
-ALWAYS = ("stop", "help")
+REGISTRY = Registry(CONVERSATIONS)
+HELP = "help"
+ALWAYS = (STOP, HELP)
 
 
 @dataclass(frozen=True)
@@ -73,11 +52,15 @@ def _replies_of(kept: list[dict[str, Any]] | None) -> list[Reply]:
     return [Reply.from_json(data) for data in kept or []]
 
 
-def _state_of(stored: StoredDialogue) -> DialogueState:
-    return DialogueState(stored.kind, stored.step, dict(stored.data))
+def _state_of(stored: StoredDialogue) -> DialogueState[Any]:
+    """The stored dialogue with its conversation's typed state; OutdatedDialogue where it no longer fits."""
+    conversation = REGISTRY.get(stored.kind)
+    if conversation is None:
+        raise OutdatedDialogue(stored.kind)
+    return from_stored(stored.kind, stored.step, stored.data, conversation.state)
 
 
-def _with_question(replies: list[Reply], state: DialogueState | None) -> list[Reply]:
+def _with_question(replies: list[Reply], state: DialogueState[Any] | None) -> list[Reply]:
     """The last reply that offers choices is the open question: it carries the question's fingerprint, so a
     channel can tell a button pressed on it from one pressed on an older card."""
     if state is None or not replies or not replies[-1].choices:
@@ -100,7 +83,7 @@ class Dispatcher:
         self._clock = clock
         self._texts = texts
         self._definitions = definitions
-        self._intents = IntentMatcher(definitions.intents)
+        self._intents = IntentMatcher(REGISTRY.entry_words(texts))
         self._calendar = calendar
         self._message_rate = MessageRate(settings.rate_messages_per_minute, timedelta(minutes=1))
         # The language of whoever wrote recently, for the one line a flood gets without asking the store.
@@ -145,7 +128,10 @@ class Dispatcher:
         stored = found[1] if found is not None else None
         if stored is None or not self._fresh(stored):
             return False
-        return incoming.answers is None or _state_of(stored).fingerprint() == incoming.answers
+        try:
+            return incoming.answers is None or _state_of(stored).fingerprint() == incoming.answers
+        except OutdatedDialogue:
+            return False
 
     async def delivered(self, channel: str, message_id: str) -> None:
         """The channel has sent the answer to this message; its text need not be kept any longer."""
@@ -196,6 +182,7 @@ class Dispatcher:
             self._texts,
             self._definitions,
             self._calendar,
+            REGISTRY.help_lines,
         )
         if not incoming.text:
             turn.say("input.empty")
@@ -224,41 +211,61 @@ class Dispatcher:
         timeout = timedelta(minutes=self._settings.dialogue_timeout_minutes)
         return stored.updated_at + timeout >= self._clock.now()
 
-    def _live_state(self, turn: Turn, stored: StoredDialogue | None) -> DialogueState | None:
-        """The stored dialogue, unless it has gone stale (then the person is told, and it is dropped)."""
+    def _live_state(self, turn: Turn, stored: StoredDialogue | None) -> DialogueState[Any] | None:
+        """The stored dialogue, unless it has gone stale or no longer fits this version (then the person is told,
+        and it is dropped)."""
         if stored is None:
             return None
         if not self._fresh(stored):
             turn.say("dialogue.expired")
             return None
-        return _state_of(stored)
+        try:
+            return _state_of(stored)
+        except OutdatedDialogue:
+            turn.say("dialogue.outdated")
+            return None
 
     async def _route(
-        self, turn: Turn, state: DialogueState | None, intent: str | None, argument: str
-    ) -> DialogueState | None:
-        if intent == "stop":
+        self, turn: Turn, state: DialogueState[Any] | None, intent: str | None, argument: str
+    ) -> DialogueState[Any] | None:
+        if intent == STOP:
             turn.say("dialogue.stopped" if state else "dialogue.nothing_to_stop")
             return None
-        if state is not None and intent == "help":
-            turn.say_lines([*help_lines(turn), "", turn.t("dialogue.still_open")])
+        if state is not None and intent == HELP:
+            turn.say_lines([*REGISTRY.help_lines(turn), "", turn.t("dialogue.still_open")])
             return state
-        if state is not None and not self._leaves_dialogue(turn, state, intent):
-            return await CONVERSATIONS[state.kind].resume(turn, state)
-        if intent in CONVERSATIONS:
-            if state is not None:
-                turn.say("dialogue.switched")
-            return await CONVERSATIONS[intent].start(turn, argument)
-        turn.say("input.unknown")
-        return None
+        try:
+            if state is not None and not self._leaves_dialogue(turn, state, intent):
+                return await self._resume(turn, state)
+        except OutdatedDialogue:
+            turn.say("dialogue.outdated")
+            return None
+        conversation = REGISTRY.get(intent) if intent else None
+        if conversation is None:
+            turn.say("input.unknown")
+            return None
+        if state is not None:
+            turn.say("dialogue.switched")
+        if not conversation.rule.allows(turn.person):
+            turn.say(conversation.rule.refusal)
+            return None
+        return await conversation.start(turn, argument)
 
-    def _leaves_dialogue(self, turn: Turn, state: DialogueState, intent: str | None) -> bool:
+    @staticmethod
+    async def _resume(turn: Turn, state: DialogueState[Any]) -> DialogueState[Any] | None:
+        conversation = REGISTRY.get(state.kind)
+        if conversation is None:
+            raise OutdatedDialogue(state.kind)
+        return await conversation.resume(turn, state)
+
+    def _leaves_dialogue(self, turn: Turn, state: DialogueState[Any], intent: str | None) -> bool:
         """An entry word starts another conversation only where it cannot be an answer to the open question."""
         if intent is None or intent in ALWAYS:
             return False
-        return bool(state.data.get(OFFERED)) and turn.picked(state) is None
+        return bool(state.offered) and turn.picked(state) is None
 
     async def _store_state(
-        self, turn: Turn, stored: StoredDialogue | None, state: DialogueState | None
+        self, turn: Turn, stored: StoredDialogue | None, state: DialogueState[Any] | None
     ) -> None:
         if state is None:
             if stored is not None:
@@ -271,6 +278,6 @@ class Dispatcher:
             conversation=turn.incoming.conversation,
             kind=state.kind,
             step=state.step,
-            data=state.data,
+            data=state.to_stored(),
             now=turn.now(),
         )

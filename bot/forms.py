@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatcher import Identity
 from config.catalogue import Catalogue
-from handlers.clock import Clock
-from handlers.subject_form import FormAnswer, FormDeskContext, open_form, submit_form
+from handlers.dates.clock import Clock
+from handlers.identifying.submission import FormAnswer, FormDeskContext, open_form, submit_form
 from storage import people
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.choices import fold
+from handlers.dialogue.choices import fold
 
 
 class IntentMatcher:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from handlers.messages import Reply
+from handlers.dialogue.messages import Reply
 from storage.models import Professional
 
 

@@ -10,23 +10,43 @@ from typing import Any
 TEXTS_DIR = Path(__file__).parent / "texts"
 
 
-def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+def _flatten(
+    tree: dict[str, Any], prefix: str = "", words: dict[str, tuple[str, ...]] | None = None
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Texts by dotted key, and apart from them the lists of words (such as a conversation's entry words)."""
     flat: dict[str, str] = {}
+    words = {} if words is None else words
     for key, value in tree.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}."))
+            flat.update(_flatten(value, f"{name}.", words)[0])
+        elif isinstance(value, list):
+            words[name] = tuple(str(item) for item in value)
         else:
             flat[name] = str(value)
-    return flat
+    return flat, words
 
 
 class Catalogue:
     """Looks texts up by dotted key; a language missing a key falls back to the default language."""
 
-    def __init__(self, texts: dict[str, dict[str, str]], default_language: str) -> None:
+    def __init__(
+        self,
+        texts: dict[str, dict[str, str]],
+        default_language: str,
+        words: dict[str, dict[str, tuple[str, ...]]] | None = None,
+    ) -> None:
         self._texts = texts
+        self._words = words or {}
         self.default_language = default_language
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self._texts)
+
+    def words(self, language: str, key: str) -> tuple[str, ...]:
+        """A list of words in one language (no fallback: each language has its own)."""
+        return self._words.get(language, {}).get(key, ())
 
     def keys(self, language: str) -> set[str]:
         return set(self._texts[language])
@@ -42,8 +62,8 @@ class Catalogue:
 
 @lru_cache(maxsize=2)
 def load_catalogue(default_language: str = "nl", directory: Path = TEXTS_DIR) -> Catalogue:
-    texts = {}
+    texts, words = {}, {}
     for path in sorted(directory.glob("*.toml")):
         with path.open("rb") as handle:
-            texts[path.stem] = _flatten(tomllib.load(handle))
-    return Catalogue(texts, default_language)
+            texts[path.stem], words[path.stem] = _flatten(tomllib.load(handle))
+    return Catalogue(texts, default_language, words)

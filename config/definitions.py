@@ -1,4 +1,4 @@
-"""Typed views of the data files in config/: the check, the referral form, the region, the intents.
+"""Typed views of the data files in config/: the check, the referral form, and the region.
 
 The files are read once and validated here, so a typo in a criteria file stops the bot at start
 instead of in the middle of someone's check.
@@ -140,10 +140,6 @@ def load_referral_form(region: Region, path: Path = CONFIG_DIR / "referral.toml"
     return tuple(_question(item, {"gemeenten": region.gemeenten}) for item in _read(path)["question"])
 
 
-def load_intents(path: Path = CONFIG_DIR / "intents.toml") -> dict[str, tuple[str, ...]]:
-    return {intent: tuple(words) for intent, words in _read(path).items()}
-
-
 @dataclass(frozen=True)
 class Definitions:
     """Everything from config/ that the conversations need, loaded together."""
@@ -151,10 +147,9 @@ class Definitions:
     criteria: Criteria
     region: Region
     referral_form: tuple[Question, ...]
-    intents: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=4)
 def load_definitions(region_path: Path = CONFIG_DIR / "region.toml") -> Definitions:
     region = load_region(region_path)
-    return Definitions(load_criteria(), region, load_referral_form(region), load_intents())
+    return Definitions(load_criteria(), region, load_referral_form(region))

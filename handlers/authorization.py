@@ -6,6 +6,8 @@ person may not see is reported by the callers exactly as if it did not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import IntEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +36,19 @@ def sees_counts_only(person: Person) -> bool:
 
 def may_refer(person: Person) -> bool:
     return person.active and person.role in (Role.MELDER, Role.PROCESREGISSEUR)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may start a conversation, and the catalogue key of what everyone else is told."""
+
+    allows: Callable[[Person], bool]
+    refusal: str
+
+
+ANYONE = Rule(lambda person: person.active, "common.not_allowed")
+CASE_WORKERS = Rule(may_refer, "common.case_workers_only")  # the roles that work with case content
+DIRECTORS = Rule(directs_cases, "common.directors_only")
 
 
 async def case_access(session: AsyncSession, person: Person, case: Case) -> Access:

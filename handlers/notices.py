@@ -10,18 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
 from config.settings import Settings
-from handlers.actions import reminder_answer_state, what_choices
-from handlers.formatting import long_date
-from handlers.messages import DialogueState, Reply
+from handlers.authorization import directs_cases
+from handlers.conversations.actions import reminder_answer_state, what_choices
+from handlers.dates.formatting import long_date
+from handlers.dates.working_days import WorkingCalendar
+from handlers.dialogue.messages import Reply
+from handlers.dialogue.state import DialogueState
 from handlers.reminders import ACTION_REMINDERS, ANSWERABLE, MEETING_REMINDER, OVERVIEW
-from handlers.working_days import WorkingCalendar
 from storage import actions, cases, dialogues, feedback, people
-from storage.models import Action, ActionStatus, Case, CaseState, PendingMessage, Professional, Role
+from storage.models import Action, ActionStatus, Case, CaseState, PendingMessage, Professional
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class Notice:
     """The message, and the question it leaves open for the recipient's answer (reminders)."""
 
     reply: Reply
-    answer: DialogueState | None = None
+    answer: DialogueState[Any] | None = None
 
 
 @dataclass
@@ -77,7 +80,7 @@ class Notices:
         if row.kind == MEETING_REMINDER:
             return case is not None and case.next_meeting_at is not None
         if row.kind == OVERVIEW:
-            return person.role is Role.PROCESREGISSEUR
+            return directs_cases(person)
         return True
 
     async def render(
@@ -130,7 +133,7 @@ async def leave_answer_open(
     session: AsyncSession,
     person_id: int,
     conversation: str,
-    state: DialogueState,
+    state: DialogueState[Any],
     now: datetime,
     timeout: timedelta,
 ) -> bool:
@@ -145,7 +148,7 @@ async def leave_answer_open(
         conversation=conversation,
         kind=state.kind,
         step=state.step,
-        data=state.data,
+        data=state.to_stored(),
         now=now,
     )
     return True

@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.settings import Settings
-from handlers.turn import Turn
-from handlers.working_days import WorkingCalendar
-from storage import cases, outbox, people
-from storage.models import Action, Case, Role
+from handlers import recipients
+from handlers.dates.working_days import WorkingCalendar
+from handlers.dialogue.turn import Turn
+from storage import outbox
+from storage.models import Action, Case
 
 BEFORE_DEADLINE = ("action_due_soon", "action_due_today")
 ACTION_REMINDERS = (*BEFORE_DEADLINE, "action_overdue", "action_overdue_director")
@@ -26,18 +27,11 @@ OVERVIEW = "weekly_overview"
 ANSWERABLE = ("action_due_soon", "action_due_today", "action_overdue")
 
 
-async def action_recipients(session: AsyncSession, action: Action) -> list[int]:
-    """The named holder, or every active member of the holding organisation when no person was named."""
-    if action.holder_id is not None:
-        return [action.holder_id]
-    return [member.id for member in await people.members_of(session, action.holder_organisation_id)]
-
-
 async def plan_action(turn: Turn, case: Case, action: Action) -> None:
     """Before the deadline, on the day, and the next working day if still open (then also the procesregisseur)."""
     calendar, settings = turn.calendar, turn.settings
     day = calendar.local_date(action.deadline)
-    holders = await action_recipients(turn.session, action)
+    holders = await recipients.action_holders(turn.session, action)
     overdue_at = calendar.at(calendar.shift(day, 1), settings.reminder_time)
     planned: list[tuple[str, datetime, list[int]]] = [
         (
@@ -51,12 +45,12 @@ async def plan_action(turn: Turn, case: Case, action: Action) -> None:
     if case.procesregisseur_id is not None:
         planned.append(("action_overdue_director", overdue_at, [case.procesregisseur_id]))
     seen: set[datetime] = set()
-    for kind, moment, recipients in planned:
+    for kind, moment, planned_for in planned:
         too_late = kind in BEFORE_DEADLINE and moment >= action.deadline
         if moment <= turn.now() or too_late or (kind in BEFORE_DEADLINE and moment in seen):
             continue
         seen.add(moment)
-        for recipient in recipients:
+        for recipient in planned_for:
             await turn.notify(recipient, kind, case.number, at=moment, action_id=action.id, action=action.seq)
 
 
@@ -81,12 +75,8 @@ async def plan_meeting(turn: Turn, case: Case) -> None:
     moment = calendar.at(day, settings.reminder_time)
     if not turn.now() < moment < case.next_meeting_at:
         return
-    members = [m.professional_id for m in await cases.participants(turn.session, case.id)]
-    recipients = {member for member in members if member is not None}
-    if case.procesregisseur_id is not None:
-        recipients.add(case.procesregisseur_id)
-    for recipient in sorted(recipients):
-        await turn.notify(recipient, MEETING_REMINDER, case.number, at=moment)
+    for invitee in await recipients.meeting_invitees(turn.session, case):
+        await turn.notify(invitee, MEETING_REMINDER, case.number, at=moment)
 
 
 async def cancel_case(turn: Turn, case: Case) -> None:
@@ -117,11 +107,11 @@ async def plan_overviews(
     The key is derived from person and date, so processes planning at the same time add it only once.
     """
     moment = next_overview(calendar, settings, now)
-    directors = await people.active_with_role(session, Role.PROCESREGISSEUR)
-    keys = {f"overview:{person.id}:{calendar.local_date(moment).isoformat()}": person for person in directors}
+    day = calendar.local_date(moment).isoformat()
+    keys = {f"overview:{director}:{day}": director for director in await recipients.all_directors(session)}
     missing = set(keys) - await outbox.existing_keys(session, keys)
     for key in sorted(missing):
         await outbox.enqueue_once(
-            session, key, recipient_id=keys[key].id, kind=OVERVIEW, scheduled_at=moment, now=now
+            session, key, recipient_id=keys[key], kind=OVERVIEW, scheduled_at=moment, now=now
         )
     return len(missing)

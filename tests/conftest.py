@@ -24,7 +24,7 @@ from bot.app import App, build_app
 from bot.channels.terminal import TerminalChannel
 from bot.demo import load_demo
 from config.settings import Settings
-from handlers.clock import FixedClock
+from handlers.dates.clock import FixedClock
 from storage import migrate
 from storage.crypto import new_key_entry
 from storage.db import create_engine

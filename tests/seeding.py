@@ -16,7 +16,8 @@ from sqlalchemy import select
 from bot.app import App
 from storage import cases, people, subjects
 from storage.models import Action, Case, CaseSubject, CaseTransition, Dialogue, Feedback
-from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
+from tests.scripts import referral_after_check
+from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION
 
 
 class Say(Protocol):
@@ -60,7 +61,7 @@ async def seed_every_field(chat: Say, app: App) -> Markers:
     procesregisseur), the first one's identifying details sent through its form, and an update being typed but
     not yet sent (it lives in the dialogue state)."""
     markers = Markers.new()
-    goal_rest = [*REFERRAL_REST[:3], f"Doel {markers.goal} stagneert", "ja"]
+    goal_rest = referral_after_check(goal=f"Doel {markers.goal} stagneert")
     for _ in range(2):
         await chat("agent", *CHECK_THAT_FITS)
         await chat("agent", "ja", *goal_rest)

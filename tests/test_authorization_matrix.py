@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot import retention
-from handlers.clock import FixedClock
+from handlers.dates.clock import FixedClock
 from storage.models import AuditEntry, Professional
 from tests.conftest import Chat
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST

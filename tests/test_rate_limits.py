@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from config.settings import Settings
-from handlers.clock import FixedClock
+from handlers.dates.clock import FixedClock
 from storage.models import AuditEntry
 from tests.conftest import Chat
 from tests.test_scenario import refer_a_case

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.app import App
-from handlers.clock import FixedClock
+from handlers.dates.clock import FixedClock
 from storage.models import OutboxStatus, PendingMessage, Professional
 from tests.conftest import AMSTERDAM, Chat
 from tests.test_scenario import refer_a_case

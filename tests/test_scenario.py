@@ -7,26 +7,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.app import App
-from handlers.clock import FixedClock
+from handlers.dates.clock import FixedClock
 from storage import audit, cases
 from storage.models import Action, ActionStatus, CaseState, PendingMessage, Professional
 from tests.conftest import Chat
+from tests.scripts import check_script, referral_after_check
 
-CHECK_THAT_FITS = [
-    "check",
-    "nee",
-    "nee",
-    "nee",
-    "1, 2, 3",
-    "ja",
-    "zorg, straf",
-    "ja",
-    "ja",
-    "ja",
-    "nee",
-    "nog niet",
-]
-REFERRAL_REST = ["1", "persoon", "normaal", "Hulpverlening stagneert en overlast neemt toe", "ja"]
+CHECK_THAT_FITS = check_script()
+REFERRAL_REST = referral_after_check()
 # After 'plan NUMBER': one action for the agent (deadline Friday 4 December 14:00), the next overleg on 15 December.
 PLAN_ONE_ACTION = [
     "Huisbezoek afleggen",

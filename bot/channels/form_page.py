@@ -17,9 +17,9 @@ from aiohttp import web
 
 from bot.app import App
 from bot.web import serve_site
-from handlers.messages import FormField, FormOffer
-from handlers.subject import form_path
-from handlers.subject_form import FormAnswer
+from handlers.dialogue.messages import FormField, FormOffer
+from handlers.identifying.forms import form_path
+from handlers.identifying.submission import FormAnswer
 
 CHANNEL = "web"
 MAX_BODY_BYTES = 16 * 1024

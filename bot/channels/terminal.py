@@ -9,7 +9,7 @@ from typing import TextIO
 
 from bot.dispatcher import Dispatcher, Identity
 from bot.senders import Outgoing
-from handlers.messages import Incoming, Reply
+from handlers.dialogue.messages import Incoming, Reply
 from storage.models import Professional
 
 CHANNEL = "terminal"

@@ -17,7 +17,7 @@ from bot.channels.recording import RecordingSender, read_recording
 from bot.channels.terminal import TerminalChannel, TerminalSender
 from bot.delivery import DeliveryEngine
 from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, SendError, TemporaryFailure
-from handlers.clock import FixedClock
+from handlers.dates.clock import FixedClock
 from handlers.reminders import plan_overviews
 from storage import audit
 from storage.models import Action, ActionStatus, OutboxStatus, PendingMessage, Professional

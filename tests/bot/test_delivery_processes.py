@@ -23,7 +23,7 @@ from bot.app import App, build_app
 from bot.channels.recording import read_recording
 from bot.demo import load_demo
 from config.settings import Settings
-from handlers.clock import SystemClock
+from handlers.dates.clock import SystemClock
 from storage import outbox, people
 from storage.models import OutboxStatus, PendingMessage
 from tests.conftest import PG_URL, TEST_KEYS, _truncate_postgres, require_postgres

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from bot.app import build_app
 from bot.dispatcher import Identity
 from config.settings import Settings
-from handlers.clock import FixedClock
-from handlers.messages import Incoming
-from handlers.plain_text import clean
+from handlers.dates.clock import FixedClock
+from handlers.dialogue.messages import Incoming
+from handlers.dialogue.plain_text import clean
 from storage import people
 from storage.models import Case, Dialogue, Feedback
 from tests.conftest import Chat

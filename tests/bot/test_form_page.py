@@ -24,7 +24,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.form_page import FormSite
 from config.settings import Settings
-from handlers.clock import FixedClock
+from handlers.dates.clock import FixedClock
 from storage.models import CaseSubject
 from tests.bot.teams.connector import free_port
 from tests.conftest import Chat

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from bot import retention
-from handlers.clock import FixedClock
+from handlers.dates.clock import FixedClock
 from storage import audit
 from storage.models import (
     Action,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.app import App, build_app
 from bot.demo import load_demo
 from config.settings import Settings
-from handlers.clock import FixedClock
+from handlers.dates.clock import FixedClock
 from storage import keys
 from storage.crypto import Keyring, StoreKeyError, new_key_entry, parse_keys
 from tests.conftest import Chat, _truncate_postgres

@@ -41,8 +41,8 @@ from bot.channels.matrix.render import content_of, text_of
 from bot.delivery import backoff_seconds, sleep_unless
 from bot.dispatcher import Identity
 from bot.senders import PermanentFailure, RateLimited, TemporaryFailure
-from handlers.messages import Incoming, Reply
-from handlers.subject import LINK
+from handlers.dialogue.messages import Incoming, Reply
+from handlers.identifying.forms import LINK
 from storage import cursors
 from storage.leadership import Leadership
 

@@ -6,7 +6,7 @@ import html
 import re
 from typing import Any
 
-from handlers.messages import Reply
+from handlers.dialogue.messages import Reply
 
 # Bots send m.notice so that other bots do not answer them (and we ignore notices in return).
 MSGTYPE = "m.notice"

@@ -41,8 +41,8 @@ from bot.channels.teams.render import (
 )
 from bot.dispatcher import Identity
 from bot.web import serve_site
-from handlers.messages import Incoming, Reply
-from handlers.subject import CARD
+from handlers.dialogue.messages import Incoming, Reply
+from handlers.identifying.forms import CARD
 from storage import teams
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
-from handlers.messages import FormOffer, Reply
+from handlers.dialogue.messages import FormOffer, Reply
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from handlers.clock import FixedClock
+from handlers.dates.clock import FixedClock
 from tests.bot.matrix.conftest import PUBLIC_URL, MeetAnywhere, RunningBot
 from tests.conftest import AMSTERDAM
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.app import App, build_app
 from bot.channels.teams.adapter import TeamsSetupError, auth_configuration
 from config.settings import Settings
-from handlers.clock import FixedClock
+from handlers.dates.clock import FixedClock
 from storage.models import InboundMessage
 from tests.bot.teams.conftest import TENANT, TeamsBot
 from tests.bot.teams.connector import FakeConnector, free_port

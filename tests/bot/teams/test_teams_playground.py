@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.clock import FixedClock
+from handlers.dates.clock import FixedClock
 from tests.bot.teams.conftest import AAD, TENANT, TeamsBot
 from tests.bot.teams.playground import Playground, card_of, node_or_skip
 from tests.conftest import AMSTERDAM

@@ -22,23 +22,15 @@ from microsoft_agents.testing import TestAdapter
 from bot.app import App
 from bot.channels.teams.channel import CARD_ACTION, TeamsChannel
 from bot.channels.teams.render import CARD_TYPE
+from config.definitions import load_definitions
 from tests.bot.teams.conftest import AAD, BOT_ID, TENANT
 from tests.bot.teams.test_teams_http import note_text
+from tests.scripts import FITS
 
 # The check answered with its cards: buttons where there are a few options, the choice set where several
-# may be picked. The keys lead to "fits" (the same route as test_scenario's CHECK_THAT_FITS).
-CHECK_BY_CARD = [
-    "nee",
-    "nee",
-    "nee",
-    "wonen,financien,psychisch",
-    "ja",
-    "zorg,straf",
-    "ja",
-    "ja",
-    "ja",
-    "nee",
-]
+# may be picked (its keys, comma-separated). The keys lead to "fits", the route of tests.scripts.FITS; the last
+# question is answered on its own below.
+CHECK_BY_CARD = [FITS[q.key].replace(", ", ",") for q in load_definitions().criteria.questions[:-1]]
 
 
 class TeamsChat:

@@ -1,0 +1,51 @@
+"""The stable command line: one module per command group, each adding its commands to the parser.
+
+A command imports what it runs only when it runs: parsing the command line and listing users must not pay for
+importing every channel (Matrix' crypto, the Agents SDK) or every conversation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.cli import chat, manifest, operations, people, serve, store
+from bot.cli.common import UsageError
+
+GROUPS = (store, people, chat, serve, operations, manifest)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="vhbot", description="vhbot: chat assistant for a Zorg- en Veiligheidshuis"
+    )
+    commands = top.add_subparsers(dest="command", required=True)
+    for group in GROUPS:
+        group.register(commands)
+    return top
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from bot.app import build_app
+    from config.settings import get_settings
+
+    app = build_app(get_settings())
+    try:
+        if getattr(args, "store", True):
+            await app.open()
+        result: int = await args.run(app, args)
+        return result
+    finally:
+        await app.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from bot.app import run
+    from storage.crypto import StoreKeyError
+
+    try:
+        return run(_run(args))
+    except (UsageError, StoreKeyError) as error:
+        print(f"vhbot: {error}", file=sys.stderr)
+        return 2

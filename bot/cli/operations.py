@@ -1,0 +1,84 @@
+"""For an operator and the privacy officer: the outbox's state, and the audit trail as CSV."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from datetime import UTC, timedelta
+from typing import TYPE_CHECKING
+
+from bot.cli.common import SubParsers, UsageError
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+async def cmd_outbox(app: App, args: argparse.Namespace) -> int:
+    """How many rows per status, then the failed, the late and the next pending ones."""
+    from storage import outbox
+    from storage.models import OutboxStatus
+
+    now = app.now()
+    late_before = now - timedelta(minutes=app.settings.outbox_late_after_minutes)
+    async with app.sessions() as session:
+        counts = await outbox.count_by_status(session)
+        print("  ".join(f"{status.value}: {counts.get(status, 0)}" for status in OutboxStatus))
+        sections = [
+            ("failed", [OutboxStatus.FAILED], None),
+            ("late", [OutboxStatus.PENDING], late_before),
+            ("pending", [OutboxStatus.PENDING], None),
+        ]
+        for title, statuses, before in sections:
+            rows = await outbox.listing(session, statuses, args.limit, due_before=before)
+            print(f"\n{title} ({len(rows)}{'+' if len(rows) == args.limit else ''}):")
+            for row, handle in rows:
+                print(
+                    f"  #{row.id}\t{row.kind}\tto {handle}\t{row.case_number or '-'}\t"
+                    f"for {row.scheduled_at:%Y-%m-%d %H:%M}Z\tattempts {row.attempts}\t"
+                    f"{row.last_error or ''} {','.join(row.failed_channels)}".rstrip()
+                )
+    return 0
+
+
+async def cmd_audit(app: App, args: argparse.Namespace) -> int:
+    """The audit trail of one case or one person as CSV; the export is audited too."""
+    from storage import audit, people
+
+    number = args.case.upper() if args.case else None
+    async with app.sessions() as session, session.begin():
+        actor_id = None
+        if args.user:
+            person = await people.professional_by_handle(session, args.user)
+            if person is None:
+                raise UsageError(f"no user with handle {args.user!r}")
+            actor_id = person.id
+        entries = await audit.export(session, case_number=number, actor_id=actor_id)
+        await audit.record(
+            session,
+            at=app.now(),
+            actor_id=None,
+            on_behalf_of="vhbot audit (command line)",
+            event="audit.export.case" if number else "audit.export.user",
+            case_number=number,
+            channel="cli",
+        )
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["at_utc", "who", "on_behalf_of", "event", "case", "channel"])
+    for entry, handle in entries:
+        at = entry.at.astimezone(UTC).isoformat(timespec="seconds")
+        writer.writerow(
+            [at, handle or "", entry.on_behalf_of or "", entry.event, entry.case_number or "", entry.channel]
+        )
+    return 0
+
+
+def register(commands: SubParsers) -> None:
+    listing = commands.add_parser("outbox", help="pending, late and failed outgoing messages")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.set_defaults(run=cmd_outbox)
+    trail = commands.add_parser("audit", help="export the audit trail of a case or a person as CSV")
+    which = trail.add_mutually_exclusive_group(required=True)
+    which.add_argument("--case", help="case number, e.g. VH-2026-0042")
+    which.add_argument("--user", help="handle of a professional")
+    trail.set_defaults(run=cmd_audit)

@@ -1,0 +1,133 @@
+"""Organisations and professionals: who may use the bot; and the demo people for trying it out."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from bot.cli.common import SubParsers, UsageError, handle_from
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+ROLES = ("melder", "procesregisseur", "ketenmanager")
+
+
+async def cmd_orgs_add(app: App, args: argparse.Namespace) -> int:
+    from config.definitions import load_definitions
+    from storage import people
+
+    types = load_definitions().region.organisation_types
+    if args.type not in types:
+        raise UsageError(f"unknown organisation type {args.type!r}; choose from: {', '.join(types)}")
+    async with app.sessions() as session, session.begin():
+        if await people.organisation_named(session, args.name):
+            raise UsageError(f"organisation {args.name!r} exists already")
+        await people.add_organisation(session, args.name, args.type)
+    print(f"added organisation {args.name}")
+    return 0
+
+
+async def cmd_orgs_list(app: App, args: argparse.Namespace) -> int:
+    from storage import people
+
+    async with app.sessions() as session:
+        for organisation in await people.list_organisations(session):
+            print(f"{organisation.name}\t{organisation.type}")
+    return 0
+
+
+async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import IntegrityError
+
+    from storage import people
+    from storage.models import Role
+
+    handle = args.handle or handle_from(args.name)
+    async with app.sessions() as session, session.begin():
+        organisation = await people.organisation_named(session, args.org)
+        if organisation is None:
+            raise UsageError(f"no organisation named {args.org!r}; add it with 'vhbot orgs add'")
+        if await people.professional_by_handle(session, handle):
+            raise UsageError(f"handle {handle!r} is taken")
+        try:
+            await people.add_professional(
+                session,
+                handle=handle,
+                name=args.name,
+                organisation=organisation,
+                role=Role(args.role),
+                now=app.now(),
+                matrix_id=args.matrix,
+                teams_id=args.teams,
+                language=args.lang,
+            )
+        except IntegrityError as error:
+            raise UsageError("that Matrix or Teams id belongs to someone else already") from error
+    print(f"added {handle} ({args.role})")
+    return 0
+
+
+async def cmd_users_list(app: App, args: argparse.Namespace) -> int:
+    from storage import people
+
+    async with app.sessions() as session:
+        for person in await people.list_professionals(session):
+            organisation = await people.organisation_by_id(session, person.organisation_id)
+            state = "active" if person.active else "disabled"
+            print(
+                f"{person.handle}\t{person.name}\t{organisation.name}\t{person.role.value}\t{person.language}\t{state}"
+            )
+    return 0
+
+
+async def cmd_users_disable(app: App, args: argparse.Namespace) -> int:
+    from storage import people
+
+    async with app.sessions() as session, session.begin():
+        person = await people.professional_by_handle(session, args.handle)
+        if person is None:
+            raise UsageError(f"no user with handle {args.handle!r}")
+        person.active = False
+    print(f"disabled {args.handle}")
+    return 0
+
+
+async def cmd_demo(app: App, args: argparse.Namespace) -> int:
+    from bot.demo import load_demo
+    from storage import migrate, people
+
+    await migrate.upgrade(app.engine)
+    async with app.sessions() as session, session.begin():
+        if await people.count_professionals(session):
+            raise UsageError("the store has people already; demo data is only loaded into an empty store")
+        handles = await load_demo(session, app.now())
+    print("demo loaded: " + ", ".join(handles))
+    return 0
+
+
+def register(commands: SubParsers) -> None:
+    commands.add_parser("demo", help="load demo organisations and people into an empty store").set_defaults(
+        run=cmd_demo
+    )
+    orgs = commands.add_parser("orgs", help="organisations").add_subparsers(dest="action", required=True)
+    add_org = orgs.add_parser("add")
+    add_org.add_argument("name")
+    add_org.add_argument("--type", required=True)
+    add_org.set_defaults(run=cmd_orgs_add)
+    orgs.add_parser("list").set_defaults(run=cmd_orgs_list)
+
+    users = commands.add_parser("users", help="professionals").add_subparsers(dest="action", required=True)
+    add_user = users.add_parser("add")
+    add_user.add_argument("--name", required=True)
+    add_user.add_argument("--org", required=True)
+    add_user.add_argument("--role", required=True, choices=ROLES)
+    add_user.add_argument("--handle")
+    add_user.add_argument("--matrix")
+    add_user.add_argument("--teams")
+    add_user.add_argument("--lang", choices=["nl", "en"], default="nl")
+    add_user.set_defaults(run=cmd_users_add)
+    users.add_parser("list").set_defaults(run=cmd_users_list)
+    disable = users.add_parser("disable")
+    disable.add_argument("handle")
+    disable.set_defaults(run=cmd_users_disable)

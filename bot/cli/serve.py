@@ -1,0 +1,108 @@
+"""``vhbot serve``: the delivery engine and every configured channel, until SIGTERM or Ctrl-C.
+
+The channels are imported here, when they run, and by nothing else in the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.cli.common import SubParsers, UsageError
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.senders import Sender
+
+
+@dataclass
+class Channels:
+    """What ``serve`` runs: the senders the engine tries in order, and the listeners that take messages in."""
+
+    senders: list[Sender] = field(default_factory=list)
+    listeners: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(default_factory=list)
+
+
+def configured_channels(app: App) -> Channels:
+    """The channels this installation is configured for, in the order they are tried."""
+    channels = Channels()
+    if app.settings.matrix_configured:
+        from bot.channels.matrix.channel import MatrixChannel
+        from bot.channels.matrix.sender import MatrixSender
+
+        matrix = MatrixChannel(app)
+        channels.senders.append(MatrixSender(matrix))
+        channels.listeners.append(matrix.run)
+    if app.settings.teams_configured:
+        from bot.channels.teams.adapter import TeamsSetupError
+        from bot.channels.teams.channel import TeamsChannel
+        from bot.channels.teams.sender import TeamsSender
+
+        try:
+            teams = TeamsChannel(app)
+        except TeamsSetupError as error:
+            raise UsageError(str(error)) from None
+        channels.senders.append(TeamsSender(teams))
+        channels.listeners.append(teams.run)
+    if app.settings.public_url and not app.settings.teams_configured:
+        from bot.channels.form_page import FormSite
+
+        channels.listeners.append(FormSite(app).run)  # with Teams, its site serves the form pages too
+    if app.settings.recording_file is not None:
+        from bot.channels.recording import RecordingSender
+
+        delay = app.settings.recording_delay_ms / 1000
+        channels.senders.append(RecordingSender(app.settings.recording_file, delay))
+    return channels
+
+
+def _setup_errors() -> tuple[type[Exception], ...]:
+    """The errors a channel raises when it cannot start as configured (reported on one line, exit 2)."""
+    from bot.channels.matrix.connection import MatrixSetupError
+    from bot.channels.teams.adapter import TeamsSetupError
+    from bot.web import WebSetupError
+
+    return MatrixSetupError, TeamsSetupError, WebSetupError
+
+
+async def cmd_serve(app: App, args: argparse.Namespace) -> int:
+    """Runs the delivery engine and the configured channels' listeners until stopped."""
+    from bot.delivery import DeliveryEngine
+
+    logging.basicConfig(
+        level=app.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    channels = configured_channels(app)
+    if not channels.senders:
+        raise UsageError(
+            "no channel is configured (set VHBOT_MATRIX_HOMESERVER and VHBOT_MATRIX_USER_ID, "
+            "VHBOT_TEAMS_APP_ID (or VHBOT_TEAMS_LOCAL=true for the Agents Playground), "
+            "or VHBOT_RECORDING_FILE for a dry run)"
+        )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    engine = DeliveryEngine(app, channels.senders)
+    names = ", ".join(sender.name for sender in channels.senders)
+    print(f"vhbot serve: delivering through {names} as {engine.owner}", flush=True)
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(engine.run(stop))
+            for listen in channels.listeners:
+                group.create_task(listen(stop))
+    except* _setup_errors() as errors:
+        raise UsageError(str(errors.exceptions[0])) from None
+    print("vhbot serve: stopped", flush=True)
+    return 0
+
+
+def register(commands: SubParsers) -> None:
+    commands.add_parser("serve", help="run the delivery engine and the configured channels").set_defaults(
+        run=cmd_serve
+    )

@@ -1,0 +1,44 @@
+"""Which state a case may move to from where (domain.md Part 2 §1), and making the move."""
+
+from __future__ import annotations
+
+from handlers import recipients
+from handlers.dialogue.turn import Turn
+from storage.cases import record_transition
+from storage.models import Case, CaseState
+
+S = CaseState
+NEXT_STATES: dict[CaseState, tuple[CaseState, ...]] = {
+    S.INGEDIEND: (S.SCREENING, S.GEACCEPTEERD, S.ADVIES),
+    S.SCREENING: (S.GEACCEPTEERD, S.ADVIES),
+    S.ADVIES: (S.AFGESLOTEN,),
+    S.GEACCEPTEERD: (S.CASUSOVERLEG_GEPLAND, S.PLAN_VAN_AANPAK, S.AFGESLOTEN),
+    S.CASUSOVERLEG_GEPLAND: (S.PLAN_VAN_AANPAK, S.CASUSOVERLEG_GEPLAND, S.OPGESCHAALD, S.AFGESLOTEN),
+    S.PLAN_VAN_AANPAK: (S.UITVOERING,),
+    S.UITVOERING: (S.VERVOLGOVERLEG, S.CASUSOVERLEG_GEPLAND, S.OPGESCHAALD, S.AFGESCHAALD, S.AFGESLOTEN),
+    S.VERVOLGOVERLEG: (S.PLAN_VAN_AANPAK, S.CASUSOVERLEG_GEPLAND, S.OPGESCHAALD, S.AFGESCHAALD, S.AFGESLOTEN),
+    S.OPGESCHAALD: (S.PLAN_VAN_AANPAK, S.CASUSOVERLEG_GEPLAND, S.AFGESCHAALD, S.AFGESLOTEN),
+    S.AFGESCHAALD: (S.AFGESLOTEN,),
+    S.AFGESLOTEN: (),
+}
+
+# States in which a plan van aanpak can be recorded.
+PLANNABLE = tuple(state for state, targets in NEXT_STATES.items() if S.PLAN_VAN_AANPAK in targets)
+
+
+def can_move(case: Case, target: CaseState) -> bool:
+    return target in NEXT_STATES[case.state]
+
+
+async def move(turn: Turn, case: Case, target: CaseState, note: str | None = None) -> None:
+    """Record the transition and audit it; callers check ``can_move`` first."""
+    if not can_move(case, target):
+        raise ValueError(f"{case.state} -> {target} is not a transition of the process")
+    await record_transition(turn.session, case, target, turn.person.id, turn.now(), note)
+    await turn.audit(f"case.state.{target.value}", case.number)
+
+
+async def announce_meeting(turn: Turn, case: Case) -> None:
+    """Tell every person taking part that the (next) overleg is planned; the message carries no date or content."""
+    for participant in await recipients.participants(turn.session, case):
+        await turn.notify(participant, "meeting_planned", case.number)

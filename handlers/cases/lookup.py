@@ -1,0 +1,62 @@
+"""Finding a case by the number a person types, through authorization, with an audit entry."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from handlers.authorization import Access, case_access, directs_cases
+from handlers.dialogue.turn import Turn
+from storage import audit, cases
+from storage.models import Case
+
+_NUMBER = re.compile(r"\b([a-z]{1,8})[-\s]?(\d{4})[-\s]?(\d{1,6})\b", re.IGNORECASE)
+
+
+class LookupsExhausted(Exception):
+    """The person has asked for too many case numbers they cannot see in the past hour: the dispatcher answers
+    with one polite line and keeps their dialogue as it was."""
+
+
+def find_case_number(text: str) -> str | None:
+    """'vh-2026-42' and 'VH 2026 0042' both mean VH-2026-0042."""
+    match = _NUMBER.search(text)
+    if match is None:
+        return None
+    prefix, year, seq = match.groups()
+    return f"{prefix.upper()}-{year}-{int(seq):04d}"
+
+
+async def visible_case(turn: Turn, number: str, need: Access, event: str) -> tuple[Case, Access] | None:
+    """The case if the person may see at least ``need`` of it, else None, exactly as if it did not exist.
+
+    Every successful lookup is audited; so is a refused one, without revealing anything to the person. Those
+    refusals are what the lookup limit counts (enumerating numbers mostly finds nothing): past it, nothing is
+    looked up at all and LookupsExhausted is raised.
+    """
+    hour_ago = turn.now() - timedelta(hours=1)
+    if (
+        await audit.refusals_since(turn.session, turn.person.id, hour_ago)
+        >= turn.settings.rate_lookup_misses_per_hour
+    ):
+        await turn.audit("case.lookup.throttled")
+        raise LookupsExhausted
+    case = await cases.by_number(turn.session, number)
+    access = Access.NONE if case is None else await case_access(turn.session, turn.person, case)
+    if case is None or access < need:
+        await turn.audit(f"{event}.refused", number if case is not None else None)
+        return None
+    await turn.audit(event, case.number)
+    return case, access
+
+
+def say_not_found(turn: Turn, number: str) -> None:
+    turn.say("case.not_found", number=number)
+
+
+def refused_unless_director(turn: Turn) -> bool:
+    """True (after saying so) when the person is not a procesregisseur; the directing conversations start here."""
+    if directs_cases(turn.person):
+        return False
+    turn.say("common.directors_only")
+    return True

@@ -1,0 +1,152 @@
+"""What each access level shows of a case, as lines of text. Nothing here checks access: callers do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from handlers.dates.formatting import long_date, short_date
+from handlers.dialogue.turn import Turn
+from storage import actions, cases, feedback, people, subjects
+from storage.models import Action, ActionStatus, Case, Feedback
+
+
+@dataclass(frozen=True)
+class Names:
+    """Display names for one view, fetched together so a list costs one query, not one per line."""
+
+    persons: dict[int, str]
+    organisations: dict[int, str]
+    nobody: str
+
+    def of(self, person_id: int | None, organisation_id: int | None = None) -> str:
+        """'Naam (Organisatie)', or the organisation alone for an action held by an organisation."""
+        if person_id is not None and person_id in self.persons:
+            return self.persons[person_id]
+        if organisation_id is not None and organisation_id in self.organisations:
+            return self.organisations[organisation_id]
+        return self.nobody
+
+
+async def names(
+    turn: Turn, person_ids: Iterable[int | None], organisation_ids: Iterable[int | None] = ()
+) -> Names:
+    persons, organisations = await people.display_names(
+        turn.session, {i for i in person_ids if i is not None}, {i for i in organisation_ids if i is not None}
+    )
+    return Names(persons, organisations, turn.t("case.nobody"))
+
+
+async def action_names(turn: Turn, items: Iterable[Action]) -> Names:
+    listed = list(items)
+    return await names(turn, (a.holder_id for a in listed), (a.holder_organisation_id for a in listed))
+
+
+def state_label(turn: Turn, case: Case) -> str:
+    return turn.t(f"state.{case.state.value}")
+
+
+def action_line(turn: Turn, action: Action, number: str, known: Names) -> str:
+    deadline = short_date(turn.texts, turn.lang, action.deadline, turn.tz)
+    if action.status is ActionStatus.DONE:
+        flag = turn.t("actions.flag_done")
+    else:
+        flag = turn.t("actions.flag_overdue") if action.deadline < turn.now() else ""
+    holder = known.of(action.holder_id, action.holder_organisation_id)
+    return f"{number} #{action.seq}: {action.description} | {holder} | {deadline}{flag}"
+
+
+def _next_meeting(turn: Turn, case: Case) -> str:
+    if case.next_meeting_at is None:
+        return turn.t("case.no_meeting")
+    return turn.t("case.next_meeting", when=long_date(turn.texts, turn.lang, case.next_meeting_at, turn.tz))
+
+
+async def action_list_lines(
+    turn: Turn, case: Case, items: list[Action] | None = None, known: Names | None = None
+) -> list[str]:
+    """The deelnemer's view: the action list and the next overleg, no other case content."""
+    items = list(await actions.for_case(turn.session, case.id)) if items is None else items
+    known = known or await action_names(turn, items)
+    lines = [turn.t("case.action_list_title", number=case.number)]
+    lines += [f"- {action_line(turn, action, case.number, known)}" for action in items] or [
+        turn.t("case.no_actions")
+    ]
+    lines.append(_next_meeting(turn, case))
+    return lines
+
+
+async def referral_state_lines(turn: Turn, case: Case) -> list[str]:
+    """The melder's view of their own referral: its state, and a message of the procesregisseur if any."""
+    lines = [turn.t("case.referral_state", number=case.number, state=state_label(turn, case))]
+    if case.procesregisseur_id is not None:
+        known = await names(turn, [case.procesregisseur_id])
+        lines.append(turn.t("case.director", name=known.of(case.procesregisseur_id)))
+    question = await feedback.latest_question(turn.session, case.id)
+    if question is not None:
+        lines.append(turn.t("case.question_from_director", text=question.body))
+    return [*lines, await subject_line(turn, case)]
+
+
+async def subject_line(turn: Turn, case: Case) -> str:
+    """Whether the betrokkene's identifying details are in: never what they are (they stay out of chat)."""
+    if await subjects.entered_at(turn.session, case.id) is not None:
+        return turn.t("subject.recorded")
+    return turn.t("subject.missing", number=case.number)
+
+
+async def full_view_lines(turn: Turn, case: Case) -> list[str]:
+    """The procesregisseur's view: the referral, participants, actions, next overleg, unread updates."""
+    members = await cases.participants(turn.session, case.id)
+    items = list(await actions.for_case(turn.session, case.id))
+    known = await names(
+        turn,
+        [
+            case.melder_id,
+            case.procesregisseur_id,
+            *(m.professional_id for m in members),
+            *(a.holder_id for a in items),
+        ],
+        [*(m.organisation_id for m in members), *(a.holder_organisation_id for a in items)],
+    )
+    leefgebieden = ", ".join(turn.t(f"option.leefgebieden.{key}") for key in case.leefgebieden)
+    ketens = ", ".join(turn.t(f"option.ketens.{key}") for key in case.ketens)
+    lines = [
+        turn.t("case.title", number=case.number, state=state_label(turn, case)),
+        turn.t("case.melder", name=known.of(case.melder_id)),
+        turn.t("case.director", name=known.of(case.procesregisseur_id)),
+        turn.t(
+            "case.fields",
+            gemeente=case.gemeente,
+            subject=turn.t(f"option.subject_type.{case.subject_type}"),
+            urgency=turn.t(f"option.urgency.{case.urgency}"),
+        ),
+        turn.t("case.domains", leefgebieden=leefgebieden, ketens=ketens),
+        turn.t("case.informed", informed=turn.t(f"option.geinformeerd.{case.informed}")),
+        turn.t("case.goal", goal=case.goal),
+    ]
+    if case.check_outcome:
+        lines.append(
+            turn.t("case.check_outcome", verdict=turn.t(f"check.verdict_short.{case.check_outcome}"))
+        )
+    lines.append(await subject_line(turn, case))
+    listed = ", ".join(known.of(m.professional_id, m.organisation_id) for m in members)
+    lines.append(turn.t("case.participants", names=listed or turn.t("case.nobody")))
+    lines += await action_list_lines(turn, case, items, known)
+    lines.append(turn.t("case.unread", count=await feedback.unread_count(turn.session, case.id)))
+    return lines
+
+
+async def feedback_lines(turn: Turn, items: list[tuple[Feedback, str]]) -> list[str]:
+    """Updates with author, time, flags and the action they are about."""
+    known = await names(turn, (item.author_id for item, _ in items))
+    action_ids = {item.action_id for item, _ in items if item.action_id is not None}
+    seqs = await actions.sequence_numbers(turn.session, action_ids)
+    lines = []
+    for item, number in items:
+        when = short_date(turn.texts, turn.lang, item.created_at, turn.tz)
+        flag = turn.t("feedback.flag_concern") if item.concern else ""
+        unread = turn.t("feedback.flag_unread") if item.read_at is None else ""
+        about = f" #{seqs[item.action_id]}" if item.action_id is not None and item.action_id in seqs else ""
+        lines.append(f"{number}{about} | {when} | {known.of(item.author_id)}{flag}{unread}\n  {item.body}")
+    return lines

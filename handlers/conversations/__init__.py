@@ -1,0 +1,41 @@
+"""Everything a person can start, one module each, in the order the help text lists them.
+
+Each module declares itself with a ``CONVERSATION`` (kind, who may start it, its typed state, how it starts and
+continues: see ``handlers.dialogue.conversation``). The dispatcher's table, the help text and the entry words
+are all built from this one list; a new conversation is a new module and one line here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.conversations import (
+    actions,
+    check,
+    feedback,
+    help,
+    intake,
+    language,
+    manage,
+    plan,
+    referral,
+    status,
+    subject,
+    updates,
+)
+from handlers.dialogue.conversation import Conversation
+
+CONVERSATIONS: tuple[Conversation[Any], ...] = (
+    help.CONVERSATION,
+    check.CONVERSATION,
+    referral.CONVERSATION,
+    subject.CONVERSATION,
+    actions.CONVERSATION,
+    feedback.CONVERSATION,
+    status.CONVERSATION,
+    intake.CONVERSATION,
+    plan.CONVERSATION,
+    manage.CONVERSATION,
+    updates.CONVERSATION,
+    language.CONVERSATION,
+)

@@ -1,0 +1,118 @@
+"""The anonymous check 'Hoort dit bij het Veiligheidshuis?', driven by config/criteria.toml.
+
+Nothing identifying is asked; the answers live only in the dialogue state and, if the person goes on
+to refer the case, are carried into the referral.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from config.definitions import Question
+from handlers.authorization import ANYONE, CASE_WORKERS
+from handlers.check_rules import Assessment, assess
+from handlers.conversations import referral
+from handlers.dialogue import questions
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.questions import Answer
+from handlers.dialogue.state import DialogueState, OutdatedDialogue
+from handlers.dialogue.steps import Steps, ask_confirm, confirmed
+from handlers.dialogue.turn import Turn
+
+KIND = "check"
+PREFIX = "check.q"
+QUESTION = "question"
+OFFER_REFERRAL = "offer_referral"
+
+
+@dataclass
+class CheckState:
+    question: str
+    answers: dict[str, Answer] = field(default_factory=dict)
+    verdict: str | None = None
+
+
+Check = DialogueState[CheckState]
+steps: Steps[CheckState, None] = Steps()
+
+
+def _contact_line(turn: Turn, key: str) -> str:
+    contact = turn.definitions.region.contacts[key]
+    return turn.t(f"check.contact.{key}", name=contact.name, phone=contact.phone)
+
+
+def _report(turn: Turn, result: Assessment) -> list[str]:
+    lines = [turn.t(f"check.verdict.{result.verdict}"), "", turn.t("check.reasons")]
+    for name, value in result.facts.items():
+        truth = "unknown" if value is None else str(value).lower()
+        lines.append(f"- {turn.t(f'check.fact.{name}.{truth}')}")
+    if result.redirects:
+        lines += ["", turn.t("check.redirect_to")]
+        lines += [f"- {_contact_line(turn, target)}" for target in result.redirects]
+    if result.verdict == "borderline":
+        lines += ["", _contact_line(turn, "zvh")]
+    if result.advice:
+        lines += ["", turn.t("check.also")]
+        lines += [f"- {_contact_line(turn, key)}" for key in result.advice]
+    lines += ["", turn.t("check.disclaimer")]
+    return lines
+
+
+def _ask(turn: Turn, state: Check, question: Question, lead: str | None = None) -> Check:
+    state.step, state.data.question = QUESTION, question.key
+    questions.ask(turn, state, question, PREFIX, lead=lead)
+    return state
+
+
+async def start(turn: Turn, argument: str) -> Check:
+    first = turn.definitions.criteria.questions[0]
+    return _ask(turn, DialogueState(KIND, QUESTION, CheckState(first.key)), first, turn.t("check.intro"))
+
+
+@steps(QUESTION)
+async def _on_answer(turn: Turn, state: Check, _: None) -> Check | None:
+    keys = [q.key for q in turn.definitions.criteria.questions]
+    if state.data.question not in keys:
+        raise OutdatedDialogue(KIND)  # the ZVH changed its questions since this check began
+    position = keys.index(state.data.question)
+    question = turn.definitions.criteria.questions[position]
+    answer = questions.read(turn, state, question)
+    if answer is None:
+        questions.ask(turn, state, question, PREFIX)
+        return state
+    state.data.answers[question.key] = answer
+    if isinstance(answer, str) and answer in question.stop:
+        target = question.stop[answer]
+        turn.say_lines([turn.t(f"check.stop.{target}"), _contact_line(turn, target)])
+        return None
+    if position + 1 < len(keys):
+        return _ask(turn, state, turn.definitions.criteria.questions[position + 1])
+    return _conclude(turn, state)
+
+
+def _conclude(turn: Turn, state: Check) -> Check | None:
+    result = assess(turn.definitions.criteria, turn.definitions.region, state.data.answers)
+    turn.say_lines(_report(turn, result))
+    if result.verdict not in ("fits", "borderline") or not CASE_WORKERS.allows(turn.person):
+        return None
+    state.data.verdict = result.verdict
+    return ask_confirm(turn, state, OFFER_REFERRAL, turn.t("check.offer_referral"))
+
+
+@steps(OFFER_REFERRAL)
+async def _on_offer(turn: Turn, state: Check, _: None) -> DialogueState[Any] | None:
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if answer:
+        return referral.begin(turn, carried=state.data.answers, check_outcome=state.data.verdict)
+    turn.say("check.no_referral")
+    return None
+
+
+async def resume(turn: Turn, state: Check) -> Check | None:
+    return await steps.run(turn, state, None)
+
+
+CONVERSATION = Conversation(KIND, ANYONE, CheckState, start, resume)

@@ -1,0 +1,99 @@
+"""Terugkoppeling: anyone on a case posts an update, optionally about an action, optionally a zorgsignaal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.authorization import CASE_WORKERS, Access, may_post_feedback
+from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.posting import CONCERN, TEXT, ask_text, on_concern, on_text
+from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.messages import Choice
+from handlers.dialogue.state import DialogueState
+from handlers.dialogue.steps import Steps, choose
+from handlers.dialogue.turn import Turn
+from storage import actions, cases
+from storage.models import ActionStatus, Case
+
+KIND = "feedback"
+ACTION = "action"
+NO_ACTION = "none"
+
+
+@dataclass
+class FeedbackState:
+    number: str | None = None
+    action_id: int | None = None
+    text: str | None = None
+
+
+Feedback = DialogueState[FeedbackState]
+steps: Steps[FeedbackState, Case] = Steps()
+
+
+async def _case(turn: Turn, number: str) -> tuple[Case, Access] | None:
+    found = await visible_case(turn, number, Access.REFERRAL_STATE, "case.view_for_feedback")
+    if found is None or not may_post_feedback(found[1], found[0]):
+        say_not_found(turn, number)
+        return None
+    return found
+
+
+async def start(turn: Turn, argument: str) -> Feedback | None:
+    number = find_case_number(argument)
+    if number:
+        return await _begin(turn, number)
+    involved = await cases.cases_involving(turn.session, turn.person)
+    return await offer_cases(
+        turn, KIND, FeedbackState(), involved, turn.t("feedback.pick"), "feedback.no_cases"
+    )
+
+
+async def _begin(turn: Turn, number: str) -> Feedback | None:
+    found = await _case(turn, number)
+    if found is None:
+        return None
+    case, access = found
+    state = DialogueState(KIND, TEXT, FeedbackState(case.number))
+    open_actions = [a for a in await actions.for_case(turn.session, case.id) if a.status is ActionStatus.OPEN]
+    if access < Access.ACTION_LIST or not open_actions:
+        return ask_text(turn, state)
+    state.step = ACTION
+    choices = [Choice(str(a.id), f"#{a.seq} {a.description}") for a in open_actions]
+    turn.offer(
+        state, turn.t("feedback.action_prompt"), [*choices, Choice(NO_ACTION, turn.t("feedback.no_action"))]
+    )
+    return state
+
+
+async def resume(turn: Turn, state: Feedback) -> Feedback | None:
+    if state.step == PICK:
+        number = picked_number(turn, state)
+        return state if number is None else await _begin(turn, number)
+    found = await _case(turn, state.data.number or "")
+    if found is None:
+        return None
+    return await steps.run(turn, state, found[0])
+
+
+@steps(ACTION)
+async def _on_action(turn: Turn, state: Feedback, case: Case) -> Feedback:
+    picked = choose(turn, state)
+    if picked is None:
+        return state
+    state.data.action_id = None if picked == NO_ACTION else int(picked)
+    return ask_text(turn, state)
+
+
+@steps(TEXT)
+async def _on_text(turn: Turn, state: Feedback, case: Case) -> Feedback:
+    return on_text(turn, state)
+
+
+@steps(CONCERN)
+async def _on_concern(turn: Turn, state: Feedback, case: Case) -> Feedback | None:
+    return await on_concern(turn, state, case, state.data.action_id)
+
+
+CONVERSATION = Conversation(KIND, CASE_WORKERS, FeedbackState, start, resume)

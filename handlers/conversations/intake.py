@@ -1,0 +1,168 @@
+"""Procesregisseurs working the intake queue: review a referral, then accept, redirect or ask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.authorization import DIRECTORS, Access
+from handlers.cases.flow import move
+from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.views import full_view_lines, state_label
+from handlers.dates.formatting import short_date
+from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.free_text import read_text
+from handlers.dialogue.messages import Choice
+from handlers.dialogue.state import DialogueState
+from handlers.dialogue.steps import Steps, choose
+from handlers.dialogue.turn import Turn
+from storage import cases, feedback, people
+from storage.models import Case, CaseState, Role
+
+KIND = "intake"
+DECIDE, ASSIGNEE, REDIRECT_TO, ADVICE, QUESTION = "decide", "assignee", "redirect_to", "advice", "question"
+DECISIONS = ("accept", "redirect", "ask", "later")
+TARGETS = ("wijkteam", "regieteam", "veilig_thuis", "wvggz", "anders")
+
+
+@dataclass
+class IntakeState:
+    number: str | None = None
+    target: str | None = None
+
+
+Intake = DialogueState[IntakeState]
+steps: Steps[IntakeState, Case] = Steps()
+
+
+async def _load(turn: Turn, number: str) -> Case | None:
+    found = await visible_case(turn, number, Access.FULL, "case.view")
+    if found is None:
+        say_not_found(turn, number)
+        return None
+    return found[0]
+
+
+async def start(turn: Turn, argument: str) -> Intake | None:
+    number = find_case_number(argument)
+    if number:
+        return await _review(turn, number)
+    queue = await cases.intake_queue(turn.session)
+    return await offer_cases(
+        turn,
+        KIND,
+        IntakeState(),
+        queue,
+        turn.t("intake.queue", count=len(queue)),
+        "intake.empty",
+        lambda case: (
+            f"{case.number} · {case.gemeente} · {turn.t(f'option.urgency.{case.urgency}')} · "
+            f"{short_date(turn.texts, turn.lang, case.created_at, turn.tz)}"
+        ),
+    )
+
+
+async def _review(turn: Turn, number: str) -> Intake | None:
+    case = await _load(turn, number)
+    if case is None:
+        return None
+    if case.state not in cases.OPEN_INTAKE:
+        turn.say("intake.already_decided", number=case.number, state=state_label(turn, case))
+        return None
+    if case.state is CaseState.INGEDIEND:
+        await move(turn, case, CaseState.SCREENING)
+    state = DialogueState(KIND, DECIDE, IntakeState(case.number))
+    turn.say_lines(await full_view_lines(turn, case))
+    turn.offer(
+        state, turn.t("intake.decide"), [Choice(key, turn.t(f"intake.decision.{key}")) for key in DECISIONS]
+    )
+    return state
+
+
+async def resume(turn: Turn, state: Intake) -> Intake | None:
+    if state.step == PICK:
+        number = picked_number(turn, state)
+        return state if number is None else await _review(turn, number)
+    case = await _load(turn, state.data.number or "")
+    if case is None or case.state not in cases.OPEN_INTAKE:
+        return None
+    return await steps.run(turn, state, case)
+
+
+@steps(DECIDE)
+async def _on_decide(turn: Turn, state: Intake, case: Case) -> Intake | None:
+    decision = choose(turn, state)
+    if decision == "accept":
+        directors = sorted(
+            await people.active_with_role(turn.session, Role.PROCESREGISSEUR),
+            key=lambda p: p.id != turn.person.id,
+        )
+        state.step = ASSIGNEE
+        turn.offer(state, turn.t("intake.assignee"), [Choice(str(p.id), p.name) for p in directors])
+    elif decision == "redirect":
+        targets = [k for k in TARGETS if k != "regieteam" or turn.definitions.region.has_regieteam]
+        state.step = REDIRECT_TO
+        turn.offer(
+            state, turn.t("intake.redirect_to"), [Choice(k, turn.t(f"intake.target.{k}")) for k in targets]
+        )
+    elif decision == "ask":
+        state.step = QUESTION
+        turn.ask_open(state, turn.t("intake.question_prompt"))
+    elif decision == "later":
+        turn.say("intake.later", number=case.number)
+        return None
+    return state
+
+
+@steps(ASSIGNEE)
+async def _on_assignee(turn: Turn, state: Intake, case: Case) -> Intake | None:
+    picked = choose(turn, state)
+    if picked is None:
+        return state
+    case.procesregisseur_id = int(picked)
+    await move(turn, case, CaseState.GEACCEPTEERD)
+    await turn.notify(case.melder_id, "referral_accepted", case.number)
+    if case.procesregisseur_id != turn.person.id:
+        await turn.notify(case.procesregisseur_id, "case_assigned", case.number)
+    turn.say("intake.accepted", number=case.number)
+    return None
+
+
+@steps(REDIRECT_TO)
+async def _on_redirect_to(turn: Turn, state: Intake, case: Case) -> Intake:
+    picked = choose(turn, state)
+    if picked is None:
+        return state
+    state.data.target = picked
+    state.step = ADVICE
+    turn.ask_open(state, turn.t("intake.advice_prompt"))
+    return state
+
+
+@steps(ADVICE, QUESTION)
+async def _on_message_to_melder(turn: Turn, state: Intake, case: Case) -> Intake | None:
+    """The advice that goes with a redirection, or a question; the melder is told there is a message."""
+    text = read_text(turn)
+    if text is None:
+        return state
+    redirect = state.step == ADVICE
+    if redirect:
+        text = f"{turn.t(f'intake.target.{state.data.target}')}: {text}"
+        await move(turn, case, CaseState.ADVIES)
+    await feedback.add(
+        turn.session,
+        case_id=case.id,
+        action_id=None,
+        author_id=turn.person.id,
+        body=text,
+        concern=False,
+        now=turn.now(),
+        to_melder=True,
+    )
+    await turn.audit("case.message_to_melder", case.number)
+    await turn.notify(case.melder_id, "referral_redirected" if redirect else "referral_question", case.number)
+    turn.say("intake.redirected" if redirect else "intake.asked", number=case.number)
+    return None
+
+
+CONVERSATION = Conversation(KIND, DIRECTORS, IntakeState, start, resume)

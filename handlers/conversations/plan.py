@@ -1,0 +1,237 @@
+"""Recording the plan van aanpak of a casusoverleg: actions (what, who, by when) and the next overleg."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from handlers import recipients, reminders
+from handlers.authorization import DIRECTORS, Access
+from handlers.cases.flow import PLANNABLE, announce_meeting, move
+from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.views import names, state_label
+from handlers.dates.formatting import long_date
+from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.date_step import DateStep
+from handlers.dialogue.free_text import read_text
+from handlers.dialogue.messages import Choice
+from handlers.dialogue.state import DialogueState
+from handlers.dialogue.steps import Steps, ask_confirm, confirmed
+from handlers.dialogue.turn import Turn
+from storage import actions, cases, people
+from storage.models import Case, CaseState
+
+KIND = "plan"
+DESCRIPTION, HOLDER, MORE, CONFIRM = "description", "holder", "more", "confirm"
+DEADLINE = DateStep("deadline", "plan.deadline_prompt")
+MEETING = DateStep("meeting", "plan.meeting_prompt", "default_meeting_time", optional=True)
+
+
+@dataclass
+class Holder:
+    """A named person (with their organisation), or an organisation alone."""
+
+    organisation_id: int
+    person_id: int | None = None
+
+
+@dataclass
+class PlannedAction:
+    description: str
+    holder: Holder
+    deadline: datetime
+
+
+@dataclass
+class PlanState:
+    number: str | None = None
+    actions: list[PlannedAction] = field(default_factory=list)
+    description: str | None = None  # the action being written, until its holder and deadline are known
+    holder: Holder | None = None
+    meeting: datetime | None = None
+
+
+Plan = DialogueState[PlanState]
+steps: Steps[PlanState, Case] = Steps()
+
+
+async def _holder_choices(turn: Turn, case: Case) -> list[Choice]:
+    """The people already on the case, as a shortcut; anyone else is typed by handle or organisation."""
+    members = await cases.participants(turn.session, case.id)
+    known = await names(
+        turn, [case.melder_id, *(m.professional_id for m in members)], (m.organisation_id for m in members)
+    )
+    choices = [Choice(f"p:{case.melder_id}", known.of(case.melder_id))]
+    for member in members:
+        key = f"p:{member.professional_id}" if member.professional_id else f"o:{member.organisation_id}"
+        if all(choice.key != key for choice in choices):
+            choices.append(Choice(key, known.of(member.professional_id, member.organisation_id)))
+    return choices
+
+
+async def _resolve_holder(turn: Turn, state: Plan) -> Holder | None:
+    picked = turn.picked(state)
+    if picked is None:
+        typed = turn.incoming.text.strip().lstrip("@")
+        person = await people.professional_by_handle(turn.session, typed)
+        if person is not None and person.active:
+            picked = f"p:{person.id}"
+        else:
+            organisation = await people.organisation_named(turn.session, typed)
+            picked = f"o:{organisation.id}" if organisation else None
+    if picked is None:
+        return None
+    kind, ident = picked.split(":")
+    if kind == "o":
+        return Holder(int(ident))
+    found = await people.professional_by_id(turn.session, int(ident))
+    assert found is not None
+    return Holder(found.organisation_id, found.id)
+
+
+async def start(turn: Turn, argument: str) -> Plan | None:
+    number = find_case_number(argument)
+    if number:
+        return await begin(turn, number)
+    mine = [case for case in await cases.directed_by(turn.session, turn.person.id) if case.state in PLANNABLE]
+    return await offer_cases(turn, KIND, PlanState(), mine, turn.t("plan.pick"), "plan.no_cases")
+
+
+async def begin(turn: Turn, number: str) -> Plan | None:
+    found = await visible_case(turn, number, Access.FULL, "case.view")
+    if found is None:
+        say_not_found(turn, number)
+        return None
+    case = found[0]
+    if case.state not in PLANNABLE:
+        turn.say("plan.not_now", number=case.number, state=state_label(turn, case))
+        return None
+    state = DialogueState(KIND, DESCRIPTION, PlanState(case.number))
+    turn.say_lines([turn.t("plan.intro", number=case.number), "", turn.t("plan.description_prompt")])
+    return state
+
+
+async def resume(turn: Turn, state: Plan) -> Plan | None:
+    if state.step == PICK:
+        number = picked_number(turn, state)
+        return state if number is None else await begin(turn, number)
+    number = state.data.number or ""
+    found = await visible_case(turn, number, Access.FULL, "case.view")
+    if found is None or found[0].state not in PLANNABLE:
+        say_not_found(turn, number)
+        return None
+    return await steps.run(turn, state, found[0])
+
+
+@steps(DESCRIPTION)
+async def _on_description(turn: Turn, state: Plan, case: Case) -> Plan:
+    text = read_text(turn)
+    if text is None:
+        return state
+    state.data.description = text
+    state.step = HOLDER
+    turn.offer(state, turn.t("plan.holder_prompt"), await _holder_choices(turn, case))
+    return state
+
+
+@steps(HOLDER)
+async def _on_holder(turn: Turn, state: Plan, case: Case) -> Plan:
+    holder = await _resolve_holder(turn, state)
+    if holder is None:
+        turn.say("plan.holder_unknown")
+        return state
+    state.data.holder = holder
+    DEADLINE.ask(turn, state)
+    return state
+
+
+async def _on_deadline(turn: Turn, state: Plan, case: Case, moment: datetime | None) -> Plan:
+    description, holder = state.data.description, state.data.holder
+    assert moment is not None and description is not None and holder is not None
+    state.data.actions.append(PlannedAction(description, holder, moment))
+    state.data.description = state.data.holder = None
+    return ask_confirm(turn, state, MORE, turn.t("plan.more"))
+
+
+steps.date(DEADLINE, _on_deadline)
+
+
+@steps(MORE)
+async def _on_more(turn: Turn, state: Plan, case: Case) -> Plan:
+    more = confirmed(turn, state)
+    if more:
+        state.step = DESCRIPTION
+        turn.ask_open(state, turn.t("plan.description_prompt"))
+    elif more is not None:
+        MEETING.ask(turn, state)
+    return state
+
+
+async def _on_meeting(turn: Turn, state: Plan, case: Case, moment: datetime | None) -> Plan:
+    state.data.meeting = moment
+    return ask_confirm(turn, state, CONFIRM, _summary(turn, state.data))
+
+
+steps.date(MEETING, _on_meeting)
+
+
+def _summary(turn: Turn, plan: PlanState) -> str:
+    lines = [turn.t("plan.summary", count=len(plan.actions))]
+    for index, item in enumerate(plan.actions, start=1):
+        lines.append(
+            f"{index}. {item.description} ({long_date(turn.texts, turn.lang, item.deadline, turn.tz)})"
+        )
+    lines.append(
+        turn.t("case.next_meeting", when=long_date(turn.texts, turn.lang, plan.meeting, turn.tz))
+        if plan.meeting
+        else turn.t("case.no_meeting")
+    )
+    lines += ["", turn.t("plan.confirm")]
+    return "\n".join(lines)
+
+
+@steps(CONFIRM)
+async def _on_confirm(turn: Turn, state: Plan, case: Case) -> Plan | None:
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if not answer:
+        turn.say("plan.cancelled")
+        return None
+    await _record(turn, case, state.data)
+    turn.say("plan.recorded", number=case.number, count=len(state.data.actions))
+    return None
+
+
+async def _record(turn: Turn, case: Case, plan: PlanState) -> None:
+    """One transaction: the actions, their holders as deelnemers, the next overleg and the state walk."""
+    now = turn.now()
+    for item in plan.actions:
+        action = await actions.add(
+            turn.session,
+            case=case,
+            description=item.description,
+            holder_id=item.holder.person_id,
+            holder_organisation_id=item.holder.organisation_id,
+            deadline=item.deadline,
+            created_by_id=turn.person.id,
+            now=now,
+        )
+        if item.holder.person_id is not None:
+            await cases.add_participant(turn.session, case.id, professional_id=item.holder.person_id)
+        else:
+            await cases.add_participant(turn.session, case.id, organisation_id=item.holder.organisation_id)
+        for recipient in await recipients.action_holders(turn.session, action):
+            await turn.notify(recipient, "action_assigned", case.number, action=action.seq)
+        await reminders.plan_action(turn, case, action)
+    case.next_meeting_at = plan.meeting
+    await move(turn, case, CaseState.PLAN_VAN_AANPAK)
+    await move(turn, case, CaseState.UITVOERING)
+    await turn.audit("plan.record", case.number)
+    await reminders.plan_meeting(turn, case)
+    if plan.meeting:
+        await announce_meeting(turn, case)
+
+
+CONVERSATION = Conversation(KIND, DIRECTORS, PlanState, start, resume)

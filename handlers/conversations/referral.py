@@ -1,0 +1,125 @@
+"""Registering an aanmelding: the non-identifying fields as a guided form, then a numbered case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from handlers import recipients
+from handlers.authorization import CASE_WORKERS
+from handlers.dialogue import questions
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.questions import Answer
+from handlers.dialogue.state import DialogueState, OutdatedDialogue
+from handlers.dialogue.steps import Steps, ask_confirm, confirmed
+from handlers.dialogue.turn import Turn
+from handlers.identifying import forms
+from storage import cases
+from storage.models import Case, CaseState
+
+KIND = "referral"
+PREFIX = "referral.q"
+QUESTION = "question"
+CONFIRM = "confirm"
+
+
+@dataclass
+class ReferralState:
+    answers: dict[str, Answer] = field(default_factory=dict)
+    check_outcome: str | None = None
+    question: str | None = None
+
+
+Referral = DialogueState[ReferralState]
+steps: Steps[ReferralState, None] = Steps()
+
+
+def begin(turn: Turn, carried: dict[str, Answer] | None = None, check_outcome: str | None = None) -> Referral:
+    """A new referral; the check's answers that the referral form asks too are carried over."""
+    keys = {question.key for question in turn.definitions.referral_form}
+    answers = {key: value for key, value in (carried or {}).items() if key in keys}
+    state = DialogueState(KIND, QUESTION, ReferralState(answers, check_outcome))
+    lead = turn.t("referral.intro") + (f"\n{turn.t('referral.carried')}" if answers else "")
+    return _ask_next(turn, state, lead)
+
+
+async def start(turn: Turn, argument: str) -> Referral:
+    return begin(turn)
+
+
+def _ask_next(turn: Turn, state: Referral, lead: str | None = None) -> Referral:
+    unanswered = [q for q in turn.definitions.referral_form if q.key not in state.data.answers]
+    if not unanswered:
+        return ask_confirm(turn, state, CONFIRM, _summary(turn, state.data.answers))
+    state.step, state.data.question = QUESTION, unanswered[0].key
+    questions.ask(turn, state, unanswered[0], PREFIX, lead=lead)
+    return state
+
+
+def _summary(turn: Turn, answers: dict[str, Answer]) -> str:
+    lines = [turn.t("referral.summary")]
+    for question in turn.definitions.referral_form:
+        label = questions.answer_label(turn, question, answers[question.key])
+        lines.append(f"- {turn.t(f'referral.label.{question.key}')}: {label}")
+    lines += ["", turn.t("referral.confirm")]
+    return "\n".join(lines)
+
+
+async def _register(turn: Turn, answers: dict[str, Answer], check_outcome: str | None) -> Case:
+    now = turn.now()
+    number = await cases.next_case_number(turn.session, turn.settings.case_number_prefix, now.year)
+    case = Case(
+        number=number,
+        state=CaseState.INGEDIEND,
+        melder_id=turn.person.id,
+        gemeente=answers["gemeente"],
+        subject_type=answers["subject_type"],
+        leefgebieden=list(answers["leefgebieden"]),
+        ketens=list(answers["ketens"]),
+        urgency=answers["urgency"],
+        informed=answers["geinformeerd"],
+        goal=answers["goal"],
+        check_outcome=check_outcome,
+        created_at=now,
+        updated_at=now,
+    )
+    turn.session.add(case)
+    await turn.session.flush()
+    await cases.record_creation(turn.session, case, turn.person.id, now)
+    await turn.audit("case.create", case.number)
+    for director in await recipients.all_directors(turn.session):
+        await turn.notify(director, "new_referral", case.number, urgent=answers["urgency"] == "hoog")
+    return case
+
+
+@steps(QUESTION)
+async def _on_answer(turn: Turn, state: Referral, _: None) -> Referral:
+    question = next((q for q in turn.definitions.referral_form if q.key == state.data.question), None)
+    if question is None:
+        raise OutdatedDialogue(KIND)  # the ZVH changed its referral form since this one began
+    answer = questions.read(turn, state, question)
+    if answer is None:
+        questions.ask(turn, state, question, PREFIX)
+        return state
+    state.data.answers[question.key] = answer
+    return _ask_next(turn, state)
+
+
+@steps(CONFIRM)
+async def _on_confirm(turn: Turn, state: Referral, _: None) -> Referral | None:
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if not answer:
+        turn.say("referral.cancelled")
+        return None
+    case = await _register(turn, state.data.answers, state.data.check_outcome)
+    turn.say("referral.registered", number=case.number)
+    await forms.offer(turn, case)
+    return None
+
+
+async def resume(turn: Turn, state: Referral) -> Referral | None:
+    return await steps.run(turn, state, None)
+
+
+CONVERSATION = Conversation(KIND, CASE_WORKERS, ReferralState, start, resume)

@@ -1,0 +1,183 @@
+"""Status: one case as far as the person may see it; dashboards for procesregisseurs; counts for the ketenmanager."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.authorization import ANYONE, Access, directs_cases, sees_counts_only
+from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.views import (
+    action_line,
+    action_list_lines,
+    action_names,
+    feedback_lines,
+    full_view_lines,
+    referral_state_lines,
+    state_label,
+)
+from handlers.dates.formatting import long_date, short_date
+from handlers.dialogue.choices import fold
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.date_step import DateStep
+from handlers.dialogue.messages import Choice
+from handlers.dialogue.state import DialogueState, NoState
+from handlers.dialogue.steps import Steps, choose
+from handlers.dialogue.turn import Turn
+from storage import actions, cases, feedback, outbox
+from storage.models import CaseState
+from storage.people import Person
+
+KIND = "status"
+MENU = "menu"
+VIEWS = ("mine", "overdue", "new", "since")
+SINCE = DateStep("since", "status.since_prompt", allow_past=True)
+KEYWORDS = {
+    "mijn": "mine",
+    "mine": "mine",
+    "achterstallig": "overdue",
+    "overdue": "overdue",
+    "nieuw": "new",
+    "new": "new",
+    "aanmeldingen": "new",
+    "sinds": "since",
+    "since": "since",
+}
+Status = DialogueState[NoState]
+steps: Steps[NoState, None] = Steps()
+
+
+def _help_keys(person: Person) -> tuple[str, ...]:
+    """Everyone has a status, and what it shows depends on the role."""
+    if sees_counts_only(person):
+        return ("help.counts",)
+    return ("help.status",) + (("help.status_director",) if directs_cases(person) else ())
+
+
+async def show_case(turn: Turn, number: str) -> None:
+    found = await visible_case(turn, number, Access.REFERRAL_STATE, "case.status")
+    if found is None:
+        say_not_found(turn, number)
+        return
+    case, access = found
+    if access is Access.FULL:
+        turn.say_lines(await full_view_lines(turn, case))
+    elif access is Access.ACTION_LIST:
+        turn.say_lines(await action_list_lines(turn, case))
+    else:
+        turn.say_lines(await referral_state_lines(turn, case))
+
+
+async def start(turn: Turn, argument: str) -> Status | None:
+    number = find_case_number(argument)
+    if number:
+        await show_case(turn, number)
+        return None
+    if sees_counts_only(turn.person):
+        await _counts(turn)
+        return None
+    if not directs_cases(turn.person):
+        await _melder_overview(turn)
+        return None
+    words = fold(argument).split(" ", 1)
+    view = KEYWORDS.get(words[0]) if words[0] else None
+    state = DialogueState(KIND, MENU, NoState())
+    if view == "since" and len(words) > 1:
+        state.step = SINCE.name
+        moment = SINCE.handle(turn, state, words[1])
+        if not isinstance(moment, datetime):
+            return state
+        await _on_since(turn, state, None, moment)
+        return None
+    if view == "since":
+        SINCE.ask(turn, state)
+        return state
+    if view:
+        await _show(turn, view)
+        return None
+    turn.offer(state, turn.t("status.menu"), [Choice(v, turn.t(f"status.view.{v}")) for v in VIEWS])
+    return state
+
+
+async def resume(turn: Turn, state: Status) -> Status | None:
+    number = find_case_number(turn.incoming.text) if state.step == MENU else None
+    if number:
+        await show_case(turn, number)
+        return None
+    return await steps.run(turn, state, None)
+
+
+@steps(MENU)
+async def _on_menu(turn: Turn, state: Status, _: None) -> Status | None:
+    view = choose(turn, state)
+    if view is None:
+        return state
+    if view == "since":
+        SINCE.ask(turn, state)
+        return state
+    await _show(turn, view)
+    return None
+
+
+async def _on_since(turn: Turn, state: Status, _: None, since: datetime | None) -> None:
+    assert since is not None, "the date is not optional"
+    await turn.audit("status.since")
+    items = await feedback.since_for_director(turn.session, turn.person.id, since)
+    when = long_date(turn.texts, turn.lang, since, turn.tz)
+    lines = [turn.t("status.since", count=len(items), when=when)]
+    lines += await feedback_lines(turn, list(items))
+    turn.say_lines(lines)
+
+
+steps.date(SINCE, _on_since)
+
+
+async def _show(turn: Turn, view: str) -> None:
+    await turn.audit(f"status.{view}")
+    now = turn.now()
+    if view == "mine":
+        mine = await cases.directed_by(turn.session, turn.person.id)
+        lines = [turn.t("status.mine", count=len(mine))]
+        for case in mine:
+            unread = await feedback.unread_count(turn.session, case.id)
+            lines.append(
+                f"- {case.number} · {state_label(turn, case)} · {turn.t('status.unread_short', count=unread)}"
+            )
+        undelivered = await outbox.count_failed(turn.session, [case.number for case in mine])
+        if undelivered:
+            lines.append(turn.t("status.undelivered", count=undelivered))
+    elif view == "overdue":
+        overdue = await actions.overdue_for_director(turn.session, turn.person.id, now)
+        lines = [turn.t("status.overdue", count=len(overdue))]
+        known = await action_names(turn, (action for action, _ in overdue))
+        lines += [f"- {action_line(turn, action, number, known)}" for action, number in overdue]
+    else:
+        queue = await cases.intake_queue(turn.session)
+        lines = [turn.t("status.new", count=len(queue))]
+        lines += [
+            f"- {c.number} · {c.gemeente} · {short_date(turn.texts, turn.lang, c.created_at, turn.tz)}"
+            for c in queue
+        ]
+    turn.say_lines(lines)
+
+
+async def _melder_overview(turn: Turn) -> None:
+    await turn.audit("status.own_referrals")
+    referred = await cases.referred_by(turn.session, turn.person.id)
+    lines = [turn.t("status.own_referrals", count=len(referred))]
+    lines += [f"- {c.number} · {state_label(turn, c)}" for c in referred]
+    own = await actions.open_for_holder(turn.session, turn.person)
+    lines.append(turn.t("status.own_actions", count=len(own)))
+    turn.say_lines(lines)
+
+
+async def _counts(turn: Turn) -> None:
+    """The ketenmanager sees figures, never content."""
+    await turn.audit("status.counts")
+    counts = await cases.count_by_state(turn.session)
+    lines = [turn.t("status.counts")]
+    lines += [f"- {turn.t(f'state.{state.value}')}: {counts.get(state, 0)}" for state in CaseState]
+    lines.append(turn.t("status.overdue_count", count=await actions.count_overdue(turn.session, turn.now())))
+    turn.say_lines(lines)
+
+
+CONVERSATION = Conversation(KIND, ANYONE, NoState, start, resume, help_keys=_help_keys)

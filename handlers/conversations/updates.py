@@ -1,0 +1,90 @@
+"""The procesregisseur reads the updates on a case, newest first, and marks them read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.authorization import DIRECTORS, Access
+from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.views import feedback_lines
+from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.state import DialogueState
+from handlers.dialogue.steps import Steps, ask_confirm, choose
+from handlers.dialogue.turn import Turn
+from storage import cases, feedback
+
+KIND = "updates"
+MARK = "mark"
+
+
+@dataclass
+class UpdatesState:
+    number: str | None = None
+
+
+Updates = DialogueState[UpdatesState]
+steps: Steps[UpdatesState, None] = Steps()
+
+
+async def start(turn: Turn, argument: str) -> Updates | None:
+    number = find_case_number(argument)
+    if number:
+        return await _show(turn, number)
+    mine = await cases.directed_by(turn.session, turn.person.id)
+    unread = {case.number: await feedback.unread_count(turn.session, case.id) for case in mine}
+    return await offer_cases(
+        turn,
+        KIND,
+        UpdatesState(),
+        mine,
+        turn.t("updates.pick"),
+        "updates.no_cases",
+        lambda case: f"{case.number} · {turn.t('status.unread_short', count=unread[case.number])}",
+    )
+
+
+async def _show(turn: Turn, number: str) -> Updates | None:
+    found = await visible_case(turn, number, Access.FULL, "feedback.read")
+    if found is None:
+        say_not_found(turn, number)
+        return None
+    case = found[0]
+    items = await feedback.for_case(turn.session, case.id)
+    if not items:
+        turn.say("updates.none", number=case.number)
+        return None
+    title = turn.t("updates.title", number=case.number)
+    turn.say_lines([title, *await feedback_lines(turn, [(item, case.number) for item in items])])
+    if all(item.read_at is not None for item in items):
+        return None
+    state = DialogueState(KIND, MARK, UpdatesState(case.number))
+    return ask_confirm(turn, state, MARK, turn.t("updates.mark_prompt"))
+
+
+@steps(PICK)
+async def _on_pick(turn: Turn, state: Updates, _: None) -> Updates | None:
+    number = picked_number(turn, state)
+    return state if number is None else await _show(turn, number)
+
+
+@steps(MARK)
+async def _on_mark(turn: Turn, state: Updates, _: None) -> Updates | None:
+    answer = choose(turn, state)
+    if answer is None:
+        return state
+    if answer == "ja":
+        found = await visible_case(turn, state.data.number or "", Access.FULL, "feedback.mark_read")
+        if found is not None:
+            count = await feedback.mark_read(turn.session, found[0].id, turn.now())
+            turn.say("updates.marked", count=count)
+            return None
+    turn.say("common.ok")
+    return None
+
+
+async def resume(turn: Turn, state: Updates) -> Updates | None:
+    return await steps.run(turn, state, None)
+
+
+CONVERSATION = Conversation(KIND, DIRECTORS, UpdatesState, start, resume)

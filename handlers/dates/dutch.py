@@ -1,0 +1,325 @@
+"""Dates and times as Dutch professionals type them, in front of dateparser.
+
+dateparser alone misreads everyday Dutch ("om 9 uur" becomes 19:00, "volgende week vrijdag" is not
+understood, "vrijdag" means last Friday; see platforms.md). This layer reads the common forms itself,
+hands only plain absolute dates it does not know to dateparser with strict settings, and reports
+*why* it could not answer (unknown, invalid, ambiguous, past) so the bot can ask again precisely.
+
+Conventions, chosen for working hours and always confirmed back to the person in full:
+- a spoken hour from 1 to 6 without a part of the day ("half 3", "om 4 uur") is in the afternoon;
+- a bare weekday ("vrijdag") is the next one after today; "volgende week vrijdag" is the Friday of
+  next calendar week;
+- a date without a time gets the caller's default time;
+- a date without a year is the next time that date comes round.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+import dateparser  # type: ignore[import-untyped]
+
+from handlers.dialogue.choices import fold
+
+WEEKDAYS = {
+    "maandag": 0, "ma": 0, "dinsdag": 1, "di": 1, "woensdag": 2, "wo": 2, "donderdag": 3, "do": 3,
+    "vrijdag": 4, "vr": 4, "zaterdag": 5, "za": 5, "zondag": 6, "zo": 6,
+}  # fmt: skip
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "mar": 3, "april": 4, "apr": 4,
+    "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8, "september": 9, "sep": 9,
+    "sept": 9, "oktober": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+NUMBER_WORDS = {
+    "een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9,
+    "tien": 10, "elf": 11, "twaalf": 12,
+}  # fmt: skip
+PART_OF_DAY = {"ochtend": time(9), "morgens": time(9), "middag": time(14), "middags": time(14),
+               "avond": time(19), "avonds": time(19)}  # fmt: skip
+FILLER = {
+    "op",
+    "om",
+    "uiterlijk",
+    "tot",
+    "rond",
+    "de",
+    "het",
+    "s",
+    "aanstaande",
+    "komende",
+    "deze",
+    "a.s",
+    "as",
+}
+
+_WEEKDAY_ALT = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+
+class Problem(StrEnum):
+    UNKNOWN = "unknown"
+    INVALID = "invalid"
+    AMBIGUOUS = "ambiguous"
+    PAST = "past"
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """What a phrase means: a moment, or the reason it has none."""
+
+    moment: datetime | None
+    has_time: bool = False
+    problem: Problem | None = None
+
+
+def _fail(problem: Problem) -> DateReading:
+    return DateReading(None, False, problem)
+
+
+def _afternoon(hour: int, part: time | None, spoken: bool) -> int:
+    """'middag' or 'avond' moves a morning hour; spoken hours 1-6 mean the afternoon unless the morning
+    was named. Clock notation ("3:00") is taken as typed."""
+    if part is not None and part.hour >= 12 and hour < 12:
+        return hour + 12
+    if spoken and part is None and 1 <= hour <= 6:
+        return hour + 12
+    return hour
+
+
+class _Reader:
+    """Consumes recognised pieces of the phrase; what is left over decides whether it was understood."""
+
+    def __init__(self, phrase: str) -> None:
+        text = fold(phrase).replace("'", " ").replace("’", " ")
+        text = re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: str(NUMBER_WORDS[m.group(1)]), text)
+        text = re.sub(
+            rf"\b({'|'.join(name for name in WEEKDAYS if len(name) > 2)})(ochtend|middag|avond)\b",
+            r"\1 \2",
+            text,
+        )
+        self.rest = f" {text} "
+
+    def take(self, pattern: str) -> re.Match[str] | None:
+        match = re.search(pattern, self.rest)
+        if match:
+            self.rest = self.rest[: match.start()] + " " + self.rest[match.end() :]
+        return match
+
+    def leftover(self) -> list[str]:
+        words = re.findall(r"[a-z0-9.]+", self.rest)
+        return [word for word in words if word not in FILLER]
+
+
+def _read_time(reader: _Reader, part: time | None) -> time | None | Problem:
+    """The clock time in the phrase, None when it names none, INVALID for '25:00'."""
+    patterns: list[tuple[str, object]] = [
+        (r"(?<![\d./-])(\d{1,2})[:.](\d{2})(?![\d./-])\s*(?:uur|u)?\b", lambda h, m: (int(h), int(m), False)),
+        (r"\b(\d{1,2}) over half (\d{1,2})\b", lambda m, h: (int(h) - 1, 30 + int(m), True)),
+        (r"\b(\d{1,2}) voor half (\d{1,2})\b", lambda m, h: (int(h) - 1, 30 - int(m), True)),
+        (r"\bhalf (\d{1,2})\b", lambda h: (int(h) - 1, 30, True)),
+        (r"\bkwart over (\d{1,2})\b", lambda h: (int(h), 15, True)),
+        (r"\bkwart voor (\d{1,2})\b", lambda h: (int(h) - 1, 45, True)),
+        (r"\b(\d{1,2}) over (\d{1,2})\b", lambda m, h: (int(h), int(m), True)),
+        (r"\b(\d{1,2}) voor (\d{1,2})\b", lambda m, h: (int(h) - 1, 60 - int(m), True)),
+        (r"\b(\d{1,2})\s*(?:uur|u)\b", lambda h: (int(h), 0, True)),
+        (r"\bom (\d{1,2})\b(?![-/.]\d)", lambda h: (int(h), 0, True)),
+    ]
+    for pattern, build in patterns:
+        match = reader.take(pattern)
+        if match is None:
+            continue
+        hour, minute, spoken = build(*match.groups())  # type: ignore[operator]
+        if spoken and hour == 0:
+            hour = 12  # "half 1" is 12:30
+        if not (0 <= hour <= 23 and 0 <= minute <= 59):
+            return Problem.INVALID
+        return time(_afternoon(hour, part, spoken), minute)
+    return None
+
+
+def _read_part_of_day(reader: _Reader) -> tuple[int, time | None]:
+    """Words like 'vanmiddag', 'morgenochtend', "'s avonds": a day offset (or -1 for none) and a time."""
+    match = reader.take(r"\b(van|morgen|overmorgen)(ochtend|morgen|middag|avond)\b")
+    if match:
+        offset = {"van": 0, "morgen": 1, "overmorgen": 2}[match.group(1)]
+        return offset, PART_OF_DAY.get(match.group(2), time(9))
+    match = reader.take(r"\b(?:in de )?(ochtend|morgens|middag|middags|avond|avonds)\b")
+    return -1, PART_OF_DAY[match.group(1)] if match else None
+
+
+def _next_weekday(today: date, weekday: int, *, include_today: bool = False) -> date:
+    days = (weekday - today.weekday()) % 7
+    return today + timedelta(days=days if days or include_today else 7)
+
+
+def _month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    first = date(day.year + index // 12, index % 12 + 1, 1)
+    return first.replace(day=min(day.day, _month_end(first).day))
+
+
+def _build_date(year: int | None, month: int, day: int, today: date) -> date | Problem:
+    """A calendar date; without a year, the next time it comes round."""
+    try:
+        if year is not None:
+            return date(year + 2000 if year < 100 else year, month, day)
+        candidate = date(today.year, month, day) if not (month == 2 and day == 29) else None
+        if candidate is None or candidate < today:
+            for offset in range(0 if candidate is None else 1, 9):
+                try:
+                    return date(today.year + offset, month, day)
+                except ValueError:
+                    continue
+            return Problem.INVALID
+        return candidate
+    except ValueError:
+        return Problem.INVALID
+
+
+def _read_relative(reader: _Reader, today: date) -> date | Problem | None:
+    """Relative day words: vandaag, morgen, over twee weken, eind van de maand, begin volgende week, …"""
+    simple = {"vandaag": 0, "overmorgen": 2, "morgen": 1, "gisteren": -1, "eergisteren": -2}
+    for word, offset in simple.items():
+        if reader.take(rf"\b{word}\b"):
+            return today + timedelta(days=offset)
+    match = reader.take(r"\b(?:over|binnen|na) (\d{1,3}) (dag|dagen|week|weken|maand|maanden)\b")
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        if unit.startswith("maand"):
+            return _add_months(today, amount)
+        return today + timedelta(days=amount * (7 if unit.startswith("we") else 1))
+    next_monday = today + timedelta(days=7 - today.weekday())
+    match = reader.take(r"\b(begin|eind|einde) (?:van )?(?:de )?(volgende|deze|komende) (week|maand)\b")
+    if match is None:
+        match = reader.take(r"\b(begin|eind|einde) (?:van )?(?:de )?()(week|maand)\b")
+    if match:
+        edge, which, unit = match.groups()
+        following = which in ("volgende", "komende")
+        if unit == "week":
+            monday = next_monday if following else today - timedelta(days=today.weekday())
+            return monday if edge == "begin" else monday + timedelta(days=4)
+        month_start = _add_months(today.replace(day=1), 1 if following else 0)
+        return month_start if edge == "begin" else _month_end(month_start)
+    if reader.take(r"\b(?:volgende|komende) (?:week|maand)\b"):
+        return Problem.AMBIGUOUS
+    return None
+
+
+def _read_weekday(reader: _Reader, today: date) -> date | None:
+    match = reader.take(rf"\bvolgende week ({_WEEKDAY_ALT})\b") or reader.take(
+        rf"\b({_WEEKDAY_ALT}) (?:van )?volgende week\b"
+    )
+    if match:
+        monday = today + timedelta(days=7 - today.weekday())
+        return monday + timedelta(days=WEEKDAYS[match.group(1)])
+    match = reader.take(rf"\b(?:(deze) )?({_WEEKDAY_ALT})\b")
+    if match:
+        return _next_weekday(today, WEEKDAYS[match.group(2)], include_today=match.group(1) == "deze")
+    return None
+
+
+def _read_calendar_date(reader: _Reader, today: date) -> date | Problem | None:
+    match = reader.take(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+    if match:
+        year, month, day = match.groups()
+        return _build_date(int(year), int(month), int(day), today)
+    match = reader.take(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}|\d{2}))?\b")
+    if match:
+        day, month, year = match.groups()
+        return _build_date(int(year) if year else None, int(month), int(day), today)
+    match = reader.take(rf"\b(\d{{1,2}})(?:e|ste|de)? ({_MONTH_ALT})\.?(?: (\d{{4}}))?\b")
+    if match:
+        day, month_name, year = match.groups()
+        return _build_date(int(year) if year else None, MONTHS[month_name], int(day), today)
+    return None
+
+
+def _with_dateparser(phrase: str, now: datetime) -> datetime | None:
+    """Last resort for absolute forms we do not read ourselves, e.g. ISO dates."""
+    parsed: datetime | None = dateparser.parse(
+        phrase,
+        languages=["nl", "en"],
+        settings={
+            "DATE_ORDER": "DMY",
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": now.replace(tzinfo=None),
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            "STRICT_PARSING": True,
+        },
+    )
+    return parsed
+
+
+def _localise(day: date, clock: time, tz: ZoneInfo) -> datetime | None:
+    """Attach the zone; None for a time that does not exist (the spring-forward gap)."""
+    naive = datetime.combine(day, clock)
+    aware = naive.replace(tzinfo=tz)
+    round_trip = aware.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None)
+    return aware if round_trip == naive else None
+
+
+def parse_dutch_datetime(phrase: str, now: datetime, default_time: time) -> DateReading:
+    """Read ``phrase`` relative to ``now`` (aware, in the installation's zone)."""
+    tz = now.tzinfo
+    if not isinstance(tz, ZoneInfo):
+        raise TypeError("now must carry a ZoneInfo time zone")
+    today = now.date()
+    reader = _Reader(phrase)
+    if not reader.rest.strip():
+        return _fail(Problem.UNKNOWN)
+    match = reader.take(r"\b(?:over|binnen) (\d{1,3}) (uur|minuten|min|kwartier)\b")
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        delta = (
+            timedelta(hours=amount)
+            if unit == "uur"
+            else timedelta(minutes=amount * (15 if unit == "kwartier" else 1))
+        )
+        return (
+            DateReading((now + delta).replace(second=0, microsecond=0), True)
+            if not reader.leftover()
+            else _fail(Problem.UNKNOWN)
+        )
+    offset, part = _read_part_of_day(reader)
+    clock = _read_time(reader, part)
+    if isinstance(clock, Problem):
+        return _fail(clock)
+    found: list[date] = [] if offset < 0 else [today + timedelta(days=offset)]
+    calendar = _read_calendar_date(reader, today)
+    weekday = _read_weekday(reader, today)
+    relative = _read_relative(reader, today)
+    for result in (calendar, relative):
+        if isinstance(result, Problem):
+            return _fail(result)
+        if result is not None:
+            found.append(result)
+    if reader.leftover():
+        parsed = _with_dateparser(phrase, now)
+        if parsed is None:
+            return _fail(Problem.UNKNOWN)
+        found, clock = [parsed.date()], clock or (parsed.time() if parsed.time() != time(0) else None)
+    if weekday is not None:
+        if found and found[0].weekday() != weekday.weekday():
+            return _fail(Problem.AMBIGUOUS)
+        found = found or [weekday]
+    if len(set(found)) > 1:
+        return _fail(Problem.AMBIGUOUS)
+    if not found and clock is None and part is None:
+        return _fail(Problem.UNKNOWN)
+    day = found[0] if found else today
+    chosen = clock or part
+    moment = _localise(day, chosen or default_time, tz)
+    if moment is None:
+        return _fail(Problem.INVALID)
+    if moment < now:
+        return DateReading(moment, chosen is not None, Problem.PAST)
+    return DateReading(moment, chosen is not None)

@@ -1,0 +1,83 @@
+"""Asking for a date: read it with the Dutch date layer, say it back in full, and ask for confirmation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any, ClassVar
+
+from handlers.dates.dutch import Problem, parse_dutch_datetime
+from handlers.dates.formatting import long_date
+from handlers.dialogue.choices import fold
+from handlers.dialogue.state import DialogueState
+from handlers.dialogue.turn import Turn
+
+_NO_DATE = ("geen", "nee", "none", "no", "-")
+
+
+def _clock(value: str) -> time:
+    hour, minute = value.split(":")
+    return time(int(hour), int(minute))
+
+
+class _Skipped:
+    """The answer to an optional date question that the person left open."""
+
+
+@dataclass(frozen=True)
+class DateStep:
+    """One date question inside a dialogue; uses the steps ``name`` and ``name:confirm``."""
+
+    SKIPPED: ClassVar[_Skipped] = _Skipped()
+
+    name: str
+    prompt_key: str
+    default_time_setting: str = "default_deadline_time"
+    allow_past: bool = False
+    optional: bool = False
+
+    @property
+    def steps(self) -> tuple[str, str]:
+        return self.name, f"{self.name}:confirm"
+
+    def ask(self, turn: Turn, state: DialogueState[Any], lead: str | None = None) -> None:
+        state.step = self.name
+        prompt = turn.t(self.prompt_key)
+        if self.optional:
+            prompt = f"{prompt}\n{turn.t('date.optional_hint')}"
+        turn.ask_open(state, f"{lead}\n\n{prompt}" if lead else prompt)
+
+    def handle(
+        self, turn: Turn, state: DialogueState[Any], text: str | None = None
+    ) -> datetime | _Skipped | None:
+        """The confirmed moment, SKIPPED, or None while the question is still open.
+
+        ``text`` replaces the message text when the date came with the entry word ("status sinds maandag").
+        """
+        if state.step == self.name:
+            phrase = turn.incoming.text if text is None else text
+            if self.optional and fold(phrase) in _NO_DATE:
+                return self.SKIPPED
+            self._read(turn, state, phrase)
+            return None
+        answer = turn.picked(state)
+        if answer == "ja" and state.pending_date is not None:
+            moment, state.pending_date = state.pending_date, None
+            return moment
+        if answer == "nee":
+            self.ask(turn, state, turn.t("date.ask_again"))
+            return None
+        turn.reoffer(state)
+        return None
+
+    def _read(self, turn: Turn, state: DialogueState[Any], phrase: str) -> None:
+        default = _clock(str(getattr(turn.settings, self.default_time_setting)))
+        reading = parse_dutch_datetime(phrase, turn.now(), default)
+        if reading.problem is not None and not (self.allow_past and reading.problem is Problem.PAST):
+            turn.say(f"date.problem.{reading.problem.value}")
+            return
+        assert reading.moment is not None
+        state.pending_date = reading.moment
+        state.step = f"{self.name}:confirm"
+        written = long_date(turn.texts, turn.lang, reading.moment, turn.tz, with_time=True)
+        turn.offer(state, turn.t("date.confirm", when=written), turn.yes_no())

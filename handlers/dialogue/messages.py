@@ -1,0 +1,99 @@
+"""Platform-neutral messages: what a channel hands in and what it gets back to render."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from a person, as every channel reports it.
+
+    ``conversation`` identifies the chat (a Matrix room, a Teams conversation, the terminal) so a
+    dialogue belongs to one chat; ``private`` tells whether only the bot and this person are in it.
+    ``message_id`` is the channel's own id for the message (a Matrix event id), given where the channel may
+    deliver the same message twice: the dispatcher then handles it once. ``answers`` is set when the text comes
+    from a button or form of an earlier reply: the fingerprint of the question it was shown with, so a button
+    on a card whose question has moved on acts no more. ``forms`` says how the channel can take identifying
+    details outside the chat: ``card`` (a form inside the chat that is never echoed: Teams), ``link`` (a link to
+    the form page ``vhbot serve`` hosts: Matrix; only given where a public address is configured), or None (not
+    at all).
+    """
+
+    text: str
+    conversation: str
+    private: bool
+    channel: str
+    message_id: str | None = None
+    answers: str | None = None
+    forms: str | None = None
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of a form: ``kind`` is ``text``, ``date`` or ``multiline``. ``hint`` is how to type the value,
+    for a page where people type it themselves (a channel with a date picker shows its own)."""
+
+    key: str
+    label: str
+    kind: str
+    max_length: int
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class FormOffer:
+    """A form to fill in outside the chat transcript, opened by ``token``; every word is in the person's
+    language already. ``error`` says what was wrong with the last attempt (the values are never shown again)."""
+
+    token: str
+    title: str
+    intro: str
+    fields: tuple[FormField, ...]
+    submit: str
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "fields": [asdict(item) for item in self.fields]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FormOffer:
+        fields = tuple(FormField(**item) for item in data["fields"])
+        return cls(**{**data, "fields": fields})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer option: ``key`` is what the bot stores, ``label`` what the person reads."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message back. ``choices`` become buttons, choice sets or numbered lines, per channel; ``question`` is
+    the fingerprint of the open question they answer (see ``Incoming.answers``); ``form`` is a form to show
+    with the text (only given to channels whose ``Incoming.forms`` is ``card``)."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    multiple: bool = False
+    question: str | None = None
+    form: FormOffer | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "choices": [[choice.key, choice.label] for choice in self.choices],
+            "multiple": self.multiple,
+            "question": self.question,
+            "form": self.form.to_json() if self.form else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        choices = tuple(Choice(key, label) for key, label in data.get("choices", []))
+        form = FormOffer.from_json(data["form"]) if data.get("form") else None
+        return cls(data["text"], choices, bool(data.get("multiple", False)), data.get("question"), form)

@@ -1,0 +1,50 @@
+"""Asking the questions of a data-defined form (the check, the referral) and reading the answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from config.definitions import Question
+from handlers.dialogue.free_text import read_text
+from handlers.dialogue.messages import Choice
+from handlers.dialogue.state import DialogueState
+from handlers.dialogue.turn import Turn
+
+Answer = str | list[str]
+
+
+def option_label(turn: Turn, question: Question, option: str) -> str:
+    """Catalogue label for an option; region data such as municipality names are shown as they are."""
+    key = f"option.{question.key}.{option}"
+    return turn.t(key) if turn.texts.has(key) else option
+
+
+def ask(
+    turn: Turn, state: DialogueState[Any], question: Question, prefix: str, lead: str | None = None
+) -> None:
+    prompt = turn.t(f"{prefix}.{question.key}")
+    text = f"{lead}\n\n{prompt}" if lead else prompt
+    if question.kind == "text":
+        turn.ask_open(state, text)
+        return
+    choices = [Choice(option, option_label(turn, question, option)) for option in question.options]
+    hint = turn.t("form.hint_multi") if question.kind == "multi" else None
+    turn.offer(state, f"{text}\n{hint}" if hint else text, choices, multiple=question.kind == "multi")
+
+
+def read(turn: Turn, state: DialogueState[Any], question: Question) -> Answer | None:
+    """The answer in stored form (a key, a list of keys or text), or None after telling what was wrong."""
+    if question.kind == "text":
+        return read_text(turn)
+    answer: Answer | None = turn.picked_many(state) if question.kind == "multi" else turn.picked(state)
+    if answer is None:
+        turn.say("form.invalid_choice")
+    return answer
+
+
+def answer_label(turn: Turn, question: Question, answer: Answer) -> str:
+    if question.kind == "multi":
+        return ", ".join(option_label(turn, question, item) for item in answer)
+    if question.kind == "single":
+        return option_label(turn, question, str(answer))
+    return str(answer)

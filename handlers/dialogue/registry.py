@@ -1,0 +1,43 @@
+"""The conversations by kind, and what is built from them: the help text and the entry words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from config.catalogue import Catalogue
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.turn import Turn
+
+# Words the dispatcher itself answers, in every dialogue: they are no conversation of their own.
+STOP = "stop"
+
+
+class Registry:
+    def __init__(self, conversations: Iterable[Conversation[Any]]) -> None:
+        self._by_kind: dict[str, Conversation[Any]] = {}
+        for conversation in conversations:
+            if conversation.kind in self._by_kind or conversation.kind == STOP:
+                raise ValueError(f"conversation kind {conversation.kind!r} is declared twice")
+            self._by_kind[conversation.kind] = conversation
+
+    def __iter__(self) -> Any:
+        return iter(self._by_kind.values())
+
+    def get(self, kind: str) -> Conversation[Any] | None:
+        return self._by_kind.get(kind)
+
+    def entry_words(self, texts: Catalogue) -> dict[str, tuple[str, ...]]:
+        """Every kind's entry words (and the stop words) in all languages at once: people mix them."""
+        kinds = [*self._by_kind, STOP]
+        return {
+            kind: tuple(
+                word for language in texts.languages for word in texts.words(language, f"entry.{kind}")
+            )
+            for kind in kinds
+        }
+
+    def help_lines(self, turn: Turn) -> list[str]:
+        """What this person may start, one line each, and how to stop."""
+        keys = [key for conversation in self for key in conversation.help_for(turn.person)]
+        return [turn.t(key) for key in [*keys, "help.stop"]]

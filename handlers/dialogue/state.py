@@ -1,0 +1,89 @@
+"""Where a conversation stands between two messages, and how that is kept in the dialogue row.
+
+The dialogue toolkit's own bookkeeping (the options last offered, a date waiting for confirmation) lives beside
+the conversation's typed state (one dataclass per conversation), never inside it under magic keys. What is read
+back from the store is validated against that dataclass: a dialogue stored by an older version in a shape that no
+longer fits is reported as :class:`OutdatedDialogue`, which the dispatcher closes with one polite line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+from handlers.dialogue.messages import Choice
+
+S = TypeVar("S")
+
+# The keys under which the previous storage shape kept the toolkit's bookkeeping inside the state itself.
+_LEGACY_OFFERED = "_offered"
+_LEGACY_PENDING = "_pending_date"
+
+
+class OutdatedDialogue(Exception):
+    """A stored dialogue this version cannot continue: an unknown kind, step or shape of state."""
+
+
+@dataclass(frozen=True)
+class NoState:
+    """The state of a conversation that keeps nothing but its step."""
+
+
+@dataclass
+class DialogueState(Generic[S]):
+    """One conversation's place: ``step`` names the step that reads the next message; ``data`` is the
+    conversation's own typed state; ``offered`` are the options the open question showed (an answer is read
+    against them); ``pending_date`` is a date read but not yet confirmed."""
+
+    kind: str
+    step: str
+    data: S
+    offered: tuple[Choice, ...] = ()
+    pending_date: datetime | None = None
+
+    def to_stored(self) -> dict[str, Any]:
+        """The JSON-compatible form kept in the dialogue row."""
+        return {
+            "state": _adapter(type(self.data)).dump_python(self.data, mode="json"),
+            "offered": [[choice.key, choice.label] for choice in self.offered],
+            "pending_date": self.pending_date.isoformat() if self.pending_date else None,
+        }
+
+    def fingerprint(self) -> str:
+        """Short and stable for the same question (also after a round trip through the store), different as soon
+        as the dialogue moves on."""
+        canonical = json.dumps([self.kind, self.step, self.to_stored()], sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def from_stored(kind: str, step: str, stored: dict[str, Any], state_type: type[S]) -> DialogueState[S]:
+    """The dialogue as kept by :meth:`DialogueState.to_stored`, or by the version before typed state (flat, with
+    the bookkeeping under underscore keys); raises OutdatedDialogue when it does not fit ``state_type``."""
+    if "state" in stored:
+        raw, offered, pending = stored["state"], stored.get("offered") or [], stored.get("pending_date")
+    else:
+        raw = {key: value for key, value in stored.items() if key not in (_LEGACY_OFFERED, _LEGACY_PENDING)}
+        offered, pending = stored.get(_LEGACY_OFFERED) or [], stored.get(_LEGACY_PENDING)
+    try:
+        data = _adapter(state_type).validate_python(raw)
+        choices = tuple(Choice(str(key), str(label)) for key, label in offered)
+        moment = datetime.fromisoformat(pending) if pending else None
+    except (ValidationError, ValueError, TypeError) as error:
+        raise OutdatedDialogue(kind) from error
+    return DialogueState(kind, step, data, choices, moment)
+
+
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _adapter(state_type: type[Any]) -> TypeAdapter[Any]:
+    """Built once per state class: building one costs far more than using it."""
+    adapter = _ADAPTERS.get(state_type)
+    if adapter is None:
+        adapter = _ADAPTERS[state_type] = TypeAdapter(state_type)
+    return adapter

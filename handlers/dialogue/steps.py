@@ -1,0 +1,81 @@
+"""The one way a stored dialogue is continued: each conversation names its steps in a :class:`Steps` table, and
+the small questions every conversation asks (pick one option, confirm yes or no) read their answer here.
+
+A step receives the turn, the dialogue and the conversation's context (what it loads once before any step, such
+as the case being worked on), and returns the dialogue to keep or None when the conversation is over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from handlers.dialogue.date_step import DateStep
+from handlers.dialogue.state import DialogueState, OutdatedDialogue
+from handlers.dialogue.turn import Turn
+
+S = TypeVar("S")
+C = TypeVar("C")
+# A step may hand the person on to another conversation, so what it returns is any conversation's state.
+Step = Callable[[Turn, DialogueState[S], C], Awaitable["DialogueState[Any] | None"]]
+AfterDate = Callable[[Turn, DialogueState[S], C, "datetime | None"], Awaitable["DialogueState[Any] | None"]]
+
+
+class Steps(Generic[S, C]):
+    """A conversation's steps by name."""
+
+    def __init__(self) -> None:
+        self._table: dict[str, Step[S, C]] = {}
+
+    def __call__(self, *names: str) -> Callable[[Step[S, C]], Step[S, C]]:
+        """Register the decorated function as the step(s) ``names``."""
+
+        def register(step: Step[S, C]) -> Step[S, C]:
+            for name in names:
+                if name in self._table:
+                    raise ValueError(f"step {name!r} is registered twice")
+                self._table[name] = step
+            return step
+
+        return register
+
+    def date(self, question: DateStep, then: AfterDate[S, C]) -> None:
+        """A date question (its own two steps: the date, then its confirmation) followed by ``then`` with the
+        confirmed moment, or None where an optional date was skipped."""
+
+        async def on_date(turn: Turn, state: DialogueState[S], context: C) -> DialogueState[Any] | None:
+            answer = question.handle(turn, state)
+            if answer is None:
+                return state
+            return await then(turn, state, context, answer if isinstance(answer, datetime) else None)
+
+        for name in question.steps:
+            self(name)(on_date)
+
+    async def run(self, turn: Turn, state: DialogueState[S], context: C) -> DialogueState[Any] | None:
+        step = self._table.get(state.step)
+        if step is None:
+            raise OutdatedDialogue(f"{state.kind}:{state.step}")
+        return await step(turn, state, context)
+
+
+def choose(turn: Turn, state: DialogueState[Any]) -> str | None:
+    """The key of the option the person chose; None after showing the options again."""
+    picked = turn.picked(state)
+    if picked is None:
+        turn.reoffer(state)
+    return picked
+
+
+def ask_confirm(turn: Turn, state: DialogueState[S], step: str, text: str) -> DialogueState[S]:
+    """Move to ``step``, a yes/no question."""
+    state.step = step
+    turn.offer(state, text, turn.yes_no())
+    return state
+
+
+def confirmed(turn: Turn, state: DialogueState[Any]) -> bool | None:
+    """True for yes, False for no, None (after asking again) for anything else."""
+    answer = choose(turn, state)
+    return None if answer is None else answer == "ja"

@@ -1,0 +1,125 @@
+"""Everything one handled message needs, and the few side effects a handler may cause through it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.catalogue import Catalogue
+from config.definitions import Definitions
+from config.settings import Settings
+from handlers.dates.clock import Clock
+from handlers.dates.working_days import WorkingCalendar
+from handlers.dialogue.choices import pick_many, pick_one
+from handlers.dialogue.messages import Choice, Incoming, Reply
+from handlers.dialogue.state import DialogueState
+from storage import audit, outbox
+from storage.people import Author
+
+YES_NO_SYNONYMS = {"j": "ja", "y": "ja", "yes": "ja", "jazeker": "ja", "klopt": "ja", "n": "nee", "no": "nee"}
+
+
+@dataclass
+class Turn:
+    """One incoming message from a known person, inside one database transaction."""
+
+    session: AsyncSession
+    person: Author
+    incoming: Incoming
+    clock: Clock
+    settings: Settings
+    texts: Catalogue
+    definitions: Definitions
+    calendar: WorkingCalendar
+    # The help lines this person may read: given by the dispatcher, which holds the list of conversations.
+    help_lines: Callable[[Turn], list[str]]
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.person.language
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def t(self, key: str, **params: object) -> str:
+        return self.texts.text(self.lang, key, **params)
+
+    def say(self, key: str, **params: object) -> None:
+        self.replies.append(Reply(self.t(key, **params)))
+
+    def say_lines(self, lines: list[str]) -> None:
+        self.replies.append(Reply("\n".join(lines)))
+
+    def offer(
+        self, state: DialogueState[Any], text: str, choices: list[Choice], *, multiple: bool = False
+    ) -> None:
+        """Ask a question with options and remember them, so the answer can be read next turn."""
+        state.offered = tuple(choices)
+        self.replies.append(Reply(text, tuple(choices), multiple))
+
+    def ask_open(self, state: DialogueState[Any], text: str) -> None:
+        """Ask a question answered in free text; with no options stored, no entry word can end the dialogue."""
+        state.offered = ()
+        self.replies.append(Reply(text))
+
+    def reoffer(self, state: DialogueState[Any]) -> None:
+        """The answer was none of the options: say so and show the same options again."""
+        self.replies.append(Reply(self.t("form.invalid_choice"), state.offered))
+
+    def yes_no(self) -> list[Choice]:
+        return [Choice("ja", self.t("option.yes")), Choice("nee", self.t("option.no"))]
+
+    def picked(self, state: DialogueState[Any]) -> str | None:
+        return pick_one(self.incoming.text, state.offered, YES_NO_SYNONYMS)
+
+    def picked_many(self, state: DialogueState[Any]) -> list[str] | None:
+        return pick_many(self.incoming.text, state.offered, YES_NO_SYNONYMS)
+
+    async def audit(self, event: str, case_number: str | None = None) -> None:
+        await audit.record(
+            self.session,
+            at=self.now(),
+            actor_id=self.person.id,
+            on_behalf_of=self.person.organisation_name,
+            event=event,
+            case_number=case_number,
+            channel=self.incoming.channel,
+        )
+
+    async def notify(
+        self,
+        recipient_id: int,
+        kind: str,
+        case_number: str | None,
+        *,
+        urgent: bool = False,
+        at: datetime | None = None,
+        action_id: int | None = None,
+        **params: object,
+    ) -> None:
+        """Queue a proactive message, now or ``at`` a moment, moved into the next allowed sending window.
+
+        It carries references only (case number, action number), never case content.
+        """
+        moment = self.calendar.next_allowed(at or self.now(), urgent)
+        await outbox.enqueue(
+            self.session,
+            recipient_id=recipient_id,
+            kind=kind,
+            params={"case": case_number, **params},
+            case_number=case_number,
+            scheduled_at=moment,
+            now=self.now(),
+            urgent=urgent,
+            action_id=action_id,
+        )

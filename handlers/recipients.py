@@ -1,0 +1,53 @@
+"""Who hears of what happens on a case: the one place that decides the recipients of every notice.
+
+Conversations and the delivery engine ask here instead of each working out "the procesregisseur, or while
+there is none every procesregisseur" on its own, so a change of that rule (a stand-in, a handover) is made once.
+Every function returns professional ids, active people only, in a stable order.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import cases, people
+from storage.models import Action, Case, Role
+
+
+async def all_directors(session: AsyncSession) -> list[int]:
+    """Every active procesregisseur: for a new referral, and the weekly overviews."""
+    return [person.id for person in await people.active_with_role(session, Role.PROCESREGISSEUR)]
+
+
+async def directors_of(session: AsyncSession, case: Case) -> list[int]:
+    """The procesregisseur directing the case; while a referral has none yet, every procesregisseur."""
+    if case.procesregisseur_id is not None:
+        return [case.procesregisseur_id]
+    return await all_directors(session)
+
+
+async def action_holders(session: AsyncSession, action: Action) -> list[int]:
+    """The named holder, or every active member of the holding organisation when no person was named."""
+    if action.holder_id is not None:
+        return [action.holder_id]
+    return [member.id for member in await people.members_of(session, action.holder_organisation_id)]
+
+
+async def participants(session: AsyncSession, case: Case) -> list[int]:
+    """The people taking part in the case by name (an organisation taking part is reached by its actions)."""
+    members = await cases.participants(session, case.id)
+    return sorted({member.professional_id for member in members if member.professional_id is not None})
+
+
+async def meeting_invitees(session: AsyncSession, case: Case) -> list[int]:
+    """Everyone reminded of the next overleg: the participants and the procesregisseur."""
+    invited = set(await participants(session, case))
+    if case.procesregisseur_id is not None:
+        invited.add(case.procesregisseur_id)
+    return sorted(invited)
+
+
+def director(case: Case, besides: int | None = None) -> list[int]:
+    """The procesregisseur directing the case, if there is one and it is not ``besides`` (who caused it)."""
+    if case.procesregisseur_id is None or case.procesregisseur_id == besides:
+        return []
+    return [case.procesregisseur_id]
