@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.crypto import EncryptedJSON, EncryptedText
 from storage.types import UTCDateTime
@@ -77,11 +77,34 @@ class Professional(Base):
     name: Mapped[str] = mapped_column(EncryptedText("professionals.name"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     role: Mapped[Role] = mapped_column(_enum(Role))
-    matrix_id: Mapped[str | None] = mapped_column(String(255), unique=True)
-    teams_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(2), default="nl")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Loaded with the person (one query for a whole batch of people): the delivery engine needs them for
+    # everyone it writes to.
+    addresses: Mapped[list[ChannelAddress]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="ChannelAddress.channel"
+    )
+
+    def address(self, channel: str) -> str | None:
+        """Where ``channel`` reaches this person, or None."""
+        return next((item.address for item in self.addresses if item.channel == channel), None)
+
+
+class ChannelAddress(Base):
+    """How one channel knows a professional: a Matrix user id, an Entra ID (AAD) object id. A person has at most
+    one address per channel, and an address belongs to one person; a new channel needs no new column."""
+
+    __tablename__ = "channel_addresses"
+    __table_args__ = (
+        UniqueConstraint("channel", "address", name="uq_channel_addresses_address"),
+        UniqueConstraint("professional_id", "channel", name="uq_channel_addresses_person"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(255))
 
 
 class CaseCounter(Base):

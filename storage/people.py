@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import Protocol, cast
 
-from sqlalchemy import Select, Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import dialogues
 from storage.dialogues import StoredDialogue
-from storage.models import Organisation, Professional, Role
+from storage.models import ChannelAddress, Organisation, Professional, Role
 
 
 async def add_organisation(session: AsyncSession, name: str, type_: str) -> Organisation:
@@ -55,15 +55,29 @@ async def add_professional(
         name=name,
         organisation_id=organisation.id,
         role=role,
-        matrix_id=matrix_id,
-        teams_id=teams_id,
         language=language,
         active=True,
         created_at=now,
+        addresses=[
+            ChannelAddress(channel=channel, address=address)
+            for channel, address in (("matrix", matrix_id), ("teams", teams_id))
+            if address is not None
+        ],
     )
     session.add(person)
     await session.flush()
     return person
+
+
+async def set_address(session: AsyncSession, person_id: int, channel: str, address: str) -> None:
+    """Where ``channel`` reaches the person from now on (replacing an earlier address on that channel); an
+    address that belongs to someone else already is refused by the store (IntegrityError)."""
+    await session.execute(
+        delete(_ADDRESSES).where(_ADDRESSES.c.professional_id == person_id, _ADDRESSES.c.channel == channel)
+    )
+    await session.execute(
+        insert(_ADDRESSES).values(professional_id=person_id, channel=channel, address=address)
+    )
 
 
 async def professional_by_handle(session: AsyncSession, handle: str) -> Professional | None:
@@ -149,6 +163,7 @@ class Author:
 
 _PEOPLE = cast(Table, Professional.__table__)
 _ORGANISATIONS = cast(Table, Organisation.__table__)
+_ADDRESSES = cast(Table, ChannelAddress.__table__)
 _SENDER_COLUMNS = (
     _PEOPLE.c.id,
     _PEOPLE.c.role,
@@ -159,27 +174,21 @@ _SENDER_COLUMNS = (
 )
 
 
-def _by_address(column: str) -> Select[*tuple[Any, ...]]:
-    return (
-        select(*_SENDER_COLUMNS)
-        .join(_ORGANISATIONS, _ORGANISATIONS.c.id == _PEOPLE.c.organisation_id)
-        .where(_PEOPLE.c[column] == bindparam("address"))
-    )
-
-
-# Every message asks who sent it: the statements are built once per channel, given the address (and the
-# conversation) when run.
-_SENDER = {
-    "terminal": _by_address("handle"),
-    "matrix": _by_address("matrix_id"),
-    "teams": _by_address("teams_id"),
-}
-_SENDER_IN = {channel: dialogues.with_dialogue(query, _PEOPLE.c.id) for channel, query in _SENDER.items()}
+_SENDERS = select(*_SENDER_COLUMNS).join(_ORGANISATIONS, _ORGANISATIONS.c.id == _PEOPLE.c.organisation_id)
+# The terminal knows people by their handle; every other channel by the address it gave them.
+_BY_HANDLE = _SENDERS.where(_PEOPLE.c.handle == bindparam("address"))
+_BY_ADDRESS = _SENDERS.join(_ADDRESSES, _ADDRESSES.c.professional_id == _PEOPLE.c.id).where(
+    _ADDRESSES.c.channel == bindparam("channel"), _ADDRESSES.c.address == bindparam("address")
+)
+_BY_HANDLE_IN = dialogues.with_dialogue(_BY_HANDLE, _PEOPLE.c.id)
+_BY_ADDRESS_IN = dialogues.with_dialogue(_BY_ADDRESS, _PEOPLE.c.id)
+TERMINAL = "terminal"
 
 
 async def sender(session: AsyncSession, channel: str, address: str) -> Author | None:
     """The person behind a channel address, with their organisation's name, in one query."""
-    row = (await session.execute(_SENDER[channel], {"address": address})).first()
+    query = _BY_HANDLE if channel == TERMINAL else _BY_ADDRESS
+    row = (await session.execute(query, {"address": address, "channel": channel})).first()
     return None if row is None else Author(*row)
 
 
@@ -188,8 +197,10 @@ async def sender_in(
 ) -> tuple[Author, StoredDialogue | None] | None:
     """As :func:`sender`, with the person's open dialogue in this conversation: every message needs both, and
     one query instead of two is a noticeable part of a message's handling time."""
-    parameters = {"address": address, "conversation": conversation}
-    row = (await session.execute(_SENDER_IN[channel], parameters)).first()
+    # Every message asks who sent it: the statements are built once, given their values when run.
+    query = _BY_HANDLE_IN if channel == TERMINAL else _BY_ADDRESS_IN
+    parameters = {"address": address, "channel": channel, "conversation": conversation}
+    row = (await session.execute(query, parameters)).first()
     if row is None:
         return None
     columns = len(_SENDER_COLUMNS)

@@ -25,7 +25,7 @@ from bot.channels.terminal import TerminalChannel
 from bot.demo import load_demo
 from config.settings import Settings
 from handlers.dates.clock import FixedClock
-from storage import migrate
+from storage import migrate, people
 from storage.crypto import new_key_entry
 from storage.db import create_engine
 from storage.models import Base
@@ -164,3 +164,11 @@ class Chat:
 @pytest.fixture
 def chat(demo: App) -> Chat:
     return Chat(demo)
+
+
+async def link_address(app: App, handle: str, channel: str, address: str) -> None:
+    """Give a demo professional an address on a channel (a Matrix account, a Teams object id)."""
+    async with app.sessions() as session, session.begin():
+        person = await people.professional_by_handle(session, handle)
+        assert person is not None, handle
+        await people.set_address(session, person.id, channel, address)

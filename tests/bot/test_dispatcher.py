@@ -15,7 +15,7 @@ from handlers.dialogue.messages import Incoming
 from handlers.dialogue.plain_text import clean
 from storage import people
 from storage.models import Case, Dialogue, Feedback
-from tests.conftest import Chat
+from tests.conftest import Chat, link_address
 from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
 
 
@@ -110,10 +110,7 @@ async def test_identifying_data_in_free_text_is_refused_and_not_stored(chat: Cha
 
 async def test_on_matrix_identifying_data_also_gets_a_request_to_delete_the_message(chat: Chat) -> None:
     await chat("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
-    async with chat.app.sessions() as session, session.begin():
-        person = await people.professional_by_handle(session, "agent")
-        assert person is not None
-        person.matrix_id = "@agent:example.org"
+    await link_address(chat.app, "agent", "matrix", "@agent:example.org")
     agent = Identity("matrix", "@agent:example.org")
     for text in ("terugkoppeling VH-2026-0001", "Bereikbaar via jan@example.org"):
         incoming = Incoming(text=text, conversation="!dm:example.org", private=True, channel="matrix")

@@ -9,16 +9,13 @@ from bot.dispatcher import Identity
 from config.definitions import load_definitions
 from handlers.dialogue.messages import Incoming
 from storage.models import Dialogue
-from storage.people import professional_by_handle
+from tests.conftest import link_address
 
 CHANNEL = "matrix"
 
 
 async def _as_matrix_user(app: App, handle: str) -> Identity:
-    async with app.sessions() as session, session.begin():
-        person = await professional_by_handle(session, handle)
-        assert person is not None
-        person.matrix_id = f"@{handle}:localhost"
+    await link_address(app, handle, CHANNEL, f"@{handle}:localhost")
     return Identity(CHANNEL, f"@{handle}:localhost")
 
 

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,7 +10,7 @@ from storage import migrate
 from storage.crypto import Keyring, StoreKeyError, new_key_entry
 from storage.db import create_engine, session_factory
 from storage.models import Dialogue, Professional
-from tests.conftest import PG_URL, require_postgres
+from tests.storage.conftest import OldStore, Store
 
 PLAINTEXT_ROWS = [
     "INSERT INTO organisations (id, name, type) VALUES (1, 'Politie', 'politie')",
@@ -30,31 +25,10 @@ PLAINTEXT_ROWS = [
 ]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def old_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[str, str | None]]:
-    """(url, schema) of an empty store migrated up to the revision before encryption."""
-    if request.param == "sqlite":
-        url, schema = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}", None
-    else:
-        require_postgres()
-        url, schema = PG_URL, f"vhbot_old_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(url)
-        async with admin.begin() as connection:
-            await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        await admin.dispose()
-    engine = create_engine(url, schema)
-    await migrate.upgrade(engine, "0004")
-    async with engine.begin() as connection:
-        for statement in PLAINTEXT_ROWS:
-            await connection.execute(text(statement))
-    await engine.dispose()
-    yield url, schema
-    if schema:
-        admin = create_engine(url)
-        async with admin.begin() as connection:
-            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
-    shutil.rmtree(tmp_path, ignore_errors=True)
+@pytest.fixture
+async def old_store(store_at: OldStore) -> Store:
+    """(url, schema) of a store migrated up to the revision before encryption, with plain values in it."""
+    return await store_at("0004", PLAINTEXT_ROWS, None)
 
 
 async def raw(engine: AsyncEngine, query: str) -> str:

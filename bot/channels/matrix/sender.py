@@ -16,7 +16,7 @@ class MatrixSender:
         self._channel = channel
 
     def address(self, person: Professional) -> str | None:
-        return person.matrix_id
+        return person.address(CHANNEL)
 
     def scope(self, address: str) -> str:
         """Rate limits apply to the bot's own account, whoever the message is for."""

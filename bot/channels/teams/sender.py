@@ -40,7 +40,7 @@ class TeamsSender:
         self._app = channel.app
 
     def address(self, person: Professional) -> str | None:
-        return person.teams_id
+        return person.address(CHANNEL)
 
     def scope(self, address: str) -> str:
         """Teams throttles per app and tenant."""

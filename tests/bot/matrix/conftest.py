@@ -13,17 +13,16 @@ from typing import TypeVar
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import update
 
 from bot.app import App
 from bot.channels.matrix.channel import MatrixChannel
 from bot.channels.matrix.sender import MatrixSender
 from config.settings import Settings
-from storage.models import Professional
 from tests.bot.matrix.element import ElementPerson, node_with_matrix_js_sdk_or_skip
 from tests.bot.matrix.homeserver import Homeserver, synapse_python
 from tests.bot.matrix.person import Correspondent, Person
 from tests.bot.serving import serve
+from tests.conftest import link_address
 
 PASSWORD = "secret-password"
 
@@ -139,10 +138,7 @@ async def people(
 
     async def person(handle: str) -> Client:
         user_id = homeserver.register(f"{handle}-{uuid.uuid4().hex[:6]}", PASSWORD)
-        async with demo.sessions() as session, session.begin():
-            await session.execute(
-                update(Professional).where(Professional.handle == handle).values(matrix_id=user_id)
-            )
+        await link_address(demo, handle, "matrix", user_id)
         client = client_for(user_id)
         clients.append(client)
         await client.start(PASSWORD)

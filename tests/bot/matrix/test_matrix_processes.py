@@ -13,15 +13,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
 from bot.app import App
-from storage.models import Professional
 from tests.bot.matrix.conftest import PASSWORD
 from tests.bot.matrix.homeserver import ROOT, Homeserver
 from tests.bot.matrix.person import Person
 from tests.bot.test_delivery_processes import store  # noqa: F401 - the PostgreSQL store fixture
-from tests.conftest import PG_URL, TEST_KEYS
+from tests.conftest import PG_URL, TEST_KEYS, link_address
 
 UNKNOWN = "Dat begrijp ik niet"
 
@@ -75,10 +73,7 @@ def bot_account(app: App, homeserver: Homeserver, tmp_path: Path, **extra: str) 
 async def professional_at_matrix(app: App, homeserver: Homeserver, handle: str, tmp_path: Path) -> Person:
     """A demo professional at a Matrix client of their own (a fresh account, linked to them in the store)."""
     user_id = homeserver.register(f"{handle}-{uuid.uuid4().hex[:6]}", PASSWORD)
-    async with app.sessions() as session, session.begin():
-        await session.execute(
-            update(Professional).where(Professional.handle == handle).values(matrix_id=user_id)
-        )
+    await link_address(app, handle, "matrix", user_id)
     person = Person(homeserver.url, user_id, tmp_path / handle)
     await person.start(PASSWORD)
     return person

@@ -10,15 +10,14 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import update
 
 from bot.app import App
 from bot.channels.teams.channel import TeamsChannel
 from bot.channels.teams.sender import TeamsSender
 from config.settings import Settings
-from storage.models import Professional
 from tests.bot.serving import serve
 from tests.bot.teams.connector import FakeConnector, free_port
+from tests.conftest import link_address
 
 TENANT = "11111111-2222-3333-4444-555555555555"
 BOT_ID = "28:vhbot-app"
@@ -132,11 +131,8 @@ async def connector() -> AsyncIterator[FakeConnector]:
 @pytest.fixture
 async def on_teams(demo: App) -> App:
     """The demo store, with the agent and the procesregisseur signed in to Teams (the stranger is nobody)."""
-    async with demo.sessions() as session, session.begin():
-        for handle in ("agent", "regisseur"):
-            await session.execute(
-                update(Professional).where(Professional.handle == handle).values(teams_id=AAD[handle])
-            )
+    for handle in ("agent", "regisseur"):
+        await link_address(demo, handle, "teams", AAD[handle])
     return demo
 
 
