@@ -54,6 +54,20 @@ def say_not_found(turn: Turn, number: str) -> None:
     turn.say("case.not_found", number=number)
 
 
+async def case_or_not_found(turn: Turn, number: str, need: Access, event: str) -> tuple[Case, Access] | None:
+    """As :func:`visible_case`; where it finds nothing the person is told the case cannot be found."""
+    found = await visible_case(turn, number, need, event)
+    if found is None:
+        say_not_found(turn, number)
+    return found
+
+
+async def directed_case(turn: Turn, number: str, event: str = "case.view") -> Case | None:
+    """The case as the procesregisseur directing it sees it, or None after saying it cannot be found."""
+    found = await case_or_not_found(turn, number, Access.FULL, event)
+    return None if found is None else found[0]
+
+
 def refused_unless_director(turn: Turn) -> bool:
     """True (after saying so) when the person is not a procesregisseur; the directing conversations start here."""
     if directs_cases(turn.person):

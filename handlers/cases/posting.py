@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Protocol, TypeVar
 
 from handlers import recipients
+from handlers.dialogue.answers import confirmed
 from handlers.dialogue.free_text import read_text
 from handlers.dialogue.state import DialogueState
-from handlers.dialogue.steps import confirmed
 from handlers.dialogue.turn import Turn
 from storage import feedback
 from storage.models import Case

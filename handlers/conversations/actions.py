@@ -12,15 +12,19 @@ from datetime import datetime
 from config.catalogue import Catalogue
 from handlers import recipients, reminders
 from handlers.authorization import CASE_WORKERS, Access
-from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.lookup import (
+    case_or_not_found,
+    find_case_number,
+)
 from handlers.cases.posting import CONCERN, TEXT, ask_text, on_concern, on_text
 from handlers.cases.views import action_line, action_list_lines, action_names
 from handlers.dates.formatting import long_date
+from handlers.dialogue.answers import choose
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
-from handlers.dialogue.steps import Steps, choose
+from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage import actions, cases
 from storage.models import Action, ActionStatus, Case
@@ -60,10 +64,8 @@ def reminder_answer_state(texts: Catalogue, lang: str, action_id: int) -> Action
 async def start(turn: Turn, argument: str) -> Actions | None:
     number = find_case_number(argument)
     if number:
-        found = await visible_case(turn, number, Access.ACTION_LIST, "actions.view")
-        if found is None:
-            say_not_found(turn, number)
-        else:
+        found = await case_or_not_found(turn, number, Access.ACTION_LIST, "actions.view")
+        if found is not None:
             turn.say_lines(await action_list_lines(turn, found[0]))
         return None
     mine = await actions.open_for_holder(turn.session, turn.person)

@@ -14,10 +14,11 @@ from handlers.authorization import ANYONE, CASE_WORKERS
 from handlers.check_rules import Assessment, assess
 from handlers.conversations import referral
 from handlers.dialogue import questions
+from handlers.dialogue.answers import ask_confirm, confirmed
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.questions import Answer
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
-from handlers.dialogue.steps import Steps, ask_confirm, confirmed
+from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 
 KIND = "check"

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from handlers.authorization import CASE_WORKERS, Access, may_post_feedback
 from handlers.cases.lookup import find_case_number, say_not_found, visible_case
 from handlers.cases.posting import CONCERN, TEXT, ask_text, on_concern, on_text
+from handlers.dialogue.answers import choose
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
-from handlers.dialogue.steps import Steps, choose
+from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage import actions, cases
 from storage.models import ActionStatus, Case

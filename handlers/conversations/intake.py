@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.authorization import DIRECTORS, Access
+from handlers.authorization import DIRECTORS
 from handlers.cases.flow import move
-from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.lookup import (
+    directed_case,
+    find_case_number,
+)
 from handlers.cases.views import full_view_lines, state_label
 from handlers.dates.formatting import short_date
+from handlers.dialogue.answers import choose
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.free_text import read_text
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
-from handlers.dialogue.steps import Steps, choose
+from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage import cases, feedback, people
 from storage.models import Case, CaseState, Role
@@ -33,14 +37,6 @@ class IntakeState:
 
 Intake = DialogueState[IntakeState]
 steps: Steps[IntakeState, Case] = Steps()
-
-
-async def _load(turn: Turn, number: str) -> Case | None:
-    found = await visible_case(turn, number, Access.FULL, "case.view")
-    if found is None:
-        say_not_found(turn, number)
-        return None
-    return found[0]
 
 
 async def start(turn: Turn, argument: str) -> Intake | None:
@@ -63,7 +59,7 @@ async def start(turn: Turn, argument: str) -> Intake | None:
 
 
 async def _review(turn: Turn, number: str) -> Intake | None:
-    case = await _load(turn, number)
+    case = await directed_case(turn, number)
     if case is None:
         return None
     if case.state not in cases.OPEN_INTAKE:
@@ -83,7 +79,7 @@ async def resume(turn: Turn, state: Intake) -> Intake | None:
     if state.step == PICK:
         number = picked_number(turn, state)
         return state if number is None else await _review(turn, number)
-    case = await _load(turn, state.data.number or "")
+    case = await directed_case(turn, state.data.number or "")
     if case is None or case.state not in cases.OPEN_INTAKE:
         return None
     return await steps.run(turn, state, case)

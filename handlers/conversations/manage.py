@@ -7,17 +7,21 @@ from datetime import datetime
 from typing import Any
 
 from handlers import reminders
-from handlers.authorization import DIRECTORS, Access
+from handlers.authorization import DIRECTORS
 from handlers.cases.flow import NEXT_STATES, PLANNABLE, announce_meeting, move
-from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.lookup import (
+    directed_case,
+    find_case_number,
+)
 from handlers.cases.views import state_label
 from handlers.conversations import plan
 from handlers.dates.formatting import long_date
+from handlers.dialogue.answers import ask_confirm
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
-from handlers.dialogue.steps import Steps, ask_confirm
+from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage import cases
 from storage.models import Case, CaseState
@@ -49,20 +53,12 @@ def _options(case: Case) -> list[str]:
     return options + [key for key, target in MOVES.items() if target in NEXT_STATES[case.state]]
 
 
-async def _case(turn: Turn, number: str) -> Case | None:
-    found = await visible_case(turn, number, Access.FULL, "case.view")
-    if found is None:
-        say_not_found(turn, number)
-        return None
-    return found[0]
-
-
 async def start(turn: Turn, argument: str) -> Manage | None:
     number = find_case_number(argument)
     if number is None:
         turn.say("manage.needs_number")
         return None
-    case = await _case(turn, number)
+    case = await directed_case(turn, number)
     if case is None:
         return None
     if case.state in cases.OPEN_INTAKE:
@@ -82,7 +78,7 @@ async def start(turn: Turn, argument: str) -> Manage | None:
 
 
 async def resume(turn: Turn, state: Manage) -> DialogueState[Any] | None:
-    case = await _case(turn, state.data.number)
+    case = await directed_case(turn, state.data.number)
     return None if case is None else await steps.run(turn, state, case)
 
 

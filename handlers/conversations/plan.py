@@ -8,16 +8,22 @@ from datetime import datetime
 from handlers import recipients, reminders
 from handlers.authorization import DIRECTORS, Access
 from handlers.cases.flow import PLANNABLE, announce_meeting, move
-from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.lookup import (
+    directed_case,
+    find_case_number,
+    say_not_found,
+    visible_case,
+)
 from handlers.cases.views import names, state_label
 from handlers.dates.formatting import long_date
+from handlers.dialogue.answers import ask_confirm, confirmed
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.free_text import read_text
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
-from handlers.dialogue.steps import Steps, ask_confirm, confirmed
+from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage import actions, cases, people
 from storage.models import Case, CaseState
@@ -99,11 +105,9 @@ async def start(turn: Turn, argument: str) -> Plan | None:
 
 
 async def begin(turn: Turn, number: str) -> Plan | None:
-    found = await visible_case(turn, number, Access.FULL, "case.view")
-    if found is None:
-        say_not_found(turn, number)
+    case = await directed_case(turn, number)
+    if case is None:
         return None
-    case = found[0]
     if case.state not in PLANNABLE:
         turn.say("plan.not_now", number=case.number, state=state_label(turn, case))
         return None

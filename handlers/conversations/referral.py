@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from handlers import recipients
 from handlers.authorization import CASE_WORKERS
 from handlers.dialogue import questions
+from handlers.dialogue.answers import ask_confirm, confirmed
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.questions import Answer
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
-from handlers.dialogue.steps import Steps, ask_confirm, confirmed
+from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from handlers.identifying import forms
 from storage import cases

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.authorization import ANYONE, Access, directs_cases, sees_counts_only
-from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.lookup import (
+    case_or_not_found,
+    find_case_number,
+)
 from handlers.cases.views import (
     action_line,
     action_list_lines,
@@ -16,12 +19,13 @@ from handlers.cases.views import (
     state_label,
 )
 from handlers.dates.formatting import long_date, short_date
+from handlers.dialogue.answers import choose
 from handlers.dialogue.choices import fold
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState, NoState
-from handlers.dialogue.steps import Steps, choose
+from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage import actions, cases, feedback, outbox
 from storage.models import CaseState
@@ -54,9 +58,8 @@ def _help_keys(person: Person) -> tuple[str, ...]:
 
 
 async def show_case(turn: Turn, number: str) -> None:
-    found = await visible_case(turn, number, Access.REFERRAL_STATE, "case.status")
+    found = await case_or_not_found(turn, number, Access.REFERRAL_STATE, "case.status")
     if found is None:
-        say_not_found(turn, number)
         return
     case, access = found
     if access is Access.FULL:

@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.authorization import DIRECTORS, Access
-from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.lookup import (
+    directed_case,
+    find_case_number,
+    visible_case,
+)
 from handlers.cases.views import feedback_lines
+from handlers.dialogue.answers import ask_confirm, confirmed
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.state import DialogueState
-from handlers.dialogue.steps import Steps, ask_confirm, choose
+from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage import cases, feedback
 
@@ -45,11 +50,9 @@ async def start(turn: Turn, argument: str) -> Updates | None:
 
 
 async def _show(turn: Turn, number: str) -> Updates | None:
-    found = await visible_case(turn, number, Access.FULL, "feedback.read")
-    if found is None:
-        say_not_found(turn, number)
+    case = await directed_case(turn, number, "feedback.read")
+    if case is None:
         return None
-    case = found[0]
     items = await feedback.for_case(turn.session, case.id)
     if not items:
         turn.say("updates.none", number=case.number)
@@ -70,10 +73,10 @@ async def _on_pick(turn: Turn, state: Updates, _: None) -> Updates | None:
 
 @steps(MARK)
 async def _on_mark(turn: Turn, state: Updates, _: None) -> Updates | None:
-    answer = choose(turn, state)
+    answer = confirmed(turn, state)
     if answer is None:
         return state
-    if answer == "ja":
+    if answer:
         found = await visible_case(turn, state.data.number or "", Access.FULL, "feedback.mark_read")
         if found is not None:
             count = await feedback.mark_read(turn.session, found[0].id, turn.now())

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from handlers.dates.dutch import Problem, parse_dutch_datetime
 from handlers.dates.formatting import long_date
+from handlers.dialogue.answers import confirmed
 from handlers.dialogue.choices import fold
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
@@ -60,14 +61,12 @@ class DateStep:
                 return self.SKIPPED
             self._read(turn, state, phrase)
             return None
-        answer = turn.picked(state)
-        if answer == "ja" and state.pending_date is not None:
+        answer = confirmed(turn, state)
+        if answer and state.pending_date is not None:
             moment, state.pending_date = state.pending_date, None
             return moment
-        if answer == "nee":
+        if answer is False:
             self.ask(turn, state, turn.t("date.ask_again"))
-            return None
-        turn.reoffer(state)
         return None
 
     def _read(self, turn: Turn, state: DialogueState[Any], phrase: str) -> None:

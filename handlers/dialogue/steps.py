@@ -1,5 +1,4 @@
-"""The one way a stored dialogue is continued: each conversation names its steps in a :class:`Steps` table, and
-the small questions every conversation asks (pick one option, confirm yes or no) read their answer here.
+"""The one way a stored dialogue is continued: each conversation names its steps in a :class:`Steps` table.
 
 A step receives the turn, the dialogue and the conversation's context (what it loads once before any step, such
 as the case being worked on), and returns the dialogue to keep or None when the conversation is over.
@@ -58,24 +57,3 @@ class Steps(Generic[S, C]):
         if step is None:
             raise OutdatedDialogue(f"{state.kind}:{state.step}")
         return await step(turn, state, context)
-
-
-def choose(turn: Turn, state: DialogueState[Any]) -> str | None:
-    """The key of the option the person chose; None after showing the options again."""
-    picked = turn.picked(state)
-    if picked is None:
-        turn.reoffer(state)
-    return picked
-
-
-def ask_confirm(turn: Turn, state: DialogueState[S], step: str, text: str) -> DialogueState[S]:
-    """Move to ``step``, a yes/no question."""
-    state.step = step
-    turn.offer(state, text, turn.yes_no())
-    return state
-
-
-def confirmed(turn: Turn, state: DialogueState[Any]) -> bool | None:
-    """True for yes, False for no, None (after asking again) for anything else."""
-    answer = choose(turn, state)
-    return None if answer is None else answer == "ja"
