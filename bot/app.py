@@ -45,8 +45,12 @@ class App:
     clock: Clock
     settings: Settings
     texts: Catalogue
-    calendar: WorkingCalendar
     keyring: Keyring
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        """Made when first needed: computing the holidays is not for commands that plan nothing."""
+        return WorkingCalendar.from_settings(self.settings)
 
     @cached_property
     def dispatcher(self) -> Dispatcher:
@@ -102,5 +106,4 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
     sessions = session_factory(engine)
     clock = clock or SystemClock(settings.timezone)
     texts = load_catalogue(settings.default_language)
-    calendar = WorkingCalendar.from_settings(settings)
-    return App(engine, sessions, clock, settings, texts, calendar, keyring)
+    return App(engine, sessions, clock, settings, texts, keyring)

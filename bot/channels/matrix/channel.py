@@ -13,11 +13,9 @@ Nothing may be lost, and nothing handled twice:
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import Any
 
 from nio import (
@@ -36,6 +34,7 @@ from nio import (
 from nio.exceptions import EncryptionError
 
 from bot.app import App
+from bot.channels.matrix.batches import Item, SyncBatch, SyncFailed, transaction_id
 from bot.channels.matrix.connection import NETWORK_ERRORS, MatrixConnection, MatrixSetupError, connect
 from bot.channels.matrix.render import content_of, text_of
 from bot.delivery import backoff_seconds, sleep_unless
@@ -53,47 +52,6 @@ STANDBY_POLL_SECONDS = 2.0
 GAP_PAGE = 100
 GAP_MAX_EVENTS = 5000
 SEEN_MEMORY = 10_000
-
-
-class SyncFailed(Exception):
-    """The homeserver answered a sync with an error (it is restarting, overloaded): back off and sync again."""
-
-
-@dataclass
-class SyncBatch:
-    """The messages of one sync; its token may be stored once all of them are handled."""
-
-    token: str
-    remaining: int = 0
-    sealed: bool = False
-    done: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def add(self) -> None:
-        self.remaining += 1
-
-    def finish_one(self) -> None:
-        self.remaining -= 1
-        self._check()
-
-    def seal(self) -> None:
-        self.sealed = True
-        self._check()
-
-    def _check(self) -> None:
-        if self.sealed and self.remaining == 0:
-            self.done.set()
-
-
-@dataclass(frozen=True)
-class Item:
-    room_id: str
-    event: Event
-    batch: SyncBatch
-
-
-def transaction_id(message_id: str, index: int) -> str:
-    """The same answer to the same message always has the same transaction id: a resend is a no-op."""
-    return hashlib.sha256(f"{message_id}/{index}".encode()).hexdigest()[:32]
 
 
 class MatrixChannel:
