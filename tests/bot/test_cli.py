@@ -160,3 +160,20 @@ def test_purge_shows_what_would_go_before_it_deletes(run) -> None:  # type: igno
         "purged 0 closed case(s) (closed more than 12 months ago)"
         in run("purge", retention_months="12").stdout
     )
+
+
+def test_the_roles_the_command_line_offers_are_the_stores_roles() -> None:
+    """The parser lists them without importing the models (which would slow every command's start)."""
+    from bot.cli.people import ROLES
+    from storage.models import Role
+
+    assert ROLES == tuple(role.value for role in Role)
+
+
+def test_parsing_the_command_line_imports_no_channel_and_no_conversation() -> None:
+    probe = (
+        "import sys; from bot.cli import parser; parser().parse_args(['users', 'list']); "
+        "print(sorted(m for m in sys.modules if m.startswith(('bot.channels', 'handlers', 'nio', 'microsoft'))))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    assert loaded.strip() == "[]"
