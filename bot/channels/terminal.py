@@ -9,7 +9,7 @@ from typing import TextIO
 
 from bot.dispatcher import Dispatcher, Identity
 from bot.senders import Outgoing
-from handlers.dialogue.messages import Incoming, Reply
+from handlers.dialogue.messages import Incoming, Reply, numbered
 from storage.models import Professional
 
 CHANNEL = "terminal"
@@ -24,7 +24,7 @@ def conversation_of(handle: str) -> str:
 def render(reply: Reply) -> str:
     """Plain lines; options numbered so they can be answered by number or by word."""
     lines = [reply.text]
-    lines += [f"  {index}. {choice.label}" for index, choice in enumerate(reply.choices, start=1)]
+    lines += [f"  {number}. {choice.label}" for number, choice in numbered(reply.choices)]
     return "\n".join(lines)
 
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from handlers.dialogue.messages import Choice
+from handlers.dialogue.messages import Choice, numbered
 
 
 def fold(text: str) -> str:
@@ -20,8 +20,7 @@ def pick_one(text: str, choices: Sequence[Choice], synonyms: dict[str, str] | No
     """The key of the option the person meant, or None when it matches none of them."""
     answer = fold(text)
     if answer.isdigit():
-        index = int(answer) - 1
-        return choices[index].key if 0 <= index < len(choices) else None
+        return next((choice.key for number, choice in numbered(choices) if number == int(answer)), None)
     for choice in choices:
         if answer in (fold(choice.key), fold(choice.label)):
             return choice.key

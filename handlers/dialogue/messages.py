@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -65,10 +66,27 @@ class FormOffer:
 
 @dataclass(frozen=True)
 class Choice:
-    """One answer option: ``key`` is what the bot stores, ``label`` what the person reads."""
+    """One answer option: ``key`` is what the bot stores, ``label`` what the person reads. ``number`` fixes the
+    number it is answered by where a menu must keep its numbers whatever subset it shows (otherwise options are
+    numbered 1, 2, … in order)."""
 
     key: str
     label: str
+    number: int | None = None
+
+    def to_json(self) -> list[Any]:
+        return [self.key, self.label] if self.number is None else [self.key, self.label, self.number]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Choice:
+        return cls(
+            str(data[0]), str(data[1]), int(data[2]) if len(data) > 2 and data[2] is not None else None
+        )
+
+
+def numbered(choices: Sequence[Choice]) -> list[tuple[int, Choice]]:
+    """Each option with the number it is shown and answered by."""
+    return [(choice.number or index, choice) for index, choice in enumerate(choices, start=1)]
 
 
 @dataclass(frozen=True)
@@ -86,7 +104,7 @@ class Reply:
     def to_json(self) -> dict[str, Any]:
         return {
             "text": self.text,
-            "choices": [[choice.key, choice.label] for choice in self.choices],
+            "choices": [choice.to_json() for choice in self.choices],
             "multiple": self.multiple,
             "question": self.question,
             "form": self.form.to_json() if self.form else None,
@@ -94,6 +112,6 @@ class Reply:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:
-        choices = tuple(Choice(key, label) for key, label in data.get("choices", []))
+        choices = tuple(Choice.from_json(item) for item in data.get("choices", []))
         form = FormOffer.from_json(data["form"]) if data.get("form") else None
         return cls(data["text"], choices, bool(data.get("multiple", False)), data.get("question"), form)

@@ -50,7 +50,7 @@ class DialogueState(Generic[S]):
         """The JSON-compatible form kept in the dialogue row."""
         return {
             "state": _adapter(type(self.data)).dump_python(self.data, mode="json"),
-            "offered": [[choice.key, choice.label] for choice in self.offered],
+            "offered": [choice.to_json() for choice in self.offered],
             "pending_date": self.pending_date.isoformat() if self.pending_date else None,
         }
 
@@ -71,7 +71,7 @@ def from_stored(kind: str, step: str, stored: dict[str, Any], state_type: type[S
         offered, pending = stored.get(_LEGACY_OFFERED) or [], stored.get(_LEGACY_PENDING)
     try:
         data = _adapter(state_type).validate_python(raw)
-        choices = tuple(Choice(str(key), str(label)) for key, label in offered)
+        choices = tuple(Choice.from_json(item) for item in offered)
         moment = datetime.fromisoformat(pending) if pending else None
     except (ValidationError, ValueError, TypeError) as error:
         raise OutdatedDialogue(kind) from error

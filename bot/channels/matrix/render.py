@@ -6,7 +6,7 @@ import html
 import re
 from typing import Any
 
-from handlers.dialogue.messages import Reply
+from handlers.dialogue.messages import Reply, numbered
 
 # Bots send m.notice so that other bots do not answer them (and we ignore notices in return).
 MSGTYPE = "m.notice"
@@ -20,9 +20,14 @@ def content_of(reply: Reply, in_reply_to: str | None = None) -> dict[str, Any]:
     body = reply.text
     markup = html.escape(reply.text).replace("\n", "<br>")
     if reply.choices:
-        body += "\n" + "\n".join(f"{n}. {choice.label}" for n, choice in enumerate(reply.choices, start=1))
-        items = "".join(f"<li>{html.escape(choice.label)}</li>" for choice in reply.choices)
-        markup += f"<ol>{items}</ol>"
+        options = numbered(reply.choices)
+        body += "\n" + "\n".join(f"{number}. {choice.label}" for number, choice in options)
+        if [number for number, _ in options] == list(range(1, len(options) + 1)):
+            items = "".join(f"<li>{html.escape(choice.label)}</li>" for _, choice in options)
+            markup += f"<ol>{items}</ol>"
+        else:  # a menu that keeps its numbers: an <ol> would renumber the items it shows
+            items = "".join(f"<li>{number}. {html.escape(choice.label)}</li>" for number, choice in options)
+            markup += f"<ul>{items}</ul>"
     content: dict[str, Any] = {
         "msgtype": MSGTYPE,
         "body": body,
