@@ -10,15 +10,21 @@ from typing import Any
 TEXTS_DIR = Path(__file__).parent / "texts"
 
 
+PLURAL_FORMS = {"one", "other"}
+
+
 def _flatten(
     tree: dict[str, Any], prefix: str = "", words: dict[str, tuple[str, ...]] | None = None
-) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Texts by dotted key, and apart from them the lists of words (such as a conversation's entry words)."""
-    flat: dict[str, str] = {}
+) -> tuple[dict[str, str | tuple[str, str]], dict[str, tuple[str, ...]]]:
+    """Texts by dotted key (a text with plural forms as the pair (one, other)), and apart from them the lists of
+    words (such as a conversation's entry words)."""
+    flat: dict[str, str | tuple[str, str]] = {}
     words = {} if words is None else words
     for key, value in tree.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if isinstance(value, dict) and set(value) == PLURAL_FORMS:
+            flat[name] = (str(value["one"]), str(value["other"]))
+        elif isinstance(value, dict):
             flat.update(_flatten(value, f"{name}.", words)[0])
         elif isinstance(value, list):
             words[name] = tuple(str(item) for item in value)
@@ -28,11 +34,12 @@ def _flatten(
 
 
 class Catalogue:
-    """Looks texts up by dotted key; a language missing a key falls back to the default language."""
+    """Looks texts up by dotted key; a language missing a key falls back to the default language. A text written
+    as a table of ``one`` and ``other`` is chosen by its ``count`` ("1 casus", "2 casussen")."""
 
     def __init__(
         self,
-        texts: dict[str, dict[str, str]],
+        texts: dict[str, dict[str, str | tuple[str, str]]],
         default_language: str,
         words: dict[str, dict[str, tuple[str, ...]]] | None = None,
     ) -> None:
@@ -57,6 +64,8 @@ class Catalogue:
     def text(self, language: str, key: str, **params: object) -> str:
         table = self._texts.get(language) or self._texts[self.default_language]
         template = table.get(key) or self._texts[self.default_language][key]
+        if isinstance(template, tuple):
+            template = template[0] if params["count"] == 1 else template[1]
         return template.format(**params) if params else template
 
 

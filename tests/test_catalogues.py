@@ -41,3 +41,12 @@ def test_every_configured_question_option_and_state_has_text() -> None:
         assert {f"check.fact.{name}.{v}" for v in ("true", "false", "unknown")} <= keys
     assert all(f"state.{state.value}" in keys for state in CaseState)
     assert all(f"check.contact.{contact}" in keys for contact in definitions.region.contacts)
+
+
+def test_counted_texts_have_real_plurals_and_none_says_actie_s() -> None:
+    for language in ("nl", "en"):
+        toml = (ROOT / "config" / "texts" / f"{language}.toml").read_text()
+        assert not re.search(r"\w\((s|en|n)\)", toml), f"{language}: write both forms instead of '(s)'"
+    assert CATALOGUE.text("nl", "plan.summary", count=1) == "Plan van aanpak met 1 actie:"
+    assert CATALOGUE.text("nl", "plan.summary", count=2) == "Plan van aanpak met 2 acties:"
+    assert CATALOGUE.text("en", "updates.marked", count=1) == "1 update marked as read."

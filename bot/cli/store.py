@@ -26,9 +26,9 @@ async def cmd_purge(app: App, args: argparse.Namespace) -> int:
 
     found = await retention.purge(app, dry_run=args.dry_run, channel="cli")
     verb = "would purge" if args.dry_run else "purged"
-    print(
-        f"{verb} {len(found.cases)} closed case(s) (closed more than {app.settings.retention_months} months ago)"
-    )
+    count = len(found.cases)
+    cases = "case" if count == 1 else "cases"
+    print(f"{verb} {count} closed {cases} (closed more than {app.settings.retention_months} months ago)")
     for number in found.cases:
         print(f"  {number}")
     print(

@@ -154,10 +154,10 @@ def test_purge_shows_what_would_go_before_it_deletes(run) -> None:  # type: igno
     run("migrate")
     dry = run("purge", "--dry-run")
     assert (
-        dry.returncode == 0 and "would purge 0 closed case(s) (closed more than 24 months ago)" in dry.stdout
+        dry.returncode == 0 and "would purge 0 closed cases (closed more than 24 months ago)" in dry.stdout
     )
     assert (
-        "purged 0 closed case(s) (closed more than 12 months ago)"
+        "purged 0 closed cases (closed more than 12 months ago)"
         in run("purge", retention_months="12").stdout
     )
 
