@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from handlers import recipients
 from handlers.authorization import CASE_WORKERS
 from handlers.dialogue import questions
-from handlers.dialogue.answers import ask_confirm, confirmed
+from handlers.dialogue.answers import ask_confirm, choose, confirmed
+from handlers.dialogue.choices import fold
 from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.messages import Choice
 from handlers.dialogue.questions import Answer
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.steps import Steps
-from handlers.dialogue.turn import Turn
+from handlers.dialogue.turn import YES_NO_SYNONYMS, Turn
 from handlers.identifying import forms
 from storage import cases
 from storage.models import Case, CaseState
@@ -20,7 +22,9 @@ from storage.models import Case, CaseState
 KIND = "referral"
 PREFIX = "referral.q"
 QUESTION = "question"
-CONFIRM = "confirm"
+CONFIRM, CORRECT, DISCARD = "confirm", "correct", "discard"
+# At the summary: send it, change one answer, or (asked once more) throw it away.
+SUMMARY_CHOICES = ("send", "correct", "discard")
 
 
 @dataclass
@@ -50,7 +54,10 @@ async def start(turn: Turn, argument: str) -> Referral:
 def _ask_next(turn: Turn, state: Referral, lead: str | None = None) -> Referral:
     unanswered = [q for q in turn.definitions.referral_form if q.key not in state.data.answers]
     if not unanswered:
-        return ask_confirm(turn, state, CONFIRM, _summary(turn, state.data.answers))
+        state.step = CONFIRM
+        choices = [Choice(key, turn.t(f"referral.summary_choice.{key}")) for key in SUMMARY_CHOICES]
+        turn.offer(state, _summary(turn, state.data.answers), choices)
+        return state
     state.step, state.data.question = QUESTION, unanswered[0].key
     questions.ask(turn, state, unanswered[0], PREFIX, lead=lead)
     return state
@@ -106,17 +113,52 @@ async def _on_answer(turn: Turn, state: Referral, _: None) -> Referral:
 
 
 @steps(CONFIRM)
-async def _on_confirm(turn: Turn, state: Referral, _: None) -> Referral | None:
+async def _on_summary(turn: Turn, state: Referral, _: None) -> Referral | None:
+    choice = turn.picked(state)
+    if choice is None:  # 'ja' and 'nee' answer the summary as they always did
+        said = fold(turn.incoming.text)
+        choice = {"ja": "send", "nee": "discard"}.get(YES_NO_SYNONYMS.get(said, said))
+    if choice == "correct":
+        state.step = CORRECT
+        form = turn.definitions.referral_form
+        labels = [
+            Choice(q.key, turn.t(f"referral.label.{q.key}")) for q in form if q.key in state.data.answers
+        ]
+        turn.offer(state, turn.t("referral.correct_which"), labels)
+        return state
+    if choice == "discard":
+        return ask_confirm(turn, state, DISCARD, turn.t("referral.discard_confirm"))
+    if choice != "send":
+        turn.reoffer(state)
+        return state
+    await _send(turn, state)
+    return None
+
+
+@steps(CORRECT)
+async def _on_correct(turn: Turn, state: Referral, _: None) -> Referral | None:
+    key = choose(turn, state)
+    if key is None:
+        return state
+    del state.data.answers[key]  # asked again; the summary comes back once it is answered
+    return _ask_next(turn, state)
+
+
+@steps(DISCARD)
+async def _on_discard(turn: Turn, state: Referral, _: None) -> Referral | None:
     answer = confirmed(turn, state)
     if answer is None:
         return state
     if not answer:
-        turn.say("referral.cancelled")
-        return None
+        return _ask_next(turn, state)  # back to the summary, nothing lost
+    turn.say("referral.cancelled")
+    return None
+
+
+async def _send(turn: Turn, state: Referral) -> None:
     case = await _register(turn, state.data.answers, state.data.check_outcome)
     turn.say("referral.registered", number=case.number)
     await forms.offer(turn, case)
-    return None
 
 
 async def resume(turn: Turn, state: Referral) -> Referral | None:
