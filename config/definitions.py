@@ -1,4 +1,4 @@
-"""Typed views of the data files in config/: the check, the referral form, and the region.
+"""Typed views of the data files in config/: the check, the referral form, the region and the process.
 
 The files are read once and validated here, so a typo in a criteria file stops the bot at start
 instead of in the middle of someone's check.
@@ -136,6 +136,22 @@ def load_region(path: Path = CONFIG_DIR / "region.toml") -> Region:
     )
 
 
+@dataclass(frozen=True)
+class Process:
+    """The choices of directing a case: why it is closed, to whom it is escalated."""
+
+    close_reasons: tuple[str, ...]
+    escalation_targets: tuple[str, ...]
+
+
+def load_process(path: Path = CONFIG_DIR / "process.toml") -> Process:
+    raw = _read(path)
+    process = Process(tuple(raw["close_reasons"]), tuple(raw["escalation_targets"]))
+    if not process.close_reasons or not process.escalation_targets:
+        raise ValueError(f"{path.name} needs at least one close reason and one escalation target")
+    return process
+
+
 def load_referral_form(region: Region, path: Path = CONFIG_DIR / "referral.toml") -> tuple[Question, ...]:
     return tuple(_question(item, {"gemeenten": region.gemeenten}) for item in _read(path)["question"])
 
@@ -147,9 +163,10 @@ class Definitions:
     criteria: Criteria
     region: Region
     referral_form: tuple[Question, ...]
+    process: Process
 
 
 @lru_cache(maxsize=4)
 def load_definitions(region_path: Path = CONFIG_DIR / "region.toml") -> Definitions:
     region = load_region(region_path)
-    return Definitions(load_criteria(), region, load_referral_form(region))
+    return Definitions(load_criteria(), region, load_referral_form(region), load_process())

@@ -34,8 +34,14 @@ def sees_counts_only(person: Person) -> bool:
     return person.active and person.role is Role.KETENMANAGER
 
 
-def may_refer(person: Person) -> bool:
+def works_on_cases(person: Person) -> bool:
+    """The roles that see and write case content: they refer, hold actions, post updates. The ketenmanager's
+    role is figures only."""
     return person.active and person.role in (Role.MELDER, Role.PROCESREGISSEUR)
+
+
+def may_refer(person: Person) -> bool:
+    return works_on_cases(person)
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Rule:
 
 
 ANYONE = Rule(lambda person: person.active, "common.not_allowed")
-CASE_WORKERS = Rule(may_refer, "common.case_workers_only")  # the roles that work with case content
+CASE_WORKERS = Rule(works_on_cases, "common.case_workers_only")  # the roles that work with case content
 DIRECTORS = Rule(directs_cases, "common.directors_only")
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config.catalogue import Catalogue
 from config.settings import Settings
 from handlers.authorization import directs_cases
+from handlers.cases.lifecycle import CLOSING_NOTICES
 from handlers.conversations.actions import reminder_answer_state, what_choices
 from handlers.dates.formatting import long_date
 from handlers.dates.working_days import WorkingCalendar
@@ -42,6 +43,7 @@ class Batch:
     people: dict[int, Professional] = field(default_factory=dict)
     actions: dict[int, Action] = field(default_factory=dict)
     cases: dict[str, Case] = field(default_factory=dict)
+    superseded: set[int] = field(default_factory=set)
 
 
 async def load_batch(session: AsyncSession, rows: Sequence[PendingMessage]) -> Batch:
@@ -51,7 +53,27 @@ async def load_batch(session: AsyncSession, rows: Sequence[PendingMessage]) -> B
         cases=await cases.by_numbers(
             session, {row.case_number for row in rows if row.case_number is not None}
         ),
+        superseded=superseded(rows),
     )
+
+
+def superseded(rows: Sequence[PendingMessage]) -> set[int]:
+    """Reminders of one action to one person that fell due together (after downtime: 'due soon', 'due today'
+    and 'overdue' at once): all but the most pressing one, which is sent (marked late where it is)."""
+    pressing: dict[tuple[int, int], PendingMessage] = {}
+    dropped: set[int] = set()
+    for row in rows:
+        if row.kind not in ANSWERABLE or row.action_id is None:
+            continue
+        key = (row.recipient_id, row.action_id)
+        kept = pressing.get(key)
+        if kept is None:
+            pressing[key] = row
+            continue
+        more, less = (row, kept) if ANSWERABLE.index(row.kind) > ANSWERABLE.index(kept.kind) else (kept, row)
+        pressing[key] = more
+        dropped.add(less.id)
+    return dropped
 
 
 class Notices:
@@ -66,9 +88,13 @@ class Notices:
     def relevant(self, batch: Batch, row: PendingMessage) -> bool:
         """False for a row whose reason is gone: a disabled recipient, a completed action, a closed case."""
         person = batch.people.get(row.recipient_id)
-        if person is None or not person.active:
+        if person is None or not person.active or row.id in batch.superseded:
             return False
         case = batch.cases.get(row.case_number) if row.case_number else None
+        if case is not None and case.state is CaseState.AFGESLOTEN and row.kind not in CLOSING_NOTICES:
+            return False
+        if row.kind == "new_referral":  # someone took it up meanwhile: it is no longer new
+            return case is not None and case.state in cases.OPEN_INTAKE and case.procesregisseur_id is None
         if row.kind in ACTION_REMINDERS:
             action = batch.actions.get(row.action_id) if row.action_id is not None else None
             return (

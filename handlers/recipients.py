@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import cases, people
-from storage.models import Action, Case, Role
+from handlers.authorization import works_on_cases
+from storage import actions, cases, people
+from storage.models import Action, ActionStatus, Case, Professional, Role
 
 
 async def all_directors(session: AsyncSession) -> list[int]:
@@ -25,11 +26,16 @@ async def directors_of(session: AsyncSession, case: Case) -> list[int]:
     return await all_directors(session)
 
 
+async def receivers(session: AsyncSession, organisation_id: int) -> list[Professional]:
+    """The members of an organisation who receive an action it holds: active, in a role that works on cases."""
+    return [member for member in await people.members_of(session, organisation_id) if works_on_cases(member)]
+
+
 async def action_holders(session: AsyncSession, action: Action) -> list[int]:
-    """The named holder, or every active member of the holding organisation when no person was named."""
+    """The named holder, or the receivers of the holding organisation when no person was named."""
     if action.holder_id is not None:
         return [action.holder_id]
-    return [member.id for member in await people.members_of(session, action.holder_organisation_id)]
+    return [member.id for member in await receivers(session, action.holder_organisation_id)]
 
 
 async def participants(session: AsyncSession, case: Case) -> list[int]:
@@ -51,3 +57,18 @@ def director(case: Case, besides: int | None = None) -> list[int]:
     if case.procesregisseur_id is None or case.procesregisseur_id == besides:
         return []
     return [case.procesregisseur_id]
+
+
+async def team(session: AsyncSession, case: Case, besides: int | None = None) -> list[int]:
+    """Everyone working on the case: its participants and the holders of its open actions (for an action held by
+    an organisation, its active members), apart from ``besides`` (who caused what they are told of)."""
+    involved = set(await participants(session, case))
+    for action in await actions.for_case(session, case.id):
+        if action.status is ActionStatus.OPEN:
+            involved.update(await action_holders(session, action))
+    return sorted(involved - {besides})
+
+
+async def ketenmanagers(session: AsyncSession) -> list[int]:
+    """Every active ketenmanager: they hear that a case was escalated (its number, nothing of its content)."""
+    return [person.id for person in await people.active_with_role(session, Role.KETENMANAGER)]

@@ -98,6 +98,12 @@ def complete(action: Action, now: datetime) -> None:
     action.completed_at = now
 
 
+def cancel(action: Action, now: datetime) -> None:
+    """No longer to be done; it stays on the case's list, marked as cancelled."""
+    action.status = ActionStatus.CANCELLED
+    action.completed_at = now
+
+
 async def sequence_numbers(session: AsyncSession, action_ids: set[int]) -> dict[int, int]:
     """Per-case action numbers for a set of actions, in one query."""
     if not action_ids:

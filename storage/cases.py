@@ -52,11 +52,18 @@ async def record_transition(
     actor_id: int,
     now: datetime,
     note: str | None = None,
+    reason: str | None = None,
 ) -> None:
-    """Move the case and keep the move: who, when, from where."""
+    """Move the case and keep the move: who, when, from where, and why (``reason``, a configured key)."""
     session.add(
         CaseTransition(
-            case_id=case.id, from_state=case.state, to_state=to_state, actor_id=actor_id, at=now, note=note
+            case_id=case.id,
+            from_state=case.state,
+            to_state=to_state,
+            actor_id=actor_id,
+            at=now,
+            note=note,
+            reason=reason,
         )
     )
     case.state = to_state

@@ -50,6 +50,7 @@ class CaseState(StrEnum):
 class ActionStatus(StrEnum):
     OPEN = "open"
     DONE = "gedaan"
+    CANCELLED = "geannuleerd"  # by the procesregisseur, or because its case was closed
 
 
 class OutboxStatus(StrEnum):
@@ -157,6 +158,8 @@ class CaseTransition(Base):
     actor_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(EncryptedText("case_transitions.note"))
+    # A key from config/process.toml (why it was closed, to whom it was escalated): counted for the figures.
+    reason: Mapped[str | None] = mapped_column(String(32))
 
 
 class CaseParticipant(Base):
@@ -197,6 +200,8 @@ class Action(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why the procesregisseur last changed it (a later deadline, cancelled), as they wrote it.
+    note: Mapped[str | None] = mapped_column(EncryptedText("actions.note"))
 
 
 class Feedback(Base):

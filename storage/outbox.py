@@ -131,6 +131,17 @@ async def cancel(
     )
 
 
+async def cancel_for_case(session: AsyncSession, case_number: str, keep: Collection[str] = ()) -> None:
+    """Nothing still queued about the case goes out, except rows of the kinds in ``keep``."""
+    conditions = [PendingMessage.status == PENDING, PendingMessage.case_number == case_number]
+    if keep:
+        conditions.append(PendingMessage.kind.not_in(keep))
+    await session.execute(
+        update(PendingMessage).where(*conditions).values(status=OutboxStatus.CANCELLED),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def _due(now: datetime, urgent_only: bool, recipients: Collection[int] | None) -> ColumnElement[bool]:
     condition = and_(PendingMessage.status == PENDING, PendingMessage.due_at <= now)
     if urgent_only:

@@ -98,7 +98,7 @@ async def test_the_ketenmanager_sees_counts_and_no_content(two_cases: Chat) -> N
 
 async def test_a_deelnemer_loses_the_action_list_when_the_case_closes(two_cases: Chat) -> None:
     chat = two_cases
-    await chat("regisseur", f"casus {ASSIGNED}", "afsluiten", "ja")
+    await chat("regisseur", f"casus {ASSIGNED}", "afsluiten", "doel bereikt", "ja")
     assert _generic(await chat("wijkteam", f"acties {ASSIGNED}"), ASSIGNED) == _generic(
         await chat("wijkteam", f"acties {UNKNOWN}"), UNKNOWN
     )

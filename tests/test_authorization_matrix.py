@@ -37,7 +37,7 @@ async def refusals(chat: Chat, handle: str) -> int:
 async def test_a_refusal_reads_exactly_like_a_case_that_does_not_exist(chat: Chat, clock: FixedClock) -> None:
     purged = await refer(chat, "ggz")
     await chat("regisseur", f"beoordeel {purged}", "accepteren", "1")
-    await chat("regisseur", f"casus {purged}", "afsluiten", "ja")
+    await chat("regisseur", f"casus {purged}", "afsluiten", "doel bereikt", "ja")
     clock.advance(timedelta(days=800))
     assert (await retention.purge(chat.app, dry_run=False, channel="test")).cases == [purged]
 
@@ -47,7 +47,7 @@ async def test_a_refusal_reads_exactly_like_a_case_that_does_not_exist(chat: Cha
     others = await refer(chat, "ggz")
     closed = await refer(chat, "agent")
     await chat("regisseur", f"beoordeel {closed}", "accepteren", "1")
-    await chat("regisseur", f"casus {closed}", "afsluiten", "ja")
+    await chat("regisseur", f"casus {closed}", "afsluiten", "doel bereikt", "ja")
     unknown = f"VH-{clock.now().year}-0999"
 
     refused_existing = allowed = 0

@@ -50,7 +50,7 @@ async def plan_one_action(chat: Chat, deadline: str, meeting: str = "15 december
     await chat("regisseur", f"plan {number}", "Huisbezoek afleggen", "agent", deadline, "ja", "nee")
     confirmations = ["ja"] if meeting == "geen" else ["ja", "ja"]
     recorded = await chat("regisseur", meeting, *confirmations)
-    assert "vastgelegd (1 actie(s))" in recorded
+    assert "vastgelegd (1 actie)" in recorded
     return number
 
 
@@ -107,7 +107,7 @@ async def test_done_cancels_and_postponing_replans(chat: Chat) -> None:
     assert await planned(chat.app, "action_due_soon", "action_due_today", "action_overdue") == []
     assert await planned(chat.app, "meeting_reminder") != []  # the overleg still happens
 
-    await chat("regisseur", f"casus {number}", "afsluiten", "ja")
+    await chat("regisseur", f"casus {number}", "afsluiten", "doel bereikt", "ja")
     assert await planned(chat.app, *REMINDERS) == []
 
 

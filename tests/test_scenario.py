@@ -94,7 +94,7 @@ async def test_the_whole_process_from_referral_to_status(chat: Chat, clock: Fixe
     meeting = await chat("regisseur", "nee", "15 december 10:00")
     assert "dinsdag 15 december 2026, 10:00" in meeting
     recorded = await chat("regisseur", "ja", "ja")
-    assert "vastgelegd (2 actie(s))" in recorded
+    assert "vastgelegd (2 acties)" in recorded
     assert await pending(chat.app, "action_assigned") == [("agent", number), ("wijkteam", number)]
 
     listed = await chat("wijkteam", f"acties {number}")
@@ -123,7 +123,7 @@ async def test_the_whole_process_from_referral_to_status(chat: Chat, clock: Fixe
     assert "(1)" in overdue and "Schuldhulp opstarten" in overdue
     updates = await chat("regisseur", f"updates {number}")
     assert "ZORGSIGNAAL" in updates and "wachtlijst van drie weken" in updates
-    assert "1 terugkoppeling(en) gemarkeerd als gelezen" in await chat("regisseur", "ja")
+    assert "1 terugkoppeling gemarkeerd als gelezen" in await chat("regisseur", "ja")
     assert "Ongelezen terugkoppelingen: 0" in await chat("regisseur", f"status {number}")
 
     async with chat.app.sessions() as session:
@@ -164,24 +164,36 @@ async def test_case_walks_the_process_states_and_every_move_is_recorded(chat: Ch
     number = await refer_a_case(chat)
     await chat("regisseur", f"beoordeel {number}", "accepteren", "1")
     await chat("regisseur", f"casus {number}", "casusoverleg plannen", "volgende week dinsdag 10:00", "ja")
-    await chat("regisseur", f"casus {number}", "opschalen")
-    await chat("regisseur", f"casus {number}", "afschalen")
-    assert "afgesloten" in await chat("regisseur", f"casus {number}", "afsluiten", "ja")
+    escalating = await chat("regisseur", f"casus {number}", "opschalen", "Partners komen afspraken niet na")
+    assert "Naar wie schaalt u op?" in escalating
+    assert "opschalen naar de ketenmanager?" in await chat("regisseur", "ketenmanager")
+    assert "opgeschaald naar de ketenmanager" in await chat("regisseur", "ja")
+    await chat("regisseur", f"casus {number}", "afschalen", "Wijkteam Amersfoort-Noord")
+    assert "overdragen aan Willem Wijkteam?" in await chat("regisseur", "Willem Wijkteam")
+    assert "overgedragen aan Willem Wijkteam" in await chat("regisseur", "ja")
+    closing = await chat("regisseur", f"casus {number}", "afsluiten", "doel bereikt")
+    assert f"Casus {number} afsluiten, reden: doel bereikt?" in closing
+    assert "afgesloten (doel bereikt)" in await chat("regisseur", "ja")
     async with chat.app.sessions() as session:
         case = await cases.by_number(session, number)
         assert case is not None
-        moves = [t.to_state.value for t in await cases.transitions(session, case.id)]
-    assert moves == [
-        "ingediend",
-        "screening",
-        "geaccepteerd",
-        "casusoverleg_gepland",
-        "opgeschaald",
-        "afgeschaald",
-        "afgesloten",
+        history = await cases.transitions(session, case.id)
+    assert [(t.to_state.value, t.reason) for t in history] == [
+        ("ingediend", None),
+        ("screening", None),
+        ("geaccepteerd", None),
+        ("casusoverleg_gepland", None),
+        ("opgeschaald", "ketenmanager"),
+        ("afgeschaald", "afgeschaald"),
+        ("afgesloten", "doel_bereikt"),
     ]
+    assert history[4].note == "Partners komen afspraken niet na"
+    assert history[5].note == "Wijkteam Amersfoort-Noord"
     assert case.closed_at is not None
-    assert "Met VH-2026-0001 kan niets meer gebeuren" in await chat("regisseur", f"casus {number}")
+    # A closed case can only be reopened, and its option keeps the number it has in every state.
+    menu = await chat("regisseur", f"casus {number}")
+    assert "7. heropenen" in menu and "afsluiten" not in menu
+    assert "heropend" in await chat("regisseur", "7", "ja")
 
 
 async def test_english_speakers_get_english(chat: Chat) -> None:

@@ -149,7 +149,7 @@ async def test_a_new_form_replaces_the_details_and_a_closed_case_takes_none(chat
 
     third = await form_token(chat.app, number, "regisseur")
     await chat("regisseur", f"beoordeel {number}", "accepteren", "1")
-    assert "afgesloten" in await chat("regisseur", f"casus {number}", "afsluiten", "ja")
+    assert "afgesloten" in await chat("regisseur", f"casus {number}", "afsluiten", "doel bereikt", "ja")
     closed = await chat.app.forms.submit(third, {**GOOD, "name": "Iemand Anders"}, "web")
     assert closed.form is None and await stored_subjects(chat.app) == [
         ("Jan de Vries", "1980-02-29", "Nieuwe Weg 3, Ergens")

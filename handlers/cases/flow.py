@@ -19,7 +19,7 @@ NEXT_STATES: dict[CaseState, tuple[CaseState, ...]] = {
     S.VERVOLGOVERLEG: (S.PLAN_VAN_AANPAK, S.CASUSOVERLEG_GEPLAND, S.OPGESCHAALD, S.AFGESCHAALD, S.AFGESLOTEN),
     S.OPGESCHAALD: (S.PLAN_VAN_AANPAK, S.CASUSOVERLEG_GEPLAND, S.AFGESCHAALD, S.AFGESLOTEN),
     S.AFGESCHAALD: (S.AFGESLOTEN,),
-    S.AFGESLOTEN: (),
+    S.AFGESLOTEN: (S.GEACCEPTEERD,),  # heropenen, until the case is purged
 }
 
 # States in which a plan van aanpak can be recorded.
@@ -30,11 +30,13 @@ def can_move(case: Case, target: CaseState) -> bool:
     return target in NEXT_STATES[case.state]
 
 
-async def move(turn: Turn, case: Case, target: CaseState, note: str | None = None) -> None:
+async def move(
+    turn: Turn, case: Case, target: CaseState, note: str | None = None, reason: str | None = None
+) -> None:
     """Record the transition and audit it; callers check ``can_move`` first."""
     if not can_move(case, target):
         raise ValueError(f"{case.state} -> {target} is not a transition of the process")
-    await record_transition(turn.session, case, target, turn.person.id, turn.now(), note)
+    await record_transition(turn.session, case, target, turn.person.id, turn.now(), note, reason)
     await turn.audit(f"case.state.{target.value}", case.number)
 
 

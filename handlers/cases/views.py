@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from handlers.dates.formatting import long_date, short_date
 from handlers.dialogue.turn import Turn
 from storage import actions, cases, feedback, people, subjects
-from storage.models import Action, ActionStatus, Case, Feedback
+from storage.cases import OPEN_INTAKE
+from storage.models import Action, ActionStatus, Case, CaseState, Feedback
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ def action_line(turn: Turn, action: Action, number: str, known: Names) -> str:
     deadline = short_date(turn.texts, turn.lang, action.deadline, turn.tz)
     if action.status is ActionStatus.DONE:
         flag = turn.t("actions.flag_done")
+    elif action.status is ActionStatus.CANCELLED:
+        flag = turn.t("actions.flag_cancelled")
     else:
         flag = turn.t("actions.flag_overdue") if action.deadline < turn.now() else ""
     holder = known.of(action.holder_id, action.holder_organisation_id)
@@ -82,16 +85,22 @@ async def referral_state_lines(turn: Turn, case: Case) -> list[str]:
     if case.procesregisseur_id is not None:
         known = await names(turn, [case.procesregisseur_id])
         lines.append(turn.t("case.director", name=known.of(case.procesregisseur_id)))
-    question = await feedback.latest_question(turn.session, case.id)
-    if question is not None:
-        lines.append(turn.t("case.question_from_director", text=question.body))
-    return [*lines, await subject_line(turn, case)]
+    # A question belongs to the intake and advice to a redirection: once the case has moved on, neither is news.
+    if case.state in (*OPEN_INTAKE, CaseState.ADVIES):
+        question = await feedback.latest_question(turn.session, case.id)
+        if question is not None:
+            lines.append(turn.t("case.question_from_director", text=question.body))
+    subject = await subject_line(turn, case)
+    return lines if subject is None else [*lines, subject]
 
 
-async def subject_line(turn: Turn, case: Case) -> str:
-    """Whether the betrokkene's identifying details are in: never what they are (they stay out of chat)."""
+async def subject_line(turn: Turn, case: Case) -> str | None:
+    """Whether the betrokkene's identifying details are in (never what they are: they stay out of chat), and how
+    to send them while they can still be sent; nothing for a closed or redirected case that has none."""
     if await subjects.entered_at(turn.session, case.id) is not None:
         return turn.t("subject.recorded")
+    if case.state in (CaseState.AFGESLOTEN, CaseState.ADVIES):
+        return None
     return turn.t("subject.missing", number=case.number)
 
 
@@ -129,7 +138,8 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
         lines.append(
             turn.t("case.check_outcome", verdict=turn.t(f"check.verdict_short.{case.check_outcome}"))
         )
-    lines.append(await subject_line(turn, case))
+    subject = await subject_line(turn, case)
+    lines += [subject] if subject else []
     listed = ", ".join(known.of(m.professional_id, m.organisation_id) for m in members)
     lines.append(turn.t("case.participants", names=listed or turn.t("case.nobody")))
     lines += await action_list_lines(turn, case, items, known)

@@ -11,6 +11,7 @@ from typing import Any
 
 from handlers.conversations import (
     actions,
+    change,
     check,
     feedback,
     help,
@@ -36,6 +37,7 @@ CONVERSATIONS: tuple[Conversation[Any], ...] = (
     intake.CONVERSATION,
     plan.CONVERSATION,
     manage.CONVERSATION,
+    change.CONVERSATION,
     updates.CONVERSATION,
     language.CONVERSATION,
 )

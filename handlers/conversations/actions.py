@@ -156,6 +156,10 @@ async def _postponed(
     action, case = loaded
     if moment is None:
         return state
+    if moment <= action.deadline:  # uitstel that moves nothing, or brings the deadline forward
+        current = long_date(turn.texts, turn.lang, action.deadline, turn.tz, with_time=True)
+        POSTPONE.ask(turn, state, turn.t("actions.postpone_not_later", when=current))
+        return state
     action.deadline = moment
     await reminders.replan_action(turn, case, action)
     await turn.audit("action.postpone", case.number)

@@ -1,4 +1,9 @@
-"""The procesregisseur walks a case through the process: overleg, plan, escalation, handover, closing."""
+"""The procesregisseur walks a case through the process: overleg, plan, escalation, handover, closing, reopening.
+
+Every option keeps its number and word whatever the case's state (a menu that only shows what is possible
+would shift its numbers: '4' must never mean one thing here and another there), and every transition asks what
+the process needs and is confirmed by name before anything changes.
+"""
 
 from __future__ import annotations
 
@@ -8,49 +13,74 @@ from typing import Any
 
 from handlers import reminders
 from handlers.authorization import DIRECTORS
+from handlers.cases import lifecycle
 from handlers.cases.flow import NEXT_STATES, PLANNABLE, announce_meeting, move
-from handlers.cases.lookup import (
-    directed_case,
-    find_case_number,
-)
+from handlers.cases.lookup import directed_case, find_case_number
 from handlers.cases.views import state_label
 from handlers.conversations import plan
 from handlers.dates.formatting import long_date
-from handlers.dialogue.answers import ask_confirm
+from handlers.dialogue.answers import ask_confirm, choose, confirmed
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
+from handlers.dialogue.free_text import read_text
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
-from storage import cases
+from storage import cases, people
 from storage.models import Case, CaseState
 
 KIND = "manage"
-MENU, CLOSE = "pick", "close"
+MENU = "pick"
+FOLLOW_UP, REOPEN = "follow_up", "reopen"
+CLOSE_REASON, CLOSE = "close_reason", "close"
+ESCALATE_WHY, ESCALATE_TO, ESCALATE = "escalate_why", "escalate_to", "escalate"
+HANDOVER_ORG, HANDOVER_CONTACT, HANDOVER_ACTIONS, HANDOVER = (
+    "handover_org",
+    "handover_contact",
+    "handover_actions",
+    "handover",
+)
+HANDOVER_OPTIONS = ("handover", "keep", "cancel")
 MEETING = DateStep("meeting", "manage.meeting_prompt", "default_meeting_time")
-# Menu option → the state it moves the case to. Intake decisions live in the intake conversation.
-MOVES = {
+# Every option in its fixed place (its number is its position), with the state it moves the case to.
+OPTIONS: dict[str, CaseState] = {
+    "plan": CaseState.PLAN_VAN_AANPAK,
     "meeting": CaseState.CASUSOVERLEG_GEPLAND,
     "follow_up": CaseState.VERVOLGOVERLEG,
     "escalate": CaseState.OPGESCHAALD,
     "deescalate": CaseState.AFGESCHAALD,
     "close": CaseState.AFGESLOTEN,
+    "reopen": CaseState.GEACCEPTEERD,
 }
 
 
 @dataclass
 class ManageState:
     number: str
+    reason: str | None = None  # why it is closed, or to whom it is escalated (a key from config/process.toml)
+    why: str | None = None  # what the procesregisseur wrote about an escalation
+    organisation_id: int | None = None
+    contact_id: int | None = None
+    open_actions: str | None = None  # what happens to them at a handover
 
 
 Manage = DialogueState[ManageState]
 steps: Steps[ManageState, Case] = Steps()
 
 
-def _options(case: Case) -> list[str]:
-    options = ["plan"] if case.state in PLANNABLE else []
-    return options + [key for key, target in MOVES.items() if target in NEXT_STATES[case.state]]
+def _options(turn: Turn, case: Case) -> list[Choice]:
+    """What can be done now, each with its fixed number."""
+    possible = [
+        key
+        for key, target in OPTIONS.items()
+        if (case.state in PLANNABLE if key == "plan" else target in NEXT_STATES[case.state])
+    ]
+    return [
+        Choice(key, turn.t(f"manage.option.{key}"), number)
+        for number, key in enumerate(OPTIONS, start=1)
+        if key in possible
+    ]
 
 
 async def start(turn: Turn, argument: str) -> Manage | None:
@@ -64,16 +94,12 @@ async def start(turn: Turn, argument: str) -> Manage | None:
     if case.state in cases.OPEN_INTAKE:
         turn.say("manage.use_intake", number=case.number)
         return None
-    options = _options(case)
+    options = _options(turn, case)
     if not options:
         turn.say("manage.nothing", number=case.number, state=state_label(turn, case))
         return None
     state = DialogueState(KIND, MENU, ManageState(case.number))
-    turn.offer(
-        state,
-        turn.t("manage.menu", number=case.number, state=state_label(turn, case)),
-        [Choice(key, turn.t(f"manage.option.{key}")) for key in options],
-    )
+    turn.offer(state, turn.t("manage.menu", number=case.number, state=state_label(turn, case)), options)
     return state
 
 
@@ -84,50 +110,214 @@ async def resume(turn: Turn, state: Manage) -> DialogueState[Any] | None:
 
 @steps(MENU)
 async def _on_menu(turn: Turn, state: Manage, case: Case) -> DialogueState[Any] | None:
-    option = turn.picked(state)
-    if option is None or option not in _options(case):
-        turn.reoffer(state)
+    option = choose(turn, state)
+    if option is None or option not in {choice.key for choice in _options(turn, case)}:
         return state
+    number = case.number
     if option == "plan":
-        return await plan.begin(turn, case.number)
+        return await plan.begin(turn, number)
     if option == "meeting":
         MEETING.ask(turn, state)
         return state
+    if option == "follow_up":
+        return ask_confirm(turn, state, FOLLOW_UP, turn.t("manage.follow_up_confirm", number=number))
+    if option == "escalate":
+        state.step = ESCALATE_WHY
+        turn.ask_open(state, turn.t("manage.escalate_why", number=number))
+        return state
+    if option == "deescalate":
+        state.step = HANDOVER_ORG
+        turn.ask_open(state, turn.t("manage.handover_org", number=number))
+        return state
     if option == "close":
-        return ask_confirm(turn, state, CLOSE, turn.t("manage.close_confirm", number=case.number))
-    await _apply(turn, case, option)
-    return None
+        state.step = CLOSE_REASON
+        reasons = turn.definitions.process.close_reasons
+        turn.offer(
+            state,
+            turn.t("manage.close_reason", number=number),
+            [Choice(key, turn.t(f"close_reason.{key}")) for key in reasons],
+        )
+        return state
+    return ask_confirm(turn, state, REOPEN, turn.t("manage.reopen_confirm", number=number))
 
 
 async def _on_meeting(turn: Turn, state: Manage, case: Case, moment: datetime | None) -> None:
+    assert moment is not None, "the date is not optional"
     case.next_meeting_at = moment
-    await _apply(turn, case, "meeting")
+    await move(turn, case, CaseState.CASUSOVERLEG_GEPLAND)
+    await announce_meeting(turn, case)
+    await reminders.plan_meeting(turn, case)
+    when = long_date(turn.texts, turn.lang, moment, turn.tz)
+    turn.say("manage.meeting_set", number=case.number, when=when)
 
 
 steps.date(MEETING, _on_meeting)
 
 
-@steps(CLOSE)
-async def _on_close(turn: Turn, state: Manage, case: Case) -> None:
-    if turn.picked(state) == "ja":
-        await _apply(turn, case, "close")
+@steps(FOLLOW_UP)
+async def _on_follow_up(turn: Turn, state: Manage, case: Case) -> Manage | None:
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if answer:
+        await move(turn, case, CaseState.VERVOLGOVERLEG)
+        turn.say("manage.moved", number=case.number, state=state_label(turn, case))
     else:
         turn.say("common.ok")
+    return None
 
 
-async def _apply(turn: Turn, case: Case, option: str) -> None:
-    await move(turn, case, MOVES[option])
-    if option == "meeting":
-        assert case.next_meeting_at is not None
-        await announce_meeting(turn, case)
-        await reminders.plan_meeting(turn, case)
-        when = long_date(turn.texts, turn.lang, case.next_meeting_at, turn.tz)
-        turn.say("manage.meeting_set", number=case.number, when=when)
-        return
-    if option == "close":
-        await reminders.cancel_case(turn, case)
-        await turn.notify(case.melder_id, "case_closed", case.number)
-    turn.say("manage.moved", number=case.number, state=state_label(turn, case))
+@steps(CLOSE_REASON)
+async def _on_close_reason(turn: Turn, state: Manage, case: Case) -> Manage:
+    reason = choose(turn, state)
+    if reason is None:
+        return state
+    state.data.reason = reason
+    count = len(await lifecycle.open_actions(turn, case))
+    still_open = turn.t("manage.close_open_actions", count=count) if count else ""
+    label = turn.t(f"close_reason.{reason}")
+    text = turn.t("manage.close_confirm", number=case.number, reason=label, open=still_open).strip()
+    return ask_confirm(turn, state, CLOSE, text)
+
+
+@steps(CLOSE)
+async def _on_close(turn: Turn, state: Manage, case: Case) -> Manage | None:
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if not answer or state.data.reason is None:
+        turn.say("common.ok")
+        return None
+    await lifecycle.close(turn, case, state.data.reason)
+    turn.say("manage.closed", number=case.number, reason=turn.t(f"close_reason.{state.data.reason}"))
+    return None
+
+
+@steps(REOPEN)
+async def _on_reopen(turn: Turn, state: Manage, case: Case) -> Manage | None:
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if answer:
+        await lifecycle.reopen(turn, case)
+        turn.say("manage.reopened", number=case.number)
+    else:
+        turn.say("common.ok")
+    return None
+
+
+@steps(ESCALATE_WHY)
+async def _on_escalate_why(turn: Turn, state: Manage, case: Case) -> Manage:
+    why = read_text(turn)
+    if why is None:
+        return state
+    state.data.why = why
+    state.step = ESCALATE_TO
+    targets = turn.definitions.process.escalation_targets
+    turn.offer(
+        state,
+        turn.t("manage.escalate_to"),
+        [Choice(key, turn.t(f"escalation_target.{key}")) for key in targets],
+    )
+    return state
+
+
+@steps(ESCALATE_TO)
+async def _on_escalate_to(turn: Turn, state: Manage, case: Case) -> Manage:
+    target = choose(turn, state)
+    if target is None:
+        return state
+    state.data.reason = target
+    label = turn.t(f"escalation_target.{target}")
+    return ask_confirm(
+        turn, state, ESCALATE, turn.t("manage.escalate_confirm", number=case.number, target=label)
+    )
+
+
+@steps(ESCALATE)
+async def _on_escalate(turn: Turn, state: Manage, case: Case) -> Manage | None:
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if not answer or state.data.reason is None or state.data.why is None:
+        turn.say("common.ok")
+        return None
+    await lifecycle.escalate(turn, case, state.data.reason, state.data.why)
+    label = turn.t(f"escalation_target.{state.data.reason}")
+    turn.say("manage.escalated", number=case.number, target=label)
+    return None
+
+
+@steps(HANDOVER_ORG)
+async def _on_handover_org(turn: Turn, state: Manage, case: Case) -> Manage:
+    organisation = await people.organisation_named(turn.session, turn.incoming.text.strip())
+    if organisation is None:
+        turn.say("manage.handover_org_unknown")
+        return state
+    members = await people.members_of(turn.session, organisation.id)
+    if not members:
+        turn.say("manage.handover_nobody", organisation=organisation.name)
+        return state
+    state.data.organisation_id = organisation.id
+    state.step = HANDOVER_CONTACT
+    turn.offer(
+        state,
+        turn.t("manage.handover_contact", organisation=organisation.name),
+        [Choice(str(member.id), member.name) for member in members],
+    )
+    return state
+
+
+@steps(HANDOVER_CONTACT)
+async def _on_handover_contact(turn: Turn, state: Manage, case: Case) -> Manage:
+    contact = choose(turn, state)
+    if contact is None:
+        return state
+    state.data.contact_id = int(contact)
+    count = len(await lifecycle.open_actions(turn, case))
+    if not count:
+        state.data.open_actions = "keep"
+        return await _ask_handover(turn, state, case)
+    state.step = HANDOVER_ACTIONS
+    turn.offer(
+        state,
+        turn.t("manage.handover_actions", count=count),
+        [Choice(key, turn.t(f"manage.handover_option.{key}")) for key in HANDOVER_OPTIONS],
+    )
+    return state
+
+
+@steps(HANDOVER_ACTIONS)
+async def _on_handover_actions(turn: Turn, state: Manage, case: Case) -> Manage:
+    choice = choose(turn, state)
+    if choice is None:
+        return state
+    state.data.open_actions = choice
+    return await _ask_handover(turn, state, case)
+
+
+async def _ask_handover(turn: Turn, state: Manage, case: Case) -> Manage:
+    contact = await people.professional_by_id(turn.session, state.data.contact_id or 0)
+    assert contact is not None
+    actions = turn.t(f"manage.handover_option.{state.data.open_actions}")
+    text = turn.t("manage.handover_confirm", number=case.number, contact=contact.name, actions=actions)
+    return ask_confirm(turn, state, HANDOVER, text)
+
+
+@steps(HANDOVER)
+async def _on_handover(turn: Turn, state: Manage, case: Case) -> Manage | None:
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    contact = await people.professional_by_id(turn.session, state.data.contact_id or 0)
+    organisation_id = state.data.organisation_id
+    if not answer or contact is None or organisation_id is None or state.data.open_actions is None:
+        turn.say("common.ok")
+        return None
+    organisation = await people.organisation_by_id(turn.session, organisation_id)
+    await lifecycle.hand_over(turn, case, organisation, contact, state.data.open_actions)
+    turn.say("manage.handed_over", number=case.number, contact=contact.name)
+    return None
 
 
 CONVERSATION = Conversation(KIND, DIRECTORS, ManageState, start, resume)

@@ -8,38 +8,30 @@ from datetime import datetime
 from handlers import recipients, reminders
 from handlers.authorization import DIRECTORS, Access
 from handlers.cases.flow import PLANNABLE, announce_meeting, move
+from handlers.cases.holders import Holder, NoHolder, holder_shortcuts, named_holder
 from handlers.cases.lookup import (
     directed_case,
     find_case_number,
     say_not_found,
     visible_case,
 )
-from handlers.cases.views import names, state_label
+from handlers.cases.views import state_label
 from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import ask_confirm, confirmed
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.free_text import read_text
-from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
-from storage import actions, cases, people
+from storage import actions, cases
 from storage.models import Case, CaseState
 
 KIND = "plan"
 DESCRIPTION, HOLDER, MORE, CONFIRM = "description", "holder", "more", "confirm"
 DEADLINE = DateStep("deadline", "plan.deadline_prompt")
 MEETING = DateStep("meeting", "plan.meeting_prompt", "default_meeting_time", optional=True)
-
-
-@dataclass
-class Holder:
-    """A named person (with their organisation), or an organisation alone."""
-
-    organisation_id: int
-    person_id: int | None = None
 
 
 @dataclass
@@ -60,40 +52,6 @@ class PlanState:
 
 Plan = DialogueState[PlanState]
 steps: Steps[PlanState, Case] = Steps()
-
-
-async def _holder_choices(turn: Turn, case: Case) -> list[Choice]:
-    """The people already on the case, as a shortcut; anyone else is typed by handle or organisation."""
-    members = await cases.participants(turn.session, case.id)
-    known = await names(
-        turn, [case.melder_id, *(m.professional_id for m in members)], (m.organisation_id for m in members)
-    )
-    choices = [Choice(f"p:{case.melder_id}", known.of(case.melder_id))]
-    for member in members:
-        key = f"p:{member.professional_id}" if member.professional_id else f"o:{member.organisation_id}"
-        if all(choice.key != key for choice in choices):
-            choices.append(Choice(key, known.of(member.professional_id, member.organisation_id)))
-    return choices
-
-
-async def _resolve_holder(turn: Turn, state: Plan) -> Holder | None:
-    picked = turn.picked(state)
-    if picked is None:
-        typed = turn.incoming.text.strip().lstrip("@")
-        person = await people.professional_by_handle(turn.session, typed)
-        if person is not None and person.active:
-            picked = f"p:{person.id}"
-        else:
-            organisation = await people.organisation_named(turn.session, typed)
-            picked = f"o:{organisation.id}" if organisation else None
-    if picked is None:
-        return None
-    kind, ident = picked.split(":")
-    if kind == "o":
-        return Holder(int(ident))
-    found = await people.professional_by_id(turn.session, int(ident))
-    assert found is not None
-    return Holder(found.organisation_id, found.id)
 
 
 async def start(turn: Turn, argument: str) -> Plan | None:
@@ -135,15 +93,16 @@ async def _on_description(turn: Turn, state: Plan, case: Case) -> Plan:
         return state
     state.data.description = text
     state.step = HOLDER
-    turn.offer(state, turn.t("plan.holder_prompt"), await _holder_choices(turn, case))
+    turn.offer(state, turn.t("plan.holder_prompt"), await holder_shortcuts(turn, case))
     return state
 
 
 @steps(HOLDER)
 async def _on_holder(turn: Turn, state: Plan, case: Case) -> Plan:
-    holder = await _resolve_holder(turn, state)
-    if holder is None:
-        turn.say("plan.holder_unknown")
+    try:
+        holder = await named_holder(turn, state)
+    except NoHolder as refusal:
+        turn.say(refusal.key, **refusal.params)
         return state
     state.data.holder = holder
     DEADLINE.ask(turn, state)

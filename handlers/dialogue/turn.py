@@ -85,12 +85,16 @@ class Turn:
     def picked_many(self, state: DialogueState[Any]) -> list[str] | None:
         return pick_many(self.incoming.text, state.offered, YES_NO_SYNONYMS)
 
-    async def audit(self, event: str, case_number: str | None = None) -> None:
+    async def audit(
+        self, event: str, case_number: str | None = None, on_behalf_of: str | None = None
+    ) -> None:
+        """Who did what to which case, through which channel; ``on_behalf_of`` names someone else the person
+        acted for (by default: their own organisation)."""
         await audit.record(
             self.session,
             at=self.now(),
             actor_id=self.person.id,
-            on_behalf_of=self.person.organisation_name,
+            on_behalf_of=on_behalf_of or self.person.organisation_name,
             event=event,
             case_number=case_number,
             channel=self.incoming.channel,

@@ -23,6 +23,7 @@ from storage import audit
 from storage.models import Action, ActionStatus, OutboxStatus, PendingMessage, Professional
 from tests.conftest import Chat
 from tests.test_reminders import plan_one_action
+from tests.test_scenario import refer_a_case
 
 
 class ScriptedSender:
@@ -83,15 +84,19 @@ async def test_due_messages_are_sent_once_with_their_key_and_audited(chat: Chat,
     sent = read_recording(recorder.path)
     texts = {(item["to"], item["text"]) for item in sent}
     assert ("agent", f"U bent actiehouder van actie {number} #1. Typ 'acties' voor uw acties.") in texts
-    assert any(to == "regisseur2" and f"Nieuwe aanmelding {number}" in text for to, text in texts)
+    # Accepted before anything was delivered: "new referral" is no longer news to anyone, so it is dropped.
+    assert all(f"Nieuwe aanmelding {number}" not in text for _, text in texts)
+    assert any(to == "agent" and f"Uw aanmelding {number} is geaccepteerd" in text for to, text in texts)
     assert all("Huisbezoek" not in item["text"] for item in sent)  # references only, never content
     keys = [item["key"] for item in sent]
     assert len(keys) == len(set(keys))
     async with chat.app.sessions() as session:
         events = {entry.event for entry in await audit.entries_for_case(session, number)}
         statuses = set((await session.scalars(select(PendingMessage.status))).all())
-    assert {"notice.new_referral", "notice.action_assigned", "notice.referral_accepted"} <= events
-    assert statuses == {OutboxStatus.SENT, OutboxStatus.PENDING}  # the reminders are still ahead
+    assert {"notice.action_assigned", "notice.referral_accepted"} <= events
+    assert "notice.new_referral" not in events
+    # The reminders are still ahead; the stale "new referral" rows were dropped.
+    assert statuses == {OutboxStatus.SENT, OutboxStatus.PENDING, OutboxStatus.CANCELLED}
 
 
 async def test_a_reminder_is_answered_in_the_conversation_it_arrived_in(
@@ -133,9 +138,13 @@ async def test_messages_that_fell_due_while_nothing_ran_are_sent_late_and_marked
     clock.advance(timedelta(days=15))  # Tuesday 8 December 10:15: four reminders fell due meanwhile
     await deliver_all(chat.app, [recorder])
     late = [text for _, text in recorder.delivered]
-    assert len(late) == 4  # due soon, today, overdue (holder and director); the overleg is on the 15th
+    # Due soon, due today and overdue fell due together for the holder: only the most pressing one goes out;
+    # and the overdue one to the director. The overleg is on the 15th.
+    assert len(late) == 2
     assert all("(Verlaat bericht, bedoeld voor" in text for text in late)
     assert any("Actie VH-2026-0001 #1 op uw casus is over de deadline" in text for text in late)
+    assert any(to == "agent" and "is over de deadline" in text for to, text in recorder.delivered)
+    assert not any("moet vandaag klaar zijn" in text or "moet uiterlijk" in text for text in late)
 
 
 async def test_nothing_goes_out_in_the_evening_and_it_does_the_next_morning(
@@ -166,7 +175,7 @@ async def test_a_completed_action_is_not_reminded_even_if_its_row_is_due(
 
 
 async def test_temporary_failures_retry_with_backoff(chat: Chat, clock: FixedClock) -> None:
-    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    await refer_a_case(chat)  # not taken up yet: the new referral stays news until it is sent
     flaky = ScriptedSender("matrix", {"regisseur2": [TemporaryFailure("503"), TemporaryFailure("timeout")]})
     await deliver_all(chat.app, [flaky])
     [waiting] = await rows(chat.app, "new_referral", "regisseur2")
@@ -184,7 +193,7 @@ async def test_temporary_failures_retry_with_backoff(chat: Chat, clock: FixedClo
 async def test_a_channel_served_by_another_process_leaves_the_row_without_using_an_attempt(
     chat: Chat, clock: FixedClock
 ) -> None:
-    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    await refer_a_case(chat)  # not taken up yet: the new referral stays news until it is sent
     standby = ScriptedSender("matrix", {"regisseur2": [NotHere("standby"), NotHere("standby")]})
     await deliver_all(chat.app, [standby])
     [waiting] = await rows(chat.app, "new_referral", "regisseur2")
@@ -222,7 +231,7 @@ async def test_an_unreachable_person_gets_the_other_channel_else_the_procesregis
     sent = (await rows(chat.app, "action_assigned"))[0]
     assert sent.status is OutboxStatus.SENT and sent.channel == "matrix" and sent.failed_channels == ["teams"]
 
-    await chat("regisseur", f"casus {number}", "vervolgoverleg starten")
+    await chat("regisseur", f"casus {number}", "vervolgoverleg starten", "ja")
     await chat(
         "regisseur",
         f"plan {number}",
@@ -239,7 +248,7 @@ async def test_an_unreachable_person_gets_the_other_channel_else_the_procesregis
     assert len(failed) == 1 and failed[0].last_error == "unreachable"
     report = await rows(chat.app, "delivery_failed")
     assert [(row.case_number, row.params["recipient"]) for row in report] == [(number, "Anna Agent")]
-    assert "1 bericht(en) over uw casussen konden op geen enkel kanaal" in await chat(
+    assert "1 bericht over uw casussen kon op geen enkel kanaal" in await chat(
         "regisseur", "status mijn"
     )
 

@@ -29,7 +29,7 @@ from tests.seeding import seed_every_field
 
 
 async def close(chat: Chat, number: str) -> None:
-    assert "afgesloten" in await chat("regisseur", f"casus {number}", "afsluiten", "ja")
+    assert "afgesloten" in await chat("regisseur", f"casus {number}", "afsluiten", "doel bereikt", "ja")
 
 
 async def count(chat: Chat, model: type[Base], *where: ColumnElement[bool]) -> int:

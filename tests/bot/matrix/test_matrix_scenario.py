@@ -47,7 +47,7 @@ async def test_check_referral_accept_actions_reminder_feedback_status(
     assert accepted_room == agent_room  # the existing direct chat is reused, not a new room per message
 
     recorded = await regisseur.ask(regisseur_room, f"plan {number}", *PLAN_ONE_ACTION)
-    assert "vastgelegd (1 actie(s))" in recorded
+    assert "vastgelegd (1 actie)" in recorded
     await agent.expect(f"actiehouder van actie {number} #1")
 
     # Two working days before the deadline, 09:00: the reminder arrives and is answered by replying to it.

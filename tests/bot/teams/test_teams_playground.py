@@ -50,7 +50,7 @@ async def test_check_referral_accept_actions_reminder_card_feedback_status(
     await agent.expect(f"Uw aanmelding {number} is geaccepteerd")
 
     recorded = await regisseur.ask(f"plan {number}", *PLAN_ONE_ACTION)
-    assert "vastgelegd (1 actie(s))" in recorded
+    assert "vastgelegd (1 actie)" in recorded
     await agent.expect(f"actiehouder van actie {number} #1")
 
     # Two working days before the deadline, 09:00: the reminder arrives with buttons; one press answers it.

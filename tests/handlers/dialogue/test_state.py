@@ -8,7 +8,8 @@ from typing import Any
 
 from bot.app import App
 from bot.channels.terminal import conversation_of
-from handlers.conversations.plan import Holder, PlannedAction, PlanState
+from handlers.cases.holders import Holder
+from handlers.conversations.plan import PlannedAction, PlanState
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState, from_stored
 from storage import dialogues, people

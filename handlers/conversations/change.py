@@ -1,0 +1,300 @@
+"""The procesregisseur changes an action of a case they direct: its description, its deadline (later, with a
+reason), its holder, or cancels it (with a reason), or marks it done on the holder's behalf.
+
+Whoever held it and whoever holds it now is told; the reminders follow every change; the audit trail says on
+whose behalf an action was marked done.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from handlers import recipients, reminders
+from handlers.authorization import DIRECTORS
+from handlers.cases.holders import Holder, NoHolder, holder_shortcuts, named_holder
+from handlers.cases.lookup import directed_case, find_case_number
+from handlers.cases.views import action_line, action_names, names
+from handlers.dates.formatting import long_date
+from handlers.dialogue.answers import ask_confirm, choose, confirmed
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.date_step import DateStep
+from handlers.dialogue.free_text import read_text
+from handlers.dialogue.messages import Choice
+from handlers.dialogue.state import DialogueState
+from handlers.dialogue.steps import Steps
+from handlers.dialogue.turn import Turn
+from storage import actions, cases
+from storage.models import Action, ActionStatus, Case, CaseState
+
+KIND = "change"
+PICK, MENU = "pick", "menu"
+DESCRIPTION, DESCRIPTION_CONFIRM = "description", "description_confirm"
+DEADLINE_REASON = "deadline_reason"
+HOLDER, HOLDER_CONFIRM = "holder", "holder_confirm"
+CANCEL_REASON, CANCEL_CONFIRM = "cancel_reason", "cancel_confirm"
+DONE_CONFIRM = "done_confirm"
+DEADLINE = DateStep("deadline", "change.deadline_prompt")
+# Every option in its fixed place: its number is its position.
+OPTIONS = ("description", "deadline", "holder", "cancel", "done")
+_SEQ = re.compile(r"#\s*(\d+)")
+
+
+@dataclass
+class ChangeState:
+    number: str
+    action_id: int | None = None
+    text: str | None = None  # a new description
+    deadline: datetime | None = None
+    holder: Holder | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """The open action being changed, and its case."""
+
+    case: Case
+    action: Action
+
+    @property
+    def name(self) -> str:
+        return f"{self.case.number} #{self.action.seq}"
+
+
+Change = DialogueState[ChangeState]
+steps: Steps[ChangeState, Target] = Steps()
+
+
+async def start(turn: Turn, argument: str) -> Change | None:
+    number = find_case_number(argument)
+    if number is None:
+        turn.say("change.needs_number")
+        return None
+    case = await directed_case(turn, number)
+    if case is None:
+        return None
+    open_ones = [a for a in await actions.for_case(turn.session, case.id) if a.status is ActionStatus.OPEN]
+    if case.state is CaseState.AFGESLOTEN or not open_ones:
+        turn.say("change.nothing_open", number=case.number)
+        return None
+    state = DialogueState(KIND, PICK, ChangeState(case.number))
+    seq = _SEQ.search(argument)
+    chosen = next((a for a in open_ones if seq and a.seq == int(seq.group(1))), None)
+    if chosen is not None:
+        state.data.action_id = chosen.id
+        return _menu(turn, state, Target(case, chosen))
+    known = await action_names(turn, open_ones)
+    choices = [Choice(str(a.id), action_line(turn, a, case.number, known)) for a in open_ones]
+    turn.offer(state, turn.t("change.pick", number=case.number), choices)
+    return state
+
+
+def _menu(turn: Turn, state: Change, target: Target) -> Change:
+    state.step = MENU
+    options = [Choice(key, turn.t(f"change.option.{key}"), n) for n, key in enumerate(OPTIONS, start=1)]
+    turn.offer(state, turn.t("change.menu", action=target.name), options)
+    return state
+
+
+async def resume(turn: Turn, state: Change) -> DialogueState[Any] | None:
+    case = await directed_case(turn, state.data.number)
+    if case is None:
+        return None
+    if state.step == PICK:
+        picked = choose(turn, state)
+        if picked is None:
+            return state
+        state.data.action_id = int(picked)
+    action = await actions.by_id(turn.session, state.data.action_id) if state.data.action_id else None
+    if action is None or action.case_id != case.id or action.status is not ActionStatus.OPEN:
+        turn.say("actions.gone")
+        return None
+    if state.step == PICK:
+        return _menu(turn, state, Target(case, action))
+    return await steps.run(turn, state, Target(case, action))
+
+
+@steps(MENU)
+async def _on_menu(turn: Turn, state: Change, target: Target) -> Change:
+    case, action = target.case, target.action
+    option = choose(turn, state)
+    if option == "description":
+        state.step = DESCRIPTION
+        turn.ask_open(state, turn.t("change.description_prompt", action=target.name))
+    elif option == "deadline":
+        current = long_date(turn.texts, turn.lang, action.deadline, turn.tz, with_time=True)
+        DEADLINE.ask(turn, state, turn.t("change.deadline_now", action=target.name, when=current))
+    elif option == "holder":
+        state.step = HOLDER
+        turn.offer(state, turn.t("change.holder_prompt"), await holder_shortcuts(turn, case))
+    elif option == "cancel":
+        state.step = CANCEL_REASON
+        turn.ask_open(state, turn.t("change.cancel_reason", action=target.name))
+    elif option == "done":
+        holder = await _holder_name(turn, action)
+        text = turn.t("change.done_confirm", action=target.name, holder=holder)
+        return ask_confirm(turn, state, DONE_CONFIRM, text)
+    return state
+
+
+async def _holder_name(turn: Turn, action: Action) -> str:
+    known = await names(turn, [action.holder_id], [action.holder_organisation_id])
+    return known.of(action.holder_id, action.holder_organisation_id)
+
+
+async def _tell_holders(turn: Turn, target: Target, kind: str) -> None:
+    for recipient in await recipients.action_holders(turn.session, target.action):
+        if recipient != turn.person.id:
+            await turn.notify(recipient, kind, target.case.number, action=target.action.seq)
+
+
+@steps(DESCRIPTION)
+async def _on_description(turn: Turn, state: Change, target: Target) -> Change:
+    text = read_text(turn)
+    if text is None:
+        return state
+    state.data.text = text
+    question = turn.t("change.description_confirm", action=target.name, text=text)
+    return ask_confirm(turn, state, DESCRIPTION_CONFIRM, question)
+
+
+@steps(DESCRIPTION_CONFIRM)
+async def _on_description_confirm(turn: Turn, state: Change, target: Target) -> Change | None:
+    case, action = target.case, target.action
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if answer and state.data.text:
+        action.description = state.data.text
+        await turn.audit("action.edit", case.number)
+        await _tell_holders(turn, target, "action_changed")
+        turn.say("change.description_changed", action=target.name)
+    else:
+        turn.say("common.ok")
+    return None
+
+
+async def _on_deadline(turn: Turn, state: Change, target: Target, moment: datetime | None) -> Change:
+    action = target.action
+    assert moment is not None
+    if moment <= action.deadline:
+        current = long_date(turn.texts, turn.lang, action.deadline, turn.tz, with_time=True)
+        DEADLINE.ask(turn, state, turn.t("change.deadline_not_later", when=current))
+        return state
+    state.data.deadline = moment
+    state.step = DEADLINE_REASON
+    turn.ask_open(state, turn.t("change.deadline_reason"))
+    return state
+
+
+steps.date(DEADLINE, _on_deadline)
+
+
+@steps(DEADLINE_REASON)
+async def _on_deadline_reason(turn: Turn, state: Change, target: Target) -> Change | None:
+    case, action = target.case, target.action
+    assert state.data.deadline is not None
+    reason = read_text(turn)
+    if reason is None:
+        return state
+    action.deadline, action.note = state.data.deadline, reason
+    await reminders.replan_action(turn, case, action)
+    await turn.audit("action.deadline", case.number)
+    await _tell_holders(turn, target, "action_deadline_changed")
+    when = long_date(turn.texts, turn.lang, action.deadline, turn.tz, with_time=True)
+    turn.say("change.deadline_changed", action=target.name, when=when)
+    return None
+
+
+@steps(HOLDER)
+async def _on_holder(turn: Turn, state: Change, target: Target) -> Change:
+    action = target.action
+    try:
+        holder = await named_holder(turn, state)
+    except NoHolder as refusal:
+        turn.say(refusal.key, **refusal.params)
+        return state
+    if (holder.person_id, holder.organisation_id) == (action.holder_id, action.holder_organisation_id):
+        turn.say("change.same_holder")
+        return state
+    state.data.holder = holder
+    known = await names(turn, [holder.person_id], [holder.organisation_id])
+    text = turn.t(
+        "change.holder_confirm",
+        action=target.name,
+        holder=known.of(holder.person_id, holder.organisation_id),
+    )
+    return ask_confirm(turn, state, HOLDER_CONFIRM, text)
+
+
+@steps(HOLDER_CONFIRM)
+async def _on_holder_confirm(turn: Turn, state: Change, target: Target) -> Change | None:
+    case, action = target.case, target.action
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    holder = state.data.holder
+    if not answer or holder is None:
+        turn.say("common.ok")
+        return None
+    await _tell_holders(turn, target, "action_reassigned_away")
+    action.holder_id, action.holder_organisation_id = holder.person_id, holder.organisation_id
+    if holder.person_id is not None:
+        await cases.add_participant(turn.session, case.id, professional_id=holder.person_id)
+    else:
+        await cases.add_participant(turn.session, case.id, organisation_id=holder.organisation_id)
+    await reminders.replan_action(turn, case, action)
+    await turn.audit("action.reassign", case.number)
+    await _tell_holders(turn, target, "action_assigned")
+    turn.say("change.holder_changed", action=target.name)
+    return None
+
+
+@steps(CANCEL_REASON)
+async def _on_cancel_reason(turn: Turn, state: Change, target: Target) -> Change:
+    reason = read_text(turn)
+    if reason is None:
+        return state
+    state.data.text = reason
+    return ask_confirm(turn, state, CANCEL_CONFIRM, turn.t("change.cancel_confirm", action=target.name))
+
+
+@steps(CANCEL_CONFIRM)
+async def _on_cancel_confirm(turn: Turn, state: Change, target: Target) -> Change | None:
+    case, action = target.case, target.action
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if not answer:
+        turn.say("common.ok")
+        return None
+    actions.cancel(action, turn.now())
+    action.note = state.data.text
+    await reminders.cancel_action(turn, action)
+    await turn.audit("action.cancel", case.number)
+    await _tell_holders(turn, target, "action_cancelled")
+    turn.say("change.cancelled", action=target.name)
+    return None
+
+
+@steps(DONE_CONFIRM)
+async def _on_done_confirm(turn: Turn, state: Change, target: Target) -> Change | None:
+    case, action = target.case, target.action
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if not answer:
+        turn.say("common.ok")
+        return None
+    holder = await _holder_name(turn, action)
+    actions.complete(action, turn.now())
+    await reminders.cancel_action(turn, action)
+    await turn.audit("action.done", case.number, on_behalf_of=holder)
+    await _tell_holders(turn, target, "action_done_on_behalf")
+    turn.say("change.done", action=target.name, holder=holder)
+    return None
+
+
+CONVERSATION = Conversation(KIND, DIRECTORS, ChangeState, start, resume)

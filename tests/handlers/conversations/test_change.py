@@ -1,0 +1,117 @@
+"""The procesregisseur changes actions: description, a later deadline with a reason, another holder, cancelling
+with a reason, done on the holder's behalf; the holders hear of it, the reminders follow, nobody else can."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage import audit
+from storage.models import Action, ActionStatus
+from tests.conftest import Chat
+from tests.handlers.cases.test_case_life import assert_consistent, told
+from tests.test_reminders import planned
+from tests.test_scenario import refer_a_case
+
+HOLDER_REMINDERS = ("action_due_soon", "action_due_today", "action_overdue")
+
+
+async def two_actions(chat: Chat) -> str:
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    await chat(
+        "regisseur",
+        f"plan {number}",
+        *("Huisbezoek afleggen", "agent", "vrijdag 11 december 14:00", "ja", "ja"),
+        *("Schuldhulp regelen", "ggz", "vrijdag 18 december", "ja", "nee"),
+        *("geen", "ja"),
+    )
+    return number
+
+
+async def action(chat: Chat, seq: int) -> Action:
+    async with chat.app.sessions() as session:
+        return (await session.scalars(select(Action).where(Action.seq == seq))).one()
+
+
+async def test_the_description_changes_after_confirmation_and_the_holder_hears(chat: Chat) -> None:
+    number = await two_actions(chat)
+    menu = await chat("regisseur", f"wijzig {number} #1")
+    assert "1. omschrijving wijzigen" in menu and "5. afmelden als gedaan" in menu
+    await chat("regisseur", "1", "Huisbezoek met wijkagent")
+    assert f"De omschrijving van actie {number} #1 is gewijzigd" in await chat("regisseur", "ja")
+    assert (await action(chat, 1)).description == "Huisbezoek met wijkagent"
+    assert "Huisbezoek met wijkagent" in await chat("agent", "acties")
+    assert await told(chat.app, "action_changed") == ["agent"]
+
+
+async def test_a_deadline_only_moves_later_with_a_reason_and_the_reminders_follow(chat: Chat) -> None:
+    number = await two_actions(chat)
+    refused = await chat("regisseur", f"wijzig {number} #1", "deadline verzetten", "vrijdag 4 december", "ja")
+    assert "moet na de huidige liggen" in refused
+    await chat("regisseur", "vrijdag 8 januari 2027 14:00", "ja")
+    assert "vrijdag 8 januari 2027" in await chat("regisseur", "Wacht op gesprek met de partner")
+    moved = await action(chat, 1)
+    assert moved.note == "Wacht op gesprek met de partner" and moved.deadline.year == 2027
+    soon = await planned(chat.app, "action_due_soon")
+    assert ("action_due_soon", "agent", "Wed 06 Jan 2027 09:00") in soon
+    assert all(not (handle == "agent" and "Dec" in when) for _, handle, when in soon)
+    assert await told(chat.app, "action_deadline_changed") == ["agent"]
+    await assert_consistent(chat.app, "deadline moved")
+
+
+async def test_another_holder_must_be_able_to_hold_it_and_both_holders_hear(chat: Chat) -> None:
+    number = await two_actions(chat)
+    await chat("regisseur", f"wijzig {number} #1", "andere actiehouder")
+    assert "kan geen actie houden" in await chat("regisseur", "manager")  # the ketenmanager sees figures only
+    assert "niemand die via de bot een actie kan ontvangen" in await chat(
+        "regisseur", "Woonstichting Voorbeeld"
+    )
+    assert "overdragen aan Rik Reclassering" in await chat("regisseur", "reclassering")
+    assert "nieuwe actiehouder" in await chat("regisseur", "ja")
+    assert "Huisbezoek" not in await chat("agent", "acties")
+    assert "Huisbezoek" in await chat("reclassering", "acties")
+    assert await told(chat.app, "action_reassigned_away") == ["agent"]
+    assert "reclassering" in await told(chat.app, "action_assigned")
+    holders = {handle for kind, handle, _ in await planned(chat.app, *HOLDER_REMINDERS)}
+    assert "reclassering" in holders and "agent" not in holders
+    await assert_consistent(chat.app, "reassigned")
+
+
+async def test_cancelling_takes_a_reason_and_ends_its_reminders(chat: Chat) -> None:
+    number = await two_actions(chat)
+    await chat("regisseur", f"wijzig {number} #2", "4", "Schuldhulp loopt al via de gemeente")
+    assert "geannuleerd" in await chat("regisseur", "ja")
+    cancelled = await action(chat, 2)
+    assert (
+        cancelled.status is ActionStatus.CANCELLED and cancelled.note == "Schuldhulp loopt al via de gemeente"
+    )
+    assert all(handle != "ggz" for _, handle, _ in await planned(chat.app, *HOLDER_REMINDERS))
+    assert await told(chat.app, "action_cancelled") == ["ggz"]
+    assert "geannuleerd" in await chat("regisseur", f"status {number}")
+    await assert_consistent(chat.app, "cancelled")
+
+
+async def test_done_on_behalf_of_the_holder_is_audited_as_such(chat: Chat) -> None:
+    number = await two_actions(chat)
+    assert "namens Anna Agent" in await chat("regisseur", f"wijzig {number} #1", "5")
+    assert "staat op gedaan, namens Anna Agent" in await chat("regisseur", "ja")
+    assert (await action(chat, 1)).status is ActionStatus.DONE
+    async with chat.app.sessions() as session:
+        entries = await audit.entries_for_case(session, number)
+    assert any(
+        e.event == "action.done" and e.on_behalf_of == "Anna Agent (Politie Eenheid Voorbeeld)"
+        for e in entries
+    )
+    assert await told(chat.app, "action_done_on_behalf") == ["agent"]
+
+
+async def test_bad_answers_change_nothing_and_only_the_directing_procesregisseur_may_change(
+    chat: Chat,
+) -> None:
+    number = await two_actions(chat)
+    assert "alleen een procesregisseur" in await chat("agent", f"wijzig {number} #1")
+    assert "Ik kan geen casus" in await chat("regisseur2", f"wijzig {number} #1")  # not theirs: not found
+    assert "geen van de mogelijke antwoorden" in await chat("regisseur", f"wijzig {number} #1", "9")
+    assert "Gestopt" in await chat("regisseur", "stop")
+    before = await action(chat, 1)
+    assert (before.description, before.status) == ("Huisbezoek afleggen", ActionStatus.OPEN)
