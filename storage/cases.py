@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -159,6 +159,10 @@ async def add_participant(
             CaseParticipant(case_id=case_id, professional_id=professional_id, organisation_id=organisation_id)
         )
         await session.flush()
+
+
+async def remove_participant(session: AsyncSession, participant_id: int) -> None:
+    await session.execute(delete(CaseParticipant).where(CaseParticipant.id == participant_id))
 
 
 async def participants(session: AsyncSession, case_id: int) -> Sequence[CaseParticipant]:

@@ -37,15 +37,27 @@ class Markers:
     draft: str
     name: str
     address: str
+    escalation: str
+    note: str
 
     @classmethod
     def new(cls) -> Markers:
         tag = uuid.uuid4().hex[:8]
-        fields = ("doel", "advies", "actie", "update", "concept", "naam", "adres")
+        fields = ("doel", "advies", "actie", "update", "concept", "naam", "adres", "opschaling", "notitie")
         return cls(*(f"kanarie{field}{tag}" for field in fields))
 
     def all(self) -> list[str]:
-        return [self.goal, self.advice, self.action, self.feedback, self.draft, self.name, self.address]
+        return [
+            self.goal,
+            self.advice,
+            self.action,
+            self.feedback,
+            self.draft,
+            self.name,
+            self.address,
+            self.escalation,
+            self.note,
+        ]
 
     def subject(self) -> dict[str, str]:
         """What the identifying-details form is filled in with."""
@@ -57,9 +69,9 @@ class Markers:
 
 
 async def seed_every_field(chat: Say, app: App) -> Markers:
-    """Two referrals by the agent (one accepted and planned with an update, one redirected with advice by the
-    procesregisseur), the first one's identifying details sent through its form, and an update being typed but
-    not yet sent (it lives in the dialogue state)."""
+    """Two referrals by the agent (one accepted, planned, its action's deadline moved with a reason, escalated with
+    a reason, and an update on it; one redirected with advice by the procesregisseur), the first one's identifying
+    details sent through its form, and an update being typed but not yet sent (it lives in the dialogue state)."""
     markers = Markers.new()
     goal_rest = referral_after_check(goal=f"Doel {markers.goal} stagneert")
     for _ in range(2):
@@ -70,6 +82,10 @@ async def seed_every_field(chat: Say, app: App) -> Markers:
     await chat("regisseur", f"plan {first}", f"Actie {markers.action} afleggen", *PLAN_ONE_ACTION[1:])
     await chat("regisseur", f"beoordeel {second}", "doorverwijzen", "wijkteam")
     await chat("regisseur", f"Advies {markers.advice} bij het wijkteam")
+    await chat("regisseur", f"wijzig {first} #1", "deadline verzetten", "vrijdag 11 december 14:00", "ja")
+    await chat("regisseur", f"Wacht op {markers.note} van de partner")
+    await chat("regisseur", f"casus {first}", "opschalen", f"Stagnatie {markers.escalation} blijft")
+    await chat("regisseur", "ketenmanager", "ja")
     await chat("agent", f"terugkoppeling {first}", "1", f"Update {markers.feedback} loopt", "nee")
     await chat("agent", f"terugkoppeling {first}", "1", f"Concept {markers.draft} nog niet verstuurd")
     token = await form_token(app, first, "agent")
@@ -93,6 +109,7 @@ async def decrypted_texts(app: App) -> str:
             *(await session.scalars(select(Case.goal))).all(),
             *(n or "" for n in (await session.scalars(select(CaseTransition.note))).all()),
             *(await session.scalars(select(Action.description))).all(),
+            *(n or "" for n in (await session.scalars(select(Action.note))).all()),
             *(await session.scalars(select(Feedback.body))).all(),
             *(str(d) for d in (await session.scalars(select(Dialogue.data))).all()),
             *(f"{s.name} {s.address}" for s in (await session.scalars(select(CaseSubject))).all()),

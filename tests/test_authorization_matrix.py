@@ -16,7 +16,18 @@ from tests.conftest import Chat
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
 
 PEOPLE = ["agent", "ggz", "wijkteam", "reclassering", "regisseur", "regisseur2", "manager"]
-COMMANDS = ["status", "casus", "acties", "terugkoppeling", "plan", "beoordeel", "updates", "gegevens"]
+COMMANDS = [
+    "status",
+    "casus",
+    "acties",
+    "terugkoppeling",
+    "plan",
+    "beoordeel",
+    "updates",
+    "gegevens",
+    "wijzig",
+    "deelnemers",
+]
 
 
 async def refer(chat: Chat, handle: str) -> str:

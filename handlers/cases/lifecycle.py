@@ -49,6 +49,17 @@ async def reopen(turn: Turn, case: Case) -> None:
         await turn.notify(case.melder_id, "case_reopened", case.number)
 
 
+async def to_colleague(turn: Turn, case: Case, colleague: Professional) -> None:
+    """Another procesregisseur directs the case from now on: they hear of it, and the reminders that went to the
+    procesregisseur (an overdue action, the next overleg) follow them."""
+    case.procesregisseur_id = colleague.id
+    for action in await open_actions(turn, case):
+        await reminders.replan_action(turn, case, action)
+    await reminders.plan_meeting(turn, case)
+    await turn.audit("case.director.handover", case.number)
+    await turn.notify(colleague.id, "case_assigned", case.number)
+
+
 async def escalate(turn: Turn, case: Case, target: str, why: str) -> None:
     """Opgeschaald to the ketenmanager or bestuurlijk, with why; the ketenmanager and the case's team hear."""
     await move(turn, case, CaseState.OPGESCHAALD, note=why, reason=target)

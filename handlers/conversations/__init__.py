@@ -18,6 +18,7 @@ from handlers.conversations import (
     intake,
     language,
     manage,
+    participants,
     plan,
     referral,
     status,
@@ -38,6 +39,7 @@ CONVERSATIONS: tuple[Conversation[Any], ...] = (
     plan.CONVERSATION,
     manage.CONVERSATION,
     change.CONVERSATION,
+    participants.CONVERSATION,
     updates.CONVERSATION,
     language.CONVERSATION,
 )

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers import reminders
-from handlers.authorization import DIRECTORS
+from handlers.authorization import DIRECTORS, directs_cases
 from handlers.cases import lifecycle
 from handlers.cases.flow import NEXT_STATES, PLANNABLE, announce_meeting, move
 from handlers.cases.lookup import directed_case, find_case_number
@@ -28,7 +28,7 @@ from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage import cases, people
-from storage.models import Case, CaseState
+from storage.models import Case, CaseState, Role
 
 KIND = "manage"
 MENU = "pick"
@@ -42,9 +42,11 @@ HANDOVER_ORG, HANDOVER_CONTACT, HANDOVER_ACTIONS, HANDOVER = (
     "handover",
 )
 HANDOVER_OPTIONS = ("handover", "keep", "cancel")
+COLLEAGUE, COLLEAGUE_CONFIRM = "colleague", "colleague_confirm"
 MEETING = DateStep("meeting", "manage.meeting_prompt", "default_meeting_time")
-# Every option in its fixed place (its number is its position), with the state it moves the case to.
-OPTIONS: dict[str, CaseState] = {
+# Every option in its fixed place (its number is its position), with the state it moves the case to (None: the
+# state stays, the case changes hands).
+OPTIONS: dict[str, CaseState | None] = {
     "plan": CaseState.PLAN_VAN_AANPAK,
     "meeting": CaseState.CASUSOVERLEG_GEPLAND,
     "follow_up": CaseState.VERVOLGOVERLEG,
@@ -52,6 +54,7 @@ OPTIONS: dict[str, CaseState] = {
     "deescalate": CaseState.AFGESCHAALD,
     "close": CaseState.AFGESLOTEN,
     "reopen": CaseState.GEACCEPTEERD,
+    "colleague": None,
 }
 
 
@@ -74,7 +77,13 @@ def _options(turn: Turn, case: Case) -> list[Choice]:
     possible = [
         key
         for key, target in OPTIONS.items()
-        if (case.state in PLANNABLE if key == "plan" else target in NEXT_STATES[case.state])
+        if (
+            case.state in PLANNABLE
+            if key == "plan"
+            else case.state is not CaseState.AFGESLOTEN
+            if target is None
+            else target in NEXT_STATES[case.state]
+        )
     ]
     return [
         Choice(key, turn.t(f"manage.option.{key}"), number)
@@ -138,7 +147,45 @@ async def _on_menu(turn: Turn, state: Manage, case: Case) -> DialogueState[Any] 
             [Choice(key, turn.t(f"close_reason.{key}")) for key in reasons],
         )
         return state
+    if option == "colleague":
+        colleagues = [
+            p
+            for p in await people.active_with_role(turn.session, Role.PROCESREGISSEUR)
+            if p.id != turn.person.id
+        ]
+        if not colleagues:
+            turn.say("manage.no_colleague")
+            return None
+        state.step = COLLEAGUE
+        turn.offer(state, turn.t("manage.colleague_prompt"), [Choice(str(p.id), p.name) for p in colleagues])
+        return state
     return ask_confirm(turn, state, REOPEN, turn.t("manage.reopen_confirm", number=number))
+
+
+@steps(COLLEAGUE)
+async def _on_colleague(turn: Turn, state: Manage, case: Case) -> Manage:
+    picked = choose(turn, state)
+    if picked is None:
+        return state
+    colleague = await people.professional_by_id(turn.session, int(picked))
+    assert colleague is not None
+    state.data.contact_id = colleague.id
+    text = turn.t("manage.colleague_confirm", number=case.number, name=colleague.name)
+    return ask_confirm(turn, state, COLLEAGUE_CONFIRM, text)
+
+
+@steps(COLLEAGUE_CONFIRM)
+async def _on_colleague_confirm(turn: Turn, state: Manage, case: Case) -> Manage | None:
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    colleague = await people.professional_by_id(turn.session, state.data.contact_id or 0)
+    if not answer or colleague is None or not directs_cases(colleague):
+        turn.say("common.ok")
+        return None
+    await lifecycle.to_colleague(turn, case, colleague)
+    turn.say("manage.colleague_done", number=case.number, name=colleague.name)
+    return None
 
 
 async def _on_meeting(turn: Turn, state: Manage, case: Case, moment: datetime | None) -> None:

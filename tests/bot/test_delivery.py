@@ -248,9 +248,7 @@ async def test_an_unreachable_person_gets_the_other_channel_else_the_procesregis
     assert len(failed) == 1 and failed[0].last_error == "unreachable"
     report = await rows(chat.app, "delivery_failed")
     assert [(row.case_number, row.params["recipient"]) for row in report] == [(number, "Anna Agent")]
-    assert "1 bericht over uw casussen kon op geen enkel kanaal" in await chat(
-        "regisseur", "status mijn"
-    )
+    assert "1 bericht over uw casussen kon op geen enkel kanaal" in await chat("regisseur", "status mijn")
 
 
 async def test_every_procesregisseur_gets_one_weekly_overview(chat: Chat, clock: FixedClock) -> None:

@@ -1,0 +1,146 @@
+"""Deelnemers of a case: the procesregisseur lists them, adds a person or an organisation, or removes one.
+
+A deelnemer sees the case's action list and next overleg, nothing else (need-to-know); whoever is added or
+removed is told. Someone who still holds open actions is not removed: those are handed over or cancelled first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.authorization import DIRECTORS
+from handlers.cases.holders import NoHolder, named_holder
+from handlers.cases.lookup import directed_case, find_case_number
+from handlers.cases.views import names
+from handlers.dialogue.answers import choose
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.messages import Choice
+from handlers.dialogue.state import DialogueState
+from handlers.dialogue.steps import Steps
+from handlers.dialogue.turn import Turn
+from storage import actions, cases
+from storage.models import ActionStatus, Case, CaseParticipant, CaseState
+
+KIND = "participants"
+MENU, ADD, REMOVE = "menu", "add", "remove"
+OPTIONS = ("add", "remove")
+
+
+@dataclass
+class ParticipantsState:
+    number: str
+
+
+Participants = DialogueState[ParticipantsState]
+steps: Steps[ParticipantsState, Case] = Steps()
+
+
+async def _listing(turn: Turn, case: Case) -> tuple[list[CaseParticipant], list[str]]:
+    members = list(await cases.participants(turn.session, case.id))
+    known = await names(turn, (m.professional_id for m in members), (m.organisation_id for m in members))
+    return members, [known.of(m.professional_id, m.organisation_id) for m in members]
+
+
+async def start(turn: Turn, argument: str) -> Participants | None:
+    number = find_case_number(argument)
+    if number is None:
+        turn.say("participants.needs_number")
+        return None
+    case = await directed_case(turn, number)
+    if case is None:
+        return None
+    _, listed = await _listing(turn, case)
+    lines = [turn.t("participants.title", number=case.number, count=len(listed))]
+    lines += [f"- {name}" for name in listed] or [turn.t("case.nobody")]
+    if case.state is CaseState.AFGESLOTEN:
+        turn.say_lines(lines)
+        return None
+    state = DialogueState(KIND, MENU, ParticipantsState(case.number))
+    options = [Choice(key, turn.t(f"participants.option.{key}"), n) for n, key in enumerate(OPTIONS, start=1)]
+    turn.offer(state, "\n".join([*lines, "", turn.t("participants.menu")]), options)
+    return state
+
+
+async def resume(turn: Turn, state: Participants) -> Participants | None:
+    case = await directed_case(turn, state.data.number)
+    if case is None or case.state is CaseState.AFGESLOTEN:
+        return None
+    return await steps.run(turn, state, case)
+
+
+@steps(MENU)
+async def _on_menu(turn: Turn, state: Participants, case: Case) -> Participants | None:
+    option = choose(turn, state)
+    if option == "add":
+        state.step = ADD
+        turn.ask_open(state, turn.t("participants.add_prompt"))
+    elif option == "remove":
+        members, listed = await _listing(turn, case)
+        if not members:
+            turn.say("participants.none")
+            return None
+        state.step = REMOVE
+        turn.offer(
+            state,
+            turn.t("participants.remove_prompt"),
+            [Choice(str(m.id), n) for m, n in zip(members, listed)],
+        )
+    return state
+
+
+@steps(ADD)
+async def _on_add(turn: Turn, state: Participants, case: Case) -> Participants | None:
+    try:
+        who = await named_holder(turn, state)
+    except NoHolder as refusal:
+        turn.say(refusal.key, **refusal.params)
+        return state
+    if who.person_id is not None:
+        await cases.add_participant(turn.session, case.id, professional_id=who.person_id)
+        told = [who.person_id]
+    else:
+        await cases.add_participant(turn.session, case.id, organisation_id=who.organisation_id)
+        told = []  # an organisation takes part through its actions; its people hear when they get one
+    await turn.audit("case.participant.add", case.number)
+    for recipient in told:
+        await turn.notify(recipient, "participant_added", case.number)
+    known = await names(turn, [who.person_id], [who.organisation_id])
+    turn.say("participants.added", number=case.number, name=known.of(who.person_id, who.organisation_id))
+    return None
+
+
+@steps(REMOVE)
+async def _on_remove(turn: Turn, state: Participants, case: Case) -> Participants | None:
+    picked = choose(turn, state)
+    if picked is None:
+        return state
+    member = next((m for m in await cases.participants(turn.session, case.id) if m.id == int(picked)), None)
+    if member is None:
+        return None
+    held = [
+        a
+        for a in await actions.for_case(turn.session, case.id)
+        if a.status is ActionStatus.OPEN
+        and (
+            (member.professional_id is not None and a.holder_id == member.professional_id)
+            or (
+                member.professional_id is None
+                and a.holder_id is None
+                and a.holder_organisation_id == member.organisation_id
+            )
+        )
+    ]
+    known = await names(turn, [member.professional_id], [member.organisation_id])
+    name = known.of(member.professional_id, member.organisation_id)
+    if held:
+        turn.say("participants.holds_actions", name=name, count=len(held), number=case.number)
+        return None
+    await cases.remove_participant(turn.session, member.id)
+    await turn.audit("case.participant.remove", case.number)
+    if member.professional_id is not None:
+        await turn.notify(member.professional_id, "participant_removed", case.number)
+    turn.say("participants.removed", number=case.number, name=name)
+    return None
+
+
+CONVERSATION = Conversation(KIND, DIRECTORS, ParticipantsState, start, resume)
