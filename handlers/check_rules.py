@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import product
 from typing import Any
 
 from config.definitions import Criteria, Region, Rule
@@ -39,7 +40,8 @@ def evaluate(rule: Rule, facts: dict[str, Truth]) -> Truth:
 
 @dataclass(frozen=True)
 class Assessment:
-    """The indication: fits, borderline or redirect, with the facts behind it and where to go."""
+    """The indication: fits, borderline or redirect, with the facts behind it and where to go. ``facts`` are only
+    the ones that decided it: leave any other out and the indication would still be the same."""
 
     verdict: str
     facts: dict[str, Truth]
@@ -47,9 +49,63 @@ class Assessment:
     advice: tuple[str, ...]
 
 
-def assess(criteria: Criteria, region: Region, answers: dict[str, Any]) -> Assessment:
-    facts = fact_values(criteria, answers)
+Outcome = tuple[str, tuple[str, ...]]  # the verdict, and where to go
+
+
+def _outcome(criteria: Criteria, region: Region, facts: dict[str, Truth]) -> Outcome:
     fits = evaluate(criteria.fits, facts)
+    if fits:
+        return "fits", ()
+    if fits is None or evaluate(criteria.borderline, facts):
+        return "borderline", ()
+    redirects = tuple(
+        redirect.to
+        for redirect in criteria.redirects
+        if evaluate(redirect.when, facts) and (region.has_regieteam or not redirect.needs_regieteam)
+    )
+    return "redirect", redirects or ("wijkteam",)
+
+
+def _possible(criteria: Criteria, name: str) -> tuple[Truth, ...]:
+    """What a fact can still turn out to be: unknown only where its question has a 'weet niet'."""
+    return (True, False, None) if criteria.facts[name].unknown else (True, False)
+
+
+def settled(criteria: Criteria, region: Region, known: dict[str, Truth]) -> Outcome | None:
+    """The outcome when every way the facts not in ``known`` could turn out gives the same one, else None."""
+    free = [name for name in criteria.facts if name not in known]
+    seen: Outcome | None = None
+    for values in product(*(_possible(criteria, name) for name in free)):
+        outcome = _outcome(criteria, region, {**known, **dict(zip(free, values))})
+        if seen is not None and outcome != seen:
+            return None
+        seen = outcome
+    return seen
+
+
+def answered_facts(criteria: Criteria, answers: dict[str, Any]) -> dict[str, Truth]:
+    """The facts whose question has been answered."""
+    values = fact_values(criteria, answers)
+    return {name: value for name, value in values.items() if criteria.facts[name].question in answers}
+
+
+def _deciding(
+    criteria: Criteria, region: Region, facts: dict[str, Truth], outcome: Outcome
+) -> dict[str, Truth]:
+    """A smallest set of the facts (none can be left out) that still settles the outcome on its own."""
+    kept = dict(facts)
+    for name in facts:
+        trial = {key: value for key, value in kept.items() if key != name}
+        if settled(criteria, region, trial) == outcome:
+            kept = trial
+    return kept
+
+
+def assess(criteria: Criteria, region: Region, answers: dict[str, Any]) -> Assessment:
+    """The indication from the answers so far; facts whose question was not asked (because the outcome was
+    settled without them) do not count."""
+    facts = answered_facts(criteria, answers)
+    outcome = settled(criteria, region, facts) or _outcome(criteria, region, fact_values(criteria, answers))
     advice = tuple(
         dict.fromkeys(
             q.advice[answer]
@@ -57,13 +113,4 @@ def assess(criteria: Criteria, region: Region, answers: dict[str, Any]) -> Asses
             if isinstance(answer := answers.get(q.key), str) and answer in q.advice
         )
     )
-    if fits:
-        return Assessment("fits", facts, (), advice)
-    if fits is None or evaluate(criteria.borderline, facts):
-        return Assessment("borderline", facts, (), advice)
-    redirects = tuple(
-        redirect.to
-        for redirect in criteria.redirects
-        if evaluate(redirect.when, facts) and (region.has_regieteam or not redirect.needs_regieteam)
-    )
-    return Assessment("redirect", facts, redirects or ("wijkteam",), advice)
+    return Assessment(outcome[0], _deciding(criteria, region, facts, outcome), outcome[1], advice)

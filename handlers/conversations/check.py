@@ -11,7 +11,7 @@ from typing import Any
 
 from config.definitions import Question
 from handlers.authorization import ANYONE, CASE_WORKERS
-from handlers.check_rules import Assessment, assess
+from handlers.check_rules import Assessment, answered_facts, assess, settled
 from handlers.conversations import referral
 from handlers.dialogue import questions
 from handlers.dialogue.answers import ask_confirm, confirmed
@@ -23,6 +23,7 @@ from handlers.dialogue.turn import Turn
 
 KIND = "check"
 PREFIX = "check.q"
+MAX_REASONS = 3
 QUESTION = "question"
 OFFER_REFERRAL = "offer_referral"
 
@@ -43,11 +44,18 @@ def _contact_line(turn: Turn, key: str) -> str:
     return turn.t(f"check.contact.{key}", name=contact.name, phone=contact.phone)
 
 
-def _report(turn: Turn, result: Assessment) -> list[str]:
-    lines = [turn.t(f"check.verdict.{result.verdict}"), "", turn.t("check.reasons")]
+def _reasons(turn: Turn, result: Assessment) -> list[str]:
+    """The facts that decided it, one line per criterion (A, B, C, D: the letter their name starts with), at
+    most three."""
+    by_criterion: dict[str, list[str]] = {}
     for name, value in result.facts.items():
         truth = "unknown" if value is None else str(value).lower()
-        lines.append(f"- {turn.t(f'check.fact.{name}.{truth}')}")
+        by_criterion.setdefault(name[0], []).append(turn.t(f"check.fact.{name}.{truth}"))
+    return [f"- {' '.join(texts)}" for texts in list(by_criterion.values())[:MAX_REASONS]]
+
+
+def _report(turn: Turn, result: Assessment) -> list[str]:
+    lines = [turn.t(f"check.verdict.{result.verdict}"), "", turn.t("check.reasons"), *_reasons(turn, result)]
     if result.redirects:
         lines += ["", turn.t("check.redirect_to")]
         lines += [f"- {_contact_line(turn, target)}" for target in result.redirects]
@@ -87,9 +95,25 @@ async def _on_answer(turn: Turn, state: Check, _: None) -> Check | None:
         target = question.stop[answer]
         turn.say_lines([turn.t(f"check.stop.{target}"), _contact_line(turn, target)])
         return None
-    if position + 1 < len(keys):
-        return _ask(turn, state, turn.definitions.criteria.questions[position + 1])
-    return _conclude(turn, state)
+    following = _next_question(turn, state.data.answers, position + 1)
+    return _conclude(turn, state) if following is None else _ask(turn, state, following)
+
+
+def _next_question(turn: Turn, answers: dict[str, Answer], start: int) -> Question | None:
+    """The next question whose answer can still matter: one that can stop the check or add advice always; one a
+    criterion depends on while the outcome is not settled; any other (such as 'geïnformeerd?', which only a
+    referral needs) unless the outcome is settled on a redirection."""
+    criteria, region = turn.definitions.criteria, turn.definitions.region
+    outcome = settled(criteria, region, answered_facts(criteria, answers))
+    feeding = {fact.question for fact in criteria.facts.values()}
+    for question in criteria.questions[start:]:
+        if question.stop or question.advice:
+            return question
+        if question.key in feeding and outcome is None:
+            return question
+        if question.key not in feeding and (outcome is None or outcome[0] != "redirect"):
+            return question
+    return None
 
 
 def _conclude(turn: Turn, state: Check) -> Check | None:
