@@ -76,6 +76,20 @@ async def test_check_referral_accept_actions_reminder_feedback_status(
     status = await regisseur.ask(regisseur_room, "ja", f"status {number}")
     assert "Ongelezen terugkoppelingen: 0" in status and "Huisbezoek afleggen" in status
 
+    # The case's life goes on: escalated (the menu keeps its numbers), then closed with a reason; the agent hears
+    # of both, as actiehouder and as melder, and nothing of the case is open for them afterwards.
+    menu = await regisseur.ask(regisseur_room, f"casus {number}")
+    assert "4. opschalen" in menu and "6. afsluiten" in menu and "1. plan" not in menu
+    await regisseur.ask(regisseur_room, "4", "Afspraken worden niet nagekomen", "ketenmanager")
+    assert "opgeschaald naar de ketenmanager" in await regisseur.ask(regisseur_room, "ja")
+    await agent.expect(f"Casus {number} is opgeschaald")
+    assert "reden: doel bereikt" in await regisseur.ask(
+        regisseur_room, f"casus {number}", "6", "doel bereikt"
+    )
+    assert "afgesloten (doel bereikt)" in await regisseur.ask(regisseur_room, "ja")
+    await agent.expect(f"Casus {number} is afgesloten")
+    assert "geen open acties" in (await agent.ask(agent_room, "acties")).lower()
+
     # Everything the bot said came encrypted, and each person could read all of it.
     for person in (agent, regisseur):
         assert person.unencrypted == [] and person.unreadable == []
