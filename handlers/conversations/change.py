@@ -18,7 +18,7 @@ from handlers.cases.holders import Holder, NoHolder, holder_shortcuts, named_hol
 from handlers.cases.lookup import directed_case, find_case_number
 from handlers.cases.views import action_line, action_names, names
 from handlers.dates.formatting import long_date
-from handlers.dialogue.answers import ask_confirm, choose, confirmed
+from handlers.dialogue.answers import ask_confirm, choose
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.free_text import read_text
@@ -160,20 +160,13 @@ async def _on_description(turn: Turn, state: Change, target: Target) -> Change:
     return ask_confirm(turn, state, DESCRIPTION_CONFIRM, question)
 
 
-@steps(DESCRIPTION_CONFIRM)
-async def _on_description_confirm(turn: Turn, state: Change, target: Target) -> Change | None:
-    case, action = target.case, target.action
-    answer = confirmed(turn, state)
-    if answer is None:
-        return state
-    if answer and state.data.text:
-        action.description = state.data.text
-        await turn.audit("action.edit", case.number)
-        await _tell_holders(turn, target, "action_changed")
-        turn.say("change.description_changed", action=target.name)
-    else:
-        turn.say("common.ok")
-    return None
+@steps.on_yes(DESCRIPTION_CONFIRM)
+async def _change_description(turn: Turn, state: Change, target: Target) -> None:
+    assert state.data.text is not None, "asked at the step before"
+    target.action.description = state.data.text
+    await turn.audit("action.edit", target.case.number)
+    await _tell_holders(turn, target, "action_changed")
+    turn.say("change.description_changed", action=target.name)
 
 
 async def _on_deadline(turn: Turn, state: Change, target: Target, moment: datetime | None) -> Change:
@@ -229,16 +222,10 @@ async def _on_holder(turn: Turn, state: Change, target: Target) -> Change:
     return ask_confirm(turn, state, HOLDER_CONFIRM, text)
 
 
-@steps(HOLDER_CONFIRM)
-async def _on_holder_confirm(turn: Turn, state: Change, target: Target) -> Change | None:
-    case, action = target.case, target.action
-    answer = confirmed(turn, state)
-    if answer is None:
-        return state
-    holder = state.data.holder
-    if not answer or holder is None:
-        turn.say("common.ok")
-        return None
+@steps.on_yes(HOLDER_CONFIRM)
+async def _change_holder(turn: Turn, state: Change, target: Target) -> None:
+    case, action, holder = target.case, target.action, state.data.holder
+    assert holder is not None, "asked at the step before"
     await _tell_holders(turn, target, "action_reassigned_away")
     action.holder_id, action.holder_organisation_id = holder.person_id, holder.organisation_id
     if holder.person_id is not None:
@@ -249,7 +236,6 @@ async def _on_holder_confirm(turn: Turn, state: Change, target: Target) -> Chang
     await turn.audit("action.reassign", case.number)
     await _tell_holders(turn, target, "action_assigned")
     turn.say("change.holder_changed", action=target.name)
-    return None
 
 
 @steps(CANCEL_REASON)
@@ -261,40 +247,26 @@ async def _on_cancel_reason(turn: Turn, state: Change, target: Target) -> Change
     return ask_confirm(turn, state, CANCEL_CONFIRM, turn.t("change.cancel_confirm", action=target.name))
 
 
-@steps(CANCEL_CONFIRM)
-async def _on_cancel_confirm(turn: Turn, state: Change, target: Target) -> Change | None:
+@steps.on_yes(CANCEL_CONFIRM)
+async def _cancel(turn: Turn, state: Change, target: Target) -> None:
     case, action = target.case, target.action
-    answer = confirmed(turn, state)
-    if answer is None:
-        return state
-    if not answer:
-        turn.say("common.ok")
-        return None
     actions.cancel(action, turn.now())
     action.note = state.data.text
     await reminders.cancel_action(turn, action)
     await turn.audit("action.cancel", case.number)
     await _tell_holders(turn, target, "action_cancelled")
     turn.say("change.cancelled", action=target.name)
-    return None
 
 
-@steps(DONE_CONFIRM)
-async def _on_done_confirm(turn: Turn, state: Change, target: Target) -> Change | None:
+@steps.on_yes(DONE_CONFIRM)
+async def _done_on_behalf(turn: Turn, state: Change, target: Target) -> None:
     case, action = target.case, target.action
-    answer = confirmed(turn, state)
-    if answer is None:
-        return state
-    if not answer:
-        turn.say("common.ok")
-        return None
     holder = await _holder_name(turn, action)
     actions.complete(action, turn.now())
     await reminders.cancel_action(turn, action)
     await turn.audit("action.done", case.number, on_behalf_of=holder)
     await _tell_holders(turn, target, "action_done_on_behalf")
     turn.say("change.done", action=target.name, holder=holder)
-    return None
 
 
 CONVERSATION = Conversation(KIND, DIRECTORS, ChangeState, start, resume)

@@ -12,7 +12,7 @@ from handlers.cases.lookup import (
 )
 from handlers.cases.views import full_view_lines, state_label
 from handlers.dates.formatting import short_date
-from handlers.dialogue.answers import choose
+from handlers.dialogue.answers import ask_choice, choose
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.free_text import read_text
@@ -67,12 +67,9 @@ async def _review(turn: Turn, number: str) -> Intake | None:
         return None
     if case.state is CaseState.INGEDIEND:
         await move(turn, case, CaseState.SCREENING)
-    state = DialogueState(KIND, DECIDE, IntakeState(case.number))
     turn.say_lines(await full_view_lines(turn, case))
-    turn.offer(
-        state, turn.t("intake.decide"), [Choice(key, turn.t(f"intake.decision.{key}")) for key in DECISIONS]
-    )
-    return state
+    state = DialogueState(KIND, DECIDE, IntakeState(case.number))
+    return ask_choice(turn, state, DECIDE, turn.t("intake.decide"), DECISIONS, "intake.decision")
 
 
 async def resume(turn: Turn, state: Intake) -> Intake | None:
@@ -97,10 +94,7 @@ async def _on_decide(turn: Turn, state: Intake, case: Case) -> Intake | None:
         turn.offer(state, turn.t("intake.assignee"), [Choice(str(p.id), p.name) for p in directors])
     elif decision == "redirect":
         targets = [k for k in TARGETS if k != "regieteam" or turn.definitions.region.has_regieteam]
-        state.step = REDIRECT_TO
-        turn.offer(
-            state, turn.t("intake.redirect_to"), [Choice(k, turn.t(f"intake.target.{k}")) for k in targets]
-        )
+        ask_choice(turn, state, REDIRECT_TO, turn.t("intake.redirect_to"), targets, "intake.target")
     elif decision == "ask":
         state.step = QUESTION
         turn.ask_open(state, turn.t("intake.question_prompt"))

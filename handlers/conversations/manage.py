@@ -19,7 +19,7 @@ from handlers.cases.lookup import directed_case, find_case_number
 from handlers.cases.views import state_label
 from handlers.conversations import plan
 from handlers.dates.formatting import long_date
-from handlers.dialogue.answers import ask_confirm, choose, confirmed
+from handlers.dialogue.answers import ask_choice, ask_confirm, choose
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.free_text import read_text
@@ -139,14 +139,9 @@ async def _on_menu(turn: Turn, state: Manage, case: Case) -> DialogueState[Any] 
         turn.ask_open(state, turn.t("manage.handover_org", number=number))
         return state
     if option == "close":
-        state.step = CLOSE_REASON
         reasons = turn.definitions.process.close_reasons
-        turn.offer(
-            state,
-            turn.t("manage.close_reason", number=number),
-            [Choice(key, turn.t(f"close_reason.{key}")) for key in reasons],
-        )
-        return state
+        text = turn.t("manage.close_reason", number=number)
+        return ask_choice(turn, state, CLOSE_REASON, text, reasons, "close_reason")
     if option == "colleague":
         colleagues = [
             p
@@ -174,18 +169,15 @@ async def _on_colleague(turn: Turn, state: Manage, case: Case) -> Manage:
     return ask_confirm(turn, state, COLLEAGUE_CONFIRM, text)
 
 
-@steps(COLLEAGUE_CONFIRM)
-async def _on_colleague_confirm(turn: Turn, state: Manage, case: Case) -> Manage | None:
-    answer = confirmed(turn, state)
-    if answer is None:
-        return state
+@steps.on_yes(COLLEAGUE_CONFIRM)
+async def _to_colleague(turn: Turn, state: Manage, case: Case) -> None:
     colleague = await people.professional_by_id(turn.session, state.data.contact_id or 0)
-    if not answer or colleague is None or not directs_cases(colleague):
-        turn.say("common.ok")
-        return None
+    if colleague is None or not directs_cases(colleague):  # no longer a procesregisseur meanwhile
+        turn.say("manage.no_colleague")
+        return
     await lifecycle.to_colleague(turn, case, colleague)
     turn.say("manage.colleague_done", number=case.number, name=colleague.name)
-    return None
+    return
 
 
 async def _on_meeting(turn: Turn, state: Manage, case: Case, moment: datetime | None) -> None:
@@ -201,17 +193,10 @@ async def _on_meeting(turn: Turn, state: Manage, case: Case, moment: datetime | 
 steps.date(MEETING, _on_meeting)
 
 
-@steps(FOLLOW_UP)
-async def _on_follow_up(turn: Turn, state: Manage, case: Case) -> Manage | None:
-    answer = confirmed(turn, state)
-    if answer is None:
-        return state
-    if answer:
-        await move(turn, case, CaseState.VERVOLGOVERLEG)
-        turn.say("manage.moved", number=case.number, state=state_label(turn, case))
-    else:
-        turn.say("common.ok")
-    return None
+@steps.on_yes(FOLLOW_UP)
+async def _follow_up(turn: Turn, state: Manage, case: Case) -> None:
+    await move(turn, case, CaseState.VERVOLGOVERLEG)
+    turn.say("manage.moved", number=case.number, state=state_label(turn, case))
 
 
 @steps(CLOSE_REASON)
@@ -227,30 +212,17 @@ async def _on_close_reason(turn: Turn, state: Manage, case: Case) -> Manage:
     return ask_confirm(turn, state, CLOSE, text)
 
 
-@steps(CLOSE)
-async def _on_close(turn: Turn, state: Manage, case: Case) -> Manage | None:
-    answer = confirmed(turn, state)
-    if answer is None:
-        return state
-    if not answer or state.data.reason is None:
-        turn.say("common.ok")
-        return None
+@steps.on_yes(CLOSE)
+async def _close(turn: Turn, state: Manage, case: Case) -> None:
+    assert state.data.reason is not None, "asked at the step before"
     await lifecycle.close(turn, case, state.data.reason)
     turn.say("manage.closed", number=case.number, reason=turn.t(f"close_reason.{state.data.reason}"))
-    return None
 
 
-@steps(REOPEN)
-async def _on_reopen(turn: Turn, state: Manage, case: Case) -> Manage | None:
-    answer = confirmed(turn, state)
-    if answer is None:
-        return state
-    if answer:
-        await lifecycle.reopen(turn, case)
-        turn.say("manage.reopened", number=case.number)
-    else:
-        turn.say("common.ok")
-    return None
+@steps.on_yes(REOPEN)
+async def _reopen(turn: Turn, state: Manage, case: Case) -> None:
+    await lifecycle.reopen(turn, case)
+    turn.say("manage.reopened", number=case.number)
 
 
 @steps(ESCALATE_WHY)
@@ -259,14 +231,8 @@ async def _on_escalate_why(turn: Turn, state: Manage, case: Case) -> Manage:
     if why is None:
         return state
     state.data.why = why
-    state.step = ESCALATE_TO
     targets = turn.definitions.process.escalation_targets
-    turn.offer(
-        state,
-        turn.t("manage.escalate_to"),
-        [Choice(key, turn.t(f"escalation_target.{key}")) for key in targets],
-    )
-    return state
+    return ask_choice(turn, state, ESCALATE_TO, turn.t("manage.escalate_to"), targets, "escalation_target")
 
 
 @steps(ESCALATE_TO)
@@ -281,18 +247,12 @@ async def _on_escalate_to(turn: Turn, state: Manage, case: Case) -> Manage:
     )
 
 
-@steps(ESCALATE)
-async def _on_escalate(turn: Turn, state: Manage, case: Case) -> Manage | None:
-    answer = confirmed(turn, state)
-    if answer is None:
-        return state
-    if not answer or state.data.reason is None or state.data.why is None:
-        turn.say("common.ok")
-        return None
+@steps.on_yes(ESCALATE)
+async def _escalate(turn: Turn, state: Manage, case: Case) -> None:
+    assert state.data.reason is not None and state.data.why is not None, "asked at the steps before"
     await lifecycle.escalate(turn, case, state.data.reason, state.data.why)
     label = turn.t(f"escalation_target.{state.data.reason}")
     turn.say("manage.escalated", number=case.number, target=label)
-    return None
 
 
 @steps(HANDOVER_ORG)
@@ -325,13 +285,8 @@ async def _on_handover_contact(turn: Turn, state: Manage, case: Case) -> Manage:
     if not count:
         state.data.open_actions = "keep"
         return await _ask_handover(turn, state, case)
-    state.step = HANDOVER_ACTIONS
-    turn.offer(
-        state,
-        turn.t("manage.handover_actions", count=count),
-        [Choice(key, turn.t(f"manage.handover_option.{key}")) for key in HANDOVER_OPTIONS],
-    )
-    return state
+    text = turn.t("manage.handover_actions", count=count)
+    return ask_choice(turn, state, HANDOVER_ACTIONS, text, HANDOVER_OPTIONS, "manage.handover_option")
 
 
 @steps(HANDOVER_ACTIONS)
@@ -351,20 +306,15 @@ async def _ask_handover(turn: Turn, state: Manage, case: Case) -> Manage:
     return ask_confirm(turn, state, HANDOVER, text)
 
 
-@steps(HANDOVER)
-async def _on_handover(turn: Turn, state: Manage, case: Case) -> Manage | None:
-    answer = confirmed(turn, state)
-    if answer is None:
-        return state
-    contact = await people.professional_by_id(turn.session, state.data.contact_id or 0)
-    organisation_id = state.data.organisation_id
-    if not answer or contact is None or organisation_id is None or state.data.open_actions is None:
-        turn.say("common.ok")
-        return None
-    organisation = await people.organisation_by_id(turn.session, organisation_id)
-    await lifecycle.hand_over(turn, case, organisation, contact, state.data.open_actions)
+@steps.on_yes(HANDOVER)
+async def _hand_over(turn: Turn, state: Manage, case: Case) -> None:
+    data = state.data
+    assert data.organisation_id is not None and data.open_actions is not None, "asked at the steps before"
+    contact = await people.professional_by_id(turn.session, data.contact_id or 0)
+    assert contact is not None, "people are disabled, never deleted"
+    organisation = await people.organisation_by_id(turn.session, data.organisation_id)
+    await lifecycle.hand_over(turn, case, organisation, contact, data.open_actions)
     turn.say("manage.handed_over", number=case.number, contact=contact.name)
-    return None
 
 
 CONVERSATION = Conversation(KIND, DIRECTORS, ManageState, start, resume)

@@ -154,17 +154,10 @@ def _summary(turn: Turn, plan: PlanState) -> str:
     return "\n".join(lines)
 
 
-@steps(CONFIRM)
-async def _on_confirm(turn: Turn, state: Plan, case: Case) -> Plan | None:
-    answer = confirmed(turn, state)
-    if answer is None:
-        return state
-    if not answer:
-        turn.say("plan.cancelled")
-        return None
+@steps.on_yes(CONFIRM, no="plan.cancelled")
+async def _confirmed(turn: Turn, state: Plan, case: Case) -> None:
     await _record(turn, case, state.data)
     turn.say("plan.recorded", number=case.number, count=len(state.data.actions))
-    return None
 
 
 async def _record(turn: Turn, case: Case, plan: PlanState) -> None:

@@ -11,7 +11,7 @@ from handlers.cases.lookup import (
     visible_case,
 )
 from handlers.cases.views import feedback_lines
-from handlers.dialogue.answers import ask_confirm, confirmed
+from handlers.dialogue.answers import ask_confirm
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.state import DialogueState
@@ -71,19 +71,14 @@ async def _on_pick(turn: Turn, state: Updates, _: None) -> Updates | None:
     return state if number is None else await _show(turn, number)
 
 
-@steps(MARK)
-async def _on_mark(turn: Turn, state: Updates, _: None) -> Updates | None:
-    answer = confirmed(turn, state)
-    if answer is None:
-        return state
-    if answer:
-        found = await visible_case(turn, state.data.number or "", Access.FULL, "feedback.mark_read")
-        if found is not None:
-            count = await feedback.mark_read(turn.session, found[0].id, turn.now())
-            turn.say("updates.marked", count=count)
-            return None
-    turn.say("common.ok")
-    return None
+@steps.on_yes(MARK)
+async def _mark_read(turn: Turn, state: Updates, _: None) -> None:
+    found = await visible_case(turn, state.data.number or "", Access.FULL, "feedback.mark_read")
+    if found is None:  # gone meanwhile (purged): nothing to mark
+        turn.say("common.ok")
+        return
+    count = await feedback.mark_read(turn.session, found[0].id, turn.now())
+    turn.say("updates.marked", count=count)
 
 
 async def resume(turn: Turn, state: Updates) -> Updates | None:

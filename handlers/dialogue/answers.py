@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
 
@@ -29,3 +31,13 @@ def confirmed(turn: Turn, state: DialogueState[Any]) -> bool | None:
     """True for yes, False for no, None (after asking again) for anything else."""
     answer = choose(turn, state)
     return None if answer is None else answer == "ja"
+
+
+def ask_choice(
+    turn: Turn, state: DialogueState[S], step: str, text: str, keys: Sequence[str], labels: str
+) -> DialogueState[S]:
+    """Move to ``step``, a question whose options are ``keys``, each labelled by the catalogue's
+    ``<labels>.<key>``."""
+    state.step = step
+    turn.offer(state, text, [Choice(key, turn.t(f"{labels}.{key}")) for key in keys])
+    return state

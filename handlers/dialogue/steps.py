@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from handlers.dialogue.answers import confirmed
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.turn import Turn
@@ -51,6 +52,25 @@ class Steps(Generic[S, C]):
 
         for name in question.steps:
             self(name)(on_date)
+
+    def on_yes(self, name: str, no: str = "common.ok") -> Callable[[Step[S, C]], Step[S, C]]:
+        """Register the decorated function as what a yes to the question at step ``name`` does; a no says ``no``
+        and ends the conversation with nothing changed, anything else asks the question again."""
+
+        def register(apply: Step[S, C]) -> Step[S, C]:
+            async def on_answer(turn: Turn, state: DialogueState[S], context: C) -> DialogueState[Any] | None:
+                answer = confirmed(turn, state)
+                if answer is None:
+                    return state
+                if answer:
+                    return await apply(turn, state, context)
+                turn.say(no)
+                return None
+
+            self(name)(on_answer)
+            return apply
+
+        return register
 
     async def run(self, turn: Turn, state: DialogueState[S], context: C) -> DialogueState[Any] | None:
         step = self._table.get(state.step)
