@@ -18,7 +18,9 @@ from config.catalogue import Catalogue
 from config.settings import Settings
 from handlers.authorization import directs_cases
 from handlers.cases.lifecycle import CLOSING_NOTICES
-from handlers.conversations.actions import reminder_answer_state, what_choices
+from handlers.conversations.actions import reminder_answer_state
+from handlers.conversations.feedback import question_answer_state
+from handlers.conversations.updates import read_updates_state
 from handlers.dates.formatting import long_date
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Reply
@@ -133,12 +135,25 @@ class Notices:
         if now - row.scheduled_at > self._late_after:
             late = self._date(person, row.scheduled_at)
             lines.append(self._texts.text(person.language, "notice.late", when=late))
-        if row.kind in ANSWERABLE and action is not None:
-            answer = reminder_answer_state(self._texts, person.language, action.id)
+        answer = self._answer(row, person.language, action)
+        if answer is None:
+            return Notice(Reply("\n".join(lines)))
+        if row.kind in ANSWERABLE:
             lines.append(self._texts.text(person.language, "notice.answer_hint"))
-            choices = tuple(what_choices(self._texts, person.language))
-            return Notice(Reply("\n".join(lines), choices, question=answer.fingerprint()), answer)
-        return Notice(Reply("\n".join(lines)))
+        return Notice(Reply("\n".join(lines), answer.offered, question=answer.fingerprint()), answer)
+
+    def _answer(self, row: PendingMessage, language: str, action: Action | None) -> DialogueState[Any] | None:
+        """The question a notice leaves open, so that it is acted on in one step: a reminder (done, update,
+        postpone), a question from the procesregisseur (read and answer it), an update (read it)."""
+        if row.kind in ANSWERABLE and action is not None:
+            return reminder_answer_state(self._texts, language, action.id)
+        if row.case_number is None:
+            return None
+        if row.kind == "referral_question":
+            return question_answer_state(self._texts, language, row.case_number)
+        if row.kind in ("feedback", "zorgsignaal"):
+            return read_updates_state(self._texts, language, row.case_number)
+        return None
 
 
 async def overview_counts(session: AsyncSession, person: Professional, now: datetime) -> dict[str, object]:

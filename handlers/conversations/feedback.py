@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from config.catalogue import Catalogue
 from handlers.authorization import CASE_WORKERS, Access, may_post_feedback
 from handlers.cases.lookup import find_case_number, say_not_found, visible_case
 from handlers.cases.posting import CONCERN, TEXT, ask_text, on_concern, on_text
@@ -15,11 +16,13 @@ from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage import actions, cases
+from storage import feedback as updates
 from storage.models import ActionStatus, Case
 
 KIND = "feedback"
 ACTION = "action"
 NO_ACTION = "none"
+READ_QUESTION = "read_question"
 
 
 @dataclass
@@ -31,6 +34,17 @@ class FeedbackState:
 
 Feedback = DialogueState[FeedbackState]
 steps: Steps[FeedbackState, Case] = Steps()
+
+
+def question_answer_state(texts: Catalogue, lang: str, number: str) -> Feedback:
+    """The dialogue a question from the procesregisseur leaves open for the melder: one word or button shows it,
+    and the next message answers it."""
+    return DialogueState(
+        KIND,
+        READ_QUESTION,
+        FeedbackState(number),
+        (Choice("read", texts.text(lang, "feedback.read_question")),),
+    )
 
 
 async def _case(turn: Turn, number: str) -> tuple[Case, Access] | None:
@@ -76,6 +90,16 @@ async def resume(turn: Turn, state: Feedback) -> Feedback | None:
     if found is None:
         return None
     return await steps.run(turn, state, found[0])
+
+
+@steps(READ_QUESTION)
+async def _on_read_question(turn: Turn, state: Feedback, case: Case) -> Feedback:
+    if choose(turn, state) is None:
+        return state
+    question = await updates.latest_question(turn.session, case.id)
+    if question is not None:
+        turn.say("case.question_from_director", text=question.body)
+    return ask_text(turn, state)
 
 
 @steps(ACTION)

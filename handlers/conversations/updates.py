@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from config.catalogue import Catalogue
 from handlers.authorization import DIRECTORS, Access
 from handlers.cases.lookup import (
     directed_case,
@@ -11,9 +12,10 @@ from handlers.cases.lookup import (
     visible_case,
 )
 from handlers.cases.views import feedback_lines
-from handlers.dialogue.answers import ask_confirm
+from handlers.dialogue.answers import ask_confirm, choose
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
@@ -21,6 +23,7 @@ from storage import cases, feedback
 
 KIND = "updates"
 MARK = "mark"
+READ = "read"
 
 
 @dataclass
@@ -30,6 +33,20 @@ class UpdatesState:
 
 Updates = DialogueState[UpdatesState]
 steps: Steps[UpdatesState, None] = Steps()
+
+
+def read_updates_state(texts: Catalogue, lang: str, number: str) -> Updates:
+    """The dialogue an update's notice leaves open for the procesregisseur: one word or button shows it."""
+    return DialogueState(
+        KIND, READ, UpdatesState(number), (Choice("read", texts.text(lang, "updates.read")),)
+    )
+
+
+@steps(READ)
+async def _on_read(turn: Turn, state: Updates, _: None) -> Updates | None:
+    if choose(turn, state) is None:
+        return state
+    return await _show(turn, state.data.number or "")
 
 
 async def start(turn: Turn, argument: str) -> Updates | None:

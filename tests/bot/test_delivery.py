@@ -291,3 +291,26 @@ async def test_outside_the_window_the_engine_waits_instead_of_polling_in_a_loop(
     stop.set()
     await running
     assert 3 <= cycles <= 8  # one look per poll interval, not a busy loop
+
+
+async def test_a_question_and_an_update_are_acted_on_in_one_step_where_their_notice_arrives(
+    chat: Chat,
+) -> None:
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "vraag stellen", "Welke partners zijn al betrokken?")
+    melder = TerminalChannel(chat.app.dispatcher, "agent")
+    screen = io.StringIO()
+    await deliver_all(chat.app, [TerminalSender(melder, screen)])
+    notice = screen.getvalue()
+    assert "heeft een vraag over uw aanmelding" in notice and "Welke partners" not in notice  # no content
+    assert "de vraag lezen en beantwoorden" in notice
+    shown = await chat("agent", "de vraag lezen en beantwoorden")
+    assert "Welke partners zijn al betrokken?" in shown
+    await chat("agent", "GGZ en wijkteam zijn betrokken")
+    assert f"Uw terugkoppeling op {number} is doorgegeven" in await chat("agent", "nee")  # not a zorgsignaal
+
+    director = TerminalChannel(chat.app.dispatcher, "regisseur")
+    screen = io.StringIO()
+    await deliver_all(chat.app, [TerminalSender(director, screen)])
+    assert f"Nieuwe terugkoppeling op casus {number}" in screen.getvalue() and "lezen" in screen.getvalue()
+    assert "GGZ en wijkteam zijn betrokken" in await chat("regisseur", "lezen")
