@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from config.catalogue import Catalogue, load_catalogue
 from config.settings import Settings
 from handlers.dates.clock import Clock, SystemClock
-from handlers.dates.working_days import WorkingCalendar
 from storage import keys
 from storage.crypto import Keyring
 from storage.db import create_engine, session_factory
@@ -23,6 +22,7 @@ from storage.db import create_engine, session_factory
 if TYPE_CHECKING:
     from bot.dispatcher import Dispatcher
     from bot.forms import FormDesk
+    from handlers.dates.working_days import WorkingCalendar
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,10 @@ class App:
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
-        """Made when first needed: computing the holidays is not for commands that plan nothing."""
+        """Made when first needed: the holidays (importing and computing them) are not for commands that plan
+        nothing."""
+        from handlers.dates.working_days import WorkingCalendar
+
         return WorkingCalendar.from_settings(self.settings)
 
     @cached_property
