@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import retention
 from bot.app import App
 from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
+from handlers import recipients
 from handlers.notices import Batch, Notice, Notices, leave_answer_open, load_batch
 from handlers.reminders import plan_overviews
 from storage import audit, outbox
@@ -315,16 +316,16 @@ class DeliveryEngine:
         case = batch.cases.get(row.case_number) if row.case_number else None
         person = batch.people.get(row.recipient_id)
         log.warning("outbox: message %s could not be delivered on any channel", row.id)
-        if row.kind == REPORT or case is None or case.procesregisseur_id in (None, row.recipient_id):
+        if row.kind == REPORT or case is None:
             return
-        assert case.procesregisseur_id is not None
-        await outbox.enqueue(
-            session,
-            recipient_id=case.procesregisseur_id,
-            kind=REPORT,
-            params={"case": case.number, "recipient": person.name if person else "?"},
-            case_number=case.number,
-            scheduled_at=self._calendar.next_allowed(now, urgent=row.urgent),
-            now=now,
-            urgent=row.urgent,
-        )
+        for director in recipients.director(case, besides=row.recipient_id):
+            await outbox.enqueue(
+                session,
+                recipient_id=director,
+                kind=REPORT,
+                params={"case": case.number, "recipient": person.name if person else "?"},
+                case_number=case.number,
+                scheduled_at=self._calendar.next_allowed(now, urgent=row.urgent),
+                now=now,
+                urgent=row.urgent,
+            )
