@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
-from config.definitions import Criteria, Region, Rule
+from config.definitions import Criteria, Question, Region, Rule
 
 Truth = bool | None  # None: unknown, because someone answered "weet niet"
 
@@ -114,3 +114,19 @@ def assess(criteria: Criteria, region: Region, answers: dict[str, Any]) -> Asses
         )
     )
     return Assessment(outcome[0], _deciding(criteria, region, facts, outcome), outcome[1], advice)
+
+
+def next_question(criteria: Criteria, region: Region, answers: dict[str, Any], start: int) -> Question | None:
+    """The first question from ``start`` on whose answer can still matter: one that can stop the check or add
+    advice, always; one a criterion depends on, while the outcome is not settled; any other (such as
+    'geïnformeerd?', which only a referral needs) unless the outcome is settled on a redirection."""
+    outcome = settled(criteria, region, answered_facts(criteria, answers))
+    feeding = {fact.question for fact in criteria.facts.values()}
+    for question in criteria.questions[start:]:
+        if question.stop or question.advice:
+            return question
+        if question.key in feeding and outcome is None:
+            return question
+        if question.key not in feeding and (outcome is None or outcome[0] != "redirect"):
+            return question
+    return None

@@ -11,7 +11,7 @@ from typing import Any
 
 from config.definitions import Question
 from handlers.authorization import ANYONE, CASE_WORKERS
-from handlers.check_rules import Assessment, answered_facts, assess, settled
+from handlers.check_rules import Assessment, assess, next_question
 from handlers.conversations import referral
 from handlers.dialogue import questions
 from handlers.dialogue.answers import ask_confirm, confirmed
@@ -95,25 +95,9 @@ async def _on_answer(turn: Turn, state: Check, _: None) -> Check | None:
         target = question.stop[answer]
         turn.say_lines([turn.t(f"check.stop.{target}"), _contact_line(turn, target)])
         return None
-    following = _next_question(turn, state.data.answers, position + 1)
-    return _conclude(turn, state) if following is None else _ask(turn, state, following)
-
-
-def _next_question(turn: Turn, answers: dict[str, Answer], start: int) -> Question | None:
-    """The next question whose answer can still matter: one that can stop the check or add advice always; one a
-    criterion depends on while the outcome is not settled; any other (such as 'geïnformeerd?', which only a
-    referral needs) unless the outcome is settled on a redirection."""
     criteria, region = turn.definitions.criteria, turn.definitions.region
-    outcome = settled(criteria, region, answered_facts(criteria, answers))
-    feeding = {fact.question for fact in criteria.facts.values()}
-    for question in criteria.questions[start:]:
-        if question.stop or question.advice:
-            return question
-        if question.key in feeding and outcome is None:
-            return question
-        if question.key not in feeding and (outcome is None or outcome[0] != "redirect"):
-            return question
-    return None
+    following = next_question(criteria, region, state.data.answers, position + 1)
+    return _conclude(turn, state) if following is None else _ask(turn, state, following)
 
 
 def _conclude(turn: Turn, state: Check) -> Check | None:

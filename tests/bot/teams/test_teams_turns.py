@@ -22,15 +22,14 @@ from microsoft_agents.testing import TestAdapter
 from bot.app import App
 from bot.channels.teams.channel import CARD_ACTION, TeamsChannel
 from bot.channels.teams.render import CARD_TYPE
-from config.definitions import load_definitions
 from tests.bot.teams.conftest import AAD, BOT_ID, TENANT
 from tests.bot.teams.test_teams_http import note_text
-from tests.scripts import FITS
+from tests.scripts import check_answers
 
 # The check answered with its cards: buttons where there are a few options, the choice set where several
 # may be picked (its keys, comma-separated). The keys lead to "fits", the route of tests.scripts.FITS; the last
 # question is answered on its own below.
-CHECK_BY_CARD = [FITS[q.key].replace(", ", ",") for q in load_definitions().criteria.questions[:-1]]
+CHECK_BY_CARD = [answer.replace(", ", ",") for _, answer in check_answers()[:-1]]
 
 
 class TeamsChat:

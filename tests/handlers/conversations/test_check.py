@@ -20,13 +20,18 @@ def _reasons(outcome: str) -> list[str]:
 
 async def test_a_redirection_is_told_without_asking_whether_the_betrokkene_was_informed(chat: Chat) -> None:
     script = check_script(ONE_CHAIN)
-    outcome = await chat(
-        "agent", *script[:-1]
-    )  # every criterion answered; 'geïnformeerd' is the last question
-    assert "doorverwijzen" in outcome.lower() and "wijkteam" in outcome.lower()
     assert DEFINITIONS.criteria.questions[-1].key == "geinformeerd"
+    assert len(script) == len(DEFINITIONS.criteria.questions)  # 'check' and every question but the last
+    outcome = await chat("agent", *script)
+    assert "doorverwijzen" in outcome.lower() and "wijkteam" in outcome.lower()
     assert "geïnformeerd" not in outcome
     assert "Er loopt geen gesprek" in await chat("agent", "stop")  # the check is over
+
+
+async def test_a_question_that_can_no_longer_change_the_outcome_is_not_asked(chat: Chat) -> None:
+    """All of A, B and C are met before the question on local safety: it could only add a second reason."""
+    asked = await chat("agent", *check_script()[:-1])  # up to the answer on impact
+    assert "Is de betrokkene geïnformeerd" in asked and "veiligheidsproblematiek" not in asked
 
 
 async def test_the_reasons_are_the_deciding_facts_in_at_most_three_lines(chat: Chat) -> None:
@@ -36,6 +41,12 @@ async def test_the_reasons_are_the_deciding_facts_in_at_most_three_lines(chat: C
     await chat("agent", "stop")
     by_safety = _reasons(await chat("agent", *check_script(local)))
     assert by_safety == ["- Er is ernstige lokale veiligheidsproblematiek."]
+
+
+async def test_a_question_that_can_no_longer_change_the_outcome_is_not_asked(chat: Chat) -> None:
+    """All of A, B and C are met before the question on local safety: it could only add a second reason."""
+    asked = await chat("agent", *check_script()[:-1])  # up to the answer on impact
+    assert "Is de betrokkene geïnformeerd" in asked and "veiligheidsproblematiek" not in asked
 
 
 def test_the_outcome_is_settled_as_soon_as_no_open_answer_can_change_it() -> None:
