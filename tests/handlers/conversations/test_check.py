@@ -43,12 +43,6 @@ async def test_the_reasons_are_the_deciding_facts_in_at_most_three_lines(chat: C
     assert by_safety == ["- Er is ernstige lokale veiligheidsproblematiek."]
 
 
-async def test_a_question_that_can_no_longer_change_the_outcome_is_not_asked(chat: Chat) -> None:
-    """All of A, B and C are met before the question on local safety: it could only add a second reason."""
-    asked = await chat("agent", *check_script()[:-1])  # up to the answer on impact
-    assert "Is de betrokkene geïnformeerd" in asked and "veiligheidsproblematiek" not in asked
-
-
 def test_the_outcome_is_settled_as_soon_as_no_open_answer_can_change_it() -> None:
     criteria, region = DEFINITIONS.criteria, DEFINITIONS.region
     assert settled(criteria, region, {"D": True}) == ("fits", ())
