@@ -24,7 +24,9 @@ from bot.channels.teams.channel import CARD_ACTION, TeamsChannel
 from bot.channels.teams.render import CARD_TYPE
 from tests.bot.teams.conftest import AAD, BOT_ID, TENANT
 from tests.bot.teams.test_teams_http import note_text
+from tests.conftest import Chat
 from tests.scripts import check_answers
+from tests.test_scenario import PLAN_ONE_ACTION, refer_a_case
 
 # The check answered with its cards: buttons where there are a few options, the choice set where several
 # may be picked (its keys, comma-separated). The keys lead to "fits", the route of tests.scripts.FITS; the last
@@ -145,3 +147,33 @@ async def test_a_stranger_typing_or_pressing_gets_one_polite_line(teams_channel:
     stranger = TeamsChat(teams_channel, "stranger")
     (answer,) = await stranger.type("check")
     assert "niet aangemeld" in (answer.text or "") and not answer.attachments
+
+
+async def test_a_case_is_escalated_and_closed_with_the_cards_and_a_button_acts_once(
+    teams_channel: TeamsChannel,
+) -> None:
+    terminal = Chat(teams_channel.app)
+    number = await refer_a_case(terminal)
+    await terminal("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    await terminal("regisseur", f"plan {number}", *PLAN_ONE_ACTION)
+    chat = TeamsChat(teams_channel, "regisseur")
+
+    (menu,) = await chat.type(f"casus {number}")
+    (why,) = await answer_by_card(chat, menu, "escalate")
+    assert "Waarom schaalt u" in (why.text or "")
+    (to_whom,) = await chat.type("Afspraken worden niet nagekomen")
+    (confirm,) = await answer_by_card(chat, to_whom, "ketenmanager")
+    assert "opschalen naar de ketenmanager?" in (confirm.text or "")
+    (done,) = await answer_by_card(chat, confirm, "ja")
+    assert "opgeschaald naar de ketenmanager" in (done.text or "")
+    (yes,) = [action for action in card_of(confirm)["actions"] if action["data"]["choice"] == "ja"]
+    shown, _ = await chat.press(yes)  # the same button once more (a second device, a double click)
+    assert "niet meer open" in shown or "no longer open" in shown
+
+    (menu,) = await chat.type(f"casus {number}")
+    (reasons,) = await answer_by_card(chat, menu, "close")
+    (confirm,) = await answer_by_card(chat, reasons, "doel_bereikt")
+    assert "Open acties (1) worden geannuleerd" in (confirm.text or "")
+    (closed,) = await answer_by_card(chat, confirm, "ja")
+    assert "afgesloten (doel bereikt)" in (closed.text or "")
+    assert "geen open acties" in (await terminal("agent", "acties")).lower()
