@@ -244,7 +244,7 @@ class Dispatcher:
         if conversation is None:
             turn.say("input.unknown")
             return None
-        if state is not None:
+        if state is not None and not state.left_by_notice:
             turn.say("dialogue.switched")
         if not conversation.rule.allows(turn.person):
             turn.say(conversation.rule.refusal)

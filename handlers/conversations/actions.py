@@ -58,7 +58,8 @@ def what_choices(texts: Catalogue, lang: str) -> list[Choice]:
 
 def reminder_answer_state(texts: Catalogue, lang: str, action_id: int) -> Actions:
     """The dialogue a delivered reminder leaves open: the holder's next message answers it."""
-    return DialogueState(KIND, WHAT, ActionsState(action_id), tuple(what_choices(texts, lang)))
+    choices = tuple(what_choices(texts, lang))
+    return DialogueState(KIND, WHAT, ActionsState(action_id), choices, left_by_notice=True)
 
 
 async def start(turn: Turn, argument: str) -> Actions | None:

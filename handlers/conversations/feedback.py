@@ -39,12 +39,8 @@ steps: Steps[FeedbackState, Case] = Steps()
 def question_answer_state(texts: Catalogue, lang: str, number: str) -> Feedback:
     """The dialogue a question from the procesregisseur leaves open for the melder: one word or button shows it,
     and the next message answers it."""
-    return DialogueState(
-        KIND,
-        READ_QUESTION,
-        FeedbackState(number),
-        (Choice("read", texts.text(lang, "feedback.read_question")),),
-    )
+    choices = (Choice("read", texts.text(lang, "feedback.read_question")),)
+    return DialogueState(KIND, READ_QUESTION, FeedbackState(number), choices, left_by_notice=True)
 
 
 async def _case(turn: Turn, number: str) -> tuple[Case, Access] | None:

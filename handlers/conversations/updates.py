@@ -37,9 +37,8 @@ steps: Steps[UpdatesState, None] = Steps()
 
 def read_updates_state(texts: Catalogue, lang: str, number: str) -> Updates:
     """The dialogue an update's notice leaves open for the procesregisseur: one word or button shows it."""
-    return DialogueState(
-        KIND, READ, UpdatesState(number), (Choice("read", texts.text(lang, "updates.read")),)
-    )
+    choices = (Choice("read", texts.text(lang, "updates.read")),)
+    return DialogueState(KIND, READ, UpdatesState(number), choices, left_by_notice=True)
 
 
 @steps(READ)

@@ -38,13 +38,16 @@ class NoState:
 class DialogueState(Generic[S]):
     """One conversation's place: ``step`` names the step that reads the next message; ``data`` is the
     conversation's own typed state; ``offered`` are the options the open question showed (an answer is read
-    against them); ``pending_date`` is a date read but not yet confirmed."""
+    against them); ``pending_date`` is a date read but not yet confirmed. ``left_by_notice`` marks a question a
+    notice left open (a reminder's 'done / update / postpone'): the person did not start it, so starting something
+    else drops it without a word."""
 
     kind: str
     step: str
     data: S
     offered: tuple[Choice, ...] = ()
     pending_date: datetime | None = None
+    left_by_notice: bool = False
 
     def to_stored(self) -> dict[str, Any]:
         """The JSON-compatible form kept in the dialogue row."""
@@ -52,6 +55,7 @@ class DialogueState(Generic[S]):
             "state": _adapter(type(self.data)).dump_python(self.data, mode="json"),
             "offered": [choice.to_json() for choice in self.offered],
             "pending_date": self.pending_date.isoformat() if self.pending_date else None,
+            "left_by_notice": self.left_by_notice,
         }
 
     def fingerprint(self) -> str:
@@ -66,16 +70,17 @@ def from_stored(kind: str, step: str, stored: dict[str, Any], state_type: type[S
     the bookkeeping under underscore keys); raises OutdatedDialogue when it does not fit ``state_type``."""
     if "state" in stored:
         raw, offered, pending = stored["state"], stored.get("offered") or [], stored.get("pending_date")
+        by_notice = bool(stored.get("left_by_notice"))
     else:
         raw = {key: value for key, value in stored.items() if key not in (_LEGACY_OFFERED, _LEGACY_PENDING)}
-        offered, pending = stored.get(_LEGACY_OFFERED) or [], stored.get(_LEGACY_PENDING)
+        offered, pending, by_notice = stored.get(_LEGACY_OFFERED) or [], stored.get(_LEGACY_PENDING), False
     try:
         data = _adapter(state_type).validate_python(raw)
         choices = tuple(Choice.from_json(item) for item in offered)
         moment = datetime.fromisoformat(pending) if pending else None
     except (ValidationError, ValueError, TypeError) as error:
         raise OutdatedDialogue(kind) from error
-    return DialogueState(kind, step, data, choices, moment)
+    return DialogueState(kind, step, data, choices, moment, by_notice)
 
 
 _ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}

@@ -64,12 +64,12 @@ class Turn:
         self, state: DialogueState[Any], text: str, choices: list[Choice], *, multiple: bool = False
     ) -> None:
         """Ask a question with options and remember them, so the answer can be read next turn."""
-        state.offered = tuple(choices)
+        state.offered, state.left_by_notice = tuple(choices), False
         self.replies.append(Reply(text, tuple(choices), multiple))
 
     def ask_open(self, state: DialogueState[Any], text: str) -> None:
         """Ask a question answered in free text; with no options stored, no entry word can end the dialogue."""
-        state.offered = ()
+        state.offered, state.left_by_notice = (), False
         self.replies.append(Reply(text))
 
     def reoffer(self, state: DialogueState[Any]) -> None:

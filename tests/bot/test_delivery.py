@@ -314,3 +314,16 @@ async def test_a_question_and_an_update_are_acted_on_in_one_step_where_their_not
     await deliver_all(chat.app, [TerminalSender(director, screen)])
     assert f"Nieuwe terugkoppeling op casus {number}" in screen.getvalue() and "lezen" in screen.getvalue()
     assert "GGZ en wijkteam zijn betrokken" in await chat("regisseur", "lezen")
+
+
+async def test_a_question_a_notice_left_open_gives_way_to_a_command_without_a_word(chat: Chat) -> None:
+    """The person did not start it: typing something else is no 'previous conversation stopped'."""
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "vraag stellen", "Welke partners zijn al betrokken?")
+    await deliver_all(
+        chat.app, [TerminalSender(TerminalChannel(chat.app.dispatcher, "agent"), io.StringIO())]
+    )
+    reply = await chat("agent", "status")
+    assert "Uw aanmeldingen (1)" in reply and "gestopt" not in reply
+    await chat("agent", "check")
+    assert "gestopt" in await chat("agent", "status")  # a conversation the person started is still announced
