@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
 from bot.cli.common import SubParsers, UsageError
+from bot.cli.spreadsheet import write_rows
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -63,13 +63,19 @@ async def cmd_audit(app: App, args: argparse.Namespace) -> int:
             case_number=number,
             channel="cli",
         )
-    writer = csv.writer(sys.stdout)
-    writer.writerow(["at_utc", "who", "on_behalf_of", "event", "case", "channel"])
-    for entry, handle in entries:
-        at = entry.at.astimezone(UTC).isoformat(timespec="seconds")
-        writer.writerow(
-            [at, handle or "", entry.on_behalf_of or "", entry.event, entry.case_number or "", entry.channel]
-        )
+    header = ["at_utc", "who", "on_behalf_of", "event", "case", "channel"]
+    rows = (
+        [
+            entry.at.astimezone(UTC).isoformat(timespec="seconds"),
+            handle or "",
+            entry.on_behalf_of or "",
+            entry.event,
+            entry.case_number or "",
+            entry.channel,
+        ]
+        for entry, handle in entries
+    )
+    write_rows(sys.stdout, [header, *rows])
     return 0
 
 

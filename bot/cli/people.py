@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from bot.cli.common import SubParsers, UsageError, handle_from
+from bot.cli.spreadsheet import looks_like_formula
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -13,10 +14,17 @@ if TYPE_CHECKING:
 ROLES = ("melder", "procesregisseur", "ketenmanager")
 
 
+def refuse_formula(what: str, value: str) -> None:
+    """Names end up in exports; one that a spreadsheet would run as a formula is refused where it comes in."""
+    if not value.strip() or looks_like_formula(value) or looks_like_formula(value.strip()):
+        raise UsageError(f"a {what} may not be empty or start with =, +, -, @, a tab or a control character")
+
+
 async def cmd_orgs_add(app: App, args: argparse.Namespace) -> int:
     from config.definitions import load_definitions
     from storage import people
 
+    refuse_formula("organisation name", args.name)
     types = load_definitions().region.organisation_types
     if args.type not in types:
         raise UsageError(f"unknown organisation type {args.type!r}; choose from: {', '.join(types)}")
@@ -43,7 +51,9 @@ async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
     from storage import people
     from storage.models import Role
 
+    refuse_formula("name", args.name)
     handle = args.handle or handle_from(args.name)
+    refuse_formula("handle", handle)
     async with app.sessions() as session, session.begin():
         organisation = await people.organisation_named(session, args.org)
         if organisation is None:

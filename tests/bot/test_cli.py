@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -111,13 +113,15 @@ def test_the_audit_trail_of_a_case_and_of_a_person_is_exported_as_csv(run) -> No
     run("chat", "--as", "ggz", stdin="status VH-2026-0001\n")  # not hers: refused, and logged
     by_case = run("audit", "--case", "vh-2026-0001")
     assert by_case.returncode == 0
-    lines = by_case.stdout.splitlines()
-    assert lines[0] == "at_utc,who,on_behalf_of,event,case,channel"
-    assert any(",agent,Politie Eenheid Voorbeeld,case.create,VH-2026-0001,terminal" in line for line in lines)
-    assert any(",ggz,GGZ Voorbeeld,case.status.refused,VH-2026-0001,terminal" in line for line in lines)
+    header, *rows = [row[1:] for row in csv.reader(io.StringIO(by_case.stdout))]
+    assert header == ["who", "on_behalf_of", "event", "case", "channel"]
+    assert ["agent", "Politie Eenheid Voorbeeld", "case.create", "VH-2026-0001", "terminal"] in rows
+    assert ["ggz", "GGZ Voorbeeld", "case.status.refused", "VH-2026-0001", "terminal"] in rows
+    assert by_case.stdout.startswith('"at_utc","who"')  # every cell quoted (RFC 4180)
     by_user = run("audit", "--user", "ggz").stdout
     assert "case.status.refused" in by_user and "case.create" not in by_user
-    assert "audit.export.case,VH-2026-0001,cli" in run("audit", "--case", "VH-2026-0001").stdout
+    again = [row[1:] for row in csv.reader(io.StringIO(run("audit", "--case", "VH-2026-0001").stdout))]
+    assert ["", "vhbot audit (command line)", "audit.export.case", "VH-2026-0001", "cli"] in again
     assert run("audit", "--user", "nobody").returncode == 2
     assert run("audit").returncode == 2
 
@@ -174,3 +178,15 @@ def test_parsing_the_command_line_imports_no_channel_and_no_conversation() -> No
     )
     loaded = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_names_a_spreadsheet_would_run_as_a_formula_are_refused(run) -> None:  # type: ignore[no-untyped-def]
+    run("migrate")
+    for name in ('=HYPERLINK("https://example.org")', "+31 team", "@cmd", "\tTab"):
+        refused = run("orgs", "add", name, "--type", "politie")
+        assert refused.returncode == 2 and "may not be empty or start with" in refused.stderr, name
+    run("orgs", "add", "Politie Utrecht", "--type", "politie")
+    handle = run(
+        "users", "add", "--name", "Jan", "--org", "Politie Utrecht", "--role", "melder", "--handle", "=cmd|x"
+    )
+    assert handle.returncode == 2 and "handle" in handle.stderr

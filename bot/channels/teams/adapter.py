@@ -50,6 +50,23 @@ def is_loopback(host: str) -> bool:
 def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
     """Bot Framework token validation (production) or anonymous access (local mode, loopback only)."""
     if settings.teams_local:
+        production = [
+            name
+            for name, value in (
+                ("VHBOT_TEAMS_APP_ID", settings.teams_app_id),
+                ("VHBOT_TEAMS_TENANT_ID", settings.teams_tenant_id),
+                ("VHBOT_TEAMS_CLIENT_SECRET", settings.teams_client_secret),
+                ("VHBOT_TEAMS_CERTIFICATE_FILE", settings.teams_certificate_file),
+            )
+            if value
+        ]
+        if (
+            production
+        ):  # a production installation switched to local mode by mistake would run unauthenticated
+            raise TeamsSetupError(
+                f"VHBOT_TEAMS_LOCAL accepts messages without authentication and cannot run with production "
+                f"credentials; unset VHBOT_TEAMS_LOCAL or {', '.join(production)}"
+            )
         if not is_loopback(settings.resolved_http_host):
             raise TeamsSetupError(
                 f"VHBOT_TEAMS_LOCAL accepts messages without authentication, so it only binds to loopback; "

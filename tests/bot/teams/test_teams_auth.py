@@ -101,3 +101,15 @@ def test_local_mode_only_on_loopback(settings: Settings) -> None:
             }
         )
     ).ANONYMOUS_ALLOWED
+
+
+def test_local_mode_refuses_to_start_with_production_credentials(settings: Settings) -> None:
+    """Local mode runs without authentication: with an app's credentials it would be a production bot wide open."""
+    local = settings.model_copy(update={"teams_local": True})
+    for credential in (
+        {"teams_app_id": APP_ID, "teams_tenant_id": TENANT, "teams_client_secret": SecretStr("x")},
+        {"teams_client_secret": SecretStr("x")},
+        {"teams_app_id": APP_ID},
+    ):
+        with pytest.raises(TeamsSetupError, match="production credentials"):
+            auth_configuration(local.model_copy(update=credential))
