@@ -49,6 +49,22 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "teams"
 PERSONAL = "personal"
+TEAMS_CHANNEL_ID = "msteams"  # the Bot Framework's name for Teams (others: webchat, directline, emulator)
+
+
+def is_personal(activity: Activity) -> bool:
+    """Only an explicit personal chat in Teams itself is private. A conversation without a type, a group
+    (``isGroup``), or another channel (webchat, directline, the emulator) may have others in it: it gets only the
+    pointer to the personal chat, and its reference is never kept for proactive messages."""
+    conversation = activity.conversation
+    return (
+        str(activity.channel_id or "").split(":", 1)[0] == TEAMS_CHANNEL_ID
+        and conversation is not None
+        and conversation.conversation_type == PERSONAL
+        and not conversation.is_group
+    )
+
+
 CARD_ACTION = "adaptiveCard/action"
 QUESTION_CHECKS = 5
 QUESTION_RECHECK_SECONDS = 0.3
@@ -163,7 +179,7 @@ class TeamsChannel:
         """The one line for an activity the bot does not serve, or None when it may go to the dispatcher."""
         if not self._tenant_allowed(activity):
             return self._text(self.app.texts.default_language, "teams.not_allowed_tenant")
-        if activity.conversation.conversation_type not in (None, PERSONAL):
+        if not is_personal(activity):
             return self._text(await self._language(identity), "teams.private_only")
         return None
 
@@ -234,7 +250,7 @@ class TeamsChannel:
     async def _on_installation(self, context: TurnContext) -> None:
         activity = context.activity
         identity = self._identity(activity)
-        if identity is None or activity.conversation.conversation_type not in (None, PERSONAL):
+        if identity is None or not is_personal(activity):
             return
         if activity.action == "remove":
             async with self.app.sessions() as session, session.begin():
@@ -252,7 +268,7 @@ class TeamsChannel:
         return Incoming(
             text=text,
             conversation=activity.conversation.id,
-            private=activity.conversation.conversation_type in (None, PERSONAL),
+            private=is_personal(activity),
             channel=CHANNEL,
             message_id=message_key(activity) if once and activity.id else None,
             answers=answers,

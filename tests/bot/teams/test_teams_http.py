@@ -13,8 +13,9 @@ from sqlalchemy import func, select, text
 
 from bot.app import App
 from bot.channels.teams.render import note_card
+from storage import teams
 from storage.models import InboundMessage, OutboxStatus, PendingMessage, Professional, TeamsConversation
-from tests.bot.teams.conftest import BOT_ID, TENANT, TeamsBot, personal
+from tests.bot.teams.conftest import AAD, BOT_ID, TENANT, TeamsBot, personal
 from tests.bot.teams.connector import FakeConnector
 from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
 
@@ -65,6 +66,28 @@ async def test_group_chats_and_channels_get_a_pointer_and_no_case_content(teams_
             assert "VH-2026" not in answer
         assert {p.conversation for p in teams_bot.connector.posted[before:]} == {conversation}
         assert not any(p.card for p in teams_bot.connector.posted[before:])
+
+
+async def test_only_an_explicit_personal_teams_chat_is_private(teams_bot: TeamsBot) -> None:
+    """A group posted without a conversation type, or any channel but Teams itself, gets the pointer only, and
+    its conversation never becomes the person's stored reference for proactive messages."""
+    await teams_bot.say("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    await teams_bot.say("regisseur", "help")  # the personal chat: its reference is kept
+    async with teams_bot.app.sessions() as session:
+        kept = await teams.reference_of(session, AAD["regisseur"])
+    assert kept is not None
+    untyped_group = {"id": "19:untyped@thread.v2", "isGroup": True, "tenantId": TENANT}
+    no_type = {"id": "a:no-type", "tenantId": TENANT}
+    for conversation, channel_id in ((untyped_group, "msteams"), (no_type, "msteams"), (no_type, "webchat")):
+        before = len(teams_bot.connector.posted)
+        activity = teams_bot.activity("regisseur", "status VH-2026-0001")
+        activity.update(channelId=channel_id, conversation=conversation)
+        assert (await teams_bot.post(activity)).status in (200, 202)
+        answers = [p.text for p in teams_bot.connector.posted[before:]]
+        assert answers and all("persoonlijke chat" in text and "VH-2026" not in text for text in answers)
+    async with teams_bot.app.sessions() as session:
+        still = await teams.reference_of(session, AAD["regisseur"])
+    assert still is not None and still.reference == kept.reference
 
 
 async def test_installing_greets_and_keeps_the_reference_uninstalling_marks_unreachable(
