@@ -18,6 +18,7 @@ import json
 import os
 import re
 import secrets
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,13 +107,24 @@ class Keyring:
         if self.file is None:
             return
         try:
-            stamp = self.file.stat().st_mtime_ns
+            status = self.file.stat()
         except FileNotFoundError:
             return
-        if stamp != self._file_stamp:
-            self.keys = parse_keys(self.file.read_text(encoding="utf-8"), self.source)
+        if not stat.S_ISREG(status.st_mode):
+            raise StoreKeyError(f"{self.source} is not a file")
+        if status.st_mode & 0o077:  # the keys open every value in the store: nobody but its owner may read them
+            raise StoreKeyError(
+                f"{self.source} can be read by others (mode {stat.S_IMODE(status.st_mode):o}): "
+                f"make it readable by its owner only (chmod 600 {self.file})"
+            )
+        if status.st_mtime_ns != self._file_stamp:
+            try:
+                text = self.file.read_text(encoding="utf-8")
+            except OSError as error:
+                raise StoreKeyError(f"{self.source} cannot be read ({error.strerror})") from error
+            self.keys = parse_keys(text, self.source)
             self._ciphers.clear()
-            self._file_stamp = stamp
+            self._file_stamp = status.st_mtime_ns
 
     def create_file(self) -> str:
         """Write a new key file with one fresh key, readable by this user only; returns the key id."""

@@ -7,6 +7,7 @@ importing every channel (Matrix' crypto, the Agents SDK) or every conversation.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from bot.cli import chat, manifest, operations, people, serve, store
@@ -49,3 +50,6 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, StoreKeyError) as error:
         print(f"vhbot: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away ('vhbot audit … | head'): no traceback for that
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the interpreter flushes stdout at exit
+        return 1

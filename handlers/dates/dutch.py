@@ -65,6 +65,11 @@ class Problem(StrEnum):
     INVALID = "invalid"
     AMBIGUOUS = "ambiguous"
     PAST = "past"
+    TOO_FAR = "too_far"
+
+
+# Deadlines and meetings further ahead than this are typing errors ('30-12-9999'), not plans.
+HORIZON = timedelta(days=5 * 366)
 
 
 @dataclass(frozen=True)
@@ -268,7 +273,18 @@ def _localise(day: date, clock: time, tz: ZoneInfo) -> datetime | None:
 
 
 def parse_dutch_datetime(phrase: str, now: datetime, default_time: time) -> DateReading:
-    """Read ``phrase`` relative to ``now`` (aware, in the installation's zone)."""
+    """Read ``phrase`` relative to ``now`` (aware, in the installation's zone); a moment beyond the horizon, or
+    one no date arithmetic can reach (year 9999 and a time after it), is refused rather than kept."""
+    try:
+        reading = _parse(phrase, now, default_time)
+    except (OverflowError, ValueError):
+        return _fail(Problem.INVALID)
+    if reading.moment is not None and reading.moment > now + HORIZON:
+        return _fail(Problem.TOO_FAR)
+    return reading
+
+
+def _parse(phrase: str, now: datetime, default_time: time) -> DateReading:
     tz = now.tzinfo
     if not isinstance(tz, ZoneInfo):
         raise TypeError("now must carry a ZoneInfo time zone")

@@ -190,3 +190,32 @@ def test_names_a_spreadsheet_would_run_as_a_formula_are_refused(run) -> None:  #
         "users", "add", "--name", "Jan", "--org", "Politie Utrecht", "--role", "melder", "--handle", "=cmd|x"
     )
     assert handle.returncode == 2 and "handle" in handle.stderr
+
+
+def test_a_key_file_that_is_no_file_or_readable_by_others_stops_with_one_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("demo").returncode == 0
+    directory = run("users", "list", key_file=str(tmp_path))
+    assert (
+        directory.returncode == 2 and directory.stderr.strip() == f"vhbot: key file {tmp_path} is not a file"
+    )
+    keys = tmp_path / "vhbot.keys"
+    keys.chmod(0o644)
+    shared = run("users", "list")
+    assert shared.returncode == 2 and "can be read by others (mode 644)" in shared.stderr
+    assert "Traceback" not in shared.stderr + directory.stderr
+    keys.chmod(0o600)
+    assert run("users", "list").returncode == 0
+
+
+def test_a_reader_that_goes_away_is_no_traceback(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("demo").returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VHBOT_")} | {
+        "VHBOT_DATA_DIR": str(tmp_path)
+    }
+    listing = subprocess.Popen(
+        [VHBOT, "users", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True
+    )
+    assert listing.stdout is not None and listing.stderr is not None
+    listing.stdout.close()  # like '| head' that has read enough, before anything is written
+    assert "Traceback" not in listing.stderr.read()
+    assert listing.wait(timeout=120) == 1

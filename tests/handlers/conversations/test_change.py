@@ -115,3 +115,12 @@ async def test_bad_answers_change_nothing_and_only_the_directing_procesregisseur
     assert "Gestopt" in await chat("regisseur", "stop")
     before = await action(chat, 1)
     assert (before.description, before.status) == ("Huisbezoek afleggen", ActionStatus.OPEN)
+
+
+async def test_a_deadline_beyond_any_plan_is_refused_in_words_and_nothing_changes(chat: Chat) -> None:
+    number = await two_actions(chat)
+    for typed in ("31-12-9999 23:59", "30-12-9999"):
+        refused = await chat("regisseur", f"wijzig {number} #1", "deadline verzetten", typed)
+        assert "meer dan vijf jaar vooruit" in refused and "Er ging iets mis" not in refused
+        await chat("regisseur", "stop")
+    assert (await action(chat, 1)).deadline.year == 2026
