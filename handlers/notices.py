@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
@@ -178,18 +179,27 @@ async def leave_answer_open(
     now: datetime,
     timeout: timedelta,
 ) -> bool:
-    """Make the reminder's question the open dialogue, unless the person is in the middle of another one."""
+    """Make the notice's question the open dialogue, unless the person is in the middle of another one.
+
+    Two processes may deliver to the same person at the same moment and both find no dialogue: the second one's
+    insert then fails. That must not undo the transaction that records what was sent (the rows would be sent
+    again), so the dialogue is written in a savepoint of its own, and the question that lost stays closed.
+    """
     stored = await dialogues.load(session, person_id, conversation)
     if stored is not None and stored.updated_at + timeout >= now:
         return False
-    await dialogues.save(
-        session,
-        stored,
-        person_id=person_id,
-        conversation=conversation,
-        kind=state.kind,
-        step=state.step,
-        data=state.to_stored(),
-        now=now,
-    )
+    try:
+        async with session.begin_nested():
+            await dialogues.save(
+                session,
+                stored,
+                person_id=person_id,
+                conversation=conversation,
+                kind=state.kind,
+                step=state.step,
+                data=state.to_stored(),
+                now=now,
+            )
+    except IntegrityError:
+        return False
     return True
