@@ -40,10 +40,6 @@ def works_on_cases(person: Person) -> bool:
     return person.active and person.role in (Role.MELDER, Role.PROCESREGISSEUR)
 
 
-def may_refer(person: Person) -> bool:
-    return works_on_cases(person)
-
-
 @dataclass(frozen=True)
 class Rule:
     """Who may start a conversation, and the catalogue key of what everyone else is told."""

@@ -21,7 +21,6 @@ from storage.models import Action, Case
 BEFORE_DEADLINE = ("action_due_soon", "action_due_today")
 ACTION_REMINDERS = (*BEFORE_DEADLINE, "action_overdue", "action_overdue_director")
 MEETING_REMINDER = "meeting_reminder"
-CASE_REMINDERS = (*ACTION_REMINDERS, MEETING_REMINDER)
 OVERVIEW = "weekly_overview"
 # Reminders the actiehouder can answer directly (done / update / postpone).
 ANSWERABLE = ("action_due_soon", "action_due_today", "action_overdue")
@@ -77,10 +76,6 @@ async def plan_meeting(turn: Turn, case: Case) -> None:
         return
     for invitee in await recipients.meeting_invitees(turn.session, case):
         await turn.notify(invitee, MEETING_REMINDER, case.number, at=moment)
-
-
-async def cancel_case(turn: Turn, case: Case) -> None:
-    await outbox.cancel(turn.session, CASE_REMINDERS, case_number=case.number)
 
 
 def next_overview(calendar: WorkingCalendar, settings: Settings, now: datetime) -> datetime:

@@ -112,7 +112,9 @@ class Keyring:
             return
         if not stat.S_ISREG(status.st_mode):
             raise StoreKeyError(f"{self.source} is not a file")
-        if status.st_mode & 0o077:  # the keys open every value in the store: nobody but its owner may read them
+        if (
+            status.st_mode & 0o077
+        ):  # the keys open every value in the store: nobody but its owner may read them
             raise StoreKeyError(
                 f"{self.source} can be read by others (mode {stat.S_IMODE(status.st_mode):o}): "
                 f"make it readable by its owner only (chmod 600 {self.file})"

@@ -114,28 +114,19 @@ async def existing_keys(session: AsyncSession, keys: Collection[str]) -> set[str
 
 async def cancel(
     session: AsyncSession,
-    kinds: Collection[str],
+    kinds: Collection[str] | None,
     *,
     action_id: int | None = None,
     case_number: str | None = None,
 ) -> None:
-    """Pending rows of these kinds about one action or one case will not be sent."""
-    conditions = [PendingMessage.status == PENDING, PendingMessage.kind.in_(kinds)]
+    """Pending rows of these kinds (None: of every kind) about one action or one case will not be sent."""
+    conditions = [PendingMessage.status == PENDING]
+    if kinds is not None:
+        conditions.append(PendingMessage.kind.in_(kinds))
     if action_id is not None:
         conditions.append(PendingMessage.action_id == action_id)
     if case_number is not None:
         conditions.append(PendingMessage.case_number == case_number)
-    await session.execute(
-        update(PendingMessage).where(*conditions).values(status=OutboxStatus.CANCELLED),
-        execution_options={"synchronize_session": False},
-    )
-
-
-async def cancel_for_case(session: AsyncSession, case_number: str, keep: Collection[str] = ()) -> None:
-    """Nothing still queued about the case goes out, except rows of the kinds in ``keep``."""
-    conditions = [PendingMessage.status == PENDING, PendingMessage.case_number == case_number]
-    if keep:
-        conditions.append(PendingMessage.kind.not_in(keep))
     await session.execute(
         update(PendingMessage).where(*conditions).values(status=OutboxStatus.CANCELLED),
         execution_options={"synchronize_session": False},

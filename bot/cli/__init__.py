@@ -51,5 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vhbot: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away ('vhbot audit … | head'): no traceback for that
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the interpreter flushes stdout at exit
+        os.dup2(
+            os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()
+        )  # the interpreter flushes stdout at exit
         return 1

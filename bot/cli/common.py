@@ -1,16 +1,10 @@
-"""What every command module shares: how an operator's mistake is reported, and the commands' shape."""
+"""What every command module shares: how an operator's mistake is reported, and the sub-parsers they add to."""
 
 from __future__ import annotations
 
-import argparse
 import re
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from bot.app import App
-
-Command = Callable[["App", argparse.Namespace], Awaitable[int]]
 SubParsers = Any  # argparse's sub-parser action has no public type
 
 

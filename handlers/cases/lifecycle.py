@@ -32,7 +32,7 @@ async def close(turn: Turn, case: Case, reason: str) -> None:
     for action in await open_actions(turn, case):
         actions.cancel(action, turn.now())
     case.next_meeting_at = None
-    await outbox.cancel_for_case(turn.session, case.number)
+    await outbox.cancel(turn.session, None, case_number=case.number)  # every kind: nothing of it goes out
     await move(turn, case, CaseState.AFGESLOTEN, reason=reason)
     if case.melder_id != turn.person.id:
         await turn.notify(case.melder_id, "case_closed", case.number)

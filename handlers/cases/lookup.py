@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from handlers.authorization import Access, case_access, directs_cases
+from handlers.authorization import Access, case_access
 from handlers.dialogue.turn import Turn
 from storage import audit, cases
 from storage.models import Case
@@ -66,11 +66,3 @@ async def directed_case(turn: Turn, number: str, event: str = "case.view") -> Ca
     """The case as the procesregisseur directing it sees it, or None after saying it cannot be found."""
     found = await case_or_not_found(turn, number, Access.FULL, event)
     return None if found is None else found[0]
-
-
-def refused_unless_director(turn: Turn) -> bool:
-    """True (after saying so) when the person is not a procesregisseur; the directing conversations start here."""
-    if directs_cases(turn.person):
-        return False
-    turn.say("common.directors_only")
-    return True

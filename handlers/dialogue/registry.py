@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from config.catalogue import Catalogue
@@ -21,7 +21,7 @@ class Registry:
                 raise ValueError(f"conversation kind {conversation.kind!r} is declared twice")
             self._by_kind[conversation.kind] = conversation
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Conversation[Any]]:
         return iter(self._by_kind.values())
 
     def get(self, kind: str) -> Conversation[Any] | None:
