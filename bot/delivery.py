@@ -199,7 +199,27 @@ class DeliveryEngine:
         done = await asyncio.gather(*(self._attempt(attempt) for attempt in attempts))
         async with self._app.sessions() as session, session.begin():
             await self._record(session, batch, done)
+        await self._leave_answers_open(done)
         return len(rows)
+
+    async def _leave_answers_open(self, attempts: Sequence[Attempt]) -> None:
+        """The question each sent notice asks becomes the recipient's open dialogue, each in a transaction of its
+        own after the outcomes are recorded: two processes delivering to the same people at once would otherwise
+        wait on each other's dialogue rows (and deadlock), and a failure here must not undo what was sent."""
+        now = self._app.now()
+        timeout = timedelta(minutes=self._settings.dialogue_timeout_minutes)
+        for attempt in attempts:
+            answer = attempt.notice.answer if attempt.notice else None
+            sent = attempt.outcome is not None and attempt.outcome.status is OutboxStatus.SENT
+            if not sent or answer is None or attempt.conversation is None:
+                continue
+            try:
+                async with self._app.sessions() as session, session.begin():
+                    await leave_answer_open(
+                        session, attempt.row.recipient_id, attempt.conversation, answer, now, timeout
+                    )
+            except SQLAlchemyError as error:
+                log.warning("a notice's question was not left open: %s", type(error).__name__)
 
     async def _attempt(self, attempt: Attempt) -> Attempt:
         row, person = attempt.row, attempt.person
@@ -285,7 +305,6 @@ class DeliveryEngine:
     async def _record(self, session: AsyncSession, batch: Batch, attempts: Sequence[Attempt]) -> None:
         now = self._app.now()
         await outbox.record_outcomes(session, [a.outcome for a in attempts if a.outcome is not None], now)
-        timeout = timedelta(minutes=self._settings.dialogue_timeout_minutes)
         sent = [a for a in attempts if a.outcome is not None and a.outcome.status is OutboxStatus.SENT]
         await audit.record_many(
             session,
@@ -301,12 +320,6 @@ class DeliveryEngine:
                 for a in sent
             ],
         )
-        for attempt in sent:
-            answer = attempt.notice.answer if attempt.notice else None
-            if answer is not None and attempt.conversation is not None:
-                await leave_answer_open(
-                    session, attempt.row.recipient_id, attempt.conversation, answer, now, timeout
-                )
         for attempt in attempts:
             if attempt.outcome is not None and attempt.outcome.status is OutboxStatus.FAILED:
                 await self._report(session, batch, attempt.row, now)

@@ -182,8 +182,7 @@ async def leave_answer_open(
     """Make the notice's question the open dialogue, unless the person is in the middle of another one.
 
     Two processes may deliver to the same person at the same moment and both find no dialogue: the second one's
-    insert then fails. That must not undo the transaction that records what was sent (the rows would be sent
-    again), so the dialogue is written in a savepoint of its own, and the question that lost stays closed.
+    insert then fails, and that question stays closed (the caller gives each its own transaction).
     """
     stored = await dialogues.load(session, person_id, conversation)
     if stored is not None and stored.updated_at + timeout >= now:
