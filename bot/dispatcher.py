@@ -228,7 +228,7 @@ class Dispatcher:
     async def _route(
         self, turn: Turn, state: DialogueState[Any] | None, intent: str | None, argument: str
     ) -> DialogueState[Any] | None:
-        if intent == STOP:
+        if intent == STOP and not _answers(turn, state):  # 'annuleren' may be an option, the action's cancel
             turn.say("dialogue.stopped" if state else "dialogue.nothing_to_stop")
             return None
         if state is not None and intent == HELP:
@@ -262,7 +262,7 @@ class Dispatcher:
         """An entry word starts another conversation only where it cannot be an answer to the open question."""
         if intent is None or intent in ALWAYS:
             return False
-        return bool(state.offered) and turn.picked(state) is None
+        return bool(state.offered) and not _answers(turn, state)
 
     async def _store_state(
         self, turn: Turn, stored: StoredDialogue | None, state: DialogueState[Any] | None
@@ -281,3 +281,8 @@ class Dispatcher:
             data=state.to_stored(),
             now=turn.now(),
         )
+
+
+def _answers(turn: Turn, state: DialogueState[Any] | None) -> bool:
+    """The message picks one of the options the open question offered."""
+    return state is not None and bool(state.offered) and turn.picked(state) is not None

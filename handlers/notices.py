@@ -2,7 +2,9 @@
 
 Rendering late rather than when the row is written means a reminder shows the deadline as it is now, in the
 language the person chose by then, and a reminder whose action was completed in the meantime is not sent at all.
-Notices carry case numbers, action numbers and dates only, never case content (domain.md Part 3.3).
+A notice's first line, what a phone's lock screen shows, carries the case number, the action number, the kind
+and dates only (domain.md Part 3.3). A reminder names the action on a line below it, because a reminder is acted on
+where it arrives; the description passed the identifying-data check when it was written.
 """
 
 from __future__ import annotations
@@ -122,17 +124,22 @@ class Notices:
         params: dict[str, object] = {key: value for key, value in row.params.items() if value is not None}
         key = f"notice.{row.kind}"
         action = batch.actions.get(row.action_id) if row.action_id is not None else None
+        details: list[str] = []
         if action is not None:
             params["when"] = self._date(person, action.deadline)
+            if row.kind in ACTION_REMINDERS:
+                details.append(
+                    self._texts.text(person.language, "notice.action_line", description=action.description)
+                )
         elif row.kind == MEETING_REMINDER:
             meeting = batch.cases[str(row.case_number)].next_meeting_at
             assert meeting is not None
             params["when"] = self._date(person, meeting)
         elif row.kind == OVERVIEW:
-            params.update(await overview_counts(session, person, now))
+            details = await self._overview_lines(session, person, now)
         elif row.kind == "new_referral" and row.urgent:
             key = "notice.new_referral_urgent"
-        lines = [self._texts.text(person.language, key, **params)]
+        lines = [self._texts.text(person.language, key, **params), *details]
         if now - row.scheduled_at > self._late_after:
             late = self._date(person, row.scheduled_at)
             lines.append(self._texts.text(person.language, "notice.late", when=late))
@@ -142,6 +149,13 @@ class Notices:
         if row.kind in ANSWERABLE:
             lines.append(self._texts.text(person.language, "notice.answer_hint"))
         return Notice(Reply("\n".join(lines), answer.offered, question=answer.fingerprint()), answer)
+
+    async def _overview_lines(self, session: AsyncSession, person: Professional, now: datetime) -> list[str]:
+        counts = await overview_counts(session, person, now)
+        lines = [
+            self._texts.text(person.language, f"weekly.{name}", count=count) for name, count in counts.items()
+        ]
+        return [*lines, self._texts.text(person.language, "weekly.details")]
 
     def _answer(self, row: PendingMessage, language: str, action: Action | None) -> DialogueState[Any] | None:
         """The question a notice leaves open, so that it is acted on in one step: a reminder (done, update,
@@ -157,7 +171,7 @@ class Notices:
         return None
 
 
-async def overview_counts(session: AsyncSession, person: Professional, now: datetime) -> dict[str, object]:
+async def overview_counts(session: AsyncSession, person: Professional, now: datetime) -> dict[str, int]:
     """The figures of a procesregisseur's weekly overview; the details are one 'status' away."""
     directed = await cases.directed_by(session, person.id)
     unread = 0

@@ -7,6 +7,8 @@ never its content), the melder hears the outcome.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from handlers import recipients, reminders
 from handlers.cases.flow import move
 from handlers.dialogue.turn import Turn
@@ -70,12 +72,18 @@ async def escalate(turn: Turn, case: Case, target: str, why: str) -> None:
 
 
 async def hand_over(
-    turn: Turn, case: Case, organisation: Organisation, contact: Professional, open_ones: str
+    turn: Turn,
+    case: Case,
+    organisation: Organisation,
+    contact: Professional,
+    decide: Callable[[Action], str],
 ) -> None:
     """Afgeschaald: casusregie goes to ``contact`` of ``organisation``; each open action is handed to them
-    (``handover``), kept by its holder (``keep``) or cancelled (``cancel``). The contact and the team hear."""
+    (``handover``), kept by its holder (``keep``) or cancelled (``cancel``), as ``decide`` says for it. The
+    contact and the team hear."""
     told = set(await recipients.team(turn.session, case, besides=turn.person.id))
     for action in await open_actions(turn, case):
+        open_ones = decide(action)
         if open_ones == "cancel":
             actions.cancel(action, turn.now())
             await reminders.cancel_action(turn, action)

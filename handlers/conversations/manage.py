@@ -7,7 +7,7 @@ the process needs and is confirmed by name before anything changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from handlers.authorization import DIRECTORS, directs_cases
 from handlers.cases import lifecycle
 from handlers.cases.flow import NEXT_STATES, PLANNABLE, announce_meeting, move
 from handlers.cases.lookup import directed_case, find_case_number
-from handlers.cases.views import state_label
+from handlers.cases.views import action_line, action_names, state_label
 from handlers.conversations import plan
 from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import ask_choice, ask_confirm, choose
@@ -28,20 +28,23 @@ from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage import cases, people
-from storage.models import Case, CaseState, Role
+from storage.models import Action, Case, CaseState, Role
 
 KIND = "manage"
 MENU = "pick"
 FOLLOW_UP, REOPEN = "follow_up", "reopen"
 CLOSE_REASON, CLOSE = "close_reason", "close"
 ESCALATE_WHY, ESCALATE_TO, ESCALATE = "escalate_why", "escalate_to", "escalate"
-HANDOVER_ORG, HANDOVER_CONTACT, HANDOVER_ACTIONS, HANDOVER = (
+HANDOVER_ORG, HANDOVER_CONTACT, HANDOVER_ACTIONS, HANDOVER_EACH, HANDOVER = (
     "handover_org",
     "handover_contact",
     "handover_actions",
+    "handover_each",
     "handover",
 )
-HANDOVER_OPTIONS = ("handover", "keep", "cancel")
+# What happens to one open action at a handover; 'each' asks it per action.
+ONE_ACTION = ("handover", "keep", "cancel")
+HANDOVER_OPTIONS = (*ONE_ACTION, "each")
 COLLEAGUE, COLLEAGUE_CONFIRM = "colleague", "colleague_confirm"
 MEETING = DateStep("meeting", "manage.meeting_prompt", "default_meeting_time")
 # Every option in its fixed place (its number is its position), with the state it moves the case to (None: the
@@ -65,7 +68,8 @@ class ManageState:
     why: str | None = None  # what the procesregisseur wrote about an escalation
     organisation_id: int | None = None
     contact_id: int | None = None
-    open_actions: str | None = None  # what happens to them at a handover
+    open_actions: str | None = None  # what happens to them at a handover: one of HANDOVER_OPTIONS
+    per_action: dict[str, str] = field(default_factory=dict)  # action number → one of ONE_ACTION, for 'each'
 
 
 Manage = DialogueState[ManageState]
@@ -295,13 +299,55 @@ async def _on_handover_actions(turn: Turn, state: Manage, case: Case) -> Manage:
     if choice is None:
         return state
     state.data.open_actions = choice
-    return await _ask_handover(turn, state, case)
+    state.data.per_action = {}
+    return await _ask_next_action(turn, state, case)
+
+
+@steps(HANDOVER_EACH)
+async def _on_handover_each(turn: Turn, state: Manage, case: Case) -> Manage:
+    choice = choose(turn, state)
+    undecided = await _undecided(turn, state, case)
+    if choice is None or not undecided:
+        return state if choice is None else await _ask_handover(turn, state, case)
+    state.data.per_action[str(undecided[0].seq)] = choice
+    return await _ask_next_action(turn, state, case)
+
+
+async def _undecided(turn: Turn, state: Manage, case: Case) -> list[Action]:
+    if state.data.open_actions != "each":
+        return []
+    return [a for a in await lifecycle.open_actions(turn, case) if str(a.seq) not in state.data.per_action]
+
+
+async def _ask_next_action(turn: Turn, state: Manage, case: Case) -> Manage:
+    """For 'each': the next open action not decided yet, with its description and holder; then the summary."""
+    undecided = await _undecided(turn, state, case)
+    if not undecided:
+        return await _ask_handover(turn, state, case)
+    action = undecided[0]
+    line = action_line(turn, action, case.number, await action_names(turn, [action]))
+    text = turn.t("manage.handover_each", action=line)
+    return ask_choice(turn, state, HANDOVER_EACH, text, ONE_ACTION, "manage.handover_one")
+
+
+def _decision(state: ManageState, action: Action) -> str:
+    """What happens to ``action``; one opened after the question was answered stays with its holder."""
+    if state.open_actions == "each":
+        return state.per_action.get(str(action.seq), "keep")
+    assert state.open_actions is not None, "asked before the confirmation"
+    return state.open_actions
 
 
 async def _ask_handover(turn: Turn, state: Manage, case: Case) -> Manage:
     contact = await people.professional_by_id(turn.session, state.data.contact_id or 0)
     assert contact is not None
-    actions = turn.t(f"manage.handover_option.{state.data.open_actions}")
+    if state.data.open_actions == "each":
+        actions = ", ".join(
+            turn.t("manage.handover_decided", action=seq, what=turn.t(f"manage.handover_one.{choice}"))
+            for seq, choice in state.data.per_action.items()
+        )
+    else:
+        actions = turn.t(f"manage.handover_option.{state.data.open_actions}")
     text = turn.t("manage.handover_confirm", number=case.number, contact=contact.name, actions=actions)
     return ask_confirm(turn, state, HANDOVER, text)
 
@@ -313,7 +359,7 @@ async def _hand_over(turn: Turn, state: Manage, case: Case) -> None:
     contact = await people.professional_by_id(turn.session, data.contact_id or 0)
     assert contact is not None, "people are disabled, never deleted"
     organisation = await people.organisation_by_id(turn.session, data.organisation_id)
-    await lifecycle.hand_over(turn, case, organisation, contact, data.open_actions)
+    await lifecycle.hand_over(turn, case, organisation, contact, lambda action: _decision(data, action))
     turn.say("manage.handed_over", number=case.number, contact=contact.name)
 
 

@@ -109,10 +109,12 @@ async def test_a_reminder_is_answered_in_the_conversation_it_arrived_in(
     screen = io.StringIO()
     await deliver_all(chat.app, [TerminalSender(channel, screen)])
     reminder = screen.getvalue()
-    assert (
+    # The first line (a lock screen's preview) names the case and the action by number; the action follows below.
+    first, second = reminder.strip().splitlines()[:2]
+    assert first.endswith(
         f"Herinnering: actie {number} #1 moet uiterlijk vrijdag 4 december 2026, 14:00 klaar zijn."
-        in reminder
     )
+    assert second == "Actie: Huisbezoek afleggen"
     assert "uitstel (nieuwe datum)" in reminder and "Verlaat" not in reminder
 
     confirm = await chat("agent", "uitstel tot volgende week dinsdag")
@@ -260,10 +262,10 @@ async def test_every_procesregisseur_gets_one_weekly_overview(chat: Chat, clock:
     clock.advance(timedelta(days=7, hours=-1, minutes=-45))  # Monday 30 November, 08:30
     await deliver_all(chat.app, [sender])
     overviews = sorted((to, text) for to, text in sender.delivered if text.startswith("Weekoverzicht"))
-    rest = "0 ongelezen terugkoppelingen, 0 nieuwe aanmeldingen. Typ 'status' voor details."
+    rest = "• 0 ongelezen terugkoppelingen\n• 0 nieuwe aanmeldingen\nTyp 'status' voor details."
     assert overviews == [
-        ("regisseur", f"Weekoverzicht: 1 casussen bij u, 0 acties over de deadline, {rest}"),
-        ("regisseur2", f"Weekoverzicht: 0 casussen bij u, 0 acties over de deadline, {rest}"),
+        ("regisseur", f"Weekoverzicht:\n• 1 casus bij u\n• 0 acties over de deadline\n{rest}"),
+        ("regisseur2", f"Weekoverzicht:\n• 0 casussen bij u\n• 0 acties over de deadline\n{rest}"),
     ]
 
 

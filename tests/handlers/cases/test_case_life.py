@@ -11,7 +11,7 @@ from bot.app import App
 from handlers.cases.lifecycle import CLOSING_NOTICES
 from handlers.dates.clock import FixedClock
 from handlers.reminders import ACTION_REMINDERS, MEETING_REMINDER
-from storage import actions, cases, outbox
+from storage import actions, audit, cases, outbox
 from storage.models import Action, ActionStatus, Case, CaseState, OutboxStatus, PendingMessage, Professional
 from tests.bot.test_delivery import ScriptedSender, deliver_all
 from tests.conftest import Chat
@@ -92,28 +92,56 @@ async def test_a_whole_case_life_stays_consistent_and_tells_everyone_concerned(
     assert "schuiven mee" in await chat("agent", "ja")
     await assert_consistent(app, "postponed")
 
+    # The procesregisseur reassigns one action and cancels another; a participant joins.
+    await chat("regisseur", f"wijzig {number} #2", "andere actiehouder", "reclassering")
+    assert "nieuwe actiehouder" in await chat("regisseur", "ja")
+    await assert_consistent(app, "reassigned")
+    assert await told(app, "action_reassigned_away") == ["ggz"]
+    await chat("regisseur", f"wijzig {number} #3", "annuleren", "Het buurtoverleg is niet meer nodig")
+    assert "geannuleerd" in await chat("regisseur", "ja")
+    await assert_consistent(app, "cancelled")
+    assert await told(app, "action_cancelled") == ["wijkteam"]
+    assert "neemt nu deel" in await chat("regisseur", f"deelnemers {number}", "iemand toevoegen", "ggz")
+    assert await told(app, "participant_added") == ["ggz"]
+
     await chat(
         "regisseur", f"casus {number}", "opschalen", "Afspraken worden niet nagekomen", "bestuurlijk", "ja"
     )
     await assert_consistent(app, "escalated")
     assert await told(app, "case_escalated_manager") == ["manager"]
-    assert await told(app, "case_escalated") == ["agent", "ggz", "wijkteam"]  # participants and holders
+    # Holders of open actions and participants; the wijkteam's one action was cancelled, so it is not told.
+    assert await told(app, "case_escalated") == ["agent", "ggz", "reclassering"]
 
-    handover = await chat("regisseur", f"casus {number}", "afschalen", "Woonstichting Voorbeeld")
-    assert "niemand die via de bot bereikbaar is" in handover  # nobody there could take casusregie
+    # A colleague takes the case over: from now on only they direct it.
     await chat(
-        "regisseur", "Wijkteam Amersfoort-Noord", "Willem Wijkteam", "blijven bij de huidige actiehouders"
+        "regisseur", f"casus {number}", "overdragen aan een collega-procesregisseur", "Ruben Regisseur"
     )
-    assert "overgedragen aan Willem Wijkteam" in await chat("regisseur", "ja")
+    assert "overgedragen aan Ruben Regisseur" in await chat("regisseur", "ja")
+    await assert_consistent(app, "to a colleague")
+    assert "regisseur2" in await told(app, "case_assigned")
+    assert "Ik kan geen casus" in await chat("regisseur", f"casus {number}")
+
+    handover = await chat("regisseur2", f"casus {number}", "afschalen", "Woonstichting Voorbeeld")
+    assert "niemand die via de bot bereikbaar is" in handover  # nobody there could take casusregie
+    first = await chat("regisseur2", "Wijkteam Amersfoort-Noord", "Willem Wijkteam", "per actie kiezen")
+    assert f"{number} #1: Huisbezoek afleggen | Anna Agent" in first
+    second = await chat("regisseur2", "overdragen aan de nieuwe casusregisseur")
+    assert f"{number} #2: Schuldhulp regelen | Rik Reclassering" in second
+    summary = await chat("regisseur2", "laten bij de huidige actiehouder")
+    assert "#1 overdragen aan de nieuwe casusregisseur, #2 laten bij de huidige actiehouder" in summary
+    assert "overgedragen aan Willem Wijkteam" in await chat("regisseur2", "ja")
     await assert_consistent(app, "handed over")
     assert await told(app, "case_handed_over") == ["wijkteam"]
+    assert "Huisbezoek afleggen" in await chat("wijkteam", "acties")
+    assert "Schuldhulp regelen" in await chat("reclassering", "acties")
+    assert "Huisbezoek afleggen" not in await chat("agent", "acties")
 
-    closing = await chat("regisseur", f"casus {number}", "afsluiten", "niet meer nodig")
-    assert "Open acties (3) worden geannuleerd" in closing
-    assert "afgesloten (niet meer nodig)" in await chat("regisseur", "ja")
+    closing = await chat("regisseur2", f"casus {number}", "afsluiten", "niet meer nodig")
+    assert "Open acties (2) worden geannuleerd" in closing
+    assert "afgesloten (niet meer nodig)" in await chat("regisseur2", "ja")
     await assert_consistent(app, "closed")
     assert await told(app, "case_closed") == ["agent"]  # the melder hears the outcome
-    assert await told(app, "case_closed_team") == ["ggz", "wijkteam"]  # the agent is the melder, told once
+    assert await told(app, "case_closed_team") == ["ggz", "reclassering", "wijkteam"]
 
     # Every view agrees: nothing of the case is listed, counted or reminded anywhere.
     assert "geen open acties" in (await chat("agent", "acties")).lower()
@@ -130,6 +158,11 @@ async def test_a_whole_case_life_stays_consistent_and_tells_everyone_concerned(
     async with app.sessions() as session:
         items = (await session.scalars(select(Action).order_by(Action.seq))).all()
     assert [a.status for a in items] == [ActionStatus.CANCELLED] * 3
+    async with app.sessions() as session:
+        audited = await audit.entries_for_case(session, number)
+    assert {"case.director.handover", "action.reassign", "action.cancel"} <= {
+        entry.event for entry in audited
+    }
 
 
 async def test_a_notice_queued_about_a_case_after_it_closed_is_dropped_when_it_falls_due(chat: Chat) -> None:
