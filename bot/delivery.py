@@ -23,7 +23,7 @@ from bot import retention
 from bot.app import App
 from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
 from handlers import recipients
-from handlers.notices import Batch, Notice, Notices, leave_answer_open, load_batch
+from handlers.notices import Batch, Notice, Notices, forward_to_stand_ins, leave_answer_open, load_batch
 from handlers.reminders import plan_overviews
 from storage import audit, outbox
 from storage.models import OutboxStatus, PendingMessage, Professional
@@ -323,6 +323,9 @@ class DeliveryEngine:
         for attempt in attempts:
             if attempt.outcome is not None and attempt.outcome.status is OutboxStatus.FAILED:
                 await self._report(session, batch, attempt.row, now)
+        final = (OutboxStatus.SENT, OutboxStatus.FAILED)
+        handled = [a.row for a in attempts if a.notice and a.outcome and a.outcome.status in final]
+        await forward_to_stand_ins(session, batch, handled, now)
 
     async def _report(self, session: AsyncSession, batch: Batch, row: PendingMessage, now: datetime) -> None:
         """A message no channel could deliver goes to the case's procesregisseur, who can pick up the phone."""

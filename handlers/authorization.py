@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import IntEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import stand_ins
 from storage.cases import OPEN_INTAKE, participates
 from storage.models import Case, CaseState, Role
 from storage.people import Person
@@ -53,12 +55,23 @@ CASE_WORKERS = Rule(works_on_cases, "common.case_workers_only")  # the roles tha
 DIRECTORS = Rule(directs_cases, "common.directors_only")
 
 
-async def case_access(session: AsyncSession, person: Person, case: Case) -> Access:
+async def directing_for(session: AsyncSession, person: Person, now: datetime) -> list[int]:
+    """Whose cases a procesregisseur directs now: their own, and those of each colleague they stand in for
+    (waarneming). Empty for every other role."""
+    if not directs_cases(person):
+        return []
+    return [person.id, *(held.absent_id for held in await stand_ins.covered_by(session, person.id, now))]
+
+
+async def case_access(session: AsyncSession, person: Person, case: Case, now: datetime) -> Access:
     if not person.active or person.role is Role.KETENMANAGER:
         return Access.NONE
     if person.role is Role.PROCESREGISSEUR and (
-        case.procesregisseur_id == person.id
-        or (case.procesregisseur_id is None and case.state in OPEN_INTAKE)
+        (case.procesregisseur_id is None and case.state in OPEN_INTAKE)
+        or (
+            case.procesregisseur_id is not None
+            and case.procesregisseur_id in await directing_for(session, person, now)
+        )
     ):
         return Access.FULL
     if case.state is not CaseState.AFGESLOTEN and await participates(session, person, case.id):

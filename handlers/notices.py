@@ -19,18 +19,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
 from config.settings import Settings
-from handlers.authorization import directs_cases
+from handlers.authorization import directing_for, directs_cases
 from handlers.cases.lifecycle import CLOSING_NOTICES
 from handlers.conversations.actions import reminder_answer_state
 from handlers.conversations.feedback import question_answer_state
+from handlers.conversations.stand_in import ENDED as STAND_IN_ENDED
 from handlers.conversations.updates import read_updates_state
 from handlers.dates.formatting import long_date
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Reply
 from handlers.dialogue.state import DialogueState
 from handlers.reminders import ACTION_REMINDERS, ANSWERABLE, MEETING_REMINDER, OVERVIEW
-from storage import actions, cases, dialogues, feedback, people
+from storage import actions, cases, dialogues, feedback, outbox, people, stand_ins
 from storage.models import Action, ActionStatus, Case, CaseState, PendingMessage, Professional
+
+# The parameter a copy for a waarnemer carries: the name of the absent procesregisseur it was meant for.
+STAND_IN_FOR = "stand_in_for"
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ class Notices:
         self, session: AsyncSession, batch: Batch, row: PendingMessage, now: datetime
     ) -> Notice | None:
         """The notice for ``row``, or None when it should no longer be sent."""
-        if not self.relevant(batch, row):
+        if not self.relevant(batch, row) or not await still_ends_then(session, row):
             return None
         person = batch.people[row.recipient_id]
         params: dict[str, object] = {key: value for key, value in row.params.items() if value is not None}
@@ -139,7 +143,11 @@ class Notices:
             details = await self._overview_lines(session, person, now)
         elif row.kind == "new_referral" and row.urgent:
             key = "notice.new_referral_urgent"
+        elif "until" in params:
+            params["when"] = self._date(person, datetime.fromisoformat(str(params["until"])))
         lines = [self._texts.text(person.language, key, **params), *details]
+        if STAND_IN_FOR in params:
+            lines.append(self._texts.text(person.language, "notice.stand_in_for", name=params[STAND_IN_FOR]))
         if now - row.scheduled_at > self._late_after:
             late = self._date(person, row.scheduled_at)
             lines.append(self._texts.text(person.language, "notice.late", when=late))
@@ -171,15 +179,64 @@ class Notices:
         return None
 
 
+async def still_ends_then(session: AsyncSession, row: PendingMessage) -> bool:
+    """False for the end notice of a waarneming that was ended early or changed since (its own early end notice
+    was sent then); True for every other row."""
+    if row.kind not in STAND_IN_ENDED:
+        return True
+    held = await stand_ins.by_id(session, int(row.params["stand_in"]))
+    return held is not None and held.ends_at == datetime.fromisoformat(str(row.params["until"]))
+
+
+async def forward_to_stand_ins(
+    session: AsyncSession, batch: Batch, handled: Sequence[PendingMessage], now: datetime
+) -> int:
+    """A copy, for the colleague standing in, of each notice that reached (or could not reach) a procesregisseur
+    about a case they direct: the waarnemer receives what the absent one would. The copy says for whom, so it is
+    never copied on. Holder reminders stay personal, and the weekly overview is made for the waarnemer anyway."""
+    about_their_cases = [
+        row
+        for row in handled
+        if row.kind not in (*ANSWERABLE, OVERVIEW)
+        and STAND_IN_FOR not in row.params
+        and (case := batch.cases.get(row.case_number or "")) is not None
+        and case.procesregisseur_id == row.recipient_id
+    ]
+    if not about_their_cases:
+        return 0
+    running = await stand_ins.current_for_absent(
+        session, {row.recipient_id for row in about_their_cases}, now
+    )
+    copies = 0
+    for row in about_their_cases:
+        for held in running:
+            if held.absent_id != row.recipient_id:
+                continue
+            await outbox.enqueue(
+                session,
+                recipient_id=held.stand_in_id,
+                kind=row.kind,
+                params={**row.params, STAND_IN_FOR: batch.people[row.recipient_id].name},
+                case_number=row.case_number,
+                scheduled_at=now,
+                now=now,
+                urgent=row.urgent,
+                action_id=row.action_id,
+            )
+            copies += 1
+    return copies
+
+
 async def overview_counts(session: AsyncSession, person: Professional, now: datetime) -> dict[str, int]:
     """The figures of a procesregisseur's weekly overview; the details are one 'status' away."""
-    directed = await cases.directed_by(session, person.id)
+    directors = await directing_for(session, person, now)
+    directed = await cases.directed_by(session, directors)
     unread = 0
     for case in directed:
         unread += await feedback.unread_count(session, case.id)
     return {
         "cases": len(directed),
-        "overdue": len(await actions.overdue_for_director(session, person.id, now)),
+        "overdue": len(await actions.overdue_for_director(session, directors, now)),
         "unread": unread,
         "new": len(await cases.intake_queue(session)),
     }

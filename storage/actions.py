@@ -75,13 +75,15 @@ async def by_id(session: AsyncSession, action_id: int) -> Action | None:
 
 
 async def overdue_for_director(
-    session: AsyncSession, director_id: int, now: datetime
+    session: AsyncSession, director_ids: Collection[int], now: datetime
 ) -> Sequence[tuple[Action, str]]:
     query = (
         select(Action, Case.number)
         .join(Case, Case.id == Action.case_id)
         .where(
-            Case.procesregisseur_id == director_id, Action.status == ActionStatus.OPEN, Action.deadline < now
+            Case.procesregisseur_id.in_(director_ids),
+            Action.status == ActionStatus.OPEN,
+            Action.deadline < now,
         )
         .order_by(Action.deadline)
     )

@@ -94,10 +94,10 @@ async def intake_queue(session: AsyncSession, limit: int = 50) -> Sequence[Case]
     return (await session.execute(query)).scalars().all()
 
 
-async def directed_by(session: AsyncSession, person_id: int, limit: int = 100) -> Sequence[Case]:
+async def directed_by(session: AsyncSession, person_ids: Collection[int], limit: int = 100) -> Sequence[Case]:
     query = (
         select(Case)
-        .where(Case.procesregisseur_id == person_id, Case.state != CaseState.AFGESLOTEN)
+        .where(Case.procesregisseur_id.in_(person_ids), Case.state != CaseState.AFGESLOTEN)
         .order_by(Case.updated_at.desc())
         .limit(limit)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -69,12 +69,12 @@ async def mark_read(session: AsyncSession, case_id: int, now: datetime) -> int:
 
 
 async def since_for_director(
-    session: AsyncSession, director_id: int, since: datetime, limit: int = 50
+    session: AsyncSession, director_ids: Collection[int], since: datetime, limit: int = 50
 ) -> Sequence[tuple[Feedback, str]]:
     query = (
         select(Feedback, Case.number)
         .join(Case, Case.id == Feedback.case_id)
-        .where(Case.procesregisseur_id == director_id, Feedback.created_at >= since)
+        .where(Case.procesregisseur_id.in_(director_ids), Feedback.created_at >= since)
         .order_by(Feedback.created_at.desc())
         .limit(limit)
     )

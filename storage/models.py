@@ -108,6 +108,19 @@ class ChannelAddress(Base):
     address: Mapped[str] = mapped_column(String(255))
 
 
+class StandIn(Base):
+    """A waarneming: ``stand_in_id`` directs the cases of ``absent_id`` from ``starts_at`` until ``ends_at``."""
+
+    __tablename__ = "stand_ins"
+    __table_args__ = (Index("ix_stand_ins_absent_ends", "absent_id", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    absent_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
+    stand_in_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class CaseCounter(Base):
     """Last case sequence number handed out per year; rows are locked while incremented."""
 

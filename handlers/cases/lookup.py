@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from handlers.authorization import Access, case_access
+from handlers.authorization import Access, case_access, directing_for
 from handlers.dialogue.turn import Turn
-from storage import audit, cases
+from storage import audit, cases, people
 from storage.models import Case
 
 _NUMBER = re.compile(r"\b([a-z]{1,8})[-\s]?(\d{4})[-\s]?(\d{1,6})\b", re.IGNORECASE)
@@ -42,12 +42,21 @@ async def visible_case(turn: Turn, number: str, need: Access, event: str) -> tup
         await turn.audit("case.lookup.throttled")
         raise LookupsExhausted
     case = await cases.by_number(turn.session, number)
-    access = Access.NONE if case is None else await case_access(turn.session, turn.person, case)
+    access = Access.NONE if case is None else await case_access(turn.session, turn.person, case, turn.now())
     if case is None or access < need:
         await turn.audit(f"{event}.refused", number if case is not None else None)
         return None
+    if access is Access.FULL and case.procesregisseur_id not in (None, turn.person.id):
+        # A waarneming: everything done to this case is done on behalf of the procesregisseur directing it.
+        absent = await people.professional_by_id(turn.session, case.procesregisseur_id)
+        turn.on_behalf_of = absent.name if absent is not None else None
     await turn.audit(event, case.number)
     return case, access
+
+
+async def directed_ids(turn: Turn) -> list[int]:
+    """The procesregisseurs whose cases this person directs now: themselves, and whom they stand in for."""
+    return await directing_for(turn.session, turn.person, turn.now())
 
 
 def say_not_found(turn: Turn, number: str) -> None:

@@ -21,6 +21,7 @@ from handlers.conversations import (
     participants,
     plan,
     referral,
+    stand_in,
     status,
     subject,
     updates,
@@ -40,6 +41,7 @@ CONVERSATIONS: tuple[Conversation[Any], ...] = (
     manage.CONVERSATION,
     change.CONVERSATION,
     participants.CONVERSATION,
+    stand_in.CONVERSATION,
     updates.CONVERSATION,
     language.CONVERSATION,
 )

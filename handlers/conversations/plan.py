@@ -11,6 +11,7 @@ from handlers.cases.flow import PLANNABLE, announce_meeting, move
 from handlers.cases.holders import Holder, NoHolder, holder_shortcuts, named_holder
 from handlers.cases.lookup import (
     directed_case,
+    directed_ids,
     find_case_number,
     say_not_found,
     visible_case,
@@ -58,7 +59,11 @@ async def start(turn: Turn, argument: str) -> Plan | None:
     number = find_case_number(argument)
     if number:
         return await begin(turn, number)
-    mine = [case for case in await cases.directed_by(turn.session, turn.person.id) if case.state in PLANNABLE]
+    mine = [
+        case
+        for case in await cases.directed_by(turn.session, await directed_ids(turn))
+        if case.state in PLANNABLE
+    ]
     return await offer_cases(turn, KIND, PlanState(), mine, turn.t("plan.pick"), "plan.no_cases")
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from handlers.authorization import ANYONE, Access, directs_cases, sees_counts_only
 from handlers.cases.lookup import (
     case_or_not_found,
+    directed_ids,
     find_case_number,
 )
 from handlers.cases.views import (
@@ -124,7 +125,7 @@ async def _on_menu(turn: Turn, state: Status, _: None) -> Status | None:
 async def _on_since(turn: Turn, state: Status, _: None, since: datetime | None) -> None:
     assert since is not None, "the date is not optional"
     await turn.audit("status.since")
-    items = await feedback.since_for_director(turn.session, turn.person.id, since)
+    items = await feedback.since_for_director(turn.session, await directed_ids(turn), since)
     when = long_date(turn.texts, turn.lang, since, turn.tz)
     lines = [turn.t("status.since", count=len(items), when=when)]
     lines += await feedback_lines(turn, list(items))
@@ -138,7 +139,7 @@ async def _show(turn: Turn, view: str) -> None:
     await turn.audit(f"status.{view}")
     now = turn.now()
     if view == "mine":
-        mine = await cases.directed_by(turn.session, turn.person.id)
+        mine = await cases.directed_by(turn.session, await directed_ids(turn))
         lines = [turn.t("status.mine", count=len(mine))]
         for case in mine:
             unread = await feedback.unread_count(turn.session, case.id)
@@ -149,7 +150,7 @@ async def _show(turn: Turn, view: str) -> None:
         if undelivered:
             lines.append(turn.t("status.undelivered", count=undelivered))
     elif view == "overdue":
-        overdue = await actions.overdue_for_director(turn.session, turn.person.id, now)
+        overdue = await actions.overdue_for_director(turn.session, await directed_ids(turn), now)
         lines = [turn.t("status.overdue", count=len(overdue))]
         known = await action_names(turn, (action for action, _ in overdue))
         lines += [f"- {action_line(turn, action, number, known)}" for action, number in overdue]

@@ -8,6 +8,7 @@ from config.catalogue import Catalogue
 from handlers.authorization import DIRECTORS, Access
 from handlers.cases.lookup import (
     directed_case,
+    directed_ids,
     find_case_number,
     visible_case,
 )
@@ -52,7 +53,7 @@ async def start(turn: Turn, argument: str) -> Updates | None:
     number = find_case_number(argument)
     if number:
         return await _show(turn, number)
-    mine = await cases.directed_by(turn.session, turn.person.id)
+    mine = await cases.directed_by(turn.session, await directed_ids(turn))
     unread = {case.number: await feedback.unread_count(turn.session, case.id) for case in mine}
     return await offer_cases(
         turn,

@@ -39,6 +39,8 @@ class Turn:
     # The help lines this person may read: given by the dispatcher, which holds the list of conversations.
     help_lines: Callable[[Turn], list[str]]
     replies: list[Reply] = field(default_factory=list)
+    # Whom the person acts for in this turn, when not their own organisation: a waarneming's absent colleague.
+    on_behalf_of: str | None = None
 
     @property
     def lang(self) -> str:
@@ -94,7 +96,7 @@ class Turn:
             self.session,
             at=self.now(),
             actor_id=self.person.id,
-            on_behalf_of=on_behalf_of or self.person.organisation_name,
+            on_behalf_of=on_behalf_of or self.on_behalf_of or self.person.organisation_name,
             event=event,
             case_number=case_number,
             channel=self.incoming.channel,

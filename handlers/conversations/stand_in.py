@@ -1,0 +1,147 @@
+"""Waarneming: a procesregisseur going away hands their cases to a colleague for a period.
+
+Until the end date the colleague sees those cases as their own (``handlers.authorization.directing_for``), gets a
+copy of every notice about them (``handlers.notices.forward_to_stand_ins``), and everything they do there is
+audited on behalf of the absent procesregisseur. It ends by itself at the date, or earlier when the absent one
+ends it; both are told either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from handlers.authorization import DIRECTORS, directs_cases
+from handlers.dates.formatting import long_date
+from handlers.dialogue.answers import ask_confirm, choose
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.date_step import DateStep
+from handlers.dialogue.messages import Choice
+from handlers.dialogue.state import DialogueState
+from handlers.dialogue.steps import Steps
+from handlers.dialogue.turn import Turn
+from storage import people, stand_ins
+from storage.models import Professional, Role, StandIn
+
+KIND = "stand_in"
+PICK, CONFIRM, END = "pick", "confirm", "end"
+UNTIL = DateStep("until", "stand_in.until_prompt")
+# What both are told when it ends, at its end date or when it is ended early.
+ENDED = ("stand_in_ended", "stand_in_ended_absent")
+
+
+@dataclass
+class StandInState:
+    colleague_id: int | None = None
+    until: datetime | None = None
+
+
+StandInDialogue = DialogueState[StandInState]
+steps: Steps[StandInState, None] = Steps()
+
+
+async def _name(turn: Turn, person_id: int) -> str:
+    person = await people.professional_by_id(turn.session, person_id)
+    return person.name if person is not None else "?"
+
+
+def _until(turn: Turn, held: StandIn) -> str:
+    return long_date(turn.texts, turn.lang, held.ends_at, turn.tz)
+
+
+async def start(turn: Turn, argument: str) -> StandInDialogue | None:
+    now = turn.now()
+    lines = [
+        turn.t("stand_in.covering", name=await _name(turn, held.absent_id), when=_until(turn, held))
+        for held in await stand_ins.covered_by(turn.session, turn.person.id, now)
+    ]
+    state = DialogueState(KIND, PICK, StandInState())
+    running = await stand_ins.current_for_absent(turn.session, [turn.person.id], now)
+    if running:
+        held = running[0]
+        lines.append(
+            turn.t("stand_in.running", name=await _name(turn, held.stand_in_id), when=_until(turn, held))
+        )
+        return ask_confirm(turn, state, END, "\n".join([*lines, turn.t("stand_in.end_confirm")]))
+    colleagues = [
+        person
+        for person in await people.active_with_role(turn.session, Role.PROCESREGISSEUR)
+        if person.id != turn.person.id
+    ]
+    if not colleagues:
+        turn.say_lines([*lines, turn.t("stand_in.no_colleague")])
+        return None
+    lines.append(turn.t("stand_in.pick"))
+    turn.offer(state, "\n".join(lines), [Choice(str(person.id), person.name) for person in colleagues])
+    return state
+
+
+async def resume(turn: Turn, state: StandInDialogue) -> DialogueState[Any] | None:
+    return await steps.run(turn, state, None)
+
+
+@steps(PICK)
+async def _on_pick(turn: Turn, state: StandInDialogue, _: None) -> StandInDialogue:
+    picked = choose(turn, state)
+    if picked is None:
+        return state
+    state.data.colleague_id = int(picked)
+    UNTIL.ask(turn, state)
+    return state
+
+
+async def _on_until(turn: Turn, state: StandInDialogue, _: None, moment: datetime | None) -> StandInDialogue:
+    assert moment is not None and state.data.colleague_id is not None, (
+        "asked in order; the date is not optional"
+    )
+    state.data.until = moment
+    name = await _name(turn, state.data.colleague_id)
+    when = long_date(turn.texts, turn.lang, moment, turn.tz)
+    return ask_confirm(turn, state, CONFIRM, turn.t("stand_in.confirm", name=name, when=when))
+
+
+steps.date(UNTIL, _on_until)
+
+
+@steps.on_yes(CONFIRM)
+async def _start(turn: Turn, state: StandInDialogue, _: None) -> None:
+    data = state.data
+    assert data.colleague_id is not None and data.until is not None, "asked at the steps before"
+    colleague = await people.professional_by_id(turn.session, data.colleague_id)
+    if colleague is None or not directs_cases(colleague):  # no longer a procesregisseur meanwhile
+        turn.say("stand_in.no_colleague")
+        return
+    held = await stand_ins.start(turn.session, turn.person.id, colleague.id, turn.now(), data.until)
+    await turn.audit("stand_in.start")
+    me = await _name(turn, turn.person.id)
+    await turn.notify(colleague.id, "stand_in_started", None, name=me, until=_iso(held))
+    await _tell_the_end(turn, held, colleague, at=held.ends_at)
+    turn.say("stand_in.started", name=colleague.name, when=_until(turn, held))
+
+
+@steps.on_yes(END)
+async def _end(turn: Turn, state: StandInDialogue, _: None) -> None:
+    now = turn.now()
+    for held in await stand_ins.current_for_absent(turn.session, [turn.person.id], now):
+        held.ends_at = now  # the notices planned for the end date see it changed, and are not sent
+        colleague = await people.professional_by_id(turn.session, held.stand_in_id)
+        assert colleague is not None, "people are disabled, never deleted"
+        await turn.audit("stand_in.end")
+        await _tell_the_end(turn, held, colleague, at=None)
+        turn.say("stand_in.ended", name=colleague.name)
+
+
+async def _tell_the_end(turn: Turn, held: StandIn, colleague: Professional, at: datetime | None) -> None:
+    until, me = _iso(held), await _name(turn, turn.person.id)
+    await turn.notify(colleague.id, ENDED[0], None, at=at, stand_in=held.id, until=until, name=me)
+    await turn.notify(
+        turn.person.id, ENDED[1], None, at=at, stand_in=held.id, until=until, name=colleague.name
+    )
+
+
+def _iso(held: StandIn) -> str:
+    return held.ends_at.isoformat()
+
+
+CONVERSATION = Conversation(KIND, DIRECTORS, StandInState, start, resume)
