@@ -38,6 +38,14 @@ async def action_holders(session: AsyncSession, action: Action) -> list[int]:
     return [member.id for member in await receivers(session, action.holder_organisation_id)]
 
 
+async def reachable_holders(session: AsyncSession, action: Action) -> list[int]:
+    """Who of the action's holders the bot can reach now: a named holder who is still active, or the holding
+    organisation's receivers. Empty means nobody gets its reminders and nobody can mark it done."""
+    holders = await action_holders(session, action)
+    found = await people.by_ids(session, set(holders))
+    return [holder for holder in holders if holder in found and found[holder].active]
+
+
 async def participants(session: AsyncSession, case: Case) -> list[int]:
     """The people taking part in the case by name (an organisation taking part is reached by its actions)."""
     members = await cases.participants(session, case.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from handlers import recipients
 from handlers.dates.formatting import long_date, short_date
 from handlers.dialogue.turn import Turn
 from storage import actions, cases, feedback, people, subjects
@@ -143,6 +144,14 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
     listed = ", ".join(known.of(m.professional_id, m.organisation_id) for m in members)
     lines.append(turn.t("case.participants", names=listed or turn.t("case.nobody")))
     lines += await action_list_lines(turn, case, items, known)
+    for action in items:
+        if action.status is ActionStatus.OPEN and not await recipients.reachable_holders(
+            turn.session, action
+        ):
+            holder = known.of(action.holder_id, action.holder_organisation_id)
+            lines.append(
+                turn.t("case.unreachable_holder", action=f"{case.number} #{action.seq}", holder=holder)
+            )
     lines.append(turn.t("case.unread", count=await feedback.unread_count(turn.session, case.id)))
     return lines
 

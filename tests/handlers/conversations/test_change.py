@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage import audit
-from storage.models import Action, ActionStatus
+from storage.models import Action, ActionStatus, Professional
 from tests.conftest import Chat
 from tests.handlers.cases.test_case_life import assert_consistent, told
 from tests.test_reminders import planned
@@ -124,3 +124,14 @@ async def test_a_deadline_beyond_any_plan_is_refused_in_words_and_nothing_change
         assert "meer dan vijf jaar vooruit" in refused and "Er ging iets mis" not in refused
         await chat("regisseur", "stop")
     assert (await action(chat, 1)).deadline.year == 2026
+
+
+async def test_the_case_view_warns_of_an_action_nobody_can_receive_any_more(chat: Chat) -> None:
+    number = await two_actions(chat)
+    assert "Let op" not in await chat("regisseur", f"status {number}")
+    async with chat.app.sessions() as session, session.begin():
+        holder = (await session.scalars(select(Professional).where(Professional.handle == "ggz"))).one()
+        holder.active = False  # as 'vhbot users disable ggz' does
+    view = await chat("regisseur", f"status {number}")
+    assert f"Let op: actie {number} #2 heeft geen actiehouder die de bot kan bereiken: Gerda GGZ" in view
+    assert f"actie {number} #1 heeft geen" not in view
