@@ -12,8 +12,9 @@ import pytest
 
 from handlers.dates.clock import FixedClock
 from tests.bot.matrix.conftest import PUBLIC_URL, MeetAnywhere, RunningBot
-from tests.conftest import AMSTERDAM
-from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
+from tests.case_life import CASE_LIFE_PEOPLE, Client, live_a_case
+from tests.conftest import AMSTERDAM, Chat
+from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST, refer_a_case
 
 
 @pytest.mark.parametrize(
@@ -76,20 +77,27 @@ async def test_check_referral_accept_actions_reminder_feedback_status(
     status = await regisseur.ask(regisseur_room, "ja", f"status {number}")
     assert "Ongelezen terugkoppelingen: 0" in status and "Huisbezoek afleggen" in status
 
-    # The case's life goes on: escalated (the menu keeps its numbers), then closed with a reason; the agent hears
-    # of both, as actiehouder and as melder, and nothing of the case is open for them afterwards.
-    menu = await regisseur.ask(regisseur_room, f"casus {number}")
-    assert "4. opschalen" in menu and "6. afsluiten" in menu and "1. plan" not in menu
-    await regisseur.ask(regisseur_room, "4", "Afspraken worden niet nagekomen", "ketenmanager")
-    assert "opgeschaald naar de ketenmanager" in await regisseur.ask(regisseur_room, "ja")
-    await agent.expect(f"Casus {number} is opgeschaald")
-    assert "reden: doel bereikt" in await regisseur.ask(
-        regisseur_room, f"casus {number}", "6", "doel bereikt"
-    )
-    assert "afgesloten (doel bereikt)" in await regisseur.ask(regisseur_room, "ja")
-    await agent.expect(f"Casus {number} is afgesloten")
-    assert "geen open acties" in (await agent.ask(agent_room, "acties")).lower()
-
     # Everything the bot said came encrypted, and each person could read all of it.
     for person in (agent, regisseur):
+        assert person.unencrypted == [] and person.unreadable == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "meet_anywhere"),
+    [("sqlite", "matrix-nio"), ("sqlite", "matrix-js-sdk")],  # the store's side is checked on both backends
+    indirect=True,
+)
+async def test_a_whole_case_life_at_the_clients(bot: RunningBot, meet_anywhere: MeetAnywhere) -> None:
+    """The referral is made in the terminal (the scenario above makes one over Matrix); everything after it
+    happens at four people's own Matrix clients, in their encrypted direct chats."""
+    clients: dict[str, Client] = {}
+    people = []
+    for handle in CASE_LIFE_PEOPLE:
+        person = await meet_anywhere(handle)
+        room = await person.open_direct_chat(bot.user_id)
+        people.append(person)
+        clients[handle] = Client(lambda *texts, p=person, r=room: p.ask(r, *texts), person.expect)
+    number = await refer_a_case(Chat(bot.app))
+    await live_a_case(bot.app, number, clients)
+    for person in people:
         assert person.unencrypted == [] and person.unreadable == []

@@ -7,65 +7,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.app import App
-from handlers.cases.lifecycle import CLOSING_NOTICES
 from handlers.dates.clock import FixedClock
-from handlers.reminders import ACTION_REMINDERS, MEETING_REMINDER
-from storage import actions, audit, cases, outbox
-from storage.models import Action, ActionStatus, Case, CaseState, OutboxStatus, PendingMessage, Professional
+from storage import audit, outbox
+from storage.models import Action, ActionStatus, OutboxStatus, PendingMessage, Professional
 from tests.bot.test_delivery import ScriptedSender, deliver_all
+from tests.case_life import CASE_LIFE_PEOPLE, Client, assert_consistent, live_a_case, told
 from tests.conftest import Chat
 from tests.test_scenario import refer_a_case
-
-PEOPLE = ("regisseur", "regisseur2", "agent", "wijkteam", "ggz", "reclassering", "manager")
-
-
-async def assert_consistent(app: App, now_step: str) -> None:
-    """The invariant: what is stored about each case agrees with the state it is in."""
-    async with app.sessions() as session:
-        for case in (await session.scalars(select(Case))).all():
-            items = await actions.for_case(session, case.id)
-            pending = (
-                await session.scalars(
-                    select(PendingMessage).where(
-                        PendingMessage.case_number == case.number,
-                        PendingMessage.status == OutboxStatus.PENDING,
-                    )
-                )
-            ).all()
-            open_ids = {a.id for a in items if a.status is ActionStatus.OPEN}
-            for row in pending:
-                if row.kind in ACTION_REMINDERS:
-                    assert row.action_id in open_ids, (now_step, "a reminder of an action that is not open")
-                if row.kind == MEETING_REMINDER:
-                    assert case.next_meeting_at is not None, (
-                        now_step,
-                        "a reminder of an overleg that is not set",
-                    )
-            if case.state is CaseState.AFGESLOTEN:
-                assert not open_ids, (now_step, "a closed case with open actions")
-                assert case.next_meeting_at is None, (now_step, "a closed case with a next overleg")
-                assert {row.kind for row in pending} <= set(CLOSING_NOTICES), (
-                    now_step,
-                    "queued about a closed case",
-                )
-        for handle in PEOPLE:
-            person = (await session.scalars(select(Professional).where(Professional.handle == handle))).one()
-            for _, number in await actions.open_for_holder(session, person):
-                held = await cases.by_number(session, number)
-                assert held is not None and held.state is not CaseState.AFGESLOTEN, (now_step, handle)
-
-
-async def told(app: App, kind: str) -> list[str]:
-    """Who has a notice of this kind queued or sent, by handle."""
-    async with app.sessions() as session:
-        rows = await session.execute(
-            select(Professional.handle)
-            .join(PendingMessage, PendingMessage.recipient_id == Professional.id)
-            .where(PendingMessage.kind == kind, PendingMessage.status != OutboxStatus.CANCELLED)
-            .order_by(Professional.handle)
-        )
-        return list(rows.scalars())
 
 
 async def test_a_whole_case_life_stays_consistent_and_tells_everyone_concerned(
@@ -199,3 +147,21 @@ async def test_a_new_referral_notice_is_dropped_once_a_colleague_took_the_referr
     await deliver_all(chat.app, [sender])
     assert not any(f"Nieuwe aanmelding {number}" in text for _, text in sender.delivered)
     assert any(to == "agent" and "geaccepteerd" in text for to, text in sender.delivered)
+
+
+async def test_the_case_life_the_real_clients_play_holds_in_the_terminal(chat: Chat) -> None:
+    """The script the Matrix and Teams clients play, checked here first (cheaply, on both backends)."""
+    sender = ScriptedSender("recording")
+
+    def client(handle: str) -> Client:
+        async def ask(*texts: str) -> str:
+            return await chat(handle, *texts)
+
+        async def expect(fragment: str) -> None:
+            await deliver_all(chat.app, [sender])
+            assert any(to == handle and fragment in text for to, text in sender.delivered), (handle, fragment)
+
+        return Client(ask, expect)
+
+    number = await refer_a_case(chat)
+    await live_a_case(chat.app, number, {handle: client(handle) for handle in CASE_LIFE_PEOPLE})

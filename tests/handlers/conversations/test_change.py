@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from storage import audit
 from storage.models import Action, ActionStatus, Professional
+from tests.case_life import assert_consistent, told
 from tests.conftest import Chat
-from tests.handlers.cases.test_case_life import assert_consistent, told
 from tests.test_reminders import planned
 from tests.test_scenario import refer_a_case
 

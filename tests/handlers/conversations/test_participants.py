@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tests.case_life import told
 from tests.conftest import Chat
-from tests.handlers.cases.test_case_life import told
 from tests.handlers.conversations.test_change import two_actions
 
 
