@@ -25,6 +25,8 @@ BOT_ID = "28:vhbot-app"
 AAD = {
     "agent": "aaaaaaaa-0000-0000-0000-000000000001",
     "regisseur": "aaaaaaaa-0000-0000-0000-000000000002",
+    "regisseur2": "aaaaaaaa-0000-0000-0000-000000000003",
+    "wijkteam": "aaaaaaaa-0000-0000-0000-000000000004",
     "stranger": "aaaaaaaa-0000-0000-0000-00000000dead",
 }
 

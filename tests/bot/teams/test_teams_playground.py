@@ -12,8 +12,9 @@ import pytest
 from handlers.dates.clock import FixedClock
 from tests.bot.teams.conftest import AAD, TENANT, TeamsBot
 from tests.bot.teams.playground import Playground, card_of, node_or_skip
-from tests.conftest import AMSTERDAM
-from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
+from tests.case_life import CASE_LIFE_PEOPLE, Client, live_a_case
+from tests.conftest import AMSTERDAM, Chat, link_address
+from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST, refer_a_case
 
 Open = Callable[[str], Awaitable[Playground]]
 
@@ -74,3 +75,18 @@ async def test_check_referral_accept_actions_reminder_card_feedback_status(
     assert update.get("textFormat") == "plain"  # what people type is shown as typed, never as markup
     status = await regisseur.ask("ja", f"status {number}")
     assert "Ongelezen terugkoppelingen: 0" in status and "Huisbezoek afleggen" in status
+
+
+# The store's side of the case life runs on both backends in the terminal; here it is about the client.
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_a_whole_case_life_at_the_playgrounds(teams_bot: TeamsBot, open_teams: Open) -> None:
+    """After a referral made in the terminal, the whole case life at four people's own Playgrounds: typed
+    answers to the cards, and every notice arriving in each person's personal chat."""
+    clients: dict[str, Client] = {}
+    for handle in CASE_LIFE_PEOPLE:
+        await link_address(teams_bot.app, handle, "teams", AAD[handle])
+        playground = await open_teams(handle)
+        assert "Wat ik kan" in await playground.ask("help")  # the personal chat exists: the bot may write
+        clients[handle] = Client(playground.ask, playground.expect)
+    number = await refer_a_case(Chat(teams_bot.app))
+    await live_a_case(teams_bot.app, number, clients)
