@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from bot import retention
 from handlers.dates.clock import FixedClock
 from storage.models import AuditEntry, Professional
+from tests.case_life import told
 from tests.conftest import Chat
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
 
@@ -78,3 +79,32 @@ async def test_a_refusal_reads_exactly_like_a_case_that_does_not_exist(chat: Cha
                     allowed += 1
     # Not vacuous: both kinds of answer occurred many times.
     assert refused_existing > 30 and allowed > 30, (refused_existing, allowed)
+
+
+async def test_holding_an_action_or_taking_part_needs_a_role_that_works_on_cases(chat: Chat) -> None:
+    """Every role as a new holder, a new participant and a holder in the plan: only the ketenmanager (figures
+    only) is refused, with the same words each time; an action held by the ZVH itself reaches its
+    procesregisseurs, never its ketenmanager."""
+    number = await refer(chat, "agent")
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "1")
+    await chat("regisseur", f"plan {number}", *PLAN_ONE_ACTION)  # #1 is the agent's
+    unplanned = await refer(chat, "ggz")
+    await chat("regisseur", f"beoordeel {unplanned}", "accepteren", "1")
+    for handle in PEOPLE:
+        if handle == "agent":
+            continue
+        holder = await chat("regisseur", "stop", f"wijzig {number} #1", "andere actiehouder", handle)
+        joined = await chat("regisseur", "stop", f"deelnemers {number}", "iemand toevoegen", handle)
+        planned = await chat("regisseur", "stop", f"plan {unplanned}", "Nog een actie", handle)
+        may_hold = handle != "manager"
+        assert ("overdragen aan" in holder) is may_hold, (handle, holder)
+        assert ("neemt nu deel" in joined) is may_hold, (handle, joined)
+        assert ("kan geen actie houden" in planned) is not may_hold, (handle, planned)
+    await chat("regisseur", "stop")
+
+    zvh = "Zorg- en Veiligheidshuis Voorbeeldregio"
+    await chat("regisseur", f"wijzig {number} #1", "andere actiehouder", zvh)
+    assert "nieuwe actiehouder" in await chat("regisseur", "ja")
+    assert await told(chat.app, "action_assigned") == ["agent", "regisseur2"]  # the first was the agent's
+    assert "Uw open acties (1)" in await chat("regisseur2", "acties")
+    assert "Uw open acties" not in await chat("manager", "acties")
