@@ -153,6 +153,32 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
                 turn.t("case.unreachable_holder", action=f"{case.number} #{action.seq}", holder=holder)
             )
     lines.append(turn.t("case.unread", count=await feedback.unread_count(turn.session, case.id)))
+    return [*lines, *await history_lines(turn, case)]
+
+
+# Where a transition's reason is a key of config/process.toml, the catalogue prefix that names it.
+_REASON_LABELS = {CaseState.AFGESLOTEN: "close_reason", CaseState.OPGESCHAALD: "escalation_target"}
+HISTORY_SHOWN = 5
+
+
+async def history_lines(turn: Turn, case: Case) -> list[str]:
+    """The case's latest steps, so a procesregisseur taking it over (a colleague, a waarnemer) sees how it got
+    here: when, to which state, by whom, and why where a reason was asked."""
+    steps = list(await cases.transitions(turn.session, case.id))[-HISTORY_SHOWN:]
+    actors = await people.by_ids(turn.session, {step.actor_id for step in steps})
+    lines = [turn.t("case.history")]
+    for step in steps:
+        why = (
+            [turn.t(f"{_REASON_LABELS[step.to_state]}.{step.reason}")]
+            if step.to_state in _REASON_LABELS
+            else []
+        )
+        why += [step.note] if step.note else []
+        when = short_date(turn.texts, turn.lang, step.at, turn.tz)
+        state = turn.t(f"state.{step.to_state.value}")
+        actor = actors[step.actor_id].name if step.actor_id in actors else "?"
+        line = f"- {when} · {state} · {actor}"
+        lines.append(f"{line} — {'; '.join(why)}" if why else line)
     return lines
 
 

@@ -68,6 +68,9 @@ async def test_a_whole_case_life_stays_consistent_and_tells_everyone_concerned(
     await assert_consistent(app, "to a colleague")
     assert "regisseur2" in await told(app, "case_assigned")
     assert "Ik kan geen casus" in await chat("regisseur", f"casus {number}")
+    history = (await chat("regisseur2", f"status {number}")).split("Verloop (laatste stappen):")[1]
+    assert "in uitvoering · Petra Regisseur" in history  # the new procesregisseur sees how it got here
+    assert "opgeschaald · Petra Regisseur — bestuurlijk (burgemeester, driehoek); Afspraken worden" in history
 
     handover = await chat("regisseur2", f"casus {number}", "afschalen", "Woonstichting Voorbeeld")
     assert "niemand die via de bot bereikbaar is" in handover  # nobody there could take casusregie
