@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The drivers log every statement with its parameters at DEBUG: a typed holder or organisation name is a
+# parameter in clear (only stored values are encrypted). No log level of vhbot may show what people type.
+for _driver in ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool"):
+    logging.getLogger(_driver).setLevel(logging.WARNING)
+
+
+def _private_file(database: Path) -> None:
+    """The SQLite file readable by its owner only (SQLite gives its -wal and -shm files the same mode), in a
+    folder of its own made private where vhbot creates it; a store from an earlier version is tightened."""
+    if not database.parent.exists():
+        database.parent.mkdir(parents=True, mode=0o700)
+    for path in (
+        database,
+        database.with_name(database.name + "-wal"),
+        database.with_name(database.name + "-shm"),
+    ):
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    if not database.exists():
+        os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def create_engine(
     url: str, schema: str | None = None, keyring: Keyring | None = None, **options: Any
 ) -> AsyncEngine:
@@ -30,9 +54,10 @@ def create_engine(
     ``keyring`` encrypts and decrypts the encrypted columns (an engine without one cannot touch them).
     """
     parsed = make_url(url)
+    options.setdefault("hide_parameters", True)  # a statement in an error message never shows what was typed
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         engine = create_async_engine(url, **options)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:

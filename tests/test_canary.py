@@ -5,11 +5,13 @@ back fine. The Teams path has its own canary in tests/bot/teams; both share test
 from __future__ import annotations
 
 import logging
+import uuid
 
 import pytest
 
 from tests.conftest import Chat
 from tests.seeding import assert_nowhere_in_clear, seed_every_field
+from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST, refer_a_case
 
 
 async def test_markers_typed_in_chat_are_nowhere_in_clear(
@@ -20,3 +22,30 @@ async def test_markers_typed_in_chat_are_nowhere_in_clear(
     await assert_nowhere_in_clear(chat.app, markers, caplog.text)
     logging.getLogger("tests.canary").debug("probe")
     assert "probe" in caplog.text, "DEBUG records are not captured: the log check would prove nothing"
+
+
+async def test_answers_that_are_looked_up_never_reach_a_log_at_any_level(
+    chat: Chat, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What people type as a holder, an organisation or a participant is looked up, never stored: it must not
+    reach a log as a statement's parameter either (the database drivers log those at DEBUG)."""
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    await chat("regisseur", f"plan {number}", *PLAN_ONE_ACTION)
+    await chat("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    unplanned = "VH-2026-0002"
+    await chat("regisseur", f"beoordeel {unplanned}", "accepteren", "Petra Regisseur")
+    caplog.set_level(logging.DEBUG)
+    marker = f"kanarie{uuid.uuid4().hex[:8]}"
+    answers = [
+        (f"plan {unplanned}", "Huisbezoek afleggen", f"{marker}houder"),
+        (f"wijzig {number} #1", "andere actiehouder", f"{marker}wijzig"),
+        (f"deelnemers {number}", "iemand toevoegen", f"{marker}deelnemer"),
+        (f"casus {number}", "afschalen", f"{marker}organisatie"),
+        (f"terugkoppeling {number}", f"{marker}terugkoppeling"),
+    ]
+    for messages in answers:
+        await chat("regisseur", "stop", *messages)
+    logging.getLogger("tests.canary").debug("probe")
+    assert "probe" in caplog.text, "DEBUG records are not captured: the log check would prove nothing"
+    assert marker not in caplog.text
