@@ -22,13 +22,13 @@ from microsoft_agents.activity import (
     ConversationReference,
     InvokeResponse,
 )
-from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator
 from microsoft_agents.hosting.core import ClaimsIdentity, TurnContext
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import App
 from bot.channels.form_page import add_form_routes
 from bot.channels.teams.adapter import auth_configuration, build_adapter
+from bot.channels.teams.guard import activity_or_none, authenticated
 from bot.channels.teams.render import (
     CARD_TYPE,
     CardLabels,
@@ -102,12 +102,14 @@ class TeamsChannel:
         form pages, which are for people's browsers and authenticate by their signed link."""
         application = web.Application()
         application["agent_configuration"] = self._configuration
-        application.router.add_post("/api/messages", jwt_authorization_decorator(self._endpoint))  # type: ignore[no-untyped-call]
+        application.router.add_post("/api/messages", authenticated(self._endpoint))
         if self._settings.public_url:
             add_form_routes(application, self.app)
         return application
 
     async def _endpoint(self, request: web.Request) -> web.StreamResponse:
+        if await activity_or_none(request) is None:
+            return web.json_response({"error": "not a Bot Framework activity"}, status=400)
         response = await self.adapter.process(request, self)
         return response if response is not None else web.Response(status=202)
 

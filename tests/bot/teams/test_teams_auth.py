@@ -47,11 +47,19 @@ async def production_bot(
     await app.close()
 
 
+def claims() -> dict[str, object]:
+    now = int(time.time())
+    return {"iss": "https://api.botframework.com", "aud": APP_ID, "iat": now, "nbf": now, "exp": now + 3600}
+
+
 def forged_token() -> str:
     """Looks like a Bot Framework token (issuer, audience, expiry) but is signed by us, not by Microsoft."""
-    now = int(time.time())
-    claims = {"iss": "https://api.botframework.com", "aud": APP_ID, "iat": now, "nbf": now, "exp": now + 3600}
-    return jwt.encode(claims, "a" * 32, algorithm="HS256", headers={"kid": "forged"})
+    return jwt.encode(claims(), "a" * 32, algorithm="HS256", headers={"kid": "forged"})
+
+
+def keyless_token(algorithm: str) -> str:
+    """A token that names no signing key at all (``alg: none``, or a shared secret)."""
+    return jwt.encode(claims(), "" if algorithm == "none" else "a" * 32, algorithm=algorithm)
 
 
 async def handled(app: App) -> int:
@@ -61,8 +69,14 @@ async def handled(app: App) -> int:
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Bearer not-a-token"}, {"Authorization": f"Bearer {forged_token()}"}],
-    ids=["no token", "garbage", "forged"],
+    [
+        {},
+        {"Authorization": "Bearer not-a-token"},
+        {"Authorization": f"Bearer {forged_token()}"},
+        {"Authorization": f"Bearer {keyless_token('none')}"},
+        {"Authorization": f"Bearer {keyless_token('HS256')}"},
+    ],
+    ids=["no token", "garbage", "forged", "alg none", "no kid"],
 )
 async def test_without_a_valid_token_nothing_is_handled(
     production_bot: TeamsBot, headers: dict[str, str]

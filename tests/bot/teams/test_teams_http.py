@@ -4,11 +4,13 @@ Connector; conversation kinds, cards and their buttons, proactive sends and the 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, text
 
 from bot.app import App
@@ -17,6 +19,7 @@ from storage import teams
 from storage.models import InboundMessage, OutboxStatus, PendingMessage, Professional, TeamsConversation
 from tests.bot.teams.conftest import AAD, BOT_ID, TENANT, TeamsBot, personal
 from tests.bot.teams.connector import FakeConnector
+from tests.bot.teams.test_teams_auth import handled
 from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
 
 
@@ -299,3 +302,27 @@ def note_text(card: dict[str, Any]) -> str:
 def test_a_note_shows_typed_text_as_it_is() -> None:
     typed = "Bel **nu** [hier](https://example.org)"
     assert note_text(note_card(f"Beantwoord: {typed}")) == f"Beantwoord: {typed}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        [],
+        None,
+        "just text",
+        {"type": "message", "text": ["kanariemalformed"], "channelId": "msteams"},
+        {"type": "message", "text": "status", "channelId": "msteams", "conversation": {"id": "x"}},
+    ],
+    ids=["empty object", "array", "null", "string", "text not a string", "no serviceUrl"],
+)
+async def test_a_malformed_activity_gets_400_and_the_log_names_only_the_kind_of_error(
+    teams_bot: TeamsBot, body: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = await handled(teams_bot.app)
+    async with teams_bot.http.post(teams_bot.url, json=body) as response:
+        assert response.status == 400
+    assert teams_bot.connector.posted == []
+    assert await handled(teams_bot.app) == before
+    assert "kanariemalformed" not in caplog.text and "input_value" not in caplog.text
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
