@@ -47,3 +47,21 @@ async def test_asking_for_numbers_one_may_not_see_is_limited(chat: Chat, clock: 
 
     clock.advance(timedelta(hours=1))
     assert "te vaak" not in await chat("wijkteam", f"status {number}")
+
+
+async def test_asking_for_the_details_form_of_a_case_one_may_not_fill_counts_as_a_refusal(chat: Chat) -> None:
+    """'gegevens' looks a case up like 'status' does: a case the person sees but may not fill in (one they take
+    part in but did not refer, their own once it is closed) is refused, audited as such, and counts toward the
+    limit."""
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    await chat("regisseur", f"deelnemers {number}", "iemand toevoegen", "wijkteam")
+    assert number in await chat("wijkteam", f"acties {number}")  # they do see its action list
+    for _ in range(3):
+        assert "Ik kan geen casus" in await chat("wijkteam", f"gegevens {number}")
+    assert "te vaak een casusnummer" in await chat("wijkteam", "status VH-2026-0901")
+    await chat("regisseur", f"casus {number}", "afsluiten", "doel bereikt", "ja")
+    assert "Ik kan geen casus" in await chat("agent", f"gegevens {number}")
+    async with chat.app.sessions() as session:
+        events = list(await session.scalars(select(AuditEntry.event).where(AuditEntry.case_number == number)))
+    assert events.count("case.subject.ask.refused") == 4 and "case.subject.ask" not in events

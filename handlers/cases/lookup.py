@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from handlers.authorization import Access, case_access, directing_for
@@ -27,8 +28,15 @@ def find_case_number(text: str) -> str | None:
     return f"{prefix.upper()}-{year}-{int(seq):04d}"
 
 
-async def visible_case(turn: Turn, number: str, need: Access, event: str) -> tuple[Case, Access] | None:
-    """The case if the person may see at least ``need`` of it, else None, exactly as if it did not exist.
+def _anything(case: Case, access: Access) -> bool:
+    return True
+
+
+async def visible_case(
+    turn: Turn, number: str, need: Access, event: str, allows: Callable[[Case, Access], bool] = _anything
+) -> tuple[Case, Access] | None:
+    """The case if the person may see at least ``need`` of it and ``allows`` it, else None, exactly as if it did
+    not exist.
 
     Every successful lookup is audited; so is a refused one, without revealing anything to the person. Those
     refusals are what the lookup limit counts (enumerating numbers mostly finds nothing): past it, nothing is
@@ -43,7 +51,7 @@ async def visible_case(turn: Turn, number: str, need: Access, event: str) -> tup
         raise LookupsExhausted
     case = await cases.by_number(turn.session, number)
     access = Access.NONE if case is None else await case_access(turn.session, turn.person, case, turn.now())
-    if case is None or access < need:
+    if case is None or access < need or not allows(case, access):
         await turn.audit(f"{event}.refused", number if case is not None else None)
         return None
     if access is Access.FULL and case.procesregisseur_id not in (None, turn.person.id):

@@ -70,7 +70,7 @@ async def start(turn: Turn, argument: str) -> Actions | None:
             turn.say_lines(await action_list_lines(turn, found[0]))
         return None
     mine = await actions.open_for_holder(turn.session, turn.person)
-    await turn.audit("actions.list_own")
+    await turn.audit_shown("actions.list_own", (number for _, number in mine))
     if not mine:
         turn.say("actions.none")
         return None

@@ -124,8 +124,8 @@ async def _on_menu(turn: Turn, state: Status, _: None) -> Status | None:
 
 async def _on_since(turn: Turn, state: Status, _: None, since: datetime | None) -> None:
     assert since is not None, "the date is not optional"
-    await turn.audit("status.since")
     items = await feedback.since_for_director(turn.session, await directed_ids(turn), since)
+    await turn.audit_shown("status.since", (number for _, number in items))
     when = long_date(turn.texts, turn.lang, since, turn.tz)
     lines = [turn.t("status.since", count=len(items), when=when)]
     lines += await feedback_lines(turn, list(items))
@@ -136,10 +136,10 @@ steps.date(SINCE, _on_since)
 
 
 async def _show(turn: Turn, view: str) -> None:
-    await turn.audit(f"status.{view}")
     now = turn.now()
     if view == "mine":
         mine = await cases.directed_by(turn.session, await directed_ids(turn))
+        shown = [case.number for case in mine]
         lines = [turn.t("status.mine", count=len(mine))]
         for case in mine:
             unread = await feedback.unread_count(turn.session, case.id)
@@ -151,22 +151,25 @@ async def _show(turn: Turn, view: str) -> None:
             lines.append(turn.t("status.undelivered", count=undelivered))
     elif view == "overdue":
         overdue = await actions.overdue_for_director(turn.session, await directed_ids(turn), now)
+        shown = [number for _, number in overdue]
         lines = [turn.t("status.overdue", count=len(overdue))]
         known = await action_names(turn, (action for action, _ in overdue))
         lines += [f"- {action_line(turn, action, number, known)}" for action, number in overdue]
     else:
         queue = await cases.intake_queue(turn.session)
+        shown = [case.number for case in queue]
         lines = [turn.t("status.new", count=len(queue))]
         lines += [
             f"- {c.number} · {c.gemeente} · {short_date(turn.texts, turn.lang, c.created_at, turn.tz)}"
             for c in queue
         ]
+    await turn.audit_shown(f"status.{view}", shown)
     turn.say_lines(lines)
 
 
 async def _melder_overview(turn: Turn) -> None:
-    await turn.audit("status.own_referrals")
     referred = await cases.referred_by(turn.session, turn.person.id)
+    await turn.audit_shown("status.own_referrals", (case.number for case in referred))
     lines = [turn.t("status.own_referrals", count=len(referred))]
     lines += [f"- {c.number} · {state_label(turn, c)}" for c in referred]
     own = await actions.open_for_holder(turn.session, turn.person)

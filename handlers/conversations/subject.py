@@ -11,7 +11,7 @@ from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from handlers.identifying import forms
 from storage import cases
-from storage.models import CaseState
+from storage.models import Case, CaseState
 
 KIND = "subject"
 steps: Steps[NoState, None] = Steps()
@@ -40,8 +40,11 @@ async def _on_pick(turn: Turn, state: DialogueState[NoState], _: None) -> Dialog
 
 
 async def _offer_for(turn: Turn, number: str) -> None:
-    found = await visible_case(turn, number, Access.REFERRAL_STATE, "case.subject.ask")
-    if found is None or not may_enter_subject(turn.person, found[1], found[0]):
+    def may_enter(case: Case, access: Access) -> bool:
+        return may_enter_subject(turn.person, access, case)
+
+    found = await visible_case(turn, number, Access.REFERRAL_STATE, "case.subject.ask", may_enter)
+    if found is None:
         say_not_found(turn, number)
         return
     await forms.offer(turn, found[0])

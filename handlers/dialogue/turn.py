@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -101,6 +101,23 @@ class Turn:
             case_number=case_number,
             channel=self.incoming.channel,
         )
+
+    async def audit_shown(self, event: str, case_numbers: Iterable[str]) -> None:
+        """A view of several cases: one entry per case it showed, so the trail of each case says who saw it
+        (one entry without a case when it showed none)."""
+        shown: list[str | None] = [*sorted(set(case_numbers))] or [None]
+        entries: list[dict[str, object]] = [
+            {
+                "at": self.now(),
+                "actor_id": self.person.id,
+                "on_behalf_of": self.on_behalf_of or self.person.organisation_name,
+                "event": event,
+                "case_number": number,
+                "channel": self.incoming.channel,
+            }
+            for number in shown
+        ]
+        await audit.record_many(self.session, entries)
 
     async def notify(
         self,
