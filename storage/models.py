@@ -266,6 +266,7 @@ class SubjectForm(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    style: Mapped[str] = mapped_column(String(8), server_default="link")  # handed out as a card or a link
 
 
 class Dialogue(Base):

@@ -46,12 +46,14 @@ def _signature(session: AsyncSession, form: SubjectForm) -> str:
 
 
 async def issue(
-    session: AsyncSession, case_id: int, professional_id: int, now: datetime, lifetime: timedelta
+    session: AsyncSession, case_id: int, professional_id: int, now: datetime, lifetime: timedelta, style: str
 ) -> str:
-    """A new form for this case and person; returns its token (the only place the token exists)."""
+    """A new form for this case and person, handed out as ``style`` (a card or a link); returns its token (the
+    only place the token exists)."""
     form = SubjectForm(
         case_id=case_id,
         professional_id=professional_id,
+        style=style,
         key_id=keyring_of(session.get_bind().dialect).current,
         created_at=now,
         # Whole seconds: the signature binds the expiry as a Unix time.
@@ -66,7 +68,11 @@ async def find(session: AsyncSession, token: str, now: datetime) -> tuple[FormSt
     """The form a token opens and whether it may still be used. A token whose signature does not check out is
     INVALID whatever row its id names, so ids cannot be probed for being used or expired."""
     form_id, _, signature = token.partition(".")
-    if not form_id.isdigit() or not signature or len(form_id) > 18:
+    # Only the form issue() writes: ASCII digits without leading zeros (int() would also read '５' or '07').
+    canonical = (
+        form_id.isascii() and form_id.isdigit() and len(form_id) <= 18 and str(int(form_id)) == form_id
+    )
+    if not canonical or not signature.isascii():
         return FormState.INVALID, None
     form = await session.get(SubjectForm, int(form_id))
     if form is None:

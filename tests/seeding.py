@@ -14,6 +14,7 @@ from typing import Protocol
 from sqlalchemy import select
 
 from bot.app import App
+from handlers.identifying.forms import LINK
 from storage import cases, people, subjects
 from storage.models import Action, Case, CaseSubject, CaseTransition, Dialogue, Feedback
 from tests.scripts import referral_after_check
@@ -93,14 +94,15 @@ async def seed_every_field(chat: Say, app: App) -> Markers:
     return markers
 
 
-async def form_token(app: App, number: str, handle: str) -> str:
-    """A form for the case's identifying details, handed to ``handle``, as the chat would hand it out."""
+async def form_token(app: App, number: str, handle: str, style: str = LINK) -> str:
+    """A form for the case's identifying details, handed to ``handle`` as a link (or a card), as the chat would
+    hand it out."""
     async with app.sessions() as session, session.begin():
         case = await cases.by_number(session, number)
         person = await people.professional_by_handle(session, handle)
         assert case is not None and person is not None
         lifetime = timedelta(minutes=app.settings.form_link_minutes)
-        return await subjects.issue(session, case.id, person.id, app.now(), lifetime)
+        return await subjects.issue(session, case.id, person.id, app.now(), lifetime, style)
 
 
 async def decrypted_texts(app: App) -> str:

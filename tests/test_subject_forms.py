@@ -16,7 +16,7 @@ from config.definitions import load_definitions
 from config.settings import Settings
 from handlers.dates.clock import FixedClock
 from handlers.dialogue.messages import Incoming
-from handlers.identifying.forms import LINK
+from handlers.identifying.forms import CARD, LINK
 from storage import audit
 from storage.models import CaseSubject
 from tests.conftest import Chat
@@ -116,6 +116,10 @@ async def test_expired_altered_and_someone_elses_forms_open_nothing(chat: Chat, 
         assert closed.form is None and closed.message is not None and "bestaat niet" in closed.message
     someone_else = await chat.app.forms.submit(token, GOOD, "teams", Identity("terminal", "regisseur"))
     assert someone_else.form is None and "bestaat niet" in str(someone_else.message)
+    # Only the token as issued: no leading zero, no digits of another script that int() would read alike.
+    fullwidth = form_id.translate({ord(d): ord(d) - ord("0") + 0xFF10 for d in "0123456789"})
+    for lookalike in (f"0{form_id}.{signature}", f"{fullwidth}.{signature}", f" {form_id}.{signature}"):
+        assert "bestaat niet" in str((await chat.app.forms.open(lookalike)).message), lookalike
 
     clock.advance(timedelta(minutes=15))
     for late in (await chat.app.forms.open(token), await chat.app.forms.submit(token, GOOD, "web")):
@@ -154,3 +158,22 @@ async def test_a_new_form_replaces_the_details_and_a_closed_case_takes_none(chat
     assert closed.form is None and await stored_subjects(chat.app) == [
         ("Jan de Vries", "1980-02-29", "Nieuwe Weg 3, Ergens")
     ]
+
+
+async def test_a_form_is_sent_only_from_where_it_was_handed_out(chat: Chat) -> None:
+    """A card's token is no good on the page (which knows nobody), a link's is no good on Teams."""
+    number = await refer_a_case(chat)
+    card, link = (
+        await form_token(chat.app, number, "agent", CARD),
+        await form_token(chat.app, number, "agent"),
+    )
+    agent_on_teams = Identity("terminal", "agent")
+    for wrong_place in (
+        await chat.app.forms.open(card),
+        await chat.app.forms.submit(card, GOOD, "web"),
+        await chat.app.forms.submit(link, GOOD, "teams", agent_on_teams),
+    ):
+        assert wrong_place.form is None and "bestaat niet" in str(wrong_place.message)
+    assert await stored_subjects(chat.app) == []
+    assert "ontvangen" in str((await chat.app.forms.submit(card, GOOD, "teams", agent_on_teams)).message)
+    assert "ontvangen" in str((await chat.app.forms.submit(link, GOOD, "web")).message)

@@ -12,13 +12,14 @@ import asyncio
 import base64
 import hashlib
 from html import escape
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from bot.app import App
 from bot.web import serve_site
 from handlers.dialogue.messages import FormField, FormOffer
-from handlers.identifying.forms import form_path
+from handlers.identifying.forms import FIELDS, form_path
 from handlers.identifying.submission import FormAnswer
 
 CHANNEL = "web"
@@ -71,10 +72,11 @@ class FormPages:
         return self._page(await self._app.forms.open(request.match_info["token"]))
 
     async def send(self, request: web.Request) -> web.Response:
-        if (request.content_length or 0) > MAX_BODY_BYTES:
-            raise web.HTTPRequestEntityTooLarge(MAX_BODY_BYTES, request.content_length or 0)
-        posted = await request.post()
-        values = {key: value for key, value in posted.items() if isinstance(value, str)}
+        if request.content_type != "application/x-www-form-urlencoded":  # what the page's own form sends
+            raise web.HTTPUnsupportedMediaType()
+        values = dict(
+            parse_qsl((await _body(request)).decode("utf-8", "replace"), max_num_fields=len(FIELDS))
+        )
         return self._page(await self._app.forms.submit(request.match_info["token"], values, CHANNEL))
 
     def _page(self, answer: FormAnswer) -> web.Response:
@@ -93,6 +95,18 @@ class FormPages:
             f"<body><main><h1>{escape(title)}</h1>{body}</main></body></html>"
         )
         return web.Response(text=html, content_type="text/html", charset="utf-8", headers=HEADERS)
+
+
+async def _body(request: web.Request) -> bytes:
+    """The body, refused past MAX_BODY_BYTES whether or not it said its length (a chunked body does not)."""
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise web.HTTPRequestEntityTooLarge(MAX_BODY_BYTES, request.content_length or 0)
+    read = bytearray()
+    async for chunk in request.content.iter_chunked(4096):
+        read += chunk
+        if len(read) > MAX_BODY_BYTES:
+            raise web.HTTPRequestEntityTooLarge(MAX_BODY_BYTES, len(read))
+    return bytes(read)
 
 
 def _form(offer: FormOffer) -> str:

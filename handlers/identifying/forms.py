@@ -48,7 +48,7 @@ async def offer(turn: Turn, case: Case) -> None:
         turn.say("subject.later", number=case.number)
         return
     lifetime = timedelta(minutes=turn.settings.form_link_minutes)
-    token = await subjects.issue(turn.session, case.id, turn.person.id, turn.now(), lifetime)
+    token = await subjects.issue(turn.session, case.id, turn.person.id, turn.now(), lifetime, style)
     await turn.audit("case.subject.form", case.number)
     if style == CARD:
         text = turn.t("subject.card", number=case.number, minutes=turn.settings.form_link_minutes)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config.catalogue import Catalogue
 from handlers.dialogue.messages import FormOffer
 from handlers.dialogue.plain_text import clean
-from handlers.identifying.forms import LONGEST, form_offer
+from handlers.identifying.forms import CARD, LINK, LONGEST, form_offer
 from storage import audit, cases, people, subjects
 from storage.models import CaseState, Professional, SubjectForm
 from storage.subjects import FormState, SubjectDetails
@@ -84,11 +84,14 @@ async def submit_form(
 async def _find(
     context: FormDeskContext, token: str, sender_id: int | None
 ) -> tuple[FormState, SubjectForm | None, Professional | None]:
-    """The form, and the active person it is bound to; a form sent by someone else (a forwarded card) or for
-    someone no longer active opens nothing."""
+    """The form, and the active person it is bound to; a form sent by someone else (a forwarded card), for
+    someone no longer active, or from another place than it was handed out to (a card's token on the page, which
+    knows nobody; a link's on Teams) opens nothing."""
     state, form = await subjects.find(context.session, token, context.now)
     person = await people.professional_by_id(context.session, form.professional_id) if form else None
-    if person is None or not person.active or (sender_id is not None and sender_id != person.id):
+    handed_out_here = form is not None and form.style == (LINK if sender_id is None else CARD)
+    sent_by_another = sender_id is not None and person is not None and sender_id != person.id
+    if person is None or not person.active or sent_by_another or not handed_out_here:
         return FormState.INVALID, form, person
     return state, form, person
 

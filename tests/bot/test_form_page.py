@@ -10,6 +10,7 @@ import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import aiohttp
 import pytest
@@ -25,9 +26,11 @@ from bot.app import App
 from bot.channels.form_page import FormSite
 from config.settings import Settings
 from handlers.dates.clock import FixedClock
+from handlers.identifying.forms import CARD
 from storage.models import CaseSubject
 from tests.bot.teams.connector import free_port
 from tests.conftest import Chat
+from tests.seeding import form_token
 from tests.test_scenario import refer_a_case
 from tests.test_subject_forms import over_link_channel
 
@@ -185,3 +188,39 @@ async def test_the_page_forbids_caching_framing_referrers_and_anything_from_else
     assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
     policy = headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy and "unsafe" not in policy
+
+
+async def test_a_body_past_the_limit_is_refused_whether_or_not_it_says_its_length(
+    site: App, chat: Chat
+) -> None:
+    url = await link_for(chat)
+    padding = {"name": "Jan de Vries", "birth_date": "29-02-1980", "address": "x" * 20_000}
+
+    async def chunked() -> AsyncIterator[bytes]:
+        body = urlencode(padding).encode()
+        for start in range(0, len(body), 1024):
+            yield body[start : start + 1024]
+
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, data=urlencode(padding), headers=headers) as response:
+            assert response.status == 413
+        async with http.post(url, data=chunked(), headers=headers) as response:
+            assert response.status == 413
+        async with http.get(url) as response:
+            assert "<form" in await response.text()  # refused without using the link up
+    async with site.sessions() as session:
+        assert (await session.scalars(select(CaseSubject))).all() == []
+
+
+async def test_a_teams_cards_token_opens_nothing_on_the_page(site: App, chat: Chat) -> None:
+    number = await refer_a_case(chat)
+    card = await form_token(site, number, "agent", CARD)
+    url = f"{site.settings.public_url}/forms/{card}"
+    async with aiohttp.ClientSession() as http:
+        async with http.get(url) as response:
+            assert "bestaat niet" in await response.text()
+        async with http.post(url, data=TYPED) as response:
+            assert "bestaat niet" in await response.text()
+    async with site.sessions() as session:
+        assert (await session.scalars(select(CaseSubject))).all() == []
