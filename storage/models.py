@@ -147,12 +147,13 @@ class Case(Base):
     procesregisseur_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
     gemeente: Mapped[str] = mapped_column(String(100))
     subject_type: Mapped[str] = mapped_column(String(32))
-    leefgebieden: Mapped[list[str]] = mapped_column(JSON)
-    ketens: Mapped[list[str]] = mapped_column(JSON)
+    # Health and criminal data (AVG art. 9 and 10) next to a case number: encrypted like all free text.
+    leefgebieden: Mapped[list[str]] = mapped_column(EncryptedJSON("cases.leefgebieden"))
+    ketens: Mapped[list[str]] = mapped_column(EncryptedJSON("cases.ketens"))
     urgency: Mapped[str] = mapped_column(String(32))
-    informed: Mapped[str] = mapped_column(String(32))
+    informed: Mapped[str] = mapped_column(EncryptedText("cases.informed"))  # 'not: a criminal investigation'
     goal: Mapped[str] = mapped_column(EncryptedText("cases.goal"))
-    check_outcome: Mapped[str | None] = mapped_column(String(32))
+    check_outcome: Mapped[str | None] = mapped_column(EncryptedText("cases.check_outcome"))
     next_meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

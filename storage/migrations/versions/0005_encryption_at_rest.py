@@ -11,12 +11,10 @@ Create Date: 2026-11-23 14:00:00
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from alembic import op
 
-from storage.crypto import keyring_of
+from storage.column_encryption import Column, decrypt, encrypt, require_key
 
 revision = "0005"
 down_revision = "0004"
@@ -24,7 +22,7 @@ branch_labels = None
 depends_on = None
 
 # (table, key column, column, type before) of every column that becomes encrypted.
-ENCRYPTED = [
+ENCRYPTED: list[Column] = [
     ("professionals", "id", "name", sa.String(length=200)),
     ("cases", "id", "goal", sa.Text()),
     ("case_transitions", "id", "note", sa.Text()),
@@ -36,40 +34,8 @@ ENCRYPTED = [
 ]
 
 
-def _convert(table: str, key: str, column: str, encrypting: bool) -> None:
-    """Encrypt (or, going down, decrypt) every value of one column, row by row."""
-    bind = op.get_bind()
-    raw = sa.table(table, sa.column(key), sa.column(column, sa.Text()))
-    rows = bind.execute(sa.select(raw.c[key], raw.c[column]).where(raw.c[column].is_not(None))).all()
-    if not rows:
-        return
-    keyring = keyring_of(bind.dialect)
-    purpose = f"{table}.{column}"
-    for row_key, value in rows:
-        changed = keyring.encrypt(value, purpose) if encrypting else keyring.decrypt(value, purpose)
-        bind.execute(sa.update(raw).where(raw.c[key] == row_key).values({column: changed}))
-
-
-def _retype(table: str, column: str, before: Any, after: Any) -> None:
-    if type(before) is type(after):
-        return
-    using = f"{column}::{'text' if isinstance(after, sa.Text) else 'json'}"
-    with op.batch_alter_table(table) as batch:
-        batch.alter_column(column, existing_type=before, type_=after, postgresql_using=using)
-
-
-def _holds_values() -> bool:
-    bind = op.get_bind()
-    for table, _, column, _ in ENCRYPTED:
-        raw = sa.table(table, sa.column(column))
-        if bind.execute(sa.select(raw.c[column]).where(raw.c[column].is_not(None)).limit(1)).first():
-            return True
-    return False
-
-
 def upgrade() -> None:
-    if _holds_values():
-        _ = keyring_of(op.get_bind().dialect).current  # no key: refused before any table changes
+    require_key(ENCRYPTED)  # no key: refused before any table changes
     op.create_table(
         "encryption_keys",
         sa.Column("key_id", sa.String(length=32), nullable=False),
@@ -78,13 +44,9 @@ def upgrade() -> None:
         sa.Column("retired_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("key_id"),
     )
-    for table, key, column, before in ENCRYPTED:
-        _retype(table, column, before, sa.Text())
-        _convert(table, key, column, encrypting=True)
+    encrypt(ENCRYPTED)
 
 
 def downgrade() -> None:
-    for table, key, column, before in ENCRYPTED:
-        _convert(table, key, column, encrypting=False)
-        _retype(table, column, sa.Text(), before)
+    decrypt(ENCRYPTED)
     op.drop_table("encryption_keys")
