@@ -14,7 +14,7 @@ from enum import IntEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import stand_ins
-from storage.cases import OPEN_INTAKE, participates
+from storage.cases import OPEN_INTAKE, CaseKey, participates
 from storage.models import Case, CaseState, Role
 from storage.people import Person
 
@@ -63,7 +63,7 @@ async def directing_for(session: AsyncSession, person: Person, now: datetime) ->
     return [person.id, *(held.absent_id for held in await stand_ins.covered_by(session, person.id, now))]
 
 
-async def case_access(session: AsyncSession, person: Person, case: Case, now: datetime) -> Access:
+async def case_access(session: AsyncSession, person: Person, case: Case | CaseKey, now: datetime) -> Access:
     if not person.active or person.role is Role.KETENMANAGER:
         return Access.NONE
     if person.role is Role.PROCESREGISSEUR and (

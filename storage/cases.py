@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, exists, func, or_, select, update
@@ -43,6 +44,29 @@ async def next_case_number(session: AsyncSession, prefix: str, year: int) -> str
 
 async def by_number(session: AsyncSession, number: str) -> Case | None:
     return (await session.execute(select(Case).where(Case.number == number.upper()))).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class CaseKey:
+    """What deciding access to a case needs, and nothing that must be decrypted."""
+
+    id: int
+    state: CaseState
+    melder_id: int
+    procesregisseur_id: int | None
+
+
+# Stands in for a number that does not exist, so that deciding access to it does the same work as to a case of
+# someone else's (the same queries; id 0 is no case, person or director): the answer's timing tells nothing.
+NO_CASE = CaseKey(id=0, state=CaseState.INGEDIEND, melder_id=0, procesregisseur_id=0)
+
+
+async def key_of(session: AsyncSession, number: str) -> CaseKey | None:
+    query = select(Case.id, Case.state, Case.melder_id, Case.procesregisseur_id).where(
+        Case.number == number.upper()
+    )
+    row = (await session.execute(query)).first()
+    return None if row is None else CaseKey(*row)
 
 
 async def record_transition(

@@ -49,10 +49,11 @@ async def visible_case(
     ):
         await turn.audit("case.lookup.throttled")
         raise LookupsExhausted
-    case = await cases.by_number(turn.session, number)
-    access = Access.NONE if case is None else await case_access(turn.session, turn.person, case, turn.now())
-    if case is None or access < need or not allows(case, access):
-        await turn.audit(f"{event}.refused", number if case is not None else None)
+    key = await cases.key_of(turn.session, number)
+    access = await case_access(turn.session, turn.person, key or cases.NO_CASE, turn.now())
+    case = await turn.session.get(Case, key.id) if key is not None and access >= need else None
+    if case is None or not allows(case, access):
+        await turn.audit(f"{event}.refused", number if key is not None else None)
         return None
     if access is Access.FULL and case.procesregisseur_id not in (None, turn.person.id):
         # A waarneming: everything done to this case is done on behalf of the procesregisseur directing it.
