@@ -169,16 +169,22 @@ def report(backend: str, size: int, results: dict[str, list[float]]) -> None:
 BENCH_RATE = 10**9
 
 
+def sqlite_settings(**changes: object) -> Settings:
+    """A new SQLite store in a temporary folder, with a new key, for one benchmark run."""
+    folder = Path(tempfile.mkdtemp(prefix="vhbot-bench-"))
+    settings = Settings(
+        data_dir=folder,
+        database_url=f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}",
+        encryption_keys=SecretStr(new_key_entry()),
+        rate_messages_per_minute=BENCH_RATE,
+    )
+    return settings.model_copy(update=changes)
+
+
 async def with_store(backend: str, size: int, count: int) -> None:
     clock = FixedClock(NOW)
     if backend == "sqlite":
-        folder = Path(tempfile.mkdtemp(prefix="vhbot-bench-"))
-        settings = Settings(
-            data_dir=folder,
-            database_url=f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}",
-            encryption_keys=SecretStr(new_key_entry()),
-            rate_messages_per_minute=BENCH_RATE,
-        )
+        settings = sqlite_settings()
         schema = None
     else:
         schema = f"vhbot_bench_{uuid.uuid4().hex[:8]}"

@@ -14,19 +14,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from pydantic import SecretStr
-
-from bench.handling import BENCH_RATE, NOW, seed
+from bench.handling import BENCH_RATE, NOW, seed, sqlite_settings
 from bot.app import App, build_app
 from bot.channels.terminal import TerminalChannel
-from config.settings import Settings
 from handlers.dates.clock import FixedClock
 from storage import migrate
-from storage.crypto import new_key_entry
 
 # Cases 1-5 are the agent's (bench.handling.AGENT_CASES); the rest are someone else's.
 OTHERS = "VH-2026-0050"
@@ -55,15 +49,8 @@ async def measure(app: App, rounds: int) -> dict[str, list[float]]:
 
 
 async def main(rounds: int) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="vhbot-bench-lookup-"))
-    settings = Settings(
-        data_dir=folder,
-        database_url=f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}",
-        encryption_keys=SecretStr(new_key_entry()),
-        rate_messages_per_minute=BENCH_RATE,
-        rate_lookup_misses_per_hour=BENCH_RATE,  # this melder asks for unseen numbers on purpose
-    )
-    app = build_app(settings, FixedClock(NOW))
+    # This melder asks for numbers they may not see on purpose: the lookup limit is lifted.
+    app = build_app(sqlite_settings(rate_lookup_misses_per_hour=BENCH_RATE), FixedClock(NOW))
     try:
         await migrate.upgrade(app.engine)
         await seed(app, 100)

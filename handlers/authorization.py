@@ -67,7 +67,8 @@ async def case_access(session: AsyncSession, person: Person, case: Case | CaseKe
     if not person.active or person.role is Role.KETENMANAGER:
         return Access.NONE
     if person.role is Role.PROCESREGISSEUR and (
-        (case.procesregisseur_id is None and case.state in OPEN_INTAKE)
+        case.procesregisseur_id == person.id
+        or (case.procesregisseur_id is None and case.state in OPEN_INTAKE)
         or (
             case.procesregisseur_id is not None
             and case.procesregisseur_id in await directing_for(session, person, now)

@@ -7,6 +7,8 @@ Every function returns professional ids, active people only, in a stable order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.authorization import works_on_cases
@@ -38,12 +40,22 @@ async def action_holders(session: AsyncSession, action: Action) -> list[int]:
     return [member.id for member in await receivers(session, action.holder_organisation_id)]
 
 
-async def reachable_holders(session: AsyncSession, action: Action) -> list[int]:
-    """Who of the action's holders the bot can reach now: a named holder who is still active, or the holding
-    organisation's receivers. Empty means nobody gets its reminders and nobody can mark it done."""
-    holders = await action_holders(session, action)
-    found = await people.by_ids(session, set(holders))
-    return [holder for holder in holders if holder in found and found[holder].active]
+async def unreachable(session: AsyncSession, open_actions: Sequence[Action]) -> set[int]:
+    """The ids of the actions nobody the bot can reach holds: a named holder no longer active, or an
+    organisation with no receivers left. Nobody gets their reminders and nobody can mark them done."""
+    named = {action.holder_id for action in open_actions if action.holder_id is not None}
+    active = await people.active_ids(session, named)
+    organisations = {a.holder_organisation_id for a in open_actions if a.holder_id is None}
+    staffed = {org for org in organisations if await receivers(session, org)}
+    return {
+        action.id
+        for action in open_actions
+        if (
+            action.holder_id not in active
+            if action.holder_id is not None
+            else action.holder_organisation_id not in staffed
+        )
+    }
 
 
 async def participants(session: AsyncSession, case: Case) -> list[int]:

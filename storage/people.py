@@ -211,6 +211,14 @@ async def set_language(session: AsyncSession, person_id: int, language: str) -> 
     await session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(language=language))
 
 
+async def active_ids(session: AsyncSession, ids: Collection[int]) -> set[int]:
+    """Which of these people are active (one light query: no entity, no addresses)."""
+    if not ids:
+        return set()
+    query = select(Professional.id).where(Professional.id.in_(ids), Professional.active.is_(True))
+    return set((await session.scalars(query)).all())
+
+
 async def by_ids(session: AsyncSession, ids: Collection[int]) -> dict[int, Professional]:
     if not ids:
         return {}

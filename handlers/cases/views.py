@@ -144,10 +144,10 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
     listed = ", ".join(known.of(m.professional_id, m.organisation_id) for m in members)
     lines.append(turn.t("case.participants", names=listed or turn.t("case.nobody")))
     lines += await action_list_lines(turn, case, items, known)
-    for action in items:
-        if action.status is ActionStatus.OPEN and not await recipients.reachable_holders(
-            turn.session, action
-        ):
+    open_actions = [action for action in items if action.status is ActionStatus.OPEN]
+    unreachable = await recipients.unreachable(turn.session, open_actions)
+    for action in open_actions:
+        if action.id in unreachable:
             holder = known.of(action.holder_id, action.holder_organisation_id)
             lines.append(
                 turn.t("case.unreachable_holder", action=f"{case.number} #{action.seq}", holder=holder)
