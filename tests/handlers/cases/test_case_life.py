@@ -87,6 +87,8 @@ async def test_a_whole_case_life_stays_consistent_and_tells_everyone_concerned(
     assert "Schuldhulp regelen" in await chat("reclassering", "acties")
     assert "Huisbezoek afleggen" not in await chat("agent", "acties")
 
+    picked = await chat("wijkteam", "acties", "1")  # the holder has one open, about to answer for it
+    assert "gedaan" in picked
     closing = await chat("regisseur2", f"casus {number}", "afsluiten", "niet meer nodig")
     assert "Open acties (2) worden geannuleerd" in closing
     assert "afgesloten (niet meer nodig)" in await chat("regisseur2", "ja")
@@ -96,6 +98,11 @@ async def test_a_whole_case_life_stays_consistent_and_tells_everyone_concerned(
 
     # Every view agrees: nothing of the case is listed, counted or reminded anywhere.
     assert "geen open acties" in (await chat("agent", "acties")).lower()
+    # Nothing of a closed case can be read or written by those who held its actions (issue 19 §2).
+    assert "niet (meer) open" in await chat("wijkteam", "gedaan")  # the answer begun before the closing
+    for holder in ("wijkteam", "reclassering"):
+        assert "Ik kan geen casus" in await chat(holder, f"acties {number}")
+        assert "Ik kan geen casus" in await chat(holder, f"terugkoppeling {number}")
     assert "0 open acties" not in await chat("wijkteam", "acties")
     counts = await chat("manager", "status")
     assert "over de deadline: 0" in counts.lower()
