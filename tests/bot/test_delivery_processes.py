@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,9 +23,10 @@ from bot.channels.recording import read_recording
 from bot.demo import load_demo
 from config.settings import Settings
 from handlers.dates.clock import SystemClock
-from storage import outbox, people
+from storage import migrate, outbox, people
 from storage.models import OutboxStatus, PendingMessage
 from tests.conftest import PG_URL, TEST_KEYS, _truncate_postgres, require_postgres
+from tests.throwaway_postgres import ThrowawayCluster
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 1000
@@ -55,12 +55,12 @@ async def store(postgres_schema: str, tmp_path: Path) -> AsyncIterator[App]:
 class Servers:
     """`vhbot serve` processes started for one test and stopped by process id when it ends."""
 
-    def __init__(self, schema: str, recording: Path) -> None:
+    def __init__(self, schema: str | None, recording: Path, url: str = PG_URL) -> None:
         self.recording = recording
         self.env = {
-            **os.environ,
-            "VHBOT_DATABASE_URL": PG_URL,
-            "VHBOT_DATABASE_SCHEMA": schema,
+            **{name: value for name, value in os.environ.items() if name != "VHBOT_DATABASE_SCHEMA"},
+            **({"VHBOT_DATABASE_SCHEMA": schema} if schema else {}),
+            "VHBOT_DATABASE_URL": url,
             "VHBOT_ENCRYPTION_KEYS": TEST_KEYS,
             "VHBOT_RECORDING_FILE": str(recording),
             "VHBOT_SEND_WINDOW_START": "00:00",  # all day, every day: these tests may run at any hour
@@ -186,17 +186,32 @@ async def test_a_process_killed_mid_batch_loses_nothing_and_its_rows_are_taken_o
     assert repeats <= 200  # at most the batch the victim held
 
 
-def _restart_command() -> list[str] | None:
-    if shutil.which("pg_ctlcluster") is None or not Path("/etc/postgresql").is_dir():
-        return None
-    version = max(os.listdir("/etc/postgresql"), key=lambda v: [int(p) for p in v.split(".")])
-    return ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"]
+@pytest.fixture
+async def own_cluster(tmp_path: Path) -> AsyncIterator[tuple[App, Servers, ThrowawayCluster]]:
+    """A store on a PostgreSQL cluster of this test's own, with the demo people, and its `vhbot serve` processes:
+    this test restarts the database, which it must never do to the machine's shared server."""
+    cluster = ThrowawayCluster()
+    cluster.start()
+    app = build_app(
+        Settings(data_dir=tmp_path, database_url=cluster.url, encryption_keys=SecretStr(TEST_KEYS)),
+        SystemClock(),
+    )
+    started = Servers(None, tmp_path / "delivered.jsonl", cluster.url)
+    try:
+        await migrate.upgrade(app.engine)
+        async with app.sessions() as session, session.begin():
+            await load_demo(session, app.now())
+        yield app, started, cluster
+    finally:
+        started.stop_all()
+        await app.close()
+        cluster.remove()
 
 
-async def test_the_engine_recovers_by_itself_when_the_database_restarts(store: App, servers: Servers) -> None:
-    command = _restart_command()
-    if command is None:
-        pytest.skip("pg_ctlcluster (Debian's PostgreSQL cluster tools) is not installed")
+async def test_the_engine_recovers_by_itself_when_the_database_restarts(
+    own_cluster: tuple[App, Servers, ThrowawayCluster],
+) -> None:
+    store, servers, cluster = own_cluster
     keys = await seed_due_rows(store, ROWS)
     process = servers.start(recording_delay_ms="20", outbox_concurrency="5", outbox_lease_seconds="5")
 
@@ -204,8 +219,7 @@ async def test_the_engine_recovers_by_itself_when_the_database_restarts(store: A
         return len(read_recording(servers.recording)) >= 50
 
     await wait_until(some_delivered, 30)
-    restarted = await asyncio.to_thread(subprocess.run, command, capture_output=True, timeout=60)
-    assert restarted.returncode == 0, restarted.stderr.decode()
+    await asyncio.to_thread(cluster.restart)
 
     async def all_sent() -> bool:
         try:
