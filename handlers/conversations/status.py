@@ -35,7 +35,7 @@ from storage.people import Person
 KIND = "status"
 MENU = "menu"
 VIEWS = ("mine", "overdue", "new", "since")
-SINCE = DateStep("since", "status.since_prompt", allow_past=True)
+SINCE = DateStep("since", "status.since_prompt", looking_back=True)
 KEYWORDS = {
     "mijn": "mine",
     "mine": "mine",

@@ -11,6 +11,10 @@ Conventions, chosen for working hours and always confirmed back to the person in
   next calendar week;
 - a date without a time gets the caller's default time;
 - a date without a year is the next time that date comes round.
+
+Looking back (``past``, for "sinds …"), a bare weekday or a date without a year is the last one up to today,
+and "vorige week" is its Monday. Holidays, parts of a month and working days are read in
+``handlers.dates.periods``; English in ``handlers.dates.english``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ from zoneinfo import ZoneInfo
 
 import dateparser  # type: ignore[import-untyped]
 
+from handlers.dates import periods
+from handlers.dates.english import month_first, to_dutch
+from handlers.dates.periods import WorkingDay, weekdays_only
 from handlers.dialogue.choices import fold
 
 WEEKDAYS = {
@@ -54,6 +61,7 @@ FILLER = {
     "deze",
     "a.s",
     "as",
+    "uitstel",  # 'uitstel tot volgende week dinsdag', as the reminder suggests, typed at the date question
 }
 
 _WEEKDAY_ALT = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
@@ -65,6 +73,7 @@ class Problem(StrEnum):
     INVALID = "invalid"
     AMBIGUOUS = "ambiguous"
     PAST = "past"
+    FUTURE = "future"  # looking back ("sinds …"), a day still to come
     TOO_FAR = "too_far"
 
 
@@ -98,8 +107,9 @@ def _afternoon(hour: int, part: time | None, spoken: bool) -> int:
 class _Reader:
     """Consumes recognised pieces of the phrase; what is left over decides whether it was understood."""
 
-    def __init__(self, phrase: str) -> None:
-        text = fold(phrase).replace("'", " ").replace("’", " ")
+    def __init__(self, phrase: str, english: bool = False) -> None:
+        text = fold(phrase)
+        text = (to_dutch(text) if english else text).replace("'", " ").replace("’", " ")
         text = re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: str(NUMBER_WORDS[m.group(1)]), text)
         text = re.sub(
             rf"\b({'|'.join(name for name in WEEKDAYS if len(name) > 2)})(ochtend|middag|avond)\b",
@@ -172,26 +182,31 @@ def _add_months(day: date, months: int) -> date:
     return first.replace(day=min(day.day, _month_end(first).day))
 
 
-def _build_date(year: int | None, month: int, day: int, today: date) -> date | Problem:
-    """A calendar date; without a year, the next time it comes round."""
-    try:
-        if year is not None:
+def _build_date(year: int | None, month: int, day: int, today: date, past: bool = False) -> date | Problem:
+    """A calendar date; without a year, the next time it comes round (looking back: the last time)."""
+    if year is not None:
+        try:
             return date(year + 2000 if year < 100 else year, month, day)
-        candidate = date(today.year, month, day) if not (month == 2 and day == 29) else None
-        if candidate is None or candidate < today:
-            for offset in range(0 if candidate is None else 1, 9):
-                try:
-                    return date(today.year + offset, month, day)
-                except ValueError:
-                    continue
+        except ValueError:
             return Problem.INVALID
-        return candidate
-    except ValueError:
-        return Problem.INVALID
+    for candidate_year in (
+        range(today.year, today.year - 9, -1) if past else range(today.year, today.year + 9)
+    ):
+        try:
+            candidate = date(candidate_year, month, day)
+        except ValueError:
+            continue  # 29 February outside a leap year
+        if (candidate <= today) if past else (candidate >= today):
+            return candidate
+    return Problem.INVALID
 
 
 def _read_relative(reader: _Reader, today: date) -> date | Problem | None:
-    """Relative day words: vandaag, morgen, over twee weken, eind van de maand, begin volgende week, …"""
+    """Relative day words: vandaag, morgen, over twee weken, eind van de maand, begin volgende week, vorige week…"""
+    if reader.take(r"\b(?:vorige|afgelopen) week\b"):
+        return today - timedelta(days=today.weekday() + 7)
+    if reader.take(r"\b(?:vorige|afgelopen) maand\b"):
+        return _add_months(today.replace(day=1), -1)
     simple = {"vandaag": 0, "overmorgen": 2, "morgen": 1, "gisteren": -1, "eergisteren": -2}
     for word, offset in simple.items():
         if reader.take(rf"\b{word}\b"):
@@ -219,7 +234,10 @@ def _read_relative(reader: _Reader, today: date) -> date | Problem | None:
     return None
 
 
-def _read_weekday(reader: _Reader, today: date) -> date | None:
+def _read_weekday(reader: _Reader, today: date, past: bool = False) -> date | None:
+    match = reader.take(rf"\b(?:vorige|afgelopen) ({_WEEKDAY_ALT})\b")
+    if match:
+        return today - timedelta(days=(today.weekday() - WEEKDAYS[match.group(1)]) % 7 or 7)
     match = reader.take(rf"\bvolgende week ({_WEEKDAY_ALT})\b") or reader.take(
         rf"\b({_WEEKDAY_ALT}) (?:van )?volgende week\b"
     )
@@ -227,12 +245,14 @@ def _read_weekday(reader: _Reader, today: date) -> date | None:
         monday = today + timedelta(days=7 - today.weekday())
         return monday + timedelta(days=WEEKDAYS[match.group(1)])
     match = reader.take(rf"\b(?:(deze) )?({_WEEKDAY_ALT})\b")
+    if match and past:
+        return today - timedelta(days=(today.weekday() - WEEKDAYS[match.group(2)]) % 7)
     if match:
         return _next_weekday(today, WEEKDAYS[match.group(2)], include_today=match.group(1) == "deze")
     return None
 
 
-def _read_calendar_date(reader: _Reader, today: date) -> date | Problem | None:
+def _read_calendar_date(reader: _Reader, today: date, past: bool = False) -> date | Problem | None:
     match = reader.take(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
     if match:
         year, month, day = match.groups()
@@ -240,12 +260,28 @@ def _read_calendar_date(reader: _Reader, today: date) -> date | Problem | None:
     match = reader.take(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}|\d{2}))?\b")
     if match:
         day, month, year = match.groups()
-        return _build_date(int(year) if year else None, int(month), int(day), today)
+        return _build_date(int(year) if year else None, int(month), int(day), today, past)
+    match = reader.take(r"\b(\d{2})(\d{2})(\d{4})\b")  # 29021980: as the form page's date field takes it
+    if match:
+        day, month, year = match.groups()
+        return _build_date(int(year), int(month), int(day), today)
     match = reader.take(rf"\b(\d{{1,2}})(?:e|ste|de)? ({_MONTH_ALT})\.?(?: (\d{{4}}))?\b")
     if match:
         day, month_name, year = match.groups()
-        return _build_date(int(year) if year else None, MONTHS[month_name], int(day), today)
+        return _build_date(int(year) if year else None, MONTHS[month_name], int(day), today, past)
     return None
+
+
+def _read_named(reader: _Reader, today: date, past: bool, working: WorkingDay) -> date | None:
+    """Days named by the calendar (``handlers.dates.periods``), read before plain weekdays and offsets."""
+    take = reader.take
+    return (
+        periods.read_weeks_and_weekday(take, WEEKDAYS, today)
+        or periods.read_working_days(take, today, working)
+        or periods.read_half_weeks(take, today)
+        or periods.read_holiday(take, today, past, working)
+        or periods.read_month_part(take, MONTHS, today, past, working)
+    )
 
 
 def _with_dateparser(phrase: str, now: datetime) -> datetime | None:
@@ -272,11 +308,23 @@ def _localise(day: date, clock: time, tz: ZoneInfo) -> datetime | None:
     return aware if round_trip == naive else None
 
 
-def parse_dutch_datetime(phrase: str, now: datetime, default_time: time) -> DateReading:
-    """Read ``phrase`` relative to ``now`` (aware, in the installation's zone); a moment beyond the horizon, or
-    one no date arithmetic can reach (year 9999 and a time after it), is refused rather than kept."""
+def parse_dutch_datetime(
+    phrase: str,
+    now: datetime,
+    default_time: time,
+    *,
+    past: bool = False,
+    working: WorkingDay = weekdays_only,
+    english: bool = False,
+) -> DateReading:
+    """Read ``phrase`` relative to ``now`` (aware, in the installation's zone), forward for a deadline or back
+    (``past``) for a "since" question; ``working`` says which days are working days, ``english`` reads the
+    English forms too. A moment beyond the horizon, or one no date arithmetic can reach (year 9999 and a time
+    after it), is refused rather than kept."""
+    if english and month_first(fold(phrase)):
+        return _fail(Problem.AMBIGUOUS)
     try:
-        reading = _parse(phrase, now, default_time)
+        reading = _parse(phrase, now, default_time, past, working, english)
     except (OverflowError, ValueError):
         return _fail(Problem.INVALID)
     if reading.moment is not None and reading.moment > now + HORIZON:
@@ -284,12 +332,14 @@ def parse_dutch_datetime(phrase: str, now: datetime, default_time: time) -> Date
     return reading
 
 
-def _parse(phrase: str, now: datetime, default_time: time) -> DateReading:
+def _parse(
+    phrase: str, now: datetime, default_time: time, past: bool, working: WorkingDay, english: bool
+) -> DateReading:
     tz = now.tzinfo
     if not isinstance(tz, ZoneInfo):
         raise TypeError("now must carry a ZoneInfo time zone")
     today = now.date()
-    reader = _Reader(phrase)
+    reader = _Reader(phrase, english)
     if not reader.rest.strip():
         return _fail(Problem.UNKNOWN)
     match = reader.take(r"\b(?:over|binnen) (\d{1,3}) (uur|minuten|min|kwartier)\b")
@@ -310,8 +360,10 @@ def _parse(phrase: str, now: datetime, default_time: time) -> DateReading:
     if isinstance(clock, Problem):
         return _fail(clock)
     found: list[date] = [] if offset < 0 else [today + timedelta(days=offset)]
-    calendar = _read_calendar_date(reader, today)
-    weekday = _read_weekday(reader, today)
+    named = _read_named(reader, today, past, working)
+    found += [named] if named else []
+    calendar = _read_calendar_date(reader, today, past)
+    weekday = _read_weekday(reader, today, past)
     relative = _read_relative(reader, today)
     for result in (calendar, relative):
         if isinstance(result, Problem):
@@ -336,6 +388,8 @@ def _parse(phrase: str, now: datetime, default_time: time) -> DateReading:
     moment = _localise(day, chosen or default_time, tz)
     if moment is None:
         return _fail(Problem.INVALID)
-    if moment < now:
+    if past and moment > now:
+        return DateReading(moment, chosen is not None, Problem.FUTURE)
+    if not past and moment < now:
         return DateReading(moment, chosen is not None, Problem.PAST)
     return DateReading(moment, chosen is not None)

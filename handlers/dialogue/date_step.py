@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any, ClassVar
 
-from handlers.dates.dutch import Problem, parse_dutch_datetime
+from handlers.dates.dutch import parse_dutch_datetime
 from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import confirmed
 from handlers.dialogue.choices import fold
@@ -34,7 +34,7 @@ class DateStep:
     name: str
     prompt_key: str
     default_time_setting: str = "default_deadline_time"
-    allow_past: bool = False
+    looking_back: bool = False  # "sinds …": the day is in the past, and a day alone means its start (00:00)
     optional: bool = False
 
     @property
@@ -70,9 +70,18 @@ class DateStep:
         return None
 
     def _read(self, turn: Turn, state: DialogueState[Any], phrase: str) -> None:
-        default = _clock(str(getattr(turn.settings, self.default_time_setting)))
-        reading = parse_dutch_datetime(phrase, turn.now(), default)
-        if reading.problem is not None and not (self.allow_past and reading.problem is Problem.PAST):
+        default = (
+            time(0) if self.looking_back else _clock(str(getattr(turn.settings, self.default_time_setting)))
+        )
+        reading = parse_dutch_datetime(
+            phrase,
+            turn.now(),
+            default,
+            past=self.looking_back,
+            working=turn.calendar.is_working_day,
+            english=turn.lang == "en",
+        )
+        if reading.problem is not None:
             turn.say(f"date.problem.{reading.problem.value}")
             return
         assert reading.moment is not None
