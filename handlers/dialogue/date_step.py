@@ -8,12 +8,20 @@ from typing import Any, ClassVar
 
 from handlers.dates.dutch import parse_dutch_datetime
 from handlers.dates.formatting import long_date
-from handlers.dialogue.answers import confirmed
+from handlers.dialogue.answers import choose
 from handlers.dialogue.choices import fold
+from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
 
 _NO_DATE = ("geen", "nee", "none", "no", "-")
+EARLIER = "earlier"  # the answer that takes the working day before a weekend or holiday
+
+
+def _working_day_before(turn: Turn, moment: datetime) -> datetime:
+    """The same time on the last working day up to ``moment``'s day (that day itself when it is one)."""
+    local = moment.astimezone(turn.tz)
+    return turn.calendar.at(turn.calendar.on_or_before(local.date()), local.time())
 
 
 def _clock(value: str) -> time:
@@ -61,11 +69,11 @@ class DateStep:
                 return self.SKIPPED
             self._read(turn, state, phrase)
             return None
-        answer = confirmed(turn, state)
-        if answer and state.pending_date is not None:
+        answer = choose(turn, state)
+        if answer in ("ja", EARLIER) and state.pending_date is not None:
             moment, state.pending_date = state.pending_date, None
-            return moment
-        if answer is False:
+            return _working_day_before(turn, moment) if answer == EARLIER else moment
+        if answer is not None:
             self.ask(turn, state, turn.t("date.ask_again"))
         return None
 
@@ -88,4 +96,15 @@ class DateStep:
         state.pending_date = reading.moment
         state.step = f"{self.name}:confirm"
         written = long_date(turn.texts, turn.lang, reading.moment, turn.tz, with_time=True)
-        turn.offer(state, turn.t("date.confirm", when=written), turn.yes_no())
+        earlier = _working_day_before(turn, reading.moment)
+        if self.looking_back or earlier == reading.moment or earlier < turn.now():
+            turn.offer(state, turn.t("date.confirm", when=written), turn.yes_no())
+            return
+        # A deadline or overleg on a weekend or holiday is kept if meant, but the working day before is offered.
+        before = long_date(turn.texts, turn.lang, earlier, turn.tz, with_time=True)
+        choices = [
+            Choice("ja", turn.t("date.keep")),
+            Choice(EARLIER, turn.t("date.earlier", when=before)),
+            Choice("nee", turn.t("date.other")),
+        ]
+        turn.offer(state, turn.t("date.not_working", when=written), choices)

@@ -36,3 +36,19 @@ async def test_english_users_type_english_dates(chat: Chat) -> None:
     assert "Tuesday 1 December 2026" in await chat("agent", "actions", "1", "postpone", "next week Tuesday")
     assert "read day first" in await chat("agent", "no", "12/15/2026")  # month first: refused, not guessed
     assert "Friday 15 January 2027" in await chat("agent", "Jan 15")
+
+
+async def test_a_deadline_on_a_day_off_is_kept_if_meant_or_moved_to_the_working_day_before(
+    chat: Chat,
+) -> None:
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    offered = await chat("agent", "acties", "1", "uitstel", "1 januari 2027")  # Nieuwjaarsdag
+    assert "Dat is geen werkdag" in offered
+    assert "de werkdag ervoor: donderdag 31 december 2026, 17:00" in offered
+    moved = await chat("agent", "de werkdag ervoor")
+    assert "donderdag 31 december 2026, 17:00" in moved and "schuiven mee" in moved
+    kept = await chat("agent", "acties", "1", "uitstel", "zaterdag 9 januari 2027", "ja, zo houden")
+    assert "zaterdag 9 januari 2027" in kept
+    assert "geen werkdag" not in await chat(
+        "agent", "stop", "acties", "1", "uitstel", "maandag 11 januari 2027"
+    )
