@@ -46,6 +46,7 @@ class Catalogue:
         self._texts = texts
         self._words = words or {}
         self.default_language = default_language
+        self._synonyms: dict[str, tuple[str, ...]] | None = None
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -54,6 +55,19 @@ class Catalogue:
     def words(self, language: str, key: str) -> tuple[str, ...]:
         """A list of words in one language (no fallback: each language has its own)."""
         return self._words.get(language, {}).get(key, ())
+
+    def synonyms(self) -> dict[str, tuple[str, ...]]:
+        """Other words for options, in every language (``[synonyms] <option key> = [...]``): word → the keys of
+        the options it may mean. An answer is matched only against the options its question offers."""
+        if self._synonyms is None:
+            found: dict[str, set[str]] = {}
+            for words in self._words.values():
+                for name, listed in words.items():
+                    if name.startswith("synonyms."):
+                        for word in listed:
+                            found.setdefault(word.casefold(), set()).add(name.removeprefix("synonyms."))
+            self._synonyms = {word: tuple(sorted(keys)) for word, keys in found.items()}
+        return self._synonyms
 
     def keys(self, language: str) -> set[str]:
         return set(self._texts[language])

@@ -8,13 +8,13 @@ from handlers import recipients
 from handlers.authorization import CASE_WORKERS
 from handlers.dialogue import questions
 from handlers.dialogue.answers import ask_confirm, choose, confirmed
-from handlers.dialogue.choices import fold
+from handlers.dialogue.choices import pick_one
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.questions import Answer
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.steps import Steps
-from handlers.dialogue.turn import YES_NO_SYNONYMS, Turn
+from handlers.dialogue.turn import Turn
 from handlers.identifying import forms
 from storage import cases
 from storage.models import Case, CaseState
@@ -116,8 +116,8 @@ async def _on_answer(turn: Turn, state: Referral, _: None) -> Referral:
 async def _on_summary(turn: Turn, state: Referral, _: None) -> Referral | None:
     choice = turn.picked(state)
     if choice is None:  # 'ja' and 'nee' answer the summary as they always did
-        said = fold(turn.incoming.text)
-        choice = {"ja": "send", "nee": "discard"}.get(YES_NO_SYNONYMS.get(said, said))
+        said = pick_one(turn.incoming.text, turn.yes_no(), turn.texts.synonyms())
+        choice = {"ja": "send", "nee": "discard"}.get(said or "")
     if choice == "correct":
         state.step = CORRECT
         form = turn.definitions.referral_form

@@ -13,8 +13,9 @@ S = TypeVar("S")
 
 
 def choose(turn: Turn, state: DialogueState[Any]) -> str | None:
-    """The key of the option the person chose; None after showing the options again."""
-    picked = turn.picked(state)
+    """The key of the option the person chose (a small typo is said back); None after showing the options
+    again."""
+    picked = turn.picked_loosely(state)
     if picked is None:
         turn.reoffer(state)
     return picked

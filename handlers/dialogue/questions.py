@@ -36,7 +36,16 @@ def read(turn: Turn, state: DialogueState[Any], question: Question) -> Answer | 
     """The answer in stored form (a key, a list of keys or text), or None after telling what was wrong."""
     if question.kind == "text":
         return read_text(turn)
-    answer: Answer | None = turn.picked_many(state) if question.kind == "multi" else turn.picked(state)
+    if question.kind == "multi":
+        picked = turn.picked_many(state)
+        if picked.unknown or not picked.keys:
+            if picked.unknown:
+                turn.say("form.not_understood", parts=", ".join(f"'{part[:40]}'" for part in picked.unknown))
+            else:
+                turn.say("form.invalid_choice")
+            return None
+        return picked.keys
+    answer = turn.picked_loosely(state)
     if answer is None:
         turn.say("form.invalid_choice")
     return answer
