@@ -21,7 +21,7 @@ from config.catalogue import Catalogue
 from config.definitions import Definitions
 from config.settings import Settings
 from handlers.cases.lookup import LookupsExhausted
-from handlers.conversations import CONVERSATIONS
+from handlers.conversations import CONVERSATIONS, help
 from handlers.dates.clock import Clock
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Incoming, Reply
@@ -242,7 +242,7 @@ class Dispatcher:
             return None
         conversation = REGISTRY.get(intent) if intent else None
         if conversation is None:
-            turn.say("input.unknown")
+            help.not_understood(turn, REGISTRY.examples(turn))
             return None
         if state is not None and not state.left_by_notice:
             turn.say("dialogue.switched")

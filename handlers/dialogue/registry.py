@@ -37,6 +37,19 @@ class Registry:
             for kind in kinds
         }
 
+    def examples(self, turn: Turn, shown: int = 4) -> str:
+        """A few things this person may start, as words to type ('check', 'aanmelden', 'acties' of 'status'),
+        for the answer to a message that started nothing: only what their role allows."""
+        words = [
+            turn.texts.words(turn.lang, f"entry.{conversation.kind}")[0]
+            for conversation in self
+            if conversation.kind not in ("help", "language") and conversation.rule.allows(turn.person)
+        ][:shown]
+        quoted = [f"'{word}'" for word in words]
+        if len(quoted) < 2:
+            return "".join(quoted)
+        return turn.t("common.list_or", first=", ".join(quoted[:-1]), last=quoted[-1])
+
     def help_lines(self, turn: Turn) -> list[str]:
         """What this person may start, one line each, and how to stop."""
         keys = [key for conversation in self for key in conversation.help_for(turn.person)]
