@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -65,6 +66,8 @@ class Region:
     has_regieteam: bool
     organisation_types: tuple[str, ...]
     contacts: dict[str, Contact]
+    # School holidays people plan around ("na de zomervakantie"): name → (first day, last day) per year.
+    school_holidays: dict[str, tuple[tuple[date, date], ...]] = field(default_factory=dict)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -133,6 +136,12 @@ def load_region(path: Path = CONFIG_DIR / "region.toml") -> Region:
         has_regieteam=bool(raw.get("has_regieteam", False)),
         organisation_types=tuple(raw["organisation_types"]),
         contacts={key: Contact(**value) for key, value in raw["contacts"].items()},
+        school_holidays={
+            name.casefold(): tuple(
+                (date.fromisoformat(first), date.fromisoformat(last)) for first, last in spans
+            )
+            for name, spans in raw.get("school_holidays", {}).items()
+        },
     )
 
 

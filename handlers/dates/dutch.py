@@ -47,22 +47,9 @@ NUMBER_WORDS = {
 }  # fmt: skip
 PART_OF_DAY = {"ochtend": time(9), "morgens": time(9), "middag": time(14), "middags": time(14),
                "avond": time(19), "avonds": time(19)}  # fmt: skip
-FILLER = {
-    "op",
-    "om",
-    "uiterlijk",
-    "tot",
-    "rond",
-    "de",
-    "het",
-    "s",
-    "aanstaande",
-    "komende",
-    "deze",
-    "a.s",
-    "as",
-    "uitstel",  # 'uitstel tot volgende week dinsdag', as the reminder suggests, typed at the date question
-}
+# Words that carry no date ('uitstel tot volgende week dinsdag', as the reminder suggests, is read as the date).
+FILLER = {"op", "om", "uiterlijk", "tot", "rond", "de", "het", "s", "aanstaande", "komende", "deze", "a.s", "as",
+          "uitstel"}  # fmt: skip
 
 _WEEKDAY_ALT = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -272,11 +259,14 @@ def _read_calendar_date(reader: _Reader, today: date, past: bool = False) -> dat
     return None
 
 
-def _read_named(reader: _Reader, today: date, past: bool, working: WorkingDay) -> date | None:
+def _read_named(
+    reader: _Reader, today: date, past: bool, working: WorkingDay, seasons: periods.Seasons
+) -> date | None:
     """Days named by the calendar (``handlers.dates.periods``), read before plain weekdays and offsets."""
     take = reader.take
     return (
-        periods.read_weeks_and_weekday(take, WEEKDAYS, today)
+        periods.read_season(take, seasons, today, past, working)
+        or periods.read_weeks_and_weekday(take, WEEKDAYS, today)
         or periods.read_working_days(take, today, working)
         or periods.read_half_weeks(take, today)
         or periods.read_holiday(take, today, past, working)
@@ -316,6 +306,7 @@ def parse_dutch_datetime(
     past: bool = False,
     working: WorkingDay = weekdays_only,
     english: bool = False,
+    seasons: periods.Seasons | None = None,
 ) -> DateReading:
     """Read ``phrase`` relative to ``now`` (aware, in the installation's zone), forward for a deadline or back
     (``past``) for a "since" question; ``working`` says which days are working days, ``english`` reads the
@@ -324,7 +315,7 @@ def parse_dutch_datetime(
     if english and month_first(fold(phrase)):
         return _fail(Problem.AMBIGUOUS)
     try:
-        reading = _parse(phrase, now, default_time, past, working, english)
+        reading = _parse(phrase, now, default_time, past, working, english, seasons or {})
     except (OverflowError, ValueError):
         return _fail(Problem.INVALID)
     if reading.moment is not None and reading.moment > now + HORIZON:
@@ -333,7 +324,13 @@ def parse_dutch_datetime(
 
 
 def _parse(
-    phrase: str, now: datetime, default_time: time, past: bool, working: WorkingDay, english: bool
+    phrase: str,
+    now: datetime,
+    default_time: time,
+    past: bool,
+    working: WorkingDay,
+    english: bool,
+    seasons: periods.Seasons,
 ) -> DateReading:
     tz = now.tzinfo
     if not isinstance(tz, ZoneInfo):
@@ -360,7 +357,7 @@ def _parse(
     if isinstance(clock, Problem):
         return _fail(clock)
     found: list[date] = [] if offset < 0 else [today + timedelta(days=offset)]
-    named = _read_named(reader, today, past, working)
+    named = _read_named(reader, today, past, working, seasons)
     found += [named] if named else []
     calendar = _read_calendar_date(reader, today, past)
     weekday = _read_weekday(reader, today, past)

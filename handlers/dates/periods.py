@@ -14,7 +14,7 @@ for a deadline or back for a "since" question. The conventions, always confirmed
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 from dateutil.easter import easter
@@ -132,3 +132,28 @@ def read_working_days(take: Take, today: date, working: WorkingDay) -> date | No
 def read_half_weeks(take: Take, today: date) -> date | None:
     """'over anderhalve week': ten days."""
     return today + timedelta(days=10) if take(r"\b(?:over|binnen) anderhalve week\b") else None
+
+
+Seasons = Mapping[str, Sequence[tuple[date, date]]]
+
+
+def read_season(take: Take, seasons: Seasons, today: date, past: bool, working: WorkingDay) -> date | None:
+    """A school holiday the region configures ('na de zomervakantie', 'voor de herfstvakantie'): its first day,
+    the last working day before it, or the first working day after it."""
+    if not seasons:
+        return None
+    names = "|".join(sorted((re.escape(name) for name in seasons), key=len, reverse=True))
+    match = take(rf"\b(?:(voor|na|in|tijdens) )?(?:de |het )?({names})\b")
+    if match is None:
+        return None
+    when, name = match.groups()
+    days = [
+        _step(first - timedelta(days=1), -1, working)
+        if when == "voor"
+        else _step(last + timedelta(days=1), 1, working)
+        if when == "na"
+        else first
+        for first, last in seasons[name]
+    ]
+    fitting = sorted(day for day in days if (day <= today if past else day >= today))
+    return (fitting[-1] if past else fitting[0]) if fitting else None

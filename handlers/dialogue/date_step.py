@@ -88,6 +88,7 @@ class DateStep:
             past=self.looking_back,
             working=turn.calendar.is_working_day,
             english=turn.lang == "en",
+            seasons=turn.definitions.region.school_holidays,
         )
         if reading.problem is not None:
             turn.say(f"date.problem.{reading.problem.value}")

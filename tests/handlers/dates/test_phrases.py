@@ -7,7 +7,7 @@ Working days are the Dutch ones (``WorkingCalendar``: weekends and public holida
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -277,3 +277,27 @@ def test_the_table_is_large_enough_to_mean_something() -> None:
 
     phrases = AHEAD_DUTCH + AHEAD_ENGLISH + SINCE + SINCE_ENGLISH + REFUSED + UNDERSTOOD + DUTCH_REFUSED
     assert len(phrases) >= 150
+
+
+SCHOOL_HOLIDAYS = {"zomervakantie": [(date(2027, 7, 17), date(2027, 8, 29))], "herfstvakantie": [
+    (date(2026, 10, 17), date(2026, 10, 25)), (date(2027, 10, 16), date(2027, 10, 24))]}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("phrase", "past", "expected"),
+    [
+        ("na de zomervakantie", False, at(2027, 8, 30)),
+        ("voor de zomervakantie", False, at(2027, 7, 16)),
+        ("zomervakantie", False, at(2027, 7, 17)),
+        ("na de herfstvakantie", False, at(2027, 10, 25)),
+        ("na de herfstvakantie", True, day(2026, 10, 26)),
+    ],
+)
+def test_school_holidays_are_read_where_the_region_configures_them(
+    phrase: str, past: bool, expected: datetime
+) -> None:
+    clock = START_OF_DAY if past else DEADLINE
+    reading = parse_dutch_datetime(
+        phrase, NOVEMBER, clock, past=past, working=WORKING, seasons=SCHOOL_HOLIDAYS
+    )
+    assert (reading.problem, reading.moment) == (None, expected)
