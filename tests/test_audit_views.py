@@ -17,7 +17,9 @@ from tests.test_reminders import plan_one_action
 async def seen_by(chat: Chat, number: str) -> set[tuple[str, str]]:
     async with chat.app.sessions() as session:
         entries = await audit.entries_for_case(session, number)
-        handles = dict((await session.execute(select(Professional.id, Professional.handle))).tuples().all())
+        handles = {
+            row.id: row.handle for row in await session.execute(select(Professional.id, Professional.handle))
+        }
     return {(handles.get(entry.actor_id or 0, "?"), entry.event) for entry in entries}
 
 
