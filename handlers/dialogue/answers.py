@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from handlers.dialogue.choices import close_one, pick_one
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
@@ -13,12 +14,42 @@ S = TypeVar("S")
 
 
 def choose(turn: Turn, state: DialogueState[Any]) -> str | None:
-    """The key of the option the person chose (a small typo is said back); None after showing the options
-    again."""
-    picked = turn.picked_loosely(state)
-    if picked is None:
+    """The key of the option the person chose; None after asking about a likely typo ('Bedoelt u: verslaving?')
+    or showing the options again."""
+    answer = suggestion_answered(turn, state)
+    if answer is not None:
+        return answer[0] if answer else None
+    picked = turn.picked(state)
+    if picked is not None:
+        return picked
+    meant = close_one(turn.incoming.text, state.offered, turn.texts.synonyms())
+    if meant is not None:
+        suggest(turn, state, [meant])
+    else:
         turn.reoffer(state)
-    return picked
+    return None
+
+
+def suggest(turn: Turn, state: DialogueState[Any], keys: Sequence[str]) -> None:
+    """Ask whether a typo meant these options; the question stays open, so another answer works as well."""
+    state.suggested = tuple(keys)
+    labels = {choice.key: choice.label for choice in state.offered}
+    turn.say("form.did_you_mean", labels=", ".join(labels[key] for key in keys))
+
+
+def suggestion_answered(turn: Turn, state: DialogueState[Any]) -> tuple[str, ...] | None:
+    """After 'Bedoelt u: …?': the suggested options on yes, () on no (the options are shown again), and None for
+    any other message, which is read as an answer of its own."""
+    if not state.suggested:
+        return None
+    suggested, state.suggested = state.suggested, ()
+    said = pick_one(turn.incoming.text, turn.yes_no(), turn.texts.synonyms())
+    if said == "ja":
+        return suggested
+    if said == "nee":
+        turn.reoffer(state)
+        return ()
+    return None
 
 
 def ask_confirm(turn: Turn, state: DialogueState[S], step: str, text: str) -> DialogueState[S]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from config.definitions import Question
+from handlers.dialogue.answers import choose, suggest, suggestion_answered
 from handlers.dialogue.free_text import read_text
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
@@ -37,7 +38,13 @@ def read(turn: Turn, state: DialogueState[Any], question: Question) -> Answer | 
     if question.kind == "text":
         return read_text(turn)
     if question.kind == "multi":
+        answered = suggestion_answered(turn, state)
+        if answered is not None:
+            return list(answered) or None
         picked = turn.picked_many(state)
+        if picked.loosely and not picked.unknown:
+            suggest(turn, state, picked.keys)
+            return None
         if picked.unknown or not picked.keys:
             if picked.unknown:
                 turn.say("form.not_understood", parts=", ".join(f"'{part[:40]}'" for part in picked.unknown))
@@ -45,10 +52,7 @@ def read(turn: Turn, state: DialogueState[Any], question: Question) -> Answer | 
                 turn.say("form.invalid_choice")
             return None
         return picked.keys
-    answer = turn.picked_loosely(state)
-    if answer is None:
-        turn.say("form.invalid_choice")
-    return answer
+    return choose(turn, state)
 
 
 def answer_label(turn: Turn, question: Question, answer: Answer) -> str:

@@ -48,6 +48,7 @@ class DialogueState(Generic[S]):
     offered: tuple[Choice, ...] = ()
     pending_date: datetime | None = None
     left_by_notice: bool = False
+    suggested: tuple[str, ...] = ()  # the options a typo most likely meant, asked about ('Bedoelt u: …?')
 
     def to_stored(self) -> dict[str, Any]:
         """The JSON-compatible form kept in the dialogue row."""
@@ -56,12 +57,15 @@ class DialogueState(Generic[S]):
             "offered": [choice.to_json() for choice in self.offered],
             "pending_date": self.pending_date.isoformat() if self.pending_date else None,
             "left_by_notice": self.left_by_notice,
+            "suggested": list(self.suggested),
         }
 
     def fingerprint(self) -> str:
         """Short and stable for the same question (also after a round trip through the store), different as soon
         as the dialogue moves on."""
-        canonical = json.dumps([self.kind, self.step, self.to_stored()], sort_keys=True)
+        # Asking about a typo leaves the question open: the buttons of its card still answer it.
+        stored = {key: value for key, value in self.to_stored().items() if key != "suggested"}
+        canonical = json.dumps([self.kind, self.step, stored], sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
@@ -70,17 +74,18 @@ def from_stored(kind: str, step: str, stored: dict[str, Any], state_type: type[S
     the bookkeeping under underscore keys); raises OutdatedDialogue when it does not fit ``state_type``."""
     if "state" in stored:
         raw, offered, pending = stored["state"], stored.get("offered") or [], stored.get("pending_date")
-        by_notice = bool(stored.get("left_by_notice"))
+        by_notice, suggested = bool(stored.get("left_by_notice")), tuple(stored.get("suggested") or ())
     else:
         raw = {key: value for key, value in stored.items() if key not in (_LEGACY_OFFERED, _LEGACY_PENDING)}
         offered, pending, by_notice = stored.get(_LEGACY_OFFERED) or [], stored.get(_LEGACY_PENDING), False
+        suggested = ()
     try:
         data = _adapter(state_type).validate_python(raw)
         choices = tuple(Choice.from_json(item) for item in offered)
         moment = datetime.fromisoformat(pending) if pending else None
     except (ValidationError, ValueError, TypeError) as error:
         raise OutdatedDialogue(kind) from error
-    return DialogueState(kind, step, data, choices, moment, by_notice)
+    return DialogueState(kind, step, data, choices, moment, by_notice, tuple(str(key) for key in suggested))
 
 
 _ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}

@@ -15,7 +15,7 @@ from config.definitions import Definitions
 from config.settings import Settings
 from handlers.dates.clock import Clock
 from handlers.dates.working_days import WorkingCalendar
-from handlers.dialogue.choices import ManyPicked, close_one, pick_many, pick_one
+from handlers.dialogue.choices import ManyPicked, pick_many, pick_one
 from handlers.dialogue.messages import Choice, Incoming, Reply
 from handlers.dialogue.state import DialogueState
 from storage import audit, outbox
@@ -84,22 +84,8 @@ class Turn:
         answers the open question at all."""
         return pick_one(self.incoming.text, state.offered, self.texts.synonyms())
 
-    def picked_loosely(self, state: DialogueState[Any]) -> str | None:
-        """As :meth:`picked`, and else the one option a small typo most likely meant, said back to the person."""
-        exact = self.picked(state)
-        if exact is not None:
-            return exact
-        meant = close_one(self.incoming.text, state.offered, self.texts.synonyms())
-        if meant is not None:
-            self.say("form.understood_as", label=next(c.label for c in state.offered if c.key == meant))
-        return meant
-
     def picked_many(self, state: DialogueState[Any]) -> ManyPicked:
-        picked = pick_many(self.incoming.text, state.offered, self.texts.synonyms(), loosely=True)
-        labels = {choice.key: choice.label for choice in state.offered}
-        if picked.loosely and not picked.unknown:
-            self.say("form.understood_as", label=", ".join(labels[key] for key in picked.keys))
-        return picked
+        return pick_many(self.incoming.text, state.offered, self.texts.synonyms(), loosely=True)
 
     async def audit(
         self, event: str, case_number: str | None = None, on_behalf_of: str | None = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from config.catalogue import load_catalogue
 from handlers.dialogue.choices import close_one, pick_many, pick_one
 from handlers.dialogue.messages import Choice
+from tests.conftest import Chat
 
 DOMAINS = [
     Choice("wonen", "wonen"),
@@ -68,3 +69,16 @@ def test_what_matched_nothing_is_named_and_a_typo_is_read_only_loosely() -> None
     assert pick_many("wonen, verslavnig", DOMAINS, SYNONYMS).unknown == ["verslavnig"]
     loose = pick_many("wonen, verslavnig", DOMAINS, SYNONYMS, loosely=True)
     assert loose.keys == ["wonen", "verslaving"] and loose.loosely == ["verslaving"] and not loose.unknown
+
+
+async def test_a_typo_is_asked_about_and_yes_takes_it_no_asks_again(chat: Chat) -> None:
+    """'verslavnig' at the check's leefgebieden: 'Bedoelt u: …?'; yes goes on, no shows the options again."""
+    from tests.scripts import check_script
+
+    script = check_script()
+    at_domains = next(i for i, answer in enumerate(script) if "psychisch" in answer or "wonen" in answer)
+    asked = await chat("agent", *script[:at_domains], "wonen, verslavnig")
+    assert "Bedoelt u: wonen, verslaving?" in asked
+    assert "1." in await chat("agent", "nee")  # the options again, nothing taken
+    assert "Bedoelt u: wonen, verslaving?" in await chat("agent", "wonen, verslavnig")
+    assert "Bedoelt u" not in await chat("agent", "ja")  # taken: the check goes on
