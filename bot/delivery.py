@@ -19,12 +19,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import retention
+from bot import metrics, retention
 from bot.app import App
 from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
 from handlers import recipients
 from handlers.notices import Batch, Notice, Notices, forward_to_stand_ins, leave_answer_open, load_batch
-from handlers.reminders import plan_overviews
+from handlers.reminders import ACTION_REMINDERS, MEETING_REMINDER, plan_overviews
 from storage import audit, outbox
 from storage.models import OutboxStatus, PendingMessage, Professional
 from storage.outbox import Outcome
@@ -163,6 +163,9 @@ class DeliveryEngine:
             return
         done = await retention.purge(self._app, dry_run=False, channel="engine")
         self._purged_at = time.monotonic()
+        metrics.PURGE_RUNS.inc()
+        metrics.PURGED_CASES.inc(len(done.cases))
+        metrics.LAST_PURGE.set_to_current_time()
         if done.cases:
             log.info("retention: purged %d closed case(s)", len(done.cases))
 
@@ -305,6 +308,7 @@ class DeliveryEngine:
     async def _record(self, session: AsyncSession, batch: Batch, attempts: Sequence[Attempt]) -> None:
         now = self._app.now()
         await outbox.record_outcomes(session, [a.outcome for a in attempts if a.outcome is not None], now)
+        count_outcomes(attempts, now)
         sent = [a for a in attempts if a.outcome is not None and a.outcome.status is OutboxStatus.SENT]
         await audit.record_many(
             session,
@@ -345,3 +349,26 @@ class DeliveryEngine:
                 now=now,
                 urgent=row.urgent,
             )
+
+
+def _outcome_word(outcome: Outcome) -> str:
+    if outcome.status is OutboxStatus.SENT:
+        return "sent"
+    if outcome.status is OutboxStatus.FAILED:
+        return "failed"
+    if outcome.status is OutboxStatus.CANCELLED:
+        return "dropped"
+    return {"rate limited": "rate_limited", "unreachable": "fallback"}.get(outcome.error or "", "retried")
+
+
+REMINDERS = (*ACTION_REMINDERS, MEETING_REMINDER)
+
+
+def count_outcomes(attempts: Sequence[Attempt], now: datetime) -> None:
+    """Deliveries by channel and outcome, and how late the reminders among them went out."""
+    for attempt in attempts:
+        if attempt.outcome is None:
+            continue
+        metrics.DELIVERIES.labels(attempt.outcome.channel or "none", _outcome_word(attempt.outcome)).inc()
+        if attempt.outcome.status is OutboxStatus.SENT and attempt.row.kind in REMINDERS:
+            metrics.REMINDER_LATENESS.observe(max(0.0, (now - attempt.row.scheduled_at).total_seconds()))

@@ -7,6 +7,7 @@ a database error leaves nothing half-written, and a restart resumes where the pe
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.intents import IntentMatcher
 from bot.rate_limit import MessageRate
 from config.catalogue import Catalogue
@@ -88,30 +90,43 @@ class Dispatcher:
         self._message_rate = MessageRate(settings.rate_messages_per_minute, timedelta(minutes=1))
         # The language of whoever wrote recently, for the one line a flood gets without asking the store.
         self._languages: dict[Identity, str] = {}
+        # The conversation kind a message went to, for the metrics (a label with a handful of values).
+        self._kinds: dict[Identity, str] = {}
 
     async def handle(self, identity: Identity, incoming: Incoming) -> list[Reply]:
         """Replies for one message; never raises, never shows a traceback to the person."""
+        started = time.perf_counter()
+        outcome, replies = await self._outcome(identity, incoming)
+        metrics.MESSAGES.labels(incoming.channel, self._kinds.pop(identity, "none"), outcome).inc()
+        metrics.HANDLING.labels(incoming.channel).observe(time.perf_counter() - started)
+        return replies
+
+    async def _outcome(self, identity: Identity, incoming: Incoming) -> tuple[str, list[Reply]]:
+        """How the message went (a word for the metrics) and the replies."""
         if not self._message_rate.allow(f"{identity.channel}:{identity.address}", self._clock.now()):
             language = self._languages.get(identity, self._texts.default_language)
-            return [Reply(self._texts.text(language, "rate.messages"))]
+            metrics.RATE_LIMITED.labels("messages").inc()
+            return "rate_limited", [Reply(self._texts.text(language, "rate.messages"))]
         incoming = replace(incoming, text=clean(incoming.text))
         try:
             async with self._sessions() as session, session.begin():
                 if incoming.message_id is None:
-                    return await self._handle(session, identity, incoming)
-                return await self._handle_once(session, identity, incoming, incoming.message_id)
+                    return "answered", await self._handle(session, identity, incoming)
+                return "answered", await self._handle_once(session, identity, incoming, incoming.message_id)
         except (SQLAlchemyError, OSError) as error:
             log.warning(
                 "store unavailable while handling a %s message: %s", incoming.channel, type(error).__name__
             )
-            return [Reply(self._texts.text(self._texts.default_language, "error.unavailable"))]
+            return "store_unavailable", [
+                Reply(self._texts.text(self._texts.default_language, "error.unavailable"))
+            ]
         except Exception as error:  # noqa: BLE001 - the person gets a polite line; the log gets the place
             log.error(
                 "handling failed: %s\n%s",
                 type(error).__name__,
                 "".join(traceback.format_tb(error.__traceback__)),
             )
-            return [Reply(self._texts.text(self._texts.default_language, "error.internal"))]
+            return "error", [Reply(self._texts.text(self._texts.default_language, "error.internal"))]
 
     async def language_of(self, identity: Identity) -> str | None:
         """The language of a registered, active professional; None for anyone else (whom a channel ignores
@@ -195,12 +210,14 @@ class Dispatcher:
             return turn.replies
         intent, argument = self._intents.match(incoming.text)
         state = self._live_state(turn, stored)
+        self._kinds[identity] = state.kind if state is not None and intent is None else intent or "none"
         if incoming.answers is not None and (state is None or state.fingerprint() != incoming.answers):
             turn.say("input.stale_button")
             return turn.replies
         try:
             next_state = await self._route(turn, state, intent, argument)
         except LookupsExhausted:
+            metrics.RATE_LIMITED.labels("lookups").inc()
             turn.replies = []
             turn.say("rate.lookups")
             return turn.replies

@@ -123,6 +123,10 @@ class Settings(BaseSettings):
     teams_reply_window_seconds: float = 8.0
     http_host: str | None = None
     http_port: int = 3978
+    # The operations listener (/healthz, /readyz, /metrics): loopback by default, apart from the public port.
+    # Port 0 turns it off.
+    ops_host: str = "127.0.0.1"
+    ops_port: int = Field(default=9464, ge=0, le=65535)
     # Where people's browsers reach ``vhbot serve``'s web pages (https, behind the proxy that terminates TLS).
     # With it set, Matrix referrals hand out a link to the form for the betrokkene's identifying details;
     # without it they go on without those details (Teams shows the form as a card either way).

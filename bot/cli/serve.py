@@ -26,6 +26,8 @@ class Channels:
 
     senders: list[Sender] = field(default_factory=list)
     listeners: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    # Whether each channel serves (or stands by for another process): what /readyz reports.
+    ready: dict[str, Callable[[], bool]] = field(default_factory=dict)
 
 
 def configured_channels(app: App) -> Channels:
@@ -38,6 +40,7 @@ def configured_channels(app: App) -> Channels:
         matrix = MatrixChannel(app)
         channels.senders.append(MatrixSender(matrix))
         channels.listeners.append(matrix.run)
+        channels.ready["matrix"] = lambda: matrix.serving.is_set() or matrix.standing_by
     if app.settings.teams_configured:
         from bot.channels.teams.adapter import TeamsSetupError
         from bot.channels.teams.channel import TeamsChannel
@@ -49,10 +52,13 @@ def configured_channels(app: App) -> Channels:
             raise UsageError(str(error)) from None
         channels.senders.append(TeamsSender(teams))
         channels.listeners.append(teams.run)
+        channels.ready["teams"] = teams.serving.is_set
     if app.settings.public_url and not app.settings.teams_configured:
         from bot.channels.form_page import FormSite
 
-        channels.listeners.append(FormSite(app).run)  # with Teams, its site serves the form pages too
+        site = FormSite(app)
+        channels.listeners.append(site.run)  # with Teams, its site serves the form pages too
+        channels.ready["form page"] = site.serving.is_set
     if app.settings.recording_file is not None:
         from bot.channels.recording import RecordingSender
 
@@ -89,6 +95,10 @@ async def cmd_serve(app: App, args: argparse.Namespace) -> int:
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stop.set)
     engine = DeliveryEngine(app, channels.senders)
+    if app.settings.ops_port:
+        from bot.ops import OpsSite
+
+        channels.listeners.append(OpsSite(app, channels.ready).run)
     names = ", ".join(sender.name for sender in channels.senders)
     print(f"vhbot serve: delivering through {names} as {engine.owner}", flush=True)
     try:

@@ -65,6 +65,7 @@ class MatrixChannel:
         # Set while this process holds the account and is connected; the sender uses it.
         self.connection: MatrixConnection | None = None
         self.serving = asyncio.Event()
+        self.standing_by = False  # another process holds the account; this one takes over if it goes
         self._queues: dict[str, asyncio.Queue[Item]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._batches: asyncio.Queue[SyncBatch] = asyncio.Queue()
@@ -76,18 +77,17 @@ class MatrixChannel:
     async def run(self, stop: asyncio.Event) -> None:
         """Serve Matrix until ``stop``; in a standby process, wait to take over."""
         leadership = Leadership(self._app.engine, self._cursor, self._settings.database_schema)
-        standing_by = False
         try:
             while not stop.is_set():
                 if await leadership.try_acquire():
                     log.warning("matrix: this process now serves %s", self._account)
-                    standing_by = False
+                    self.standing_by = False
                     await self._serve(stop, leadership)
                     if not stop.is_set():
                         log.warning("matrix: lost the lock on %s; standing by", self._account)
-                elif not standing_by:
+                elif not self.standing_by:
                     log.warning("matrix: another process serves %s; standing by", self._account)
-                    standing_by = True
+                    self.standing_by = True
                 await sleep_unless(stop, STANDBY_POLL_SECONDS)
         finally:
             await leadership.release()

@@ -1,0 +1,36 @@
+"""What ``/metrics`` shows (Prometheus text format, prometheus-client): counts and timings only. No label ever
+carries a case number, a person, an address or typed text; labels are channels, conversation kinds and fixed
+outcome words, so every label has a handful of values."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+MESSAGES = Counter(
+    "vhbot_messages_handled",
+    "Messages handled, by channel, conversation kind and outcome",
+    ["channel", "kind", "outcome"],
+)
+HANDLING = Histogram(
+    "vhbot_handling_seconds",
+    "Time to answer one message, store included",
+    ["channel"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+DELIVERIES = Counter(
+    "vhbot_deliveries",
+    "Outbox deliveries by channel and outcome (sent, retried, rate_limited, fallback, failed, dropped)",
+    ["channel", "outcome"],
+)
+REMINDER_LATENESS = Histogram(
+    "vhbot_reminder_lateness_seconds",
+    "How long after its planned moment a reminder went out",
+    buckets=(1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600),
+)
+OUTBOX_ROWS = Gauge("vhbot_outbox_rows", "Outbox rows by status, when scraped", ["status"])
+RATE_LIMITED = Counter(
+    "vhbot_rate_limit_refusals", "Refused for too many messages or case lookups", ["limit"]
+)
+PURGE_RUNS = Counter("vhbot_purge_runs", "Retention purges run by this process")
+PURGED_CASES = Counter("vhbot_purged_cases", "Closed cases purged after their retention period")
+LAST_PURGE = Gauge("vhbot_last_purge_timestamp_seconds", "When this process last purged successfully")
