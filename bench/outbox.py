@@ -47,6 +47,12 @@ ROOT = Path(__file__).resolve().parents[1]
 ALWAYS_OPEN = {"send_window_start": "00:00", "send_window_end": "00:00", "send_on_non_working_days": "true"}
 
 
+def keys_of(app: App) -> str:
+    keys = app.settings.encryption_keys
+    assert keys is not None, "fresh_store sets them"
+    return keys.get_secret_value()
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -91,6 +97,9 @@ async def burst(app: App, schema: str, count: int) -> None:
         "VHBOT_DATABASE_URL": PG_URL,
         "VHBOT_DATABASE_SCHEMA": schema,
         "VHBOT_RECORDING_FILE": str(recording),
+        # The processes need the store's keys (with a default key file present they would not find them).
+        "VHBOT_ENCRYPTION_KEYS": keys_of(app),
+        "VHBOT_OPS_PORT": "0",  # several processes on one machine: only one could listen
     }
     env.update({f"VHBOT_{key.upper()}": value for key, value in ALWAYS_OPEN.items()})
     due = datetime.now(UTC) + timedelta(seconds=8)

@@ -8,6 +8,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -75,21 +76,25 @@ class App:
         """'Now' from the same clock the conversations use, for records the CLI creates."""
         return self.clock.now()
 
-    async def open(self) -> None:
+    async def open(self, announce: bool = True) -> Path | None:
         """Before anything is read: every key the store is written with must be configured and right (else
-        StoreKeyError); a new installation gets its key file here."""
+        StoreKeyError); a new installation gets its key file here, which is returned (and logged, unless the
+        caller tells the person itself in their own language)."""
         created = not self.keyring.keys
         async with self.sessions() as session, session.begin():
             if await keys.is_set_up(session):
                 await keys.verify(session, self.keyring, self.now())
             elif created:
                 self.keyring.create_file()
-        if created and self.keyring.keys:
+        if not (created and self.keyring.keys):
+            return None
+        if announce:
             log.warning(
                 "created a new encryption key in %s: back it up apart from the database, without it the store "
                 "cannot be read",
                 self.keyring.file,
             )
+        return self.keyring.file
 
     async def close(self) -> None:
         await self.engine.dispose()

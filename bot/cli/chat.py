@@ -40,7 +40,9 @@ async def cmd_chat(app: App, args: argparse.Namespace) -> int:
     from storage import migrate
 
     await migrate.upgrade(app.engine)
-    await app.open()
+    new_key = await app.open(announce=False)
+    if new_key is not None:
+        print(_text(app, "terminal.new_key", file=new_key))
     handles = await _offer_demo(app)
     handle = args.handle
     if handle is None:
@@ -80,4 +82,4 @@ def _terminal_delivery(app: App, channel: TerminalChannel) -> Deliver:
 def register(commands: SubParsers) -> None:
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--as", dest="handle")
-    chat.set_defaults(run=cmd_chat)
+    chat.set_defaults(run=cmd_chat, store=False)  # it migrates and opens the store itself

@@ -219,3 +219,10 @@ def test_a_reader_that_goes_away_is_no_traceback(run, tmp_path: Path) -> None:  
     listing.stdout.close()  # like '| head' that has read enough, before anything is written
     assert "Traceback" not in listing.stderr.read()
     assert listing.wait(timeout=120) == 1
+
+
+def test_the_first_chat_on_a_new_store_tells_of_the_new_key_in_dutch(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("chat", "--as", "agent", stdin="help\n")
+    assert result.returncode == 0
+    assert "Er is een nieuwe sleutel voor de versleuteling gemaakt in" in result.stdout
+    assert "created a new encryption key" not in result.stderr
