@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # How much ``vhbot serve`` logs (stderr). No level carries case content or what people type; the Matrix
     # canary test runs a real process at DEBUG to prove it.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+    # 'json': one JSON object per line, for a log collector; 'plain': lines for people.
+    log_format: Literal["plain", "json"] = "plain"
     dialogue_timeout_minutes: int = 12 * 60
     max_message_length: int = 2000
     # Abuse: messages per person per minute, and case-number lookups per person per hour that find nothing the

@@ -4,11 +4,14 @@ back fine. The Teams path has its own canary in tests/bot/teams; both share test
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 import uuid
 
 import pytest
 
+from bot.logs import JsonLines
 from tests.conftest import Chat
 from tests.seeding import assert_nowhere_in_clear, seed_every_field
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST, refer_a_case
@@ -49,3 +52,28 @@ async def test_answers_that_are_looked_up_never_reach_a_log_at_any_level(
     logging.getLogger("tests.canary").debug("probe")
     assert "probe" in caplog.text, "DEBUG records are not captured: the log check would prove nothing"
     assert marker not in caplog.text
+
+
+async def test_json_log_lines_are_json_and_hold_no_marker_at_debug(chat: Chat) -> None:
+    """With VHBOT_LOG_FORMAT=json every record is one JSON object on its own line, and the markers typed into
+    every field reach none of them."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonLines())
+    root = logging.getLogger()
+    level, root.level = root.level, logging.DEBUG
+    root.addHandler(handler)
+    try:
+        markers = await seed_every_field(chat, chat.app)
+        logging.getLogger("tests.canary").warning("probe %s", "value")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    lines = stream.getvalue().splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert {"time", "level", "logger", "message"} <= set(entries[-1]) and entries[-1][
+        "message"
+    ] == "probe value"
+    assert len(entries) > 1, "DEBUG records were not written: the check would prove nothing"
+    for marker in markers.all():
+        assert marker not in stream.getvalue()

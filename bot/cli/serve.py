@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -78,11 +77,10 @@ def _setup_errors() -> tuple[type[Exception], ...]:
 
 async def cmd_serve(app: App, args: argparse.Namespace) -> int:
     """Runs the delivery engine and the configured channels' listeners until stopped."""
+    from bot import logs
     from bot.delivery import DeliveryEngine
 
-    logging.basicConfig(
-        level=app.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(app.settings)
     channels = configured_channels(app)
     if not channels.senders:
         raise UsageError(
