@@ -66,14 +66,16 @@ async def test_json_log_lines_are_json_and_hold_no_marker_at_debug(chat: Chat) -
     try:
         markers = await seed_every_field(chat, chat.app)
         logging.getLogger("tests.canary").warning("probe %s", "value")
+        try:
+            raise ValueError(markers.goal)
+        except ValueError:
+            logging.getLogger("tests.canary").exception("a failure")  # its text could quote content
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
-    lines = stream.getvalue().splitlines()
-    entries = [json.loads(line) for line in lines]
-    assert {"time", "level", "logger", "message"} <= set(entries[-1]) and entries[-1][
-        "message"
-    ] == "probe value"
-    assert len(entries) > 1, "DEBUG records were not written: the check would prove nothing"
+    entries = [json.loads(line) for line in stream.getvalue().splitlines()]
+    probe, failure = entries[-2:]
+    assert {"time", "level", "logger", "message"} <= set(probe) and probe["message"] == "probe value"
+    assert failure["error"] == "ValueError"  # the type of an exception, never its text
     for marker in markers.all():
         assert marker not in stream.getvalue()
