@@ -52,9 +52,21 @@ class ThrowawayCluster:
         self._server: subprocess.Popen[bytes] | None = None
         self._run(["initdb", "-D", "data", "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"])
 
+    def url_of(self, database: str = "postgres") -> str:
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
+
     @property
     def url(self) -> str:
-        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
+        return self.url_of()
+
+    def client(self, program: str, *arguments: str) -> subprocess.CompletedProcess[bytes]:
+        """One of PostgreSQL's client programs of the cluster's own version (pg_dump, pg_restore, createdb)
+        against it, as the postgres account."""
+        return subprocess.run(
+            [str(self._bin / program), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", *arguments],
+            check=True,
+            capture_output=True,
+        )
 
     @property
     def _uid(self) -> int | None:
