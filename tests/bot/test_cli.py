@@ -226,3 +226,25 @@ def test_the_first_chat_on_a_new_store_tells_of_the_new_key_in_dutch(run) -> Non
     assert result.returncode == 0
     assert "Er is een nieuwe sleutel voor de versleuteling gemaakt in" in result.stdout
     assert "created a new encryption key" not in result.stderr
+
+
+def test_doctor_says_in_plain_words_what_is_wrong_and_exits_non_zero(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fresh = run("doctor")
+    assert fresh.returncode == 1
+    assert "PROBLEM  no key file" in fresh.stdout and "run 'vhbot migrate'" in fresh.stdout
+    assert "PROBLEM  no channel is configured" in fresh.stdout
+    assert run("migrate").returncode == 0
+    ready = run("doctor", teams_local="true")
+    assert ready.returncode == 0, ready.stdout
+    assert "ok       the store answers, its schema is current" in ready.stdout
+    assert "ok       Teams with local mode" in ready.stdout
+    exposed = run("doctor", teams_local="true", public_url="http://vhbot.example.org")
+    assert (
+        exposed.returncode == 1
+        and "PROBLEM  the public address http://vhbot.example.org/ is not https" in exposed.stdout
+    )
+    (tmp_path / "vhbot.keys").chmod(
+        0o644
+    )  # refused before any command runs, doctor included: one line, exit 2
+    readable = run("doctor", teams_local="true")
+    assert readable.returncode == 2 and "chmod 600" in readable.stderr and "Traceback" not in readable.stderr

@@ -1,0 +1,127 @@
+"""``vhbot doctor``: what an operator checks before going live, in plain words, one line each: the settings, the
+key file, the store and its schema, the public address, each configured channel's credentials and the send
+window. Exits 1 when something is wrong; it changes nothing."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.cli.common import SubParsers
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+@dataclass(frozen=True)
+class Finding:
+    ok: bool
+    line: str
+
+
+async def _store(app: App) -> Finding:
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.crypto import StoreKeyError
+    from storage.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    try:
+        async with app.engine.connect() as connection:
+            version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+    except (SQLAlchemyError, OSError) as error:
+        return Finding(False, f"the store cannot be read ({type(error).__name__}); run 'vhbot migrate' once")
+    if version != head:
+        return Finding(
+            False, f"the store's schema is at {version}, this version needs {head}: run 'vhbot migrate'"
+        )
+    try:
+        await app.open(announce=False)
+    except StoreKeyError as error:
+        return Finding(False, str(error))
+    return Finding(True, f"the store answers, its schema is current ({head}) and its keys are configured")
+
+
+def _key_file(app: App) -> Finding:
+    settings = app.settings
+    if settings.encryption_keys is not None:
+        return Finding(True, "the encryption keys come from VHBOT_ENCRYPTION_KEYS")
+    path = settings.resolved_key_file
+    if not path.exists():
+        return Finding(False, f"no key file at {path}: it is made at the first start; back it up then")
+    if path.parent == settings.data_dir:
+        return Finding(True, f"key file {path} (keep it, or a copy, outside the data directory's backups)")
+    return Finding(True, f"key file {path}, readable by its owner only")
+
+
+def _public_url(app: App) -> Finding:
+    url = app.settings.public_url
+    if url is None:
+        return Finding(True, "no public address: Matrix referrals go on without the identifying-details form")
+    if url.scheme != "https" and url.host not in ("127.0.0.1", "localhost"):
+        return Finding(False, f"the public address {url} is not https: form links would travel in clear")
+    return Finding(True, f"public address {url}")
+
+
+def _channels(app: App) -> list[Finding]:
+    settings = app.settings
+    found: list[Finding] = []
+    if settings.matrix_configured:
+        from bot.channels.matrix.connection import CREDENTIALS
+
+        store = settings.resolved_matrix_store_dir
+        logged_in = (store / CREDENTIALS).exists()
+        if logged_in or settings.matrix_password or settings.matrix_access_token:
+            how = "a kept device" if logged_in else "a password or token for the first login"
+            found.append(Finding(True, f"Matrix as {settings.matrix_user_id} with {how}"))
+        else:
+            found.append(
+                Finding(False, "Matrix has no device yet and no VHBOT_MATRIX_PASSWORD or access token")
+            )
+    if settings.teams_configured:
+        from bot.channels.teams.adapter import TeamsSetupError, auth_configuration
+
+        try:
+            auth_configuration(settings)
+            mode = "local mode (Agents Playground only)" if settings.teams_local else "production credentials"
+            found.append(Finding(True, f"Teams with {mode}"))
+        except TeamsSetupError as error:
+            found.append(Finding(False, f"Teams: {error}"))
+    if not found:
+        found.append(Finding(False, "no channel is configured: set up Matrix or Teams (see the README)"))
+    return found
+
+
+def _send_window(app: App) -> Finding:
+    start, end = app.settings.send_window_start, app.settings.send_window_end
+    if start == end:
+        return Finding(True, "notices may go out at any hour")
+    if start > end:
+        return Finding(False, f"the send window ends ({end:%H:%M}) before it starts ({start:%H:%M})")
+    return Finding(True, f"notices go out between {start:%H:%M} and {end:%H:%M}")
+
+
+async def cmd_doctor(app: App, args: argparse.Namespace) -> int:
+    checks: list[Callable[[App], Awaitable[Finding]] | Callable[[App], Finding]] = [
+        _key_file,
+        _store,
+        _public_url,
+    ]
+    findings: list[Finding] = []
+    for check in checks:
+        result = check(app)
+        findings.append(result if isinstance(result, Finding) else await result)
+    findings += [*_channels(app), _send_window(app)]
+    for finding in findings:
+        print(f"{'ok     ' if finding.ok else 'PROBLEM'}  {finding.line}")
+    return 0 if all(finding.ok for finding in findings) else 1
+
+
+def register(commands: SubParsers) -> None:
+    commands.add_parser("doctor", help="check the settings, keys, store and channels").set_defaults(
+        run=cmd_doctor, store=False
+    )
