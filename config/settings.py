@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
     # 'json': one JSON object per line, for a log collector; 'plain': lines for people.
     log_format: Literal["plain", "json"] = "plain"
+    # On SIGTERM, how long ``vhbot serve`` may take to finish the turns and sends in hand before it exits anyway.
+    shutdown_seconds: float = Field(default=30.0, gt=0)
     dialogue_timeout_minutes: int = 12 * 60
     max_message_length: int = 2000
     # Abuse: messages per person per minute, and case-number lookups per person per hour that find nothing the

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import os
 import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -99,6 +101,7 @@ async def cmd_serve(app: App, args: argparse.Namespace) -> int:
         channels.listeners.append(OpsSite(app, channels.ready).run)
     names = ", ".join(sender.name for sender in channels.senders)
     print(f"vhbot serve: delivering through {names} as {engine.owner}", flush=True)
+    watchdog = asyncio.create_task(_exit_if_stopping_takes_too_long(stop, app.settings.shutdown_seconds))
     try:
         async with asyncio.TaskGroup() as group:
             group.create_task(engine.run(stop))
@@ -106,8 +109,19 @@ async def cmd_serve(app: App, args: argparse.Namespace) -> int:
                 group.create_task(listen(stop))
     except* _setup_errors() as errors:
         raise UsageError(str(errors.exceptions[0])) from None
+    finally:
+        watchdog.cancel()
     print("vhbot serve: stopped", flush=True)
     return 0
+
+
+async def _exit_if_stopping_takes_too_long(stop: asyncio.Event, seconds: float) -> None:
+    """Once asked to stop, the engine finishes its batch and the channels their turns; a process that still has
+    not stopped after ``seconds`` exits anyway (what it had leased is taken over when the lease ends)."""
+    await stop.wait()
+    await asyncio.sleep(seconds)
+    logging.getLogger(__name__).error("vhbot serve: did not stop within %.0f s; exiting", seconds)
+    os._exit(1)
 
 
 def register(commands: SubParsers) -> None:

@@ -230,3 +230,39 @@ async def test_the_engine_recovers_by_itself_when_the_database_restarts(
     await wait_until(all_sent, 90)
     assert process.poll() is None  # still running: it waited for the database instead of crashing
     assert Counter(record["key"] for record in read_recording(servers.recording)) == Counter(keys)
+
+
+async def test_a_process_stopped_mid_burst_finishes_what_it_holds_and_nothing_goes_twice(
+    store: App, servers: Servers
+) -> None:
+    """SIGTERM: the process takes no more, sends the batch it holds, leaves nothing leased and exits in time; the
+    next process sends the rest, and no row is sent twice (unlike after a SIGKILL)."""
+    keys = await seed_due_rows(store, ROWS)
+    slow = {"recording_delay_ms": "20", "outbox_concurrency": "5", "outbox_lease_seconds": "30"}
+    first = servers.start(**slow, shutdown_seconds="20")
+
+    async def some_delivered() -> bool:
+        return len(read_recording(servers.recording)) >= 300
+
+    await wait_until(some_delivered, 30)
+    os.kill(first.pid, signal.SIGTERM)
+    stopped = time.monotonic()
+    assert await asyncio.to_thread(first.wait, 25) == 0
+    assert time.monotonic() - stopped < 20
+    async with store.sessions() as session:
+        leased = await session.scalar(
+            select(func.count()).where(
+                PendingMessage.status == OutboxStatus.PENDING, PendingMessage.lease_owner.is_not(None)
+            )
+        )
+    assert leased == 0  # what it held was sent and recorded, not left for its lease to run out
+    assert await count_sent(store) < ROWS  # it stopped mid-burst
+
+    servers.start(**{**slow, "recording_delay_ms": "1"})
+
+    async def all_sent() -> bool:
+        return await count_sent(store) == ROWS
+
+    await wait_until(all_sent, 60)
+    attempts = read_recording(servers.recording, repeats=True)
+    assert Counter(record["key"] for record in attempts) == Counter(keys)  # every row once, no attempt twice
