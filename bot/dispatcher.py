@@ -234,6 +234,7 @@ class Dispatcher:
         if stored is None:
             return None
         if not self._fresh(stored):
+            metrics.EXPIRED_DIALOGUES.inc()
             turn.say("dialogue.expired")
             return None
         try:

@@ -34,3 +34,13 @@ RATE_LIMITED = Counter(
 PURGE_RUNS = Counter("vhbot_purge_runs", "Retention purges run by this process")
 PURGED_CASES = Counter("vhbot_purged_cases", "Closed cases purged after their retention period")
 LAST_PURGE = Gauge("vhbot_last_purge_timestamp_seconds", "When this process last purged successfully")
+EXPIRED_DIALOGUES = Counter(
+    "vhbot_expired_dialogues", "Dialogues found expired when their person wrote again"
+)
+MATRIX_KEY_WAITS = Counter(
+    "vhbot_matrix_key_waits", "Encrypted messages whose key was asked for, by how it ended", ["outcome"]
+)
+MATRIX_SERVING = Gauge("vhbot_matrix_serving", "1 while this process holds the Matrix account and syncs")
+TEAMS_ERRORS = Counter(
+    "vhbot_teams_http_errors", "Bot Connector answers that were not a success, by status", ["status"]
+)

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from prometheus_client import Counter
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEntry, Professional
+
+# Shown on /metrics with the bot's own figures: how many entries this process wrote (never what they say).
+WRITTEN = Counter("vhbot_audit_entries_written", "Audit entries written by this process")
 
 
 async def record(
@@ -21,6 +25,7 @@ async def record(
     case_number: str | None,
     channel: str,
 ) -> None:
+    WRITTEN.inc()
     session.add(
         AuditEntry(
             at=at,
@@ -37,6 +42,7 @@ async def record_many(session: AsyncSession, entries: Sequence[dict[str, object]
     """Many entries in one round trip (the delivery engine audits every notice it sends)."""
     if entries:
         await session.execute(insert(AuditEntry), list(entries))
+        WRITTEN.inc(len(entries))
 
 
 async def entries_for_case(session: AsyncSession, case_number: str) -> Sequence[AuditEntry]:

@@ -85,6 +85,15 @@ async def test_metrics_parse_and_name_no_case_person_or_typed_text(
     }
     assert {"check", "status"} <= kinds
     assert "vhbot_outbox_rows" in families and "vhbot_handling_seconds" in families
+    written = [s.value for s in families["vhbot_audit_entries_written"].samples if s.name.endswith("_total")]
+    assert written and written[0] > 0
+    for name in (
+        "vhbot_deliveries",
+        "vhbot_matrix_key_waits",
+        "vhbot_teams_http_errors",
+        "vhbot_expired_dialogues",
+    ):
+        assert name in families
     for secret in (number, "VH-", "kanarie", "agent", "Anna", "Petra", "Politie"):
         assert secret not in body
 

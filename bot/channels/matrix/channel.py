@@ -33,6 +33,7 @@ from nio import (
 )
 from nio.exceptions import EncryptionError
 
+from bot import metrics
 from bot.app import App
 from bot.channels.matrix.batches import Item, SyncBatch, SyncFailed, transaction_id
 from bot.channels.matrix.connection import NETWORK_ERRORS, MatrixConnection, MatrixSetupError, connect
@@ -116,6 +117,7 @@ class MatrixChannel:
 
     async def _stop_serving(self) -> None:
         self.serving.clear()
+        metrics.MATRIX_SERVING.set(0)
         workers = list(self._workers.values())
         for worker in workers:
             worker.cancel()
@@ -137,6 +139,7 @@ class MatrixChannel:
         await self._answer_unanswered(connection)
         keeper = asyncio.create_task(self._keep_tokens())
         self.serving.set()
+        metrics.MATRIX_SERVING.set(1)
         full_state = True  # nio keeps no room state across starts: the first sync brings all members again
         try:
             while not stop.is_set() and await leadership.still_held():
@@ -331,9 +334,12 @@ class MatrixChannel:
         while time.monotonic() < deadline:
             await asyncio.sleep(1.0)
             try:
-                return client.decrypt_event(event)
+                decrypted = client.decrypt_event(event)
             except EncryptionError:
                 continue
+            metrics.MATRIX_KEY_WAITS.labels("key_arrived").inc()
+            return decrypted
+        metrics.MATRIX_KEY_WAITS.labels("undecryptable").inc()
         log.warning("matrix: a message stayed undecryptable (session %s)", event.session_id)
         if event.session_id in self._told_undecryptable or not self._first_sight(event.event_id):
             return None

@@ -13,6 +13,7 @@ import aiohttp
 from microsoft_agents.activity import ConversationReference
 from microsoft_agents.hosting.core import TurnContext
 
+from bot import metrics
 from bot.channels.teams.channel import CHANNEL, TeamsChannel
 from bot.dispatcher import Identity
 from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, TemporaryFailure
@@ -63,6 +64,7 @@ class TeamsSender:
         try:
             await self._channel.continue_conversation(reference, deliver)
         except aiohttp.ClientResponseError as error:
+            metrics.TEAMS_ERRORS.labels(str(error.status)).inc()
             if error.status in GONE:
                 async with self._app.sessions() as session, session.begin():
                     await teams.mark_unreachable(session, address, self._app.now())
