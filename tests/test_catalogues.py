@@ -50,3 +50,17 @@ def test_counted_texts_have_real_plurals_and_none_says_actie_s() -> None:
     assert CATALOGUE.text("nl", "plan.summary", count=1) == "Plan van aanpak met 1 actie:"
     assert CATALOGUE.text("nl", "plan.summary", count=2) == "Plan van aanpak met 2 acties:"
     assert CATALOGUE.text("en", "updates.marked", count=1) == "1 update marked as read."
+
+
+def test_every_option_of_the_check_and_the_referral_has_other_words_in_both_languages() -> None:
+    """People name options in their own words ('schulden', 'GGZ'): each option has synonyms in each catalogue
+    (the region's municipalities excepted: they are names)."""
+    definitions = load_definitions()
+    texts = load_catalogue()
+    questions = [*definitions.criteria.questions, *definitions.referral_form]
+    for question in questions:
+        if question.key == "gemeente":
+            continue
+        for option in question.options:
+            for language in texts.languages:
+                assert texts.words(language, f"synonyms.{option}"), (language, question.key, option)
