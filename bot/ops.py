@@ -10,7 +10,6 @@ import logging
 from collections.abc import Callable, Mapping
 
 from aiohttp import web
-from alembic.script import ScriptDirectory
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import metrics
 from bot.app import App
 from storage import outbox
-from storage.migrate import alembic_config
+from storage.revisions import head_revision
 
 log = logging.getLogger(__name__)
 STORE_TIMEOUT_SECONDS = 2.0
@@ -30,7 +29,7 @@ class OpsSite:
     def __init__(self, app: App, channels: Mapping[str, ChannelCheck]) -> None:
         self._app = app
         self._channels = dict(channels)
-        self._head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        self._head = head_revision()
         self.serving = asyncio.Event()
 
     def web_app(self) -> web.Application:

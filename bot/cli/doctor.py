@@ -22,14 +22,13 @@ class Finding:
 
 
 async def _store(app: App) -> Finding:
-    from alembic.script import ScriptDirectory
     from sqlalchemy import text
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage.crypto import StoreKeyError
-    from storage.migrate import alembic_config
+    from storage.revisions import head_revision
 
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = head_revision()
     try:
         async with app.engine.connect() as connection:
             version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
