@@ -139,15 +139,15 @@ def _address(text: str) -> bool:
     )
 
 
-def _dates(text: str, today: date) -> list[tuple[date, bool]]:
-    """Every full date in the text, and whether its year was written in two digits."""
-    found: list[tuple[date, bool]] = []
+def _dates(text: str, today: date) -> list[date]:
+    """Every full date in the text (a two-digit year read as in :func:`_full_year`)."""
+    found: list[date] = []
     candidates = [(d, m, y) for d, m, y in _NUMERIC_DATE.findall(text)]
     candidates += [(d, m, y) for y, m, d in _ISO_DATE.findall(text)]
     candidates += [(d, str(_MONTHS[m.lower()]), y) for d, m, y in _WORD_DATE.findall(text)]
     for day, month, year in candidates:
         try:
-            found.append((date(_full_year(year, today), int(month), int(day)), len(year) == 2))
+            found.append(date(_full_year(year, today), int(month), int(day)))
         except ValueError:
             continue
     return found
@@ -163,7 +163,7 @@ def _full_year(year: str, today: date) -> int:
 def _birth_date(text: str, today: date) -> bool:
     """A date after 'geboren' / 'geb.' / 'geboortedatum', or any full date at least ten years back."""
     born = bool(_BORN.search(text))
-    for moment, _ in _dates(text, today):
+    for moment in _dates(text, today):
         if born or moment.year <= today.year - 10:
             return True
     return False
