@@ -224,3 +224,11 @@ async def by_ids(session: AsyncSession, ids: Collection[int]) -> dict[int, Profe
         return {}
     found = await session.scalars(select(Professional).where(Professional.id.in_(ids)))
     return {person.id: person for person in found}
+
+
+async def registered_names(session: AsyncSession) -> tuple[list[str], list[str]]:
+    """The names of the active professionals and of the organisations: what people may name in chat without it
+    being a client's name. Read only when a message seems to hold a name (it decrypts every name)."""
+    people = await session.scalars(select(Professional.name).where(Professional.active.is_(True)))
+    organisations = await session.scalars(select(Organisation.name))
+    return list(people), list(organisations)

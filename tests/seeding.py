@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.app import App
 from handlers.identifying.forms import LINK
 from storage import cases, people, subjects
-from storage.models import Action, Case, CaseSubject, CaseTransition, Dialogue, Feedback
+from storage.models import Action, Case, CaseSubject, CaseTransition, Dialogue, Feedback, InboundMessage
 from tests.scripts import referral_after_check
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION
 
@@ -115,6 +115,7 @@ async def decrypted_texts(app: App) -> str:
             *(await session.scalars(select(Feedback.body))).all(),
             *(str(d) for d in (await session.scalars(select(Dialogue.data))).all()),
             *(f"{s.name} {s.address}" for s in (await session.scalars(select(CaseSubject))).all()),
+            *(str(r) for r in (await session.scalars(select(InboundMessage.replies))).all()),
         ]
     return "\n".join(parts)
 

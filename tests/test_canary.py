@@ -13,7 +13,7 @@ import pytest
 
 from bot.logs import JsonLines
 from tests.conftest import Chat
-from tests.seeding import assert_nowhere_in_clear, seed_every_field
+from tests.seeding import assert_nowhere_in_clear, database_contents, decrypted_texts, seed_every_field
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST, refer_a_case
 
 
@@ -79,3 +79,38 @@ async def test_json_log_lines_are_json_and_hold_no_marker_at_debug(chat: Chat) -
     assert failure["error"] == "ValueError"  # the type of an exception, never its text
     for marker in markers.all():
         assert marker not in stream.getvalue()
+
+
+# One sample of each kind the detector refuses, and the part of it that identifies.
+REFUSED = {
+    "bsn": ("BSN 111222333 van betrokkene", "111222333"),
+    "iban": ("huur naar NL91ABNA0417164300", "NL91ABNA0417164300"),
+    "phone": ("bel haar op 06-13572468", "13572468"),
+    "email": ("mail kanarie7f3a@example.nl", "kanarie7f3a"),
+    "address": ("woont op de Kanariestraat 17b", "Kanariestraat"),
+    "birth_date": ("geboren 17-03-1979", "17-03-1979"),
+    "name": ("meneer Kanarievogel wil geen hulp", "Kanarievogel"),
+}
+
+
+async def test_refused_messages_of_every_kind_are_stored_nowhere_and_logged_nowhere(
+    chat: Chat, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Typed where an update and an action's description are asked, each kind is refused, and neither the
+    store (decrypted or raw, dialogue rows and replies kept for retries included) nor any log at any level holds
+    the message afterwards."""
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    caplog.set_level(logging.DEBUG)
+    for kind, (text, _) in REFUSED.items():
+        assert "niet opgeslagen" in await chat("agent", "stop", f"terugkoppeling {number}", text), kind
+        assert "niet opgeslagen" in await chat("regisseur", "stop", f"plan {number}", text), kind
+    await chat("agent", "stop")
+    await chat("regisseur", "stop")
+    logging.getLogger("tests.canary").debug("probe")
+    assert "probe" in caplog.text, "DEBUG records are not captured: the log check would prove nothing"
+    readable, raw = await decrypted_texts(chat.app), database_contents(chat.app)
+    for kind, (text, part) in REFUSED.items():
+        for probe in (text, part):
+            assert probe not in readable and probe.encode() not in raw, f"{kind}: {probe!r} is stored"
+            assert probe not in caplog.text, f"{kind}: {probe!r} is in the logs"

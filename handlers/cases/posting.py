@@ -51,9 +51,9 @@ def ask_text(turn: Turn, state: DialogueState[D]) -> DialogueState[D]:
     return state
 
 
-def on_text(turn: Turn, state: DialogueState[D]) -> DialogueState[D]:
+async def on_text(turn: Turn, state: DialogueState[D]) -> DialogueState[D]:
     """The update's text; then whether it is a zorgsignaal."""
-    text = read_text(turn)
+    text = await read_text(turn, state)
     if text is not None:
         state.data.text = text
         state.step = CONCERN

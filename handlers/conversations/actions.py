@@ -176,7 +176,7 @@ steps.date(POSTPONE, _postponed)
 
 @steps(TEXT)
 async def _on_text(turn: Turn, state: Actions, loaded: tuple[Action, Case]) -> Actions:
-    return on_text(turn, state)
+    return await on_text(turn, state)
 
 
 @steps(CONCERN)

@@ -152,7 +152,7 @@ async def _tell_holders(turn: Turn, target: Target, kind: str) -> None:
 
 @steps(DESCRIPTION)
 async def _on_description(turn: Turn, state: Change, target: Target) -> Change:
-    text = read_text(turn)
+    text = await read_text(turn, state)
     if text is None:
         return state
     state.data.text = text
@@ -189,7 +189,7 @@ steps.date(DEADLINE, _on_deadline)
 async def _on_deadline_reason(turn: Turn, state: Change, target: Target) -> Change | None:
     case, action = target.case, target.action
     assert state.data.deadline is not None
-    reason = read_text(turn)
+    reason = await read_text(turn, state)
     if reason is None:
         return state
     action.deadline, action.note = state.data.deadline, reason
@@ -240,7 +240,7 @@ async def _change_holder(turn: Turn, state: Change, target: Target) -> None:
 
 @steps(CANCEL_REASON)
 async def _on_cancel_reason(turn: Turn, state: Change, target: Target) -> Change:
-    reason = read_text(turn)
+    reason = await read_text(turn, state)
     if reason is None:
         return state
     state.data.text = reason

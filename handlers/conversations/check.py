@@ -86,7 +86,7 @@ async def _on_answer(turn: Turn, state: Check, _: None) -> Check | None:
         raise OutdatedDialogue(KIND)  # the ZVH changed its questions since this check began
     position = keys.index(state.data.question)
     question = turn.definitions.criteria.questions[position]
-    answer = questions.read(turn, state, question)
+    answer = await questions.read(turn, state, question)
     if answer is None:
         questions.ask(turn, state, question, PREFIX)
         return state

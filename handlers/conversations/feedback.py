@@ -109,7 +109,7 @@ async def _on_action(turn: Turn, state: Feedback, case: Case) -> Feedback:
 
 @steps(TEXT)
 async def _on_text(turn: Turn, state: Feedback, case: Case) -> Feedback:
-    return on_text(turn, state)
+    return await on_text(turn, state)
 
 
 @steps(CONCERN)

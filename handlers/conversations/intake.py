@@ -132,7 +132,7 @@ async def _on_redirect_to(turn: Turn, state: Intake, case: Case) -> Intake:
 @steps(ADVICE, QUESTION)
 async def _on_message_to_melder(turn: Turn, state: Intake, case: Case) -> Intake | None:
     """The advice that goes with a redirection, or a question; the melder is told there is a message."""
-    text = read_text(turn)
+    text = await read_text(turn, state)
     if text is None:
         return state
     redirect = state.step == ADVICE

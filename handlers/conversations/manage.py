@@ -231,7 +231,7 @@ async def _reopen(turn: Turn, state: Manage, case: Case) -> None:
 
 @steps(ESCALATE_WHY)
 async def _on_escalate_why(turn: Turn, state: Manage, case: Case) -> Manage:
-    why = read_text(turn)
+    why = await read_text(turn, state)
     if why is None:
         return state
     state.data.why = why

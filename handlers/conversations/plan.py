@@ -93,7 +93,7 @@ async def resume(turn: Turn, state: Plan) -> Plan | None:
 
 @steps(DESCRIPTION)
 async def _on_description(turn: Turn, state: Plan, case: Case) -> Plan:
-    text = read_text(turn)
+    text = await read_text(turn, state)
     if text is None:
         return state
     state.data.description = text

@@ -104,7 +104,7 @@ async def _on_answer(turn: Turn, state: Referral, _: None) -> Referral:
     question = next((q for q in turn.definitions.referral_form if q.key == state.data.question), None)
     if question is None:
         raise OutdatedDialogue(KIND)  # the ZVH changed its referral form since this one began
-    answer = questions.read(turn, state, question)
+    answer = await questions.read(turn, state, question)
     if answer is None:
         questions.ask(turn, state, question, PREFIX)
         return state

@@ -33,10 +33,10 @@ def ask(
     turn.offer(state, f"{text}\n{hint}" if hint else text, choices, multiple=question.kind == "multi")
 
 
-def read(turn: Turn, state: DialogueState[Any], question: Question) -> Answer | None:
+async def read(turn: Turn, state: DialogueState[Any], question: Question) -> Answer | None:
     """The answer in stored form (a key, a list of keys or text), or None after telling what was wrong."""
     if question.kind == "text":
-        return read_text(turn)
+        return await read_text(turn, state)
     if question.kind == "multi":
         answered = suggestion_answered(turn, state)
         if answered is not None:

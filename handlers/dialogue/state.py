@@ -49,6 +49,7 @@ class DialogueState(Generic[S]):
     pending_date: datetime | None = None
     left_by_notice: bool = False
     suggested: tuple[str, ...] = ()  # the options a typo most likely meant, asked about ('Bedoelt u: …?')
+    without_name: str | None = None  # a refused answer with its names left out, offered to send as it is
 
     def to_stored(self) -> dict[str, Any]:
         """The JSON-compatible form kept in the dialogue row."""
@@ -58,13 +59,17 @@ class DialogueState(Generic[S]):
             "pending_date": self.pending_date.isoformat() if self.pending_date else None,
             "left_by_notice": self.left_by_notice,
             "suggested": list(self.suggested),
+            "without_name": self.without_name,
         }
 
     def fingerprint(self) -> str:
         """Short and stable for the same question (also after a round trip through the store), different as soon
         as the dialogue moves on."""
-        # Asking about a typo leaves the question open: the buttons of its card still answer it.
-        stored = {key: value for key, value in self.to_stored().items() if key != "suggested"}
+        # Asking about a typo or offering an answer without its names leaves the question open: the buttons of
+        # its card still answer it.
+        stored = {
+            key: value for key, value in self.to_stored().items() if key not in ("suggested", "without_name")
+        }
         canonical = json.dumps([self.kind, self.step, stored], sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
@@ -75,17 +80,21 @@ def from_stored(kind: str, step: str, stored: dict[str, Any], state_type: type[S
     if "state" in stored:
         raw, offered, pending = stored["state"], stored.get("offered") or [], stored.get("pending_date")
         by_notice, suggested = bool(stored.get("left_by_notice")), tuple(stored.get("suggested") or ())
+        without_name = stored.get("without_name")
     else:
         raw = {key: value for key, value in stored.items() if key not in (_LEGACY_OFFERED, _LEGACY_PENDING)}
         offered, pending, by_notice = stored.get(_LEGACY_OFFERED) or [], stored.get(_LEGACY_PENDING), False
-        suggested = ()
+        suggested, without_name = (), None
     try:
         data = _adapter(state_type).validate_python(raw)
         choices = tuple(Choice.from_json(item) for item in offered)
         moment = datetime.fromisoformat(pending) if pending else None
     except (ValidationError, ValueError, TypeError) as error:
         raise OutdatedDialogue(kind) from error
-    return DialogueState(kind, step, data, choices, moment, by_notice, tuple(str(key) for key in suggested))
+    offered_text = str(without_name) if without_name is not None else None
+    return DialogueState(
+        kind, step, data, choices, moment, by_notice, tuple(str(key) for key in suggested), offered_text
+    )
 
 
 _ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}

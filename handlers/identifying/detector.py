@@ -6,20 +6,23 @@ message. The text is normalised first (NFKC, invisible and format characters rem
 what is checked; BSN and IBAN are validated by python-stdnum (eleven test, mod-97), which keeps case and action
 numbers, amounts and dates from raising false alarms.
 
-Names are recognised by their Dutch forms only: a title or salutation before a name ("meneer Bakker", "mw. De
-Vries", "dhr. J. Jansen"), initials before a surname ("J. de Vries"), a family word before a first name ("zoon
-Mohammed"), and a first name with a tussenvoegsel and surname ("Jan de Vries"). Two capitalised words alone
-("Wijkteam Noord", "Leger des Heils") are not taken for a name.
+Names are found by ``handlers.identifying.names``, with where they stand: a message whose only identifying data is
+a name can be sent without it, and a registered professional's name is let through.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 
 from stdnum import iban as iban_number
 from stdnum.nl import bsn as bsn_number
+
+from handlers.identifying.names import Name, find_names, without_names
+from handlers.identifying.streets import STREET_SUFFIX
 
 _MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "april": 4, "apr": 4, "mei": 5,
@@ -56,12 +59,8 @@ _WORDS_NOT_POSTCODES = {
     "ik",
     "zo",
 }
-_STREET_SUFFIX = (
-    "straat|laan|weg|plein|gracht|kade|singel|dijk|steeg|pad|hof|dreef|plantsoen|markt|wal|burgwal|baan|ring|"
-    "park|erf|akker|veld|hoek|kamp|haven|boulevard|allee"
-)
 _STREET = re.compile(
-    rf"\b\w*(?:{_STREET_SUFFIX})\s+\d{{1,4}}(?:\s?-?\s?(?:[a-z]{{1,2}}|bis|\d{{1,3}}))?\b"
+    rf"(?:{STREET_SUFFIX})\s+\d{{1,4}}(?:\s?-?\s?(?:[a-z]{{1,2}}|bis|\d{{1,3}}))?\b"
     rf"|\blaan van \w+\s+\d{{1,4}}\b|\badres\s*:\s*\S+",
     re.IGNORECASE,
 )
@@ -69,22 +68,6 @@ _NUMERIC_DATE = re.compile(r"(?<![\d./-])(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _WORD_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})(?:e|ste|de)?\s+({_MONTH_ALT})\.?\s+(\d{{4}})\b", re.IGNORECASE)
 _BORN = re.compile(r"\b(?:geboren|geb\.|geboortedatum|geb\s*datum|born)\b", re.IGNORECASE)
-_PARTICLE = r"(?:(?i:van|de|der|den|ten|ter|te|het|el|al|bin|ben)\s+)"
-_SURNAME = r"[A-Z][a-zà-ÿ'-]{1,}"
-_NAME = re.compile(
-    rf"\b(?:meneer|mevrouw|mevr\.?|mw\.?|mr\.|dhr\.?|de heer|juffrouw)\s+(?:[A-Z]\.\s*)*{_PARTICLE}*{_SURNAME}"
-    rf"|\b(?:[A-Z]\.\s?){{1,3}}\s?{_PARTICLE}*[A-Z][a-zà-ÿ]{{2,}}"
-    rf"|\b(?:zoon|zoontje|dochter|dochtertje|moeder|vader|broer|zus|zusje|oma|opa|partner|vriend|vriendin|ex|"
-    rf"stiefvader|stiefmoeder|neef|nicht|oom|tante)\s+{_SURNAME}"
-    rf"|\b[A-Z][a-zà-ÿ]{{1,}}\s+{_PARTICLE}+{_SURNAME}",
-)
-# Capitalised words that make a match no person's name: the rest of an ordinary sentence, or an institution
-# ("Ministerie van Justitie", "Gemeente Den Haag", "Huis van Bewaring").
-_NOT_A_NAME = {
-    "De", "Het", "Een", "En", "Is", "Heeft", "Wil", "Gaat", "Van", "Gemeente", "Wijkteam", "Politie", "Ministerie",
-    "Huis", "Raad", "Leger", "Stichting", "Centrum", "Bureau", "Dienst", "Provincie", "Rechtbank", "Zorg", "Laan",
-}  # fmt: skip
-_STREET_NAME = re.compile(rf"(?:{_STREET_SUFFIX})$", re.IGNORECASE)
 
 
 def normalised(text: str) -> str:
@@ -169,17 +152,38 @@ def _birth_date(text: str, today: date) -> bool:
     return False
 
 
-def _name(text: str) -> bool:
-    for found in _NAME.finditer(text):
-        words = found.group(0).split()
-        street = _STREET_NAME.search(words[-1]) and re.match(r"\s+\d", text[found.end() :])
-        if not {words[0].strip("."), words[-1].strip(".")} & _NOT_A_NAME and not street:
-            return True
-    return False
+@dataclass(frozen=True)
+class Scan:
+    """What a message holds: ``text`` as normalised, the ``other`` kinds found besides names (catalogue keys, in a
+    fixed order) and the ``names`` with where they stand."""
+
+    text: str
+    other: tuple[str, ...]
+    names: tuple[Name, ...]
+
+    @property
+    def kinds(self) -> list[str]:
+        return [*self.other, "name"] if self.names else list(self.other)
+
+    @property
+    def names_only(self) -> bool:
+        """Nothing but names: a message that can be sent without them."""
+        return bool(self.names) and not self.other
+
+    def without_known(self, colleagues: Iterable[frozenset[str]], organisations: frozenset[str]) -> Scan:
+        """The scan with the names of registered professionals and organisations let through (see
+        :meth:`Name.is_known`)."""
+        known = list(colleagues)
+        return replace(
+            self, names=tuple(name for name in self.names if not name.is_known(known, organisations))
+        )
+
+    def without_names(self, placeholder: str) -> str:
+        return without_names(self.text, self.names, placeholder)
 
 
-def identifying_kinds(text: str, today: date) -> list[str]:
-    """Which kinds of identifying data the text seems to contain (catalogue keys), in a fixed order."""
+def scan(text: str, today: date) -> Scan:
+    """Look for every kind of identifying data in the text."""
     plain = normalised(text)
     ibans = _iban_spans(plain)
     rest = _without(plain, ibans)
@@ -190,6 +194,10 @@ def identifying_kinds(text: str, today: date) -> list[str]:
         ("email", bool(_EMAIL.search(plain))),
         ("address", _address(plain)),
         ("birth_date", _birth_date(plain, today)),
-        ("name", _name(plain)),
     ]
-    return [kind for kind, present in checks if present]
+    return Scan(plain, tuple(kind for kind, present in checks if present), tuple(find_names(plain)))
+
+
+def identifying_kinds(text: str, today: date) -> list[str]:
+    """Which kinds of identifying data the text seems to contain (catalogue keys), in a fixed order."""
+    return scan(text, today).kinds
