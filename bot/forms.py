@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.dispatcher import Identity
 from config.catalogue import Catalogue
 from handlers.dates.clock import Clock
-from handlers.identifying.submission import FormAnswer, FormDeskContext, open_form, submit_form
+from handlers.identifying.desk import FormAnswer, FormDeskContext
+from handlers.identifying.submission import open_form, submit_form
 from storage import people
 
 log = logging.getLogger(__name__)

@@ -137,6 +137,8 @@ class Settings(BaseSettings):
     public_url: AnyHttpUrl | None = None
     # How long a form for identifying details (link or card) can be used, once.
     form_link_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # How long the procesregisseur's link or card to read a case's identifying details can be used, once.
+    subject_view_minutes: int = Field(default=5, ge=1, le=60)
 
     @classmethod
     def settings_customise_sources(

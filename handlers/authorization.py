@@ -90,3 +90,9 @@ def may_post_feedback(access: Access, case: Case) -> bool:
 def may_enter_subject(person: Person, access: Access, case: Case) -> bool:
     """The identifying details of an open case come from its melder, or from the procesregisseur directing it."""
     return case.state is not CaseState.AFGESLOTEN and (case.melder_id == person.id or access is Access.FULL)
+
+
+def may_read_subject(person: Person, access: Access, case: Case) -> bool:
+    """The identifying details of an open case are read by the procesregisseur directing it (or standing in),
+    never by the melder who sent them (they see that the details are in) nor by the ketenmanager."""
+    return directs_cases(person) and access is Access.FULL and case.state is not CaseState.AFGESLOTEN

@@ -268,6 +268,9 @@ class SubjectForm(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     style: Mapped[str] = mapped_column(String(8), server_default="link")  # handed out as a card or a link
+    purpose: Mapped[str] = mapped_column(
+        String(8), server_default="enter"
+    )  # to enter the details, or read them
 
 
 class Dialogue(Base):

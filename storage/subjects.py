@@ -22,6 +22,9 @@ from storage.crypto import StoreKeyError, keyring_of
 from storage.models import CaseSubject, SubjectForm
 
 LINK_KEY_PURPOSE = "vhbot subject form links"
+# What a form is for: entering a case's details (the melder's form) or reading them once (the procesregisseur's).
+ENTER = "enter"
+READ = "read"
 
 
 class FormState(StrEnum):
@@ -41,19 +44,28 @@ class SubjectDetails:
 def _signature(session: AsyncSession, form: SubjectForm) -> str:
     key = keyring_of(session.get_bind().dialect).derived(form.key_id, LINK_KEY_PURPOSE)
     bound = f"{form.id}:{form.case_id}:{form.professional_id}:{int(form.expires_at.timestamp())}"
+    if form.purpose != ENTER:  # forms to enter details were signed before they had a purpose
+        bound += f":{form.purpose}"
     digest = hmac.new(key, bound.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 async def issue(
-    session: AsyncSession, case_id: int, professional_id: int, now: datetime, lifetime: timedelta, style: str
+    session: AsyncSession,
+    case_id: int,
+    professional_id: int,
+    now: datetime,
+    lifetime: timedelta,
+    style: str,
+    purpose: str = ENTER,
 ) -> str:
-    """A new form for this case and person, handed out as ``style`` (a card or a link); returns its token (the
-    only place the token exists)."""
+    """A new form for this case and person, handed out as ``style`` (a card or a link), to enter or to read the
+    details (``purpose``); returns its token (the only place the token exists)."""
     form = SubjectForm(
         case_id=case_id,
         professional_id=professional_id,
         style=style,
+        purpose=purpose,
         key_id=keyring_of(session.get_bind().dialect).current,
         created_at=now,
         # Whole seconds: the signature binds the expiry as a Unix time.
@@ -121,6 +133,12 @@ async def record(
     existing.name, existing.birth_date, existing.address = details.name, details.birth_date, details.address
     existing.entered_by_id, existing.entered_at = entered_by_id, now
     return True
+
+
+async def details(session: AsyncSession, case_id: int) -> SubjectDetails | None:
+    """The case's identifying details, decrypted: only for the page or card that shows them, never for chat."""
+    found = await session.get(CaseSubject, case_id)
+    return None if found is None else SubjectDetails(found.name, found.birth_date, found.address)
 
 
 async def entered_at(session: AsyncSession, case_id: int) -> datetime | None:

@@ -94,15 +94,17 @@ async def seed_every_field(chat: Say, app: App) -> Markers:
     return markers
 
 
-async def form_token(app: App, number: str, handle: str, style: str = LINK) -> str:
+async def form_token(
+    app: App, number: str, handle: str, style: str = LINK, purpose: str = subjects.ENTER
+) -> str:
     """A form for the case's identifying details, handed to ``handle`` as a link (or a card), as the chat would
-    hand it out."""
+    hand it out: to enter them, or to read them (``purpose``)."""
     async with app.sessions() as session, session.begin():
         case = await cases.by_number(session, number)
         person = await people.professional_by_handle(session, handle)
         assert case is not None and person is not None
         lifetime = timedelta(minutes=app.settings.form_link_minutes)
-        return await subjects.issue(session, case.id, person.id, app.now(), lifetime, style)
+        return await subjects.issue(session, case.id, person.id, app.now(), lifetime, style, purpose)
 
 
 async def decrypted_texts(app: App) -> str:

@@ -19,8 +19,8 @@ from aiohttp import web
 from bot.app import App
 from bot.web import serve_site
 from handlers.dialogue.messages import FormField, FormOffer
+from handlers.identifying.desk import FormAnswer
 from handlers.identifying.forms import FIELDS, form_path
-from handlers.identifying.submission import FormAnswer
 
 CHANNEL = "web"
 MAX_BODY_BYTES = 16 * 1024
@@ -30,6 +30,7 @@ _STYLE = (
     "input,textarea{width:100%;box-sizing:border-box;padding:.5rem;font:inherit}"
     "button{margin-top:1.5rem;padding:.6rem 1.4rem;font:inherit}"
     "#error{color:#a00000;font-weight:600}"
+    "dt{margin-top:1rem;font-weight:600}dd{margin:0}"
 )
 _STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
 HEADERS = {
@@ -81,9 +82,12 @@ class FormPages:
 
     def _page(self, answer: FormAnswer) -> web.Response:
         texts, language = self._app.texts, answer.language
-        title = texts.text(language, "subject.title")
+        title = texts.text(language, "subject.view.title" if answer.details else "subject.title")
+        title = answer.form.title if answer.form is not None else title
         if answer.form is not None:
             body = _form(answer.form)
+        elif answer.details:
+            body = _details(answer.details, answer.message or "")
         else:
             message = escape(answer.message or "")
             body = f'<p id="message" role="status">{message}</p><p>{escape(texts.text(language, "subject.page.close"))}</p>'
@@ -107,6 +111,15 @@ async def _body(request: web.Request) -> bytes:
         if len(read) > MAX_BODY_BYTES:
             raise web.HTTPRequestEntityTooLarge(MAX_BODY_BYTES, len(read))
     return bytes(read)
+
+
+def _details(details: tuple[tuple[str, str], ...], note: str) -> str:
+    """A case's identifying details, read-only: a definition list, every value escaped (line breaks kept)."""
+    rows = "".join(
+        f"<dt>{escape(label)}</dt><dd>{escape(value).replace(chr(10), '<br>')}</dd>"
+        for label, value in details
+    )
+    return f'<dl id="details">{rows}</dl><p id="message" role="status">{escape(note)}</p>'
 
 
 def _form(offer: FormOffer) -> str:

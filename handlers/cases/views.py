@@ -95,10 +95,13 @@ async def referral_state_lines(turn: Turn, case: Case) -> list[str]:
     return lines if subject is None else [*lines, subject]
 
 
-async def subject_line(turn: Turn, case: Case) -> str | None:
-    """Whether the betrokkene's identifying details are in (never what they are: they stay out of chat), and how
-    to send them while they can still be sent; nothing for a closed or redirected case that has none."""
+async def subject_line(turn: Turn, case: Case, director: bool = False) -> str | None:
+    """Whether the betrokkene's identifying details are in (never what they are: they stay out of chat), how
+    the ``director`` of an open case views them, and how to send them while they can still be sent; nothing for
+    a closed or redirected case that has none."""
     if await subjects.entered_at(turn.session, case.id) is not None:
+        if director and case.state is not CaseState.AFGESLOTEN:
+            return turn.t("subject.recorded_director", number=case.number)
         return turn.t("subject.recorded")
     if case.state in (CaseState.AFGESLOTEN, CaseState.ADVIES):
         return None
@@ -139,7 +142,7 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
         lines.append(
             turn.t("case.check_outcome", verdict=turn.t(f"check.verdict_short.{case.check_outcome}"))
         )
-    subject = await subject_line(turn, case)
+    subject = await subject_line(turn, case, director=True)
     lines += [subject] if subject else []
     listed = ", ".join(known.of(m.professional_id, m.organisation_id) for m in members)
     lines.append(turn.t("case.participants", names=listed or turn.t("case.nobody")))

@@ -24,6 +24,7 @@ from handlers.conversations import (
     stand_in,
     status,
     subject,
+    subject_view,
     updates,
 )
 from handlers.dialogue.conversation import Conversation
@@ -33,6 +34,7 @@ CONVERSATIONS: tuple[Conversation[Any], ...] = (
     check.CONVERSATION,
     referral.CONVERSATION,
     subject.CONVERSATION,
+    subject_view.CONVERSATION,
     actions.CONVERSATION,
     feedback.CONVERSATION,
     status.CONVERSATION,

@@ -7,48 +7,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from config.catalogue import Catalogue
-from handlers.dialogue.messages import FormOffer
 from handlers.dialogue.plain_text import clean
-from handlers.identifying.forms import CARD, LINK, LONGEST, form_offer
-from storage import audit, cases, people, subjects
-from storage.models import CaseState, Professional, SubjectForm
-from storage.subjects import FormState, SubjectDetails
+from handlers.identifying import reading
+from handlers.identifying.desk import FormAnswer, FormDeskContext, closed, find, record_audit
+from handlers.identifying.forms import LONGEST, form_offer
+from storage import cases, subjects
+from storage.models import CaseState
+from storage.subjects import READ, FormState, SubjectDetails
 
 OLDEST_BIRTH_YEAR = 1900
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
-@dataclass(frozen=True)
-class FormDeskContext:
-    """What handling a form needs besides its store session: there is no chat turn behind a form page."""
-
-    session: AsyncSession
-    texts: Catalogue
-    now: datetime
-
-
-@dataclass(frozen=True)
-class FormAnswer:
-    """What the channel shows: the form again (``form``, with its error) or one closing line (``message``)."""
-
-    language: str
-    form: FormOffer | None = None
-    message: str | None = None
-
-
 async def open_form(context: FormDeskContext, token: str) -> FormAnswer:
     """The empty form a token opens, or why it cannot be opened. Opening does not use it up: a link preview or
     a second look must not spend the person's only chance."""
-    state, _, person = await _find(context, token, None)
+    state, form, person = await find(context, token, None)
     language = person.language if person else context.texts.default_language
-    if state is not FormState.OPEN:
-        return _closed(context, language, state)
+    if state is not FormState.OPEN or form is None:
+        return closed(context, language, state, form)
+    if form.purpose == READ:
+        return FormAnswer(language, form=reading.view_offer(context.texts, language, token))
     return FormAnswer(language, form=form_offer(context.texts, language, token))
 
 
@@ -61,10 +42,12 @@ async def submit_form(
 ) -> FormAnswer:
     """Check and keep what a form sent. ``professional_id`` is who sent it where the channel knows (Teams); a
     form page knows nobody, the token is its only credential."""
-    state, form, person = await _find(context, token, professional_id)
+    state, form, person = await find(context, token, professional_id)
     language = person.language if person else context.texts.default_language
     if state is not FormState.OPEN or form is None or person is None:
-        return _closed(context, language, state)
+        return closed(context, language, state, form)
+    if form.purpose == READ:
+        return await reading.show_once(context, form, person, channel)
     details, problems = _read(values, context.now.date())
     if details is None:
         wrong = ", ".join(context.texts.text(language, f"subject.field.{key}") for key in problems)
@@ -72,50 +55,13 @@ async def submit_form(
         return FormAnswer(language, form=form_offer(context.texts, language, token, error))
     case = await cases.by_id(context.session, form.case_id)
     if case is None or case.state is CaseState.AFGESLOTEN:
-        return _closed(context, language, FormState.INVALID)
+        return closed(context, language, FormState.INVALID)
     if not await subjects.consume(context.session, form, context.now):
-        return _closed(context, language, FormState.USED)
+        return closed(context, language, FormState.USED)
     replaced = await subjects.record(context.session, case.id, details, person.id, context.now)
     event = "case.subject.replace" if replaced else "case.subject.record"
-    await _audit(context, person, event, case.number, channel)
+    await record_audit(context, person, event, case.number, channel)
     return FormAnswer(language, message=context.texts.text(language, "subject.received", number=case.number))
-
-
-async def _find(
-    context: FormDeskContext, token: str, sender_id: int | None
-) -> tuple[FormState, SubjectForm | None, Professional | None]:
-    """The form, and the active person it is bound to; a form sent by someone else (a forwarded card), for
-    someone no longer active, or from another place than it was handed out to (a card's token on the page, which
-    knows nobody; a link's on Teams) opens nothing."""
-    state, form = await subjects.find(context.session, token, context.now)
-    person = await people.professional_by_id(context.session, form.professional_id) if form else None
-    handed_out_here = form is not None and form.style == (LINK if sender_id is None else CARD)
-    sent_by_another = sender_id is not None and person is not None and sender_id != person.id
-    if person is None or not person.active or sent_by_another or not handed_out_here:
-        return FormState.INVALID, form, person
-    return state, form, person
-
-
-def _closed(context: FormDeskContext, language: str, state: FormState) -> FormAnswer:
-    key = {FormState.USED: "subject.used", FormState.EXPIRED: "subject.expired"}.get(
-        state, "subject.invalid_link"
-    )
-    return FormAnswer(language, message=context.texts.text(language, key))
-
-
-async def _audit(
-    context: FormDeskContext, person: Professional, event: str, number: str, channel: str
-) -> None:
-    organisation = await people.organisation_by_id(context.session, person.organisation_id)
-    await audit.record(
-        context.session,
-        at=context.now,
-        actor_id=person.id,
-        on_behalf_of=organisation.name,
-        event=event,
-        case_number=number,
-        channel=channel,
-    )
 
 
 def _text(values: Mapping[str, object], key: str) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -98,7 +99,10 @@ class Page:
                 self.driver.find_element(By.ID, key).send_keys(value)
             send = self.driver.find_element(By.ID, "send")
             send.click()
-            WebDriverWait(self.driver, 10).until(staleness_of(send))  # the answer page has replaced the form
+            # The answer page has replaced the form. While it does, chromedriver may report the old node as
+            # neither present nor stale ("does not belong to the document"): asked again, it is stale.
+            wait = WebDriverWait(self.driver, 10, ignored_exceptions=(WebDriverException,))
+            wait.until(staleness_of(send))
 
         await asyncio.to_thread(work)
 
@@ -224,3 +228,27 @@ async def test_a_teams_cards_token_opens_nothing_on_the_page(site: App, chat: Ch
             assert "bestaat niet" in await response.text()
     async with site.sessions() as session:
         assert (await session.scalars(select(CaseSubject))).all() == []
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_the_procesregisseur_reads_the_details_on_the_page_once(
+    chat: Chat, site: App, browser: webdriver.Chrome
+) -> None:
+    url, page = await link_for(chat), Page(browser)
+    await page.open(url)
+    await page.fill_and_send(TYPED)
+    await chat("regisseur", "beoordeel VH-2026-0001", "accepteren", "Petra Regisseur")
+    answer = await over_link_channel(chat.app, "regisseur", "inzien VH-2026-0001")
+    found = re.search(r"http://127\.0\.0\.1:\d+/forms/\S+", answer)
+    assert found, answer
+    await page.open(found[0])
+    assert browser.title == "Gegevens betrokkene (alleen lezen)"
+    assert "Jan de Vries" not in await page.source() and not await page.has("details")
+    await page.open(found[0])  # opening again (a preview, a second look) still shows only the button
+    await page.fill_and_send({})
+    listed = await page.text_of("details")
+    assert "Jan de Vries" in listed and "29-02-1980" in listed and "1234 AB Ergens" in listed
+    assert "nog een keer" in await page.text_of("message")
+    await page.open(found[0])
+    assert "al gebruikt" in await page.text_of("message") and "Jan de Vries" not in await page.source()
+    assert await page.severe_console_messages() == []

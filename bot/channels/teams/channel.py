@@ -35,8 +35,10 @@ from bot.channels.teams.render import (
     FormSubmission,
     activity_of,
     answer_of,
+    details_card,
     form_card,
     form_submission_of,
+    hide_pressed,
     note_card,
 )
 from bot.dispatcher import Identity
@@ -206,6 +208,9 @@ class TeamsChannel:
         identity = self._identity(activity)
         refusal = await self._refusal(activity, identity)
         language = await self._language(identity)
+        if hide_pressed(activity.value):
+            await self._card_response(context, note_card(self._text(language, "subject.view.hidden")))
+            return
         submission = form_submission_of(activity.value)
         if submission is not None:
             await self._on_form(context, identity, refusal, language, submission)
@@ -237,7 +242,13 @@ class TeamsChannel:
             await self._card_response(context, note_card(refusal or self._text(language, "teams.stale")))
             return
         answer = await self.app.forms.submit(submission.token, submission.values, CHANNEL, identity)
-        card = form_card(answer.form) if answer.form else note_card(answer.message or "")
+        if answer.form:
+            card = form_card(answer.form)
+        elif answer.details:
+            hide = self._text(answer.language, "subject.view.hide")
+            card = details_card(answer.details, answer.message or "", hide)
+        else:
+            card = note_card(answer.message or "")
         await self._card_response(context, card)
 
     async def _question_opens(self, identity: Identity, incoming: Incoming) -> bool:

@@ -19,6 +19,7 @@ CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 VERB = "answer"
 FORM_VERB = "subject"
+HIDE_VERB = "hide"  # the button under a case's identifying details: replaces them with one line
 # Up to this many options show as buttons; more (or several to pick) become a choice set with one send button.
 MAX_BUTTONS = 5
 
@@ -82,6 +83,22 @@ def form_card(offer: FormOffer) -> dict[str, Any]:
         "data": {"form": offer.token},
     }
     return _card(body, [action])
+
+
+def details_card(details: tuple[tuple[str, str], ...], note: str, hide: str) -> dict[str, Any]:
+    """A case's identifying details, read-only, in the card the person pressed (the answer to their press, not a
+    message the bot sends), with a button that hides them again."""
+    body: list[dict[str, Any]] = []
+    for label, value in details:
+        body += [_plain(label, weight="bolder"), _plain(value)]
+    body.append(_plain(note, isSubtle=True))
+    return _card(body, [{"type": "Action.Execute", "title": hide, "verb": HIDE_VERB, "data": {}}])
+
+
+def hide_pressed(value: Any) -> bool:
+    """Whether an ``adaptiveCard/action`` invoke is the press of the button that hides the details."""
+    action = value.get("action") if isinstance(value, dict) else None
+    return isinstance(action, dict) and action.get("verb") == HIDE_VERB
 
 
 def note_card(text: str) -> dict[str, Any]:

@@ -6,15 +6,21 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
+import pytest
 from nio import Api, RoomSendResponse
 
 from tests.bot.matrix.conftest import Meet, RunningBot
 from tests.bot.matrix.homeserver import Homeserver
 from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
 
+# What only the channel decides (shared rooms, undecryptable messages, a homeserver that goes away, gap filling)
+# runs on one backend; what the store keeps across restarts (the sync cursor, handled messages) on both.
+CHANNEL_ONLY = pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+
 UNKNOWN = "Dat begrijp ik niet"
 
 
+@CHANNEL_ONLY
 async def test_a_shared_room_gets_generic_help_and_no_case_content(bot: RunningBot, meet: Meet) -> None:
     agent, wijkteam = await meet("agent"), await meet("wijkteam")
     direct = await agent.open_direct_chat(bot.user_id)
@@ -38,6 +44,7 @@ async def test_invites_from_people_not_registered_are_declined(bot: RunningBot, 
     assert await stranger.nothing_arrives(2.0)
 
 
+@CHANNEL_ONLY  # resuming a stored dialogue on both backends: tests/bot/test_dispatcher.py
 async def test_a_dialogue_survives_a_bot_restart(bot: RunningBot, meet: Meet) -> None:
     agent = await meet("agent")
     room = await agent.open_direct_chat(bot.user_id)
@@ -61,6 +68,7 @@ async def test_messages_sent_while_the_bot_is_down_are_answered_once(bot: Runnin
     assert await agent.nothing_arrives(3.0)
 
 
+@CHANNEL_ONLY
 async def test_a_homeserver_restart_loses_no_message(
     bot: RunningBot, meet: Meet, homeserver: Homeserver
 ) -> None:
@@ -81,6 +89,7 @@ async def test_a_homeserver_restart_loses_no_message(
     assert await agent.nothing_arrives(3.0)
 
 
+@pytest.mark.parametrize("settings", ["postgresql"], indirect=True)  # where several processes share the store
 async def test_a_burst_of_200_messages_is_answered_message_by_message(bot: RunningBot, meet: Meet) -> None:
     """Half the burst arrives while the bot is down: with a sync timeline of 10 events, the rest of those 100
     only come back through gap filling."""
@@ -105,6 +114,7 @@ async def test_a_burst_of_200_messages_is_answered_message_by_message(bot: Runni
     assert set(sent[100:199]) <= set(threaded)  # in a backlog each answer says which message it answers
 
 
+@CHANNEL_ONLY
 async def test_an_undecryptable_message_is_explained_once(bot: RunningBot, meet: Meet) -> None:
     agent = await meet("agent")
     room = await agent.open_direct_chat(bot.user_id)

@@ -52,3 +52,28 @@ async def test_a_referral_in_teams_ends_with_a_form_card_that_is_sent_once(teams
         stored = (await session.scalars(select(CaseSubject))).all()
     assert [(row.name, row.birth_date, row.address) for row in stored] == [tuple(TYPED.values())]
     assert not any(value in posted.text for posted in teams_bot.connector.posted for value in TYPED.values())
+
+
+async def test_the_procesregisseur_reads_the_details_in_the_card_once_and_hides_them(
+    teams_bot: TeamsBot,
+) -> None:
+    await teams_bot.say("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    (send,) = card_actions(teams_bot.connector)
+    await press(teams_bot, "agent", send, TYPED)
+    await teams_bot.say("regisseur", "beoordeel VH-2026-0001", "accepteren", "Petra Regisseur")
+    answer = await teams_bot.say("regisseur", "inzien VH-2026-0001")
+    assert "kaart hieronder" in answer and "Jan de Vries" not in answer
+    card = teams_bot.connector.posted[-1].card
+    assert card is not None and inputs_of(card) == []
+    (show,) = card_actions(teams_bot.connector)
+    assert show["title"] == "Toon de gegevens"
+
+    assert "bestaat niet" in json.dumps(await press(teams_bot, "agent", show, {}), ensure_ascii=False)
+    shown = json.dumps(await press(teams_bot, "regisseur", show, {}), ensure_ascii=False)
+    assert all(value in shown for value in ("Jan de Vries", "29-02-1980", "Kerkstraat 12, 1234 AB Ergens"))
+    details = await press(teams_bot, "regisseur", show, {})
+    assert "al gebruikt" in json.dumps(details, ensure_ascii=False)
+    hide = next(action for action in json.loads(shown)["actions"] if action["verb"] == "hide")
+    hidden = json.dumps(await press(teams_bot, "regisseur", hide, {}), ensure_ascii=False)
+    assert "Gegevens verborgen" in hidden and "Jan de Vries" not in hidden
+    assert not any(value in posted.text for posted in teams_bot.connector.posted for value in TYPED.values())

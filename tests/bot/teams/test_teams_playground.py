@@ -35,6 +35,8 @@ async def open_teams(teams_bot: TeamsBot, tmp_path: Path) -> AsyncIterator[Open]
         await playground.stop()
 
 
+# The same jobs on both backends: tests/test_scenario.py (in process) and tests/bot/teams (over the wire).
+@pytest.mark.parametrize("settings", ["postgresql"], indirect=True)
 async def test_check_referral_accept_actions_reminder_card_feedback_status(
     open_teams: Open, clock: FixedClock
 ) -> None:

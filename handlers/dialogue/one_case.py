@@ -1,0 +1,62 @@
+"""A conversation that needs one case and then does one thing with it: the case is typed after the entry word
+or picked from the person's own short list (``gegevens``, ``inzien``)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from handlers.authorization import Access, Rule
+from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.state import DialogueState, NoState, OutdatedDialogue
+from handlers.dialogue.turn import Turn
+from storage.models import Case
+from storage.people import Person
+
+
+@dataclass(frozen=True)
+class OneCase:
+    """``kind`` names the conversation and its catalogue entries (``<kind>.pick``, ``<kind>.no_cases``);
+    ``candidates`` are the cases offered when no number was typed; a case is found as ``visible_case`` does
+    (at least ``need``, audited as ``event``) and only if ``allows`` it; ``act`` is what is done with it."""
+
+    kind: str
+    rule: Rule
+    need: Access
+    event: str
+    allows: Callable[[Person, Access, Case], bool]
+    candidates: Callable[[Turn], Awaitable[Sequence[Case]]]
+    act: Callable[[Turn, Case], Awaitable[None]]
+
+    def conversation(self) -> Conversation[NoState]:
+        return Conversation(self.kind, self.rule, NoState, self._start, self._resume)
+
+    async def _start(self, turn: Turn, argument: str) -> DialogueState[NoState] | None:
+        number = find_case_number(argument)
+        if number:
+            await self._act_on(turn, number)
+            return None
+        found = await self.candidates(turn)
+        prompt = turn.t(f"{self.kind}.pick")
+        return await offer_cases(turn, self.kind, NoState(), found, prompt, f"{self.kind}.no_cases")
+
+    async def _resume(self, turn: Turn, state: DialogueState[NoState]) -> DialogueState[NoState] | None:
+        if state.step != PICK:
+            raise OutdatedDialogue(f"{state.kind}:{state.step}")
+        number = picked_number(turn, state)
+        if number is None:
+            return state
+        await self._act_on(turn, number)
+        return None
+
+    async def _act_on(self, turn: Turn, number: str) -> None:
+        def allowed(case: Case, access: Access) -> bool:
+            return self.allows(turn.person, access, case)
+
+        found = await visible_case(turn, number, self.need, self.event, allowed)
+        if found is None:
+            say_not_found(turn, number)
+            return
+        await self.act(turn, found[0])
