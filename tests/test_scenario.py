@@ -11,7 +11,7 @@ from handlers.dates.clock import FixedClock
 from storage import audit, cases
 from storage.models import Action, ActionStatus, CaseState, PendingMessage, Professional
 from tests.conftest import Chat
-from tests.scripts import check_script, referral_after_check
+from tests.scripts import FITS, check_script, referral_after_check
 
 CHECK_THAT_FITS = check_script()
 REFERRAL_REST = referral_after_check()
@@ -49,7 +49,7 @@ async def refer_a_case(chat: Chat) -> str:
 
 async def test_check_flows_into_a_referral_that_lands_with_the_procesregisseurs(chat: Chat) -> None:
     outcome = await chat("agent", *CHECK_THAT_FITS)
-    assert "past waarschijnlijk" in outcome
+    assert outcome.startswith("Uitkomst: past waarschijnlijk")
     assert "het Zorg- en Veiligheidshuis beslist na screening" in outcome
     summary = await chat("agent", "ja", *REFERRAL_REST[:-1])
     assert "Leefgebieden: wonen, financiën / schulden, psychisch" in summary  # carried over from the check
@@ -67,9 +67,18 @@ async def test_check_flows_into_a_referral_that_lands_with_the_procesregisseurs(
         assert [(t.from_state, t.to_state) for t in history] == [(None, CaseState.INGEDIEND)]
 
 
+async def test_an_outcome_says_where_to_go_before_why(chat: Chat) -> None:
+    one_chain = {**FITS, "ketens": "zorg", "dwang_drang": "nee", "vastgelopen": "nee"}
+    outcome = await chat("agent", *check_script(one_chain))
+    assert outcome.startswith("Uitkomst: past waarschijnlijk niet")
+    assert outcome.index("Waar kunt u beter terecht:") < outcome.index("Waarom:")
+    assert outcome.count("\n- ") - outcome.split("Waarom:")[1].count("\n- ") >= 1  # a place to go, listed
+    assert outcome.split("Waarom:")[1].split("\n\n")[0].count("\n- ") <= 3  # at most three reasons
+
+
 async def test_acute_danger_stops_the_check_with_112(chat: Chat) -> None:
     reply = await chat("ggz", "check", "ja")
-    assert "Bel nu 112" in reply
+    assert "Bel nu 112 (Alarmnummer)" in reply and reply.count("112") == 1
     assert "Dat begrijp ik niet" in await chat("ggz", "nee")  # the dialogue is over
 
 

@@ -4,7 +4,7 @@ what a form's token opens (once, for a while, for its own person and case only),
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from config.settings import Settings
 from handlers.dates.clock import FixedClock
 from handlers.dialogue.messages import Incoming
 from handlers.identifying.forms import CARD, LINK
+from handlers.identifying.submission import read_birth_date
 from storage import audit
 from storage.models import CaseSubject
 from tests.conftest import Chat
@@ -85,7 +86,12 @@ async def test_a_link_opens_an_empty_form_once_and_keeps_the_details_encrypted(c
         token, {"name": " ", "birth_date": "31-02-1980", "address": "x"}, "web"
     )
     assert wrong.form is not None and wrong.form.error is not None
-    assert all(label in wrong.form.error for label in ("Naam", "Geboortedatum", "Adres"))
+    assert wrong.form.error.splitlines() == [
+        "Nog niet verstuurd. Vul het formulier opnieuw in en let op:",
+        "- Naam: vul voor- en achternaam in.",
+        "- Geboortedatum: die dag bestaat niet. Kijk dag en maand na (dag eerst).",
+        "- Adres: vul straat, huisnummer, postcode en plaats in.",
+    ]
     assert await stored_subjects(chat.app) == []
 
     sent = await chat.app.forms.submit(token, GOOD, "web")
@@ -111,7 +117,14 @@ async def test_expired_altered_and_someone_elses_forms_open_nothing(chat: Chat, 
     number = await refer_a_case(chat)
     token = await form_token(chat.app, number, "agent")
     form_id, signature = token.split(".")
-    for altered in (f"{int(form_id) + 1}.{signature}", f"{form_id}.{signature[:-2]}AA", form_id, "", "../x"):
+    other_ending = "AB" if signature.endswith("AA") else "AA"  # a signature changed, whatever it ended in
+    for altered in (
+        f"{int(form_id) + 1}.{signature}",
+        f"{form_id}.{signature[:-2]}{other_ending}",
+        form_id,
+        "",
+        "../x",
+    ):
         closed = await chat.app.forms.submit(altered, GOOD, "web")
         assert closed.form is None and closed.message is not None and "bestaat niet" in closed.message
     someone_else = await chat.app.forms.submit(token, GOOD, "teams", Identity("terminal", "regisseur"))
@@ -177,3 +190,29 @@ async def test_a_form_is_sent_only_from_where_it_was_handed_out(chat: Chat) -> N
     assert await stored_subjects(chat.app) == []
     assert "ontvangen" in str((await chat.app.forms.submit(card, GOOD, "teams", agent_on_teams)).message)
     assert "ontvangen" in str((await chat.app.forms.submit(link, GOOD, "web")).message)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("29-02-1980", date(1980, 2, 29)),
+        ("29-2-1980", date(1980, 2, 29)),
+        ("29021980", date(1980, 2, 29)),
+        ("29.02.1980", date(1980, 2, 29)),
+        ("29/02/1980", date(1980, 2, 29)),
+        ("1980-02-29", date(1980, 2, 29)),  # what a date picker sends
+        ("02-09-1980", date(1980, 9, 2)),  # day first, always
+        ("", "missing"),
+        ("29-02-80", "short_year"),
+        ("290280", "short_year"),
+        ("2921980", "format"),
+        ("29 februari 1980", "format"),
+        ("31-02-1980", "impossible"),
+        ("29-02-1981", "impossible"),
+        ("13-13-1980", "impossible"),
+        ("01-01-2030", "future"),
+        ("01-01-1850", "too_early"),
+    ],
+)
+def test_a_date_of_birth_is_read_day_first_or_said_what_to_fix(typed: str, read: date | str) -> None:
+    assert read_birth_date(typed, date(2026, 12, 1)) == read

@@ -23,6 +23,9 @@ from handlers.identifying.desk import FormAnswer
 from handlers.identifying.forms import FIELDS, form_path
 
 CHANNEL = "web"
+# handlers.identifying.forms.DATE_SHAPE as an HTML pattern: anchored by the browser, and escaped as its
+# regular-expression mode (the 'v' flag) wants inside a class.
+HTML_DATE_SHAPE = r"\s*(\d{8}|\d{1,2}[\-.\/ ]\d{1,2}[\-.\/ ]\d{4})\s*"
 MAX_BODY_BYTES = 16 * 1024
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
@@ -123,7 +126,8 @@ def _details(details: tuple[tuple[str, str], ...], note: str) -> str:
 
 
 def _form(offer: FormOffer) -> str:
-    error = f'<p id="error" role="alert">{escape(offer.error)}</p>' if offer.error else ""
+    lines = escape(offer.error or "").replace("\n", "<br>")
+    error = f'<p id="error" role="alert">{lines}</p>' if offer.error else ""
     fields = "".join(_field(item) for item in offer.fields)
     return (
         f"<p>{escape(offer.intro)}</p>{error}"
@@ -139,6 +143,10 @@ def _field(item: FormField) -> str:
     common = f'id="{key}" name="{key}" maxlength="{item.max_length}" required'
     if item.kind == "multiline":
         return f'{label}<textarea {common} rows="3"></textarea>'
-    # A text input, not type=date: the label says the format, and people can paste a date as they know it.
-    numeric = ' inputmode="numeric"' if item.kind == "date" else ""
-    return f'{label}<input type="text" {common}{numeric}>'
+    # A text input, not type=date: the label says the format, and people can paste a date as they know it. The
+    # browser checks its shape before sending (a phone's numeric keypad types 29021980); the bot reads it again.
+    if item.kind == "date":
+        shape = f' inputmode="numeric" pattern="{escape(HTML_DATE_SHAPE)}" title="{escape(item.error)}"'
+    else:
+        shape = ""
+    return f'{label}<input type="text" {common}{shape}>'

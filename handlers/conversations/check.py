@@ -55,7 +55,8 @@ def _reasons(turn: Turn, result: Assessment) -> list[str]:
 
 
 def _report(turn: Turn, result: Assessment) -> list[str]:
-    lines = [turn.t(f"check.verdict.{result.verdict}"), "", turn.t("check.reasons"), *_reasons(turn, result)]
+    """The outcome and where to go first (what a person acts on), the reasons after."""
+    lines = [turn.t(f"check.verdict.{result.verdict}")]
     if result.redirects:
         lines += ["", turn.t("check.redirect_to")]
         lines += [f"- {_contact_line(turn, target)}" for target in result.redirects]
@@ -64,7 +65,7 @@ def _report(turn: Turn, result: Assessment) -> list[str]:
     if result.advice:
         lines += ["", turn.t("check.also")]
         lines += [f"- {_contact_line(turn, key)}" for key in result.advice]
-    lines += ["", turn.t("check.disclaimer")]
+    lines += ["", turn.t("check.reasons"), *_reasons(turn, result), "", turn.t("check.disclaimer")]
     return lines
 
 
@@ -92,8 +93,8 @@ async def _on_answer(turn: Turn, state: Check, _: None) -> Check | None:
         return state
     state.data.answers[question.key] = answer
     if isinstance(answer, str) and answer in question.stop:
-        target = question.stop[answer]
-        turn.say_lines([turn.t(f"check.stop.{target}"), _contact_line(turn, target)])
+        contact = turn.definitions.region.contacts[question.stop[answer]]
+        turn.say(f"check.stop.{question.stop[answer]}", name=contact.name, phone=contact.phone)
         return None
     criteria, region = turn.definitions.criteria, turn.definitions.region
     following = next_question(criteria, region, state.data.answers, position + 1)

@@ -170,7 +170,9 @@ async def _show(turn: Turn, view: str) -> None:
 async def _melder_overview(turn: Turn) -> None:
     referred = await cases.referred_by(turn.session, turn.person.id)
     await turn.audit_shown("status.own_referrals", (case.number for case in referred))
-    lines = [turn.t("status.own_referrals", count=len(referred))]
+    lines = [
+        turn.t("status.own_referrals", count=len(referred)) if referred else turn.t("status.no_referrals")
+    ]
     lines += [f"- {c.number} · {state_label(turn, c)}" for c in referred]
     own = await actions.open_for_holder(turn.session, turn.person)
     lines.append(turn.t("status.own_actions", count=len(own)))

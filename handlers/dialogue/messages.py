@@ -33,14 +33,15 @@ class Incoming:
 
 @dataclass(frozen=True)
 class FormField:
-    """One input of a form: ``kind`` is ``text``, ``date`` or ``multiline``. ``hint`` is how to type the value,
-    for a page where people type it themselves (a channel with a date picker shows its own)."""
+    """One input of a form: ``kind`` is ``text``, ``date`` or ``multiline``. ``hint`` is how to type the value
+    (a date: day-month-year)."""
 
     key: str
     label: str
     kind: str
     max_length: int
     hint: str = ""
+    error: str = ""  # what the channel says before sending when the field is empty or not in shape
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ import unicodedata
 
 # Control characters (but tab and newline), zero-width characters and direction overrides.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Hyphens that look like '-': Teams shows case numbers with non-breaking ones, and people copy them from there.
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 
 
 def clean(text: str) -> str:
-    """Printable text only: no control or direction-override characters, NFC, trimmed."""
+    """Printable text only: no control or direction-override characters, NFC, plain hyphens, trimmed."""
     text = text.encode("utf-8", "replace").decode("utf-8")
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).translate(_HYPHENS).strip()

@@ -19,17 +19,25 @@ from storage.models import Case
 CARD = "card"
 LINK = "link"
 # (key, input kind, longest accepted answer)
-FIELDS = (("name", "text", 200), ("birth_date", "date", 10), ("address", "multiline", 300))
+FIELDS = (("name", "text", 200), ("birth_date", "date", 12), ("address", "multiline", 300))
+# The shapes of a date of birth a card or a browser lets through before sending (the bot reads it again, see
+# submission.read_birth_date): day-month-year with separators, or eight digits (a phone's numeric keypad).
+DATE_SHAPE = r"^\s*(\d{8}|\d{1,2}[-./ ]\d{1,2}[-./ ]\d{4})\s*$"
 LONGEST = {key: limit for key, _, limit in FIELDS}
 
 
 def form_offer(texts: Catalogue, language: str, token: str, error: str | None = None) -> FormOffer:
-    def t(key: str) -> str:
-        return texts.text(language, key)
+    def t(key: str, **params: object) -> str:
+        return texts.text(language, key, **params)
 
     fields = tuple(
         FormField(
-            key, t(f"subject.field.{key}"), kind, limit, t("subject.date_format") if kind == "date" else ""
+            key,
+            t(f"subject.field.{key}"),
+            kind,
+            limit,
+            t("subject.date_format") if kind == "date" else "",
+            t(f"subject.problem.{key}.{'format' if kind == 'date' else 'missing'}", limit=limit),
         )
         for key, kind, limit in FIELDS
     )

@@ -18,7 +18,8 @@ from storage.models import CaseState
 from storage.subjects import READ, FormState, SubjectDetails
 
 OLDEST_BIRTH_YEAR = 1900
-_DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_DUTCH_DATE = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d+)$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 async def open_form(context: FormDeskContext, token: str) -> FormAnswer:
@@ -50,8 +51,11 @@ async def submit_form(
         return await reading.show_once(context, form, person, channel)
     details, problems = _read(values, context.now.date())
     if details is None:
-        wrong = ", ".join(context.texts.text(language, f"subject.field.{key}") for key in problems)
-        error = context.texts.text(language, "subject.invalid", fields=wrong)
+        wrong = [
+            context.texts.text(language, f"subject.problem.{key}", limit=LONGEST[key.split(".")[0]])
+            for key in problems
+        ]
+        error = "\n".join([context.texts.text(language, "subject.invalid"), *(f"- {line}" for line in wrong)])
         return FormAnswer(language, form=form_offer(context.texts, language, token, error))
     case = await cases.by_id(context.session, form.case_id)
     if case is None or case.state is CaseState.AFGESLOTEN:
@@ -70,28 +74,48 @@ def _text(values: Mapping[str, object], key: str) -> str:
 
 
 def _read(values: Mapping[str, object], today: date) -> tuple[SubjectDetails | None, list[str]]:
-    """The details, or None and the keys of the fields that are missing or not right."""
+    """The details, or None and what to fix: keys ``<field>.<problem>`` of the catalogue's ``subject.problem``."""
     name, address = _text(values, "name"), _text(values, "address")
-    born = _birth_date(_text(values, "birth_date"), today)
+    born = read_birth_date(_text(values, "birth_date"), today)
     problems = [
-        key
-        for key, good in (
-            ("name", 2 <= len(name) <= LONGEST["name"]),
-            ("birth_date", born is not None),
-            ("address", 5 <= len(address) <= LONGEST["address"]),
-        )
-        if not good
+        *_length_problem("name", name, 2),
+        *([f"birth_date.{born}"] if isinstance(born, str) else []),
+        *_length_problem("address", address, 5),
     ]
-    if problems or born is None:
+    if problems or isinstance(born, str):
         return None, problems
     return SubjectDetails(name, born.isoformat(), address), []
 
 
-def _birth_date(text: str, today: date) -> date | None:
-    """ISO (what date inputs send) or Dutch day-month-year; a real day, not in the future, not before 1900."""
-    dutch = _DUTCH_DATE.match(text)
+def _length_problem(key: str, value: str, shortest: int) -> list[str]:
+    if len(value) < shortest:
+        return [f"{key}.missing"]
+    return [f"{key}.too_long"] if len(value) > LONGEST[key] else []
+
+
+def read_birth_date(text: str, today: date) -> date | str:
+    """The day meant, or what is wrong with it (``missing``, ``format``, ``short_year``, ``impossible``,
+    ``future``, ``too_early``). Read day-month-year, as the Dutch write it (29-02-1980, 29-2-1980, 29.02.1980,
+    29/02/1980, 29021980), or ISO (what a browser's or Teams' date picker sends); never month first."""
+    if not text:
+        return "missing"
+    iso, dutch = _ISO_DATE.match(text), _DUTCH_DATE.match(text)
+    if iso:
+        year, month, day = iso.groups()
+    elif dutch:
+        day, month, year = dutch.groups()
+    elif text.isdigit() and len(text) == 8:
+        day, month, year = text[:2], text[2:4], text[4:]
+    else:
+        return "short_year" if text.isdigit() and len(text) == 6 else "format"
+    if len(year) == 2:
+        return "short_year"
+    if len(year) != 4:
+        return "format"
     try:
-        day = date(int(dutch[3]), int(dutch[2]), int(dutch[1])) if dutch else date.fromisoformat(text)
+        born = date(int(year), int(month), int(day))
     except ValueError:
-        return None
-    return day if OLDEST_BIRTH_YEAR <= day.year and day <= today else None
+        return "impossible"
+    if born > today:
+        return "future"
+    return "too_early" if born.year < OLDEST_BIRTH_YEAR else born

@@ -94,7 +94,7 @@ async def test_a_stale_dialogue_expires(chat: Chat, clock: FixedClock) -> None:
 async def test_another_entry_word_leaves_an_open_question(chat: Chat) -> None:
     await chat("agent", "check")
     reply = await chat("agent", "status")
-    assert "vorige gesprek is gestopt" in reply and "Uw aanmeldingen (0)" in reply
+    assert "vorige gesprek is gestopt" in reply and "nog geen aanmeldingen" in reply
 
 
 async def test_identifying_data_in_free_text_is_refused_and_not_stored(chat: Chat) -> None:

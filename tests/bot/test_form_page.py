@@ -165,11 +165,15 @@ async def test_a_wrong_attempt_keeps_the_link_and_an_expired_link_opens_nothing(
     url, page = await link_for(chat), Page(browser)
     await page.open(url)
     await page.fill_and_send({**TYPED, "birth_date": "31-02-1980"})
-    assert await page.text_of("error") == "Niet goed ingevuld: Geboortedatum. Vul het formulier opnieuw in."
+    assert await page.text_of("error") == (
+        "Nog niet verstuurd. Vul het formulier opnieuw in en let op:\n"
+        "- Geboortedatum: die dag bestaat niet. Kijk dag en maand na (dag eerst)."
+    )
     assert "Jan de Vries" not in await page.source()  # the form comes back empty
     assert await stored(site) == []
-    await page.fill_and_send(TYPED)
+    await page.fill_and_send({**TYPED, "birth_date": "29021980"})  # what a phone's numeric keypad types
     assert "ontvangen" in await page.text_of("message")
+    assert await stored(site) == [("Jan de Vries", "1980-02-29", "Kerkstraat 12\n1234 AB Ergens")]
 
     expiring = await over_link_channel(chat.app, "agent", "gegevens VH-2026-0001")
     later = re.search(r"http://\S+/forms/\S+", expiring)

@@ -31,6 +31,7 @@ from bot.channels.teams.adapter import auth_configuration, build_adapter
 from bot.channels.teams.guard import activity_or_none, authenticated
 from bot.channels.teams.render import (
     CARD_TYPE,
+    MESSAGE_TYPE,
     CardLabels,
     FormSubmission,
     activity_of,
@@ -219,6 +220,9 @@ class TeamsChannel:
         if refusal is not None or answer is None or identity is None:
             await self._card_response(context, note_card(refusal or self._text(language, "teams.stale")))
             return
+        if not answer.text:  # a choice set sent with nothing ticked: the card stays, with what to do
+            await self._invoke_message(context, self._text(language, "teams.pick_one"))
+            return
         incoming = self._incoming(activity, answer.text, answer.question)
         if not await self._question_opens(identity, incoming):
             await self._card_response(context, note_card(self._text(language, "teams.stale")))
@@ -368,7 +372,10 @@ class TeamsChannel:
     ) -> None:
         language = language or self.app.texts.default_language
         labels = CardLabels(
-            send=self._text(language, "teams.send"), choose=self._text(language, "teams.choose")
+            send=self._text(language, "teams.send"),
+            choose=self._text(language, "teams.choose"),
+            summary=self._text(language, "teams.summary"),
+            pick_one=self._text(language, "teams.pick_one"),
         )
         for reply in replies:
             await send(activity_of(reply, labels))
@@ -382,6 +389,14 @@ class TeamsChannel:
             await self.adapter.continue_conversation_with_claims(ClaimsIdentity(), continuation, callback)
         else:
             await self.adapter.continue_conversation(str(self._settings.teams_app_id), continuation, callback)
+
+    @staticmethod
+    async def _invoke_message(context: TurnContext, text: str) -> None:
+        """An answer to a press that leaves the card as it is and shows one line."""
+        body = {"statusCode": 200, "type": MESSAGE_TYPE, "value": text}
+        await context.send_activity(
+            Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body))
+        )
 
     @staticmethod
     async def _card_response(context: TurnContext, card: dict[str, Any]) -> None:

@@ -1,27 +1,43 @@
 """Platform-neutral replies as Bot Framework activities, and card answers back as text.
 
-The reply's text always travels as plain text (``textFormat: plain``): Teams renders Markdown in messages, and
-our texts quote what people typed. Choices travel as an Adaptive Card attached to the same message; its titles
-are plain text by definition. Buttons use ``Action.Execute`` so that answering replaces the card in place, and
-each carries the fingerprint of the question it answers, so a button on an older card cannot act.
+Every reply is one Adaptive Card: Teams renders a message's text as Markdown whatever ``textFormat`` says and
+folds single line breaks, so text travels in the card as one ``RichTextBlock`` per line, whose ``TextRun`` is
+shown as it is (what people typed never turns bold or into a link). A "Label: value" line shows its label in
+bold. The question's options are in the same card: a few short ones as buttons, others as a choice set, all
+numbered as in every channel (a plain yes or no needs no numbers), so that "kies een nummer" holds and a typed
+number answers too. Case numbers do
+not break across lines. A notification shows the activity's ``summary``, which names no case.
+
+Buttons use ``Action.Execute`` so that answering replaces the card in place, and each carries the fingerprint
+of the question it answers, so a button on an older card cannot act.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
-from handlers.dialogue.messages import FormOffer, Reply
+from handlers.dialogue.messages import Choice, FormOffer, Reply, numbered
+from handlers.identifying.forms import DATE_SHAPE
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+MESSAGE_TYPE = "application/vnd.microsoft.activity.message"  # an invoke answer that leaves the card as it is
 CARD_VERSION = "1.5"
 VERB = "answer"
 FORM_VERB = "subject"
 HIDE_VERB = "hide"  # the button under a case's identifying details: replaces them with one line
-# Up to this many options show as buttons; more (or several to pick) become a choice set with one send button.
+# Up to this many options, each this short, show as buttons (they fit side by side or stacked on a phone);
+# others become a choice set with one send button.
 MAX_BUTTONS = 5
+MAX_BUTTON_LABEL = 24
+# A choice set this long or longer is a drop-down; shorter ones list every option, wrapping long labels.
+COMPACT_FROM = 9
+NON_BREAKING_HYPHEN = "\u2011"
+_CASE_NUMBER = re.compile(r"\b[A-Z]{2,5}-\d{4}-\d{3,6}\b")
+_LABELLED = re.compile(r"^([^\W\d][^:]{0,28}): (\S.*)$")
 
 
 @dataclass(frozen=True)
@@ -30,51 +46,107 @@ class CardLabels:
 
     send: str
     choose: str
+    summary: str  # what a notification shows in place of the card
+    pick_one: str  # what a choice set sent with nothing ticked gets
 
 
 def activity_of(reply: Reply, labels: CardLabels) -> Activity:
-    activity = Activity(type=ActivityTypes.message, text=reply.text, text_format="plain")
-    if reply.choices:
-        activity.attachments = [Attachment(content_type=CARD_TYPE, content=choice_card(reply, labels))]
-    elif reply.form:
-        activity.attachments = [Attachment(content_type=CARD_TYPE, content=form_card(reply.form))]
-    return activity
+    if reply.form:
+        card = form_card(reply.form, reply.text)
+    else:
+        card = reply_card(reply, labels)
+    attachment = Attachment(content_type=CARD_TYPE, content=card)
+    return Activity(type=ActivityTypes.message, summary=labels.summary, attachments=[attachment])
 
 
-def choice_card(reply: Reply, labels: CardLabels) -> dict[str, Any]:
+def reply_card(reply: Reply, labels: CardLabels) -> dict[str, Any]:
+    """The reply's lines, and its options as buttons or a choice set."""
+    body = text_blocks(reply.text)
+    if not reply.choices:
+        return _card(body, [])
     names = {choice.key: choice.label for choice in reply.choices}
     data: dict[str, Any] = {"question": reply.question, "labels": names}
-    if not reply.multiple and len(reply.choices) <= MAX_BUTTONS:
-        actions = [_execute(choice.label, {**data, "choice": choice.key}) for choice in reply.choices]
-        return _card([], actions)
+    # Numbered as the other channels number them, so a hint to type a number holds; a yes or no needs none.
+    options = [
+        (number if len(reply.choices) > 2 else None, choice) for number, choice in numbered(reply.choices)
+    ]
+    if _as_buttons(reply):
+        actions = [
+            _execute(_option(number, choice), {**data, "choice": choice.key}) for number, choice in options
+        ]
+        return _card(body, actions)
     choice_set = {
         "type": "Input.ChoiceSet",
         "id": "choice",
         "isMultiSelect": reply.multiple,
-        "style": "expanded" if reply.multiple else "compact",
+        "style": "compact" if len(options) >= COMPACT_FROM and not reply.multiple else "expanded",
         "placeholder": labels.choose,
         "isRequired": True,
-        "choices": [{"title": choice.label, "value": choice.key} for choice in reply.choices],
+        "errorMessage": labels.pick_one,
+        "wrap": True,
+        "choices": [{"title": _option(number, choice), "value": choice.key} for number, choice in options],
     }
-    return _card([choice_set], [_execute(labels.send, data)])
+    return _card([*body, choice_set], [_execute(labels.send, data)])
 
 
-def form_card(offer: FormOffer) -> dict[str, Any]:
-    """A form for identifying details: empty inputs (a card sent back after a wrong attempt is empty again, it
-    never carries what was typed), and one button whose data is the form's signed token."""
-    body = [_plain(offer.intro)]
+def _as_buttons(reply: Reply) -> bool:
+    return (
+        not reply.multiple
+        and len(reply.choices) <= MAX_BUTTONS
+        and all(len(choice.label) <= MAX_BUTTON_LABEL for choice in reply.choices)
+    )
+
+
+def _option(number: int | None, choice: Choice) -> str:
+    return unbroken(choice.label if number is None else f"{number}. {choice.label}")
+
+
+def unbroken(text: str) -> str:
+    """Case numbers with hyphens that do not break a line ("VH-2026-" / "0001" reads as two things)."""
+    return _CASE_NUMBER.sub(lambda found: found.group(0).replace("-", NON_BREAKING_HYPHEN), text)
+
+
+def text_blocks(text: str, **style: object) -> list[dict[str, Any]]:
+    """One block per line, a blank line as extra space above the next; "Label: value" with the label in bold."""
+    blocks: list[dict[str, Any]] = []
+    gap = False
+    for line in text.split("\n"):
+        if not line.strip():
+            gap = True
+            continue
+        labelled = _LABELLED.match(line.strip())
+        if labelled:
+            block = _runs((f"{labelled[1]}: ", {"weight": "bolder", **style}), (labelled[2], style))
+        else:
+            block = _plain(line.strip(), **style)
+        if gap and blocks:
+            block["spacing"] = "medium"
+        gap = False
+        blocks.append(block)
+    return blocks
+
+
+def form_card(offer: FormOffer, lead: str = "") -> dict[str, Any]:
+    """A form for identifying details under the reply's ``lead`` lines: empty inputs (a card sent back after a
+    wrong attempt is empty again, it never carries what was typed), and one button whose data is the form's
+    signed token."""
+    body = [*text_blocks(lead), _plain(offer.intro)]
     if offer.error:
-        body.append(_plain(offer.error, color="attention"))
+        body += text_blocks(offer.error, color="attention")
     for item in offer.fields:
+        # A date is typed, not picked: Teams' own date input reads a typed 29-02-1980 month first on some
+        # clients. The card checks the shape before sending; the bot reads the day as the Dutch write it.
         field: dict[str, Any] = {
-            "type": "Input.Date" if item.kind == "date" else "Input.Text",
+            "type": "Input.Text",
             "id": item.key,
-            "label": item.label,
+            "label": f"{item.label} ({item.hint})" if item.hint else item.label,
             "isRequired": True,
-            "errorMessage": item.label,
+            "errorMessage": item.error or item.label,
+            "maxLength": item.max_length,
+            "isMultiline": item.kind == "multiline",
         }
-        if item.kind != "date":
-            field |= {"maxLength": item.max_length, "isMultiline": item.kind == "multiline"}
+        if item.kind == "date":
+            field |= {"placeholder": item.hint, "regex": DATE_SHAPE}
         body.append(field)
     action = {
         "type": "Action.Execute",
@@ -110,7 +182,12 @@ def note_card(text: str) -> dict[str, Any]:
 
 def _plain(text: str, **style: object) -> dict[str, Any]:
     """Text shown as it is (a TextBlock would render Markdown)."""
-    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, **style}]}
+    return _runs((text, style))
+
+
+def _runs(*parts: tuple[str, dict[str, object]]) -> dict[str, Any]:
+    inlines = [{"type": "TextRun", "text": unbroken(text), **style} for text, style in parts]
+    return {"type": "RichTextBlock", "inlines": inlines}
 
 
 def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.bot.teams.shown import card_in, shown_text
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -28,14 +30,12 @@ class Posted:
 
     @property
     def text(self) -> str:
-        return str(self.activity.get("text") or "")
+        """What the person reads: the message's text, or its card's lines."""
+        return shown_text(self.activity)
 
     @property
     def card(self) -> dict[str, Any] | None:
-        for attachment in self.activity.get("attachments") or []:
-            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
-                return dict(attachment["content"])
-        return None
+        return card_in(self.activity)
 
 
 @dataclass

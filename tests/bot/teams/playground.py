@@ -20,6 +20,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.bot.teams.shown import card_in, shown_text
+
 ROOT = Path(__file__).resolve().parents[3]
 CLI = ROOT / ".node" / "node_modules" / "@microsoft" / "m365agentsplayground" / "cli.js"
 PRELOAD = Path(__file__).with_name("loopback.cjs")
@@ -171,7 +173,7 @@ class Playground:
     async def press(self, message: dict[str, Any], title: str) -> dict[str, Any]:
         """Presses the button ``title`` of the card in ``message`` (Action.Execute); returns the invoke's answer."""
         assert self._http is not None
-        action = next(a for a in card_of(message)["actions"] if a["title"] == title)
+        action = next(a for a in card_of(message)["actions"] if title in (a["title"], button_label(a)))
         body = {
             "name": "adaptiveCard/action",
             "value": {"action": {"type": "Action.Execute", "verb": action["verb"], "data": action["data"]}},
@@ -191,7 +193,7 @@ class Playground:
         async with asyncio.timeout(seconds):
             while True:
                 message = await self.inbox.get()
-                if fragment in (message.get("text") or ""):
+                if fragment in shown_text(message):
                     return message
 
     async def replies(self, quiet: float = 0.5) -> list[dict[str, Any]]:
@@ -209,15 +211,21 @@ class Playground:
         for text in texts:
             await self.say(text)
             answer = await self.replies()
-        return "\n".join(message.get("text") or "" for message in answer)
+        return "\n".join(shown_text(message) for message in answer)
 
     def drain(self) -> None:
         while not self.inbox.empty():
             self.inbox.get_nowait()
 
 
+def button_label(action: dict[str, Any]) -> str:
+    """A button's option without the number it is shown with ('1. gedaan' is 'gedaan')."""
+    data = action.get("data") or {}
+    return str((data.get("labels") or {}).get(data.get("choice"), action["title"]))
+
+
 def card_of(message: dict[str, Any]) -> dict[str, Any]:
-    for attachment in message.get("attachments") or []:
-        if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
-            return dict(attachment["content"])
-    raise AssertionError(f"no card in {message!r}")
+    card = card_in(message)
+    if card is None:
+        raise AssertionError(f"no card in {message!r}")
+    return card

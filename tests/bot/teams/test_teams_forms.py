@@ -13,7 +13,7 @@ from tests.bot.teams.conftest import TeamsBot
 from tests.bot.teams.test_teams_http import card_actions, press
 from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
 
-TYPED = {"name": "Jan de Vries", "birth_date": "1980-02-29", "address": "Kerkstraat 12, 1234 AB Ergens"}
+TYPED = {"name": "Jan de Vries", "birth_date": "29-02-1980", "address": "Kerkstraat 12, 1234 AB Ergens"}
 
 
 def inputs_of(card: dict[str, Any]) -> list[dict[str, Any]]:
@@ -27,17 +27,22 @@ async def test_a_referral_in_teams_ends_with_a_form_card_that_is_sent_once(teams
     assert card is not None
     assert [(item["type"], item["id"]) for item in inputs_of(card)] == [
         ("Input.Text", "name"),
-        ("Input.Date", "birth_date"),
+        ("Input.Text", "birth_date"),
         ("Input.Text", "address"),
     ]
     assert all(item["isRequired"] and "value" not in item for item in inputs_of(card))
-    assert inputs_of(card)[1]["label"] == "Geboortedatum"  # Teams shows a date picker: no format to type
+    # Typed, not picked (Teams' date input read a typed 29-02-1980 as 2 September on some clients): the card
+    # checks the shape before sending, and says how to write it.
+    born = inputs_of(card)[1]
+    assert born["label"] == "Geboortedatum (dd-mm-jjjj)" and born["placeholder"] == "dd-mm-jjjj"
+    assert born["regex"] and "29-02-1980" in born["errorMessage"]
     (send,) = card_actions(teams_bot.connector)
     assert send["verb"] == "subject"
 
-    again = await press(teams_bot, "agent", send, {**TYPED, "birth_date": "2999-01-01", "name": "x"})
+    again = await press(teams_bot, "agent", send, {**TYPED, "birth_date": "01-01-2999", "name": "x"})
     assert [item["id"] for item in inputs_of(again)] == ["name", "birth_date", "address"]
-    assert "Niet goed ingevuld: Naam" in json.dumps(again, ensure_ascii=False)
+    said = json.dumps(again, ensure_ascii=False)
+    assert "Naam: vul voor- en achternaam in." in said and "Geboortedatum: die ligt in de toekomst" in said
     assert not any(value in json.dumps(again) for value in ("Kerkstraat", "2999"))  # nothing typed comes back
 
     someone_else = await press(teams_bot, "regisseur", send, TYPED)
@@ -50,7 +55,9 @@ async def test_a_referral_in_teams_ends_with_a_form_card_that_is_sent_once(teams
 
     async with teams_bot.app.sessions() as session:
         stored = (await session.scalars(select(CaseSubject))).all()
-    assert [(row.name, row.birth_date, row.address) for row in stored] == [tuple(TYPED.values())]
+    assert [(row.name, row.birth_date, row.address) for row in stored] == [
+        ("Jan de Vries", "1980-02-29", "Kerkstraat 12, 1234 AB Ergens")  # the day meant, day first
+    ]
     assert not any(value in posted.text for posted in teams_bot.connector.posted for value in TYPED.values())
 
 

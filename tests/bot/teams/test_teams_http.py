@@ -48,10 +48,15 @@ async def press(
     return body["value"]
 
 
-async def test_personal_chat_answers_in_plain_text_and_keeps_the_reference(teams_bot: TeamsBot) -> None:
+async def test_personal_chat_answers_in_cards_of_inert_text_and_keeps_the_reference(
+    teams_bot: TeamsBot,
+) -> None:
     answer = await teams_bot.say("agent", "help")
     assert "aanmelden" in answer
-    assert all(posted.activity.get("textFormat") == "plain" for posted in teams_bot.connector.posted)
+    for posted in teams_bot.connector.posted:
+        assert posted.card is not None and not posted.activity.get("text")  # no text bubble beside the card
+        assert {block["type"] for block in posted.card["body"]} == {"RichTextBlock"}  # never Markdown
+        assert posted.activity["summary"] == "Nieuw bericht van vhbot"  # what a notification shows
     assert teams_bot.connector.posted[0].conversation == personal("agent")
     async with teams_bot.app.sessions() as session:
         row = await session.get(TeamsConversation, "aaaaaaaa-0000-0000-0000-000000000001")
@@ -160,8 +165,9 @@ async def test_a_multiple_choice_question_is_a_choice_set(teams_bot: TeamsBot) -
     await teams_bot.say("agent", "check", "nee", "nee", "nee")
     card = teams_bot.connector.posted[-1].card
     assert card is not None
-    choice_set = card["body"][0]
+    choice_set = card["body"][-1]  # under the question's lines, in the same card
     assert choice_set["type"] == "Input.ChoiceSet" and choice_set["isMultiSelect"] is True
+    assert choice_set["style"] == "expanded" and choice_set["choices"][0]["title"].startswith("1. ")
     before = len(teams_bot.connector.posted)
     replaced = await press(teams_bot, "agent", card["actions"][0], {"choice": "wonen,financien"})
     assert "Beantwoord:" in note_text(replaced)

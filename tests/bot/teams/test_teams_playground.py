@@ -12,6 +12,7 @@ import pytest
 from handlers.dates.clock import FixedClock
 from tests.bot.teams.conftest import AAD, TENANT, TeamsBot
 from tests.bot.teams.playground import Playground, card_of, node_or_skip
+from tests.bot.teams.shown import shown_text
 from tests.case_life import CASE_LIFE_PEOPLE, Client, live_a_case
 from tests.conftest import AMSTERDAM, Chat, link_address
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST, refer_a_case
@@ -58,12 +59,11 @@ async def test_check_referral_accept_actions_reminder_card_feedback_status(
 
     # Two working days before the deadline, 09:00: the reminder arrives with buttons; one press answers it.
     clock.advance(datetime(2026, 12, 2, 9, 1, tzinfo=AMSTERDAM) - clock.now())
-    await agent.expect("moet uiterlijk")
-    reminder = await agent.receive()
-    assert [a["title"] for a in card_of(reminder)["actions"]][:1] == ["gedaan"]
+    reminder = await agent.expect("moet uiterlijk")  # the text and its buttons in one card
+    assert [a["title"] for a in card_of(reminder)["actions"]][:1] == ["1. gedaan"]
     answered = await agent.press(reminder, "gedaan")
     assert "Beantwoord: gedaan" in str(answered)
-    assert "staat op gedaan" in "\n".join(m.get("text") or "" for m in await agent.replies())
+    assert "staat op gedaan" in "\n".join(shown_text(m) for m in await agent.replies())
     await regisseur.expect(f"Actie {number} #1 is afgemeld als gedaan")
     assert "niet meer open" in str(await agent.press(reminder, "gedaan"))  # a stale button acts no more
 
@@ -74,7 +74,8 @@ async def test_check_referral_accept_actions_reminder_card_feedback_status(
     regisseur.drain()
     await regisseur.say(f"updates {number}")
     update = await regisseur.expect("Huur <b>achterstand</b>")
-    assert update.get("textFormat") == "plain"  # what people type is shown as typed, never as markup
+    # What people type is shown as typed, never as markup: only text runs, which Teams shows as they are.
+    assert {block["type"] for block in card_of(update)["body"]} == {"RichTextBlock"}
     status = await regisseur.ask("ja", f"status {number}")
     assert "Ongelezen terugkoppelingen: 0" in status and "Huisbezoek afleggen" in status
 
