@@ -5,9 +5,7 @@ link, and a page that holds nothing a browser could leak or run."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -16,8 +14,6 @@ import aiohttp
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
@@ -30,31 +26,18 @@ from handlers.dates.clock import FixedClock
 from handlers.identifying.forms import CARD
 from storage.models import CaseSubject
 from tests.bot.teams.connector import free_port
+from tests.browser import chromium
 from tests.conftest import Chat
 from tests.seeding import form_token
 from tests.test_scenario import refer_a_case
 from tests.test_subject_forms import over_link_channel
 
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 TYPED = {"name": "Jan de Vries", "birth_date": "29-02-1980", "address": "Kerkstraat 12\n1234 AB Ergens"}
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    if CHROMIUM is None or CHROMEDRIVER is None:
-        if os.environ.get("VHBOT_REQUIRE_CHROMIUM"):
-            pytest.fail("chromium or chromedriver is missing although VHBOT_REQUIRE_CHROMIUM is set")
-        pytest.skip(
-            "Debian's chromium and chromium-driver are not installed (scripts/setup-chromium does it as root)"
-        )
-    options = Options()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
+    yield from chromium()
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ MAX_BUTTON_LABEL = 24
 COMPACT_FROM = 9
 NON_BREAKING_HYPHEN = "\u2011"
 _CASE_NUMBER = re.compile(r"\b[A-Z]{2,5}-\d{4}-\d{3,6}\b")
-_LABELLED = re.compile(r"^([^\W\d][^:]{0,28}): (\S.*)$")
+_LABELLED = re.compile(r"^((?:[-•] )?[^\W\d][^:]{0,28}): (\S.*)$")
 
 
 @dataclass(frozen=True)
@@ -119,8 +119,8 @@ def text_blocks(text: str, **style: object) -> list[dict[str, Any]]:
             block = _runs((f"{labelled[1]}: ", {"weight": "bolder", **style}), (labelled[2], style))
         else:
             block = _plain(line.strip(), **style)
-        if gap and blocks:
-            block["spacing"] = "medium"
+        if blocks:  # lines of one paragraph close together, paragraphs apart
+            block["spacing"] = "medium" if gap else "small"
         gap = False
         blocks.append(block)
     return blocks
