@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import metrics
 from bot.intents import IntentMatcher
 from bot.rate_limit import MessageRate
+from bot.set_aside import aside_key, ask_again, where
 from config.catalogue import Catalogue
 from config.definitions import Definitions
 from config.settings import Settings
@@ -28,7 +29,7 @@ from handlers.dates.clock import Clock
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Incoming, Reply
 from handlers.dialogue.plain_text import clean
-from handlers.dialogue.registry import STOP, Registry
+from handlers.dialogue.registry import RESUME, STOP, Registry
 from handlers.dialogue.state import DialogueState, OutdatedDialogue, from_stored
 from handlers.dialogue.turn import Turn
 from storage import dialogues, inbound, people
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 
 REGISTRY = Registry(CONVERSATIONS)
 HELP = "help"
-ALWAYS = (STOP, HELP)
+ALWAYS = (STOP, HELP, RESUME)
 
 
 @dataclass(frozen=True)
@@ -136,17 +137,23 @@ class Dispatcher:
         return found.language if found is not None and found.active else None
 
     async def question_open(self, identity: Identity, incoming: Incoming) -> bool:
-        """Whether the question a button answers (``incoming.answers``) is still the open one, so a channel can
-        tell a stale card before handing the answer in (handling checks it again, in its own transaction)."""
+        """Whether the question a button answers (``incoming.answers``) is still open, in front or set aside, so
+        a channel can tell a stale card before handing the answer in (handling checks it again, in its own
+        transaction)."""
         async with self._sessions() as session:
             found = await self._active_sender(session, identity, incoming.conversation)
-        stored = found[1] if found is not None else None
-        if stored is None or not self._fresh(stored):
-            return False
-        try:
-            return incoming.answers is None or _state_of(stored).fingerprint() == incoming.answers
-        except OutdatedDialogue:
-            return False
+            if found is None:
+                return False
+            aside = await dialogues.load(session, found[0].id, aside_key(incoming.conversation))
+        for stored in (found[1], aside):
+            if stored is None or not self._fresh(stored):
+                continue
+            try:
+                if incoming.answers is None or _state_of(stored).fingerprint() == incoming.answers:
+                    return True
+            except OutdatedDialogue:
+                continue
+        return False
 
     async def delivered(self, channel: str, message_id: str) -> None:
         """The channel has sent the answer to this message; its text need not be kept any longer."""
@@ -210,19 +217,38 @@ class Dispatcher:
             return turn.replies
         intent, argument = self._intents.match(incoming.text)
         state = self._live_state(turn, stored)
+        kept_aside = await dialogues.load(session, person.id, aside_key(incoming.conversation))
+        aside = self._aside_state(kept_aside)
         self._kinds[identity] = state.kind if state is not None and intent is None else intent or "none"
         if incoming.answers is not None and (state is None or state.fingerprint() != incoming.answers):
-            turn.say("input.stale_button")
-            return turn.replies
+            if aside is None or aside.fingerprint() != incoming.answers:
+                turn.say("input.stale_button")
+                return turn.replies
+            state, aside = (
+                aside,
+                state,
+            )  # a button of the card of the dialogue set aside: it goes on from there
         try:
-            next_state = await self._route(turn, state, intent, argument)
+            next_state, aside = await self._route(turn, state, aside, intent, argument)
         except LookupsExhausted:
             metrics.RATE_LIMITED.labels("lookups").inc()
             turn.replies = []
             turn.say("rate.lookups")
             return turn.replies
-        await self._store_state(turn, stored, next_state)
+        if next_state is None and aside is not None:
+            turn.say("dialogue.aside", where=where(turn, REGISTRY, aside))
+        await self._store_state(turn, stored, next_state, incoming.conversation)
+        await self._store_state(turn, kept_aside, aside, aside_key(incoming.conversation))
         return _with_question(turn.replies, next_state)
+
+    def _aside_state(self, kept: StoredDialogue | None) -> DialogueState[Any] | None:
+        """The dialogue set aside, while it is fresh and fits this version (else it is let go without a word)."""
+        if kept is None or not self._fresh(kept):
+            return None
+        try:
+            return _state_of(kept)
+        except OutdatedDialogue:
+            return None
 
     def _fresh(self, stored: StoredDialogue) -> bool:
         timeout = timedelta(minutes=self._settings.dialogue_timeout_minutes)
@@ -244,30 +270,44 @@ class Dispatcher:
             return None
 
     async def _route(
-        self, turn: Turn, state: DialogueState[Any] | None, intent: str | None, argument: str
-    ) -> DialogueState[Any] | None:
+        self,
+        turn: Turn,
+        state: DialogueState[Any] | None,
+        aside: DialogueState[Any] | None,
+        intent: str | None,
+        argument: str,
+    ) -> tuple[DialogueState[Any] | None, DialogueState[Any] | None]:
+        """The dialogue to keep in front after this message, and the one to keep aside."""
         if intent == STOP and not _answers(turn, state):  # 'annuleren' may be an option, the action's cancel
-            turn.say("dialogue.stopped" if state else "dialogue.nothing_to_stop")
-            return None
+            turn.say("dialogue.stopped" if state or aside else "dialogue.nothing_to_stop")
+            return None, None  # the one set aside stops too: 'stop' leaves nothing half-way
+        if intent == RESUME and not _answers(turn, state):
+            if aside is None:
+                turn.say("dialogue.nothing_aside")
+                return state, None
+            ask_again(turn, REGISTRY, aside)
+            return aside, state if state is not None and not state.left_by_notice else None
         if state is not None and intent == HELP:
             turn.say_lines([*REGISTRY.help_lines(turn), "", turn.t("dialogue.still_open")])
-            return state
+            return state, aside
         try:
             if state is not None and not self._leaves_dialogue(turn, state, intent):
-                return await self._resume(turn, state)
+                return await self._resume(turn, state), aside
         except OutdatedDialogue:
             turn.say("dialogue.outdated")
-            return None
+            return None, aside
         conversation = REGISTRY.get(intent) if intent else None
         if conversation is None:
             help.not_understood(turn, REGISTRY.examples(turn))
-            return None
-        if state is not None and not state.left_by_notice:
-            turn.say("dialogue.switched")
+            return None, aside
         if not conversation.rule.allows(turn.person):
             turn.say(conversation.rule.refusal)
-            return None
-        return await conversation.start(turn, argument)
+            return state, aside  # the open question stays open
+        if state is not None and not state.left_by_notice:
+            # A dialogue the person began waits while the other job is done (a reminder's question does not).
+            turn.say("dialogue.set_aside", where=where(turn, REGISTRY, state))
+            aside = state
+        return await conversation.start(turn, argument), aside
 
     @staticmethod
     async def _resume(turn: Turn, state: DialogueState[Any]) -> DialogueState[Any] | None:
@@ -282,9 +322,11 @@ class Dispatcher:
             return False
         return bool(state.offered) and not _answers(turn, state)
 
+    @staticmethod
     async def _store_state(
-        self, turn: Turn, stored: StoredDialogue | None, state: DialogueState[Any] | None
+        turn: Turn, stored: StoredDialogue | None, state: DialogueState[Any] | None, key: str
     ) -> None:
+        """Keep ``state`` as the dialogue under ``key`` (the conversation, or where it keeps one set aside)."""
         if state is None:
             if stored is not None:
                 await dialogues.end(turn.session, stored)
@@ -293,7 +335,7 @@ class Dispatcher:
             turn.session,
             stored,
             person_id=turn.person.id,
-            conversation=turn.incoming.conversation,
+            conversation=key,
             kind=state.kind,
             step=state.step,
             data=state.to_stored(),

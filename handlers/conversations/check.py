@@ -125,4 +125,8 @@ async def resume(turn: Turn, state: Check) -> Check | None:
     return await steps.run(turn, state, None)
 
 
-CONVERSATION = Conversation(KIND, ANYONE, CheckState, start, resume)
+def progress(turn: Turn, state: Check) -> tuple[int, int] | None:
+    return questions.position(turn.definitions.criteria.questions, state.data.question)
+
+
+CONVERSATION = Conversation(KIND, ANYONE, CheckState, start, resume, progress=progress)

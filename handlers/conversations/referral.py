@@ -165,4 +165,8 @@ async def resume(turn: Turn, state: Referral) -> Referral | None:
     return await steps.run(turn, state, None)
 
 
-CONVERSATION = Conversation(KIND, CASE_WORKERS, ReferralState, start, resume)
+def progress(turn: Turn, state: Referral) -> tuple[int, int] | None:
+    return questions.position(turn.definitions.referral_form, state.data.question)
+
+
+CONVERSATION = Conversation(KIND, CASE_WORKERS, ReferralState, start, resume, progress=progress)

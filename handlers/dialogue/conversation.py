@@ -22,6 +22,8 @@ S = TypeVar("S")
 # what they return is any conversation's state.
 Start = Callable[[Turn, str], Awaitable["DialogueState[Any] | None"]]
 Resume = Callable[[Turn, DialogueState[S]], Awaitable["DialogueState[Any] | None"]]
+# Where a long conversation is: (question number, number of questions), for "vraag 5 van 11".
+Progress = Callable[[Turn, DialogueState[S]], "tuple[int, int] | None"]
 
 
 async def _never_stored(turn: Turn, state: DialogueState[Any]) -> None:
@@ -34,7 +36,9 @@ class Conversation(Generic[S]):
     """One thing a person can start: ``kind`` names it (and its catalogue entries), ``rule`` says who may start
     it, ``state`` is the dataclass of its typed state, ``start`` begins it with what followed the entry word,
     ``resume`` continues it from its stored state. Both return the state to keep, or None when it is over.
-    ``help_keys`` overrides which help lines a person is shown for it (by default ``help.<kind>``)."""
+    ``help_keys`` overrides which help lines a person is shown for it (by default ``help.<kind>``); ``progress``
+    says how far a long one has come, for the line that offers to continue it after an interruption. Its name in
+    that line is the catalogue's ``dialogue.kind.<kind>``."""
 
     kind: str
     rule: Rule
@@ -42,6 +46,7 @@ class Conversation(Generic[S]):
     start: Start
     resume: Resume[S] = _never_stored
     help_keys: Callable[[Person], tuple[str, ...]] | None = None
+    progress: Progress[S] | None = None
 
     def help_for(self, person: Person) -> tuple[str, ...]:
         if not self.rule.allows(person):

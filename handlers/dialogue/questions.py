@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from config.definitions import Question
@@ -12,6 +13,12 @@ from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
 
 Answer = str | list[str]
+
+
+def position(form: Sequence[Question], key: str | None) -> tuple[int, int] | None:
+    """Which question of the form ``key`` is, counted from 1, and how many there are."""
+    keys = [question.key for question in form]
+    return (keys.index(key) + 1, len(keys)) if key in keys else None
 
 
 def option_label(turn: Turn, question: Question, option: str) -> str:

@@ -50,6 +50,7 @@ class DialogueState(Generic[S]):
     left_by_notice: bool = False
     suggested: tuple[str, ...] = ()  # the options a typo most likely meant, asked about ('Bedoelt u: …?')
     without_name: str | None = None  # a refused answer with its names left out, offered to send as it is
+    asked: dict[str, Any] | None = None  # the open question as it was sent (a Reply's JSON), to ask it again
 
     def to_stored(self) -> dict[str, Any]:
         """The JSON-compatible form kept in the dialogue row."""
@@ -60,6 +61,7 @@ class DialogueState(Generic[S]):
             "left_by_notice": self.left_by_notice,
             "suggested": list(self.suggested),
             "without_name": self.without_name,
+            "asked": self.asked,
         }
 
     def fingerprint(self) -> str:
@@ -68,7 +70,9 @@ class DialogueState(Generic[S]):
         # Asking about a typo or offering an answer without its names leaves the question open: the buttons of
         # its card still answer it.
         stored = {
-            key: value for key, value in self.to_stored().items() if key not in ("suggested", "without_name")
+            key: value
+            for key, value in self.to_stored().items()
+            if key not in ("suggested", "without_name", "asked")  # the same question, however it was worded
         }
         canonical = json.dumps([self.kind, self.step, stored], sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
@@ -80,11 +84,11 @@ def from_stored(kind: str, step: str, stored: dict[str, Any], state_type: type[S
     if "state" in stored:
         raw, offered, pending = stored["state"], stored.get("offered") or [], stored.get("pending_date")
         by_notice, suggested = bool(stored.get("left_by_notice")), tuple(stored.get("suggested") or ())
-        without_name = stored.get("without_name")
+        without_name, asked = stored.get("without_name"), stored.get("asked")
     else:
         raw = {key: value for key, value in stored.items() if key not in (_LEGACY_OFFERED, _LEGACY_PENDING)}
         offered, pending, by_notice = stored.get(_LEGACY_OFFERED) or [], stored.get(_LEGACY_PENDING), False
-        suggested, without_name = (), None
+        suggested, without_name, asked = (), None, None
     try:
         data = _adapter(state_type).validate_python(raw)
         choices = tuple(Choice.from_json(item) for item in offered)
@@ -92,8 +96,17 @@ def from_stored(kind: str, step: str, stored: dict[str, Any], state_type: type[S
     except (ValidationError, ValueError, TypeError) as error:
         raise OutdatedDialogue(kind) from error
     offered_text = str(without_name) if without_name is not None else None
+    question = asked if isinstance(asked, dict) else None
     return DialogueState(
-        kind, step, data, choices, moment, by_notice, tuple(str(key) for key in suggested), offered_text
+        kind,
+        step,
+        data,
+        choices,
+        moment,
+        by_notice,
+        tuple(str(key) for key in suggested),
+        offered_text,
+        question,
     )
 
 

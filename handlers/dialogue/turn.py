@@ -65,12 +65,18 @@ class Turn:
     ) -> None:
         """Ask a question with options and remember them, so the answer can be read next turn."""
         state.offered, state.left_by_notice = tuple(choices), False
-        self.replies.append(Reply(text, tuple(choices), multiple))
+        self._ask(state, Reply(text, tuple(choices), multiple))
 
     def ask_open(self, state: DialogueState[Any], text: str) -> None:
         """Ask a question answered in free text; with no options stored, no entry word can end the dialogue."""
         state.offered, state.left_by_notice = (), False
-        self.replies.append(Reply(text))
+        self._ask(state, Reply(text))
+
+    def _ask(self, state: DialogueState[Any], question: Reply) -> None:
+        """Send the question, and keep it with the dialogue so it can be asked again when the person comes back
+        to it ('verder')."""
+        state.asked = question.to_json()
+        self.replies.append(question)
 
     def reoffer(self, state: DialogueState[Any]) -> None:
         """The answer was none of the options: say so and show the same options again."""

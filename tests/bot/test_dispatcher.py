@@ -91,10 +91,45 @@ async def test_a_stale_dialogue_expires(chat: Chat, clock: FixedClock) -> None:
     assert "verlopen" in await chat("agent", "nee")
 
 
-async def test_another_entry_word_leaves_an_open_question(chat: Chat) -> None:
-    await chat("agent", "check")
+async def test_another_job_sets_an_open_dialogue_aside_and_verder_takes_it_up_again(chat: Chat) -> None:
+    await chat("agent", *CHECK_THAT_FITS[:5])  # the check, at its fifth question
     reply = await chat("agent", "status")
-    assert "vorige gesprek is gestopt" in reply and "nog geen aanmeldingen" in reply
+    assert reply.startswith("U was bezig met de check, vraag 5 van 11; dat gesprek wacht even.")
+    assert "nog geen aanmeldingen" in reply
+    assert reply.endswith(
+        "U was bezig met de check, vraag 5 van 11: typ 'verder' om door te gaan, of 'stop' om het te laten."
+    )
+    again = await chat("agent", "verder")
+    assert again.startswith("Verder met de check, vraag 5 van 11:") and "afglijden" in again
+    outcome = await chat("agent", *CHECK_THAT_FITS[5:])
+    assert "past waarschijnlijk" in outcome  # the answers given before the interruption still count
+    assert "Er wacht geen gesprek" in await chat("agent", "stop", "verder")
+
+
+async def test_stop_stops_the_dialogue_set_aside_too(chat: Chat) -> None:
+    await chat("agent", *CHECK_THAT_FITS[:3], "status")
+    assert "Gestopt" in await chat("agent", "stop")
+    assert "Er wacht geen gesprek" in await chat("agent", "verder")
+    async with chat.app.sessions() as session:
+        assert (await session.execute(select(func.count(Dialogue.id)))).scalar_one() == 0
+
+
+async def test_a_dialogue_set_aside_goes_stale_like_any_other(chat: Chat, clock: FixedClock) -> None:
+    await chat("agent", *CHECK_THAT_FITS[:3], "status")
+    clock.advance(timedelta(days=2))
+    assert "Er wacht geen gesprek" in await chat("agent", "verder")
+
+
+async def test_the_button_of_a_card_set_aside_continues_its_dialogue(chat: Chat) -> None:
+    agent = Identity("terminal", "agent")
+    card = await chat.app.dispatcher.handle(agent, Incoming("check", "terminal:agent", True, "terminal"))
+    question = card[-1].question
+    assert question is not None
+    await chat("agent", "status")  # the check is set aside
+    pressed = Incoming("nee", "terminal:agent", True, "terminal", answers=question)
+    replies = await chat.app.dispatcher.handle(agent, pressed)
+    assert "huiselijk geweld" in replies[-1].text  # the check's second question
+    assert "Er wacht geen gesprek" in await chat("agent", "verder")
 
 
 async def test_identifying_data_in_free_text_is_refused_and_not_stored(chat: Chat) -> None:

@@ -186,3 +186,13 @@ async def test_a_case_is_escalated_and_closed_with_the_cards_and_a_button_acts_o
     (closed,) = await answer_by_card(chat, confirm, "ja")
     assert "afgesloten (doel bereikt)" in text_of(closed)
     assert "geen open acties" in (await terminal("agent", "acties")).lower()
+
+
+async def test_a_button_of_a_dialogue_set_aside_still_answers_it(teams_channel: TeamsChannel) -> None:
+    chat = TeamsChat(teams_channel, "agent")
+    (question,) = await chat.type("check")
+    status = await chat.type("status")
+    assert "wacht even" in text_of(status[0]) and "typ 'verder'" in text_of(status[-1])
+    (no,) = [action for action in card_of(question)["actions"] if action["data"]["choice"] == "nee"]
+    shown, (following,) = await chat.press(no)
+    assert shown == "Beantwoord: nee" and "huiselijk geweld" in text_of(following)

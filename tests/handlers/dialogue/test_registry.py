@@ -22,12 +22,14 @@ PEOPLE = [Author(1, role, "nl", True, 1, "ZVH") for role in Role]
 
 
 @pytest.mark.parametrize("conversation", CONVERSATIONS, ids=lambda conversation: conversation.kind)
-def test_every_conversation_has_entry_words_and_help_text_in_every_language(conversation) -> None:  # type: ignore[no-untyped-def]
+def test_every_conversation_has_entry_words_help_text_and_a_name_in_every_language(conversation) -> None:  # type: ignore[no-untyped-def]
     for language in ("nl", "en"):
         assert CATALOGUE.words(language, f"entry.{conversation.kind}"), (language, conversation.kind)
         keys = {key for person in PEOPLE for key in conversation.help_for(person)}
         assert keys, f"nobody is shown a help line for {conversation.kind}"
         assert keys <= CATALOGUE.keys(language), (language, keys - CATALOGUE.keys(language))
+        # Its name, for the line that offers to go on with it after another job ('U was bezig met de check').
+        assert f"dialogue.kind.{conversation.kind}" in CATALOGUE.keys(language), (language, conversation.kind)
 
 
 def test_no_entry_word_starts_two_conversations() -> None:
