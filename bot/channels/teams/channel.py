@@ -14,11 +14,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from microsoft_agents.activity import (
     Activity,
     ActivityTypes,
     AdaptiveCardInvokeResponse,
+    Attachment,
     ConversationReference,
     InvokeResponse,
 )
@@ -29,6 +31,7 @@ from bot.app import App
 from bot.channels.form_page import add_form_routes
 from bot.channels.teams.adapter import auth_configuration, build_adapter
 from bot.channels.teams.guard import activity_or_none, authenticated
+from bot.channels.teams.open_cards import OpenCards
 from bot.channels.teams.render import (
     CARD_TYPE,
     MESSAGE_TYPE,
@@ -94,6 +97,7 @@ class TeamsChannel:
         # Tenant per Teams user, for per-tenant rate limits; filled from the store at start and by every turn.
         self.tenants: dict[str, str] = {}
         self._remembered: dict[str, dict[str, Any]] = {}
+        self.open_cards = OpenCards()
         self._languages: dict[str, str] = {}
         self._late: set[asyncio.Task[None]] = set()
         self.serving = asyncio.Event()
@@ -199,9 +203,31 @@ class TeamsChannel:
             return
         answer = answer_of(activity.value)
         text = answer.text if answer else (activity.text or "")
+        if answer is None:
+            await self._close_answered_card(context, text, await self._language(identity))
         await self._answer(
             context, identity, self._incoming(activity, text, answer.question if answer else None)
         )
+
+    async def _close_answered_card(self, context: TurnContext, typed: str, language: str) -> None:
+        """An answer typed to the open card's question: the card says what was understood and keeps no buttons,
+        as after a press. A card Teams will not change any more (too old, deleted) is left as it is."""
+        conversation = context.activity.conversation.id
+        card = self.open_cards.peek(conversation)
+        understood = card.understood(typed, self.app.texts.synonyms()) if card else None
+        if card is None or understood is None:
+            return
+        self.open_cards.take(conversation)
+        note = note_card(self._text(language, "teams.answered", answer=understood))
+        replaced = Activity(
+            id=card.activity_id,
+            type=ActivityTypes.message,
+            attachments=[Attachment(content_type=CARD_TYPE, content=note)],
+        )
+        try:
+            await context.update_activity(replaced)
+        except (aiohttp.ClientError, OSError) as error:
+            log.info("an answered card was not closed: %s", type(error).__name__)
 
     async def _on_card_action(self, context: TurnContext) -> None:
         """A button on a card: the card is replaced in place, the conversation's answer follows as messages."""
@@ -209,6 +235,9 @@ class TeamsChannel:
         identity = self._identity(activity)
         refusal = await self._refusal(activity, identity)
         language = await self._language(identity)
+        self.open_cards.take(
+            activity.conversation.id
+        )  # pressed: its card is replaced by the answer to the press
         if hide_pressed(activity.value):
             await self._card_response(context, note_card(self._text(language, "subject.view.hidden")))
             return
@@ -343,7 +372,9 @@ class TeamsChannel:
             self._late.add(late)
             late.add_done_callback(self._late.discard)
             return
-        await self.send_replies(context.send_activity, replies, self._last_language(identity))
+        await self.send_replies(
+            context.send_activity, replies, self._last_language(identity), context.activity.conversation.id
+        )
         if incoming.message_id:
             await self.app.dispatcher.delivered(CHANNEL, incoming.message_id)
 
@@ -361,14 +392,18 @@ class TeamsChannel:
         replies = await work
 
         async def send(context: TurnContext) -> None:
-            await self.send_replies(context.send_activity, replies, language)
+            await self.send_replies(context.send_activity, replies, language, reference.conversation.id)
 
         await self.continue_conversation(reference, send)
         if incoming.message_id:
             await self.app.dispatcher.delivered(CHANNEL, incoming.message_id)
 
     async def send_replies(
-        self, send: Callable[[Activity], Awaitable[Any]], replies: list[Reply], language: str | None
+        self,
+        send: Callable[[Activity], Awaitable[Any]],
+        replies: list[Reply],
+        language: str | None,
+        conversation: str,
     ) -> None:
         language = language or self.app.texts.default_language
         labels = CardLabels(
@@ -378,7 +413,8 @@ class TeamsChannel:
             pick_one=self._text(language, "teams.pick_one"),
         )
         for reply in replies:
-            await send(activity_of(reply, labels))
+            sent = await send(activity_of(reply, labels))
+            self.open_cards.sent(conversation, getattr(sent, "id", None), reply)
 
     async def continue_conversation(
         self, reference: ConversationReference, callback: Callable[[TurnContext], Awaitable[None]]

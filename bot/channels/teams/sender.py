@@ -59,7 +59,9 @@ class TeamsSender:
         language = await self._app.dispatcher.language_of(Identity(CHANNEL, address))
 
         async def deliver(context: TurnContext) -> None:
-            await self._channel.send_replies(context.send_activity, [message.reply], language)
+            await self._channel.send_replies(
+                context.send_activity, [message.reply], language, reference.conversation.id
+            )
 
         try:
             await self._channel.continue_conversation(reference, deliver)

@@ -45,6 +45,8 @@ class FakeConnector:
 
     port: int = field(default_factory=free_port)
     posted: list[Posted] = field(default_factory=list)
+    # Activities replaced in place (PUT), by the id the post of each was answered with.
+    updated: dict[str, dict[str, Any]] = field(default_factory=dict)
     fail: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
@@ -58,6 +60,7 @@ class FakeConnector:
         app = web.Application()
         app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
         app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._post)
+        app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._put)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
@@ -76,6 +79,10 @@ class FakeConnector:
         self.posted.append(Posted(conversation, activity, request.match_info.get("reply_to"), peer))
         self._arrived.set()
         return web.json_response({"id": f"activity-{next(self._ids)}"})
+
+    async def _put(self, request: web.Request) -> web.Response:
+        self.updated[request.match_info["activity"]] = await request.json()
+        return web.json_response({"id": request.match_info["activity"]})
 
     async def wait_for(self, count: int, seconds: float = 10.0) -> list[Posted]:
         """Until at least ``count`` activities have been posted in all; returns them all."""

@@ -335,3 +335,16 @@ async def test_a_malformed_activity_gets_400_and_the_log_names_only_the_kind_of_
     assert await handled(teams_bot.app) == before
     assert "kanariemalformed" not in caplog.text and "input_value" not in caplog.text
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_an_answer_typed_instead_of_pressed_closes_the_card_in_place(teams_bot: TeamsBot) -> None:
+    await teams_bot.say("agent", "check")
+    question = len(teams_bot.connector.posted) - 1
+    card_id = f"activity-{question}"  # the id the stand-in answered that post with
+    await teams_bot.say("agent", "status")  # not an answer: the card stays as it is (its check waits)
+    assert card_id not in teams_bot.connector.updated
+    await teams_bot.say("agent", "verder")
+    reopened = f"activity-{len(teams_bot.connector.posted) - 1}"
+    assert "huiselijk geweld" in await teams_bot.say("agent", "nee")
+    (replaced,) = teams_bot.connector.updated[reopened]["attachments"]
+    assert note_text(replaced["content"]) == "Beantwoord: nee" and replaced["content"]["actions"] == []
