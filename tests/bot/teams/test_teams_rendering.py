@@ -215,7 +215,9 @@ async def test_replies_read_well_on_a_desktop_and_in_a_phones_column(screens: An
     card = await agent.tick(card, ["wonen", "financiën", "psychisch"], "Versturen", "?")
     asked = [key for key, _ in check_answers()]
     for key in asked[asked.index("leefgebieden") + 1 : -1]:
-        card = await agent.type(answers[key], "?")
+        answered, card = card, await agent.type(answers[key], "?")
+    # A typed answer closes its card as a press does: what was understood, and no buttons left.
+    assert (await asyncio.to_thread(lambda: plain(answered.text))).startswith("Beantwoord:")
     outcome = await agent.type(answers[asked[-1]], "Uitkomst")
     lines = await agent.look(outcome, "outcome")
     assert lines[0].startswith("Uitkomst: past waarschijnlijk") and lines.count("Waarom:") == 1
