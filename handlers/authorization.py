@@ -53,6 +53,7 @@ class Rule:
 ANYONE = Rule(lambda person: person.active, "common.not_allowed")
 CASE_WORKERS = Rule(works_on_cases, "common.case_workers_only")  # the roles that work with case content
 DIRECTORS = Rule(directs_cases, "common.directors_only")
+COUNTS_ONLY = Rule(sees_counts_only, "common.ketenmanager_only")  # the network's figures
 
 
 async def directing_for(session: AsyncSession, person: Person, now: datetime) -> list[int]:

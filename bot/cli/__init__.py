@@ -10,10 +10,10 @@ import argparse
 import os
 import sys
 
-from bot.cli import chat, doctor, manifest, operations, people, serve, store
+from bot.cli import chat, doctor, manifest, operations, people, report, serve, store
 from bot.cli.common import UsageError
 
-GROUPS = (store, people, chat, serve, operations, manifest, doctor)
+GROUPS = (store, people, chat, serve, operations, report, manifest, doctor)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from handlers.conversations import (
     change,
     check,
     feedback,
+    figures,
     help,
     intake,
     language,
@@ -45,5 +46,6 @@ CONVERSATIONS: tuple[Conversation[Any], ...] = (
     participants.CONVERSATION,
     stand_in.CONVERSATION,
     updates.CONVERSATION,
+    figures.CONVERSATION,
     language.CONVERSATION,
 )

@@ -1,0 +1,84 @@
+"""``vhbot report``: the network's figures for a period as a spreadsheet (CSV or XLSX), the same counts the
+ketenmanager reads in chat with ``cijfers``: small ones hidden, nothing that names a case or a person. Every
+export is audited."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.cli.common import SubParsers, UsageError
+from bot.cli.spreadsheet import safe_cell, write_rows
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+HEADER = ["section", "label", "value"]
+
+
+async def cmd_report(app: App, args: argparse.Namespace) -> int:
+    from handlers.figures.period import Period
+    from handlers.figures.report import build
+    from storage import audit
+
+    if args.to < getattr(args, "from"):
+        raise UsageError("--to is before --from")
+    out = Path(args.out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError("--out must end in .csv or .xlsx")
+    period = Period(getattr(args, "from"), args.to + timedelta(days=1))
+    language = args.language or app.texts.default_language
+    async with app.sessions() as session, session.begin():
+        figures = await build(
+            session, app.texts, language, period, app.now(), ZoneInfo(app.settings.timezone)
+        )
+        await audit.record(
+            session,
+            at=app.now(),
+            actor_id=None,
+            on_behalf_of="vhbot report (command line)",
+            event="figures.export",
+            case_number=None,
+            channel="cli",
+        )
+    rows = [[figures.heading, "", ""], HEADER, *figures.table()]
+    await asyncio.to_thread(_write_csv if out.suffix.lower() == ".csv" else _write_xlsx, out, rows)
+    print(f"{out}: {len(rows) - 2} rows")
+    return 0
+
+
+def _write_csv(out: Path, rows: list[list[str]]) -> None:
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        write_rows(handle, rows)
+
+
+def _write_xlsx(out: Path, rows: list[list[str]]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "kengetallen"
+    for row in rows:
+        sheet.append([safe_cell(cell) for cell in row])  # '=…' would be stored as a formula otherwise
+    book.save(out)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
+
+
+def register(commands: SubParsers) -> None:
+    report = commands.add_parser("report", help="the network's figures for a period as CSV or XLSX")
+    report.add_argument("--from", required=True, type=_day, help="first day, e.g. 2026-01-01")
+    report.add_argument("--to", required=True, type=_day, help="last day, e.g. 2026-12-31")
+    report.add_argument("--out", required=True, help="FILE.csv or FILE.xlsx")
+    report.add_argument("--language", choices=("nl", "en"), help="of the labels (default: the bot's)")
+    report.set_defaults(run=cmd_report)

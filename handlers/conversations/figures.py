@@ -1,0 +1,26 @@
+"""``cijfers [periode]``: the network's figures for the ketenmanager, in chat (counts only, small ones hidden).
+``vhbot report`` writes the same figures to a file."""
+
+from __future__ import annotations
+
+from handlers.authorization import COUNTS_ONLY
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.state import NoState
+from handlers.dialogue.turn import Turn
+from handlers.figures.period import read_period
+from handlers.figures.report import build
+
+KIND = "figures"
+
+
+async def start(turn: Turn, argument: str) -> None:
+    period = read_period(argument, turn.now().astimezone(turn.tz).date(), turn.t("date.months").split(","))
+    if period is None:
+        turn.say("figures.unknown_period")
+        return
+    figures = await build(turn.session, turn.texts, turn.lang, period, turn.now(), turn.tz)
+    await turn.audit("figures.shown")
+    turn.say_lines(figures.lines())
+
+
+CONVERSATION = Conversation(KIND, COUNTS_ONLY, NoState, start)

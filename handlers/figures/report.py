@@ -1,0 +1,138 @@
+"""The network's figures for a period, in sections of (label, value) rows: what the ketenmanager reads in chat
+(``cijfers``) and what ``vhbot report`` writes. Only counts and durations, each shown as
+``handlers.figures.counts`` allows; never a case number, a name or anything typed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.catalogue import Catalogue
+from handlers.figures.counts import shown, spread
+from handlers.figures.period import Period
+from storage import figures
+from storage.models import ActionStatus, CaseState
+
+Row = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Figures:
+    heading: str
+    sections: tuple[Section, ...]
+
+    def lines(self) -> list[str]:
+        """As chat lines: the heading, then each section's title and its rows."""
+        lines = [self.heading]
+        for section in self.sections:
+            lines += ["", section.title, *(f"- {label}: {value}" for label, value in section.rows)]
+        return lines
+
+    def table(self) -> list[list[str]]:
+        """As spreadsheet rows: section, label, value."""
+        return [[section.title, label, value] for section in self.sections for label, value in section.rows]
+
+
+async def build(
+    session: AsyncSession, texts: Catalogue, language: str, period: Period, now: datetime, tz: ZoneInfo
+) -> Figures:
+    def t(key: str, **params: object) -> str:
+        return texts.text(language, key, **params)
+
+    start, end = period.bounds(tz)
+    referred = await figures.referrals(session, start, end)
+    months = texts.text(language, "date.months").split(",")
+    by_month = Counter(row.created_at.astimezone(tz).date().replace(day=1) for row in referred)
+    decisions = Counter(row.decision for row in referred)
+    moved = await figures.moves(session, start, end)
+    statuses, overdue = await figures.actions(session, now)
+
+    def days(rows: Iterable[tuple[datetime, datetime | None]]) -> list[float]:
+        return [(later - earlier).total_seconds() / 86400 for earlier, later in rows if later is not None]
+
+    def duration(values: list[float]) -> str:
+        found = spread(values)
+        if found is None:
+            return t("figures.too_few")
+        return t("figures.duration", median=f"{found[0]:.0f}", p90=f"{found[1]:.0f}")
+
+    sections = [
+        Section(t("figures.referrals"), ((t("figures.total"), shown(len(referred))),)),
+        Section(
+            t("figures.per_month"),
+            tuple(
+                (f"{months[month.month - 1]} {month.year}", shown(by_month[month]))
+                for month in period.months()
+            ),
+        ),
+        Section(t("figures.per_gemeente"), _counted(Counter(row.gemeente for row in referred))),
+        Section(
+            t("figures.per_melder_kind"),
+            _counted(Counter(row.melder_kind for row in referred)),
+        ),
+        Section(
+            t("figures.decision"),
+            (
+                (t("state.geaccepteerd"), shown(decisions[CaseState.GEACCEPTEERD])),
+                (t("state.advies"), shown(decisions[CaseState.ADVIES])),
+                (t("figures.undecided"), shown(decisions[None])),
+            ),
+        ),
+        Section(
+            t("figures.durations"),
+            (
+                (t("figures.to_decision"), duration(days((r.created_at, r.decided_at) for r in referred))),
+                (t("figures.to_closing"), duration(days((r.created_at, r.closed_at) for r in referred))),
+            ),
+        ),
+        Section(t("figures.moves"), _moves(texts, language, moved)),
+        Section(
+            t("figures.actions"),
+            tuple((t(f"action_status.{status.value}"), shown(statuses[status])) for status in ActionStatus),
+        ),
+        Section(
+            t("figures.overdue"),
+            _counted(overdue) or ((t("figures.none"), "0"),),
+        ),
+        Section(
+            t("figures.concerns"),
+            ((t("figures.total"), shown(await figures.concerns(session, start, end))),),
+        ),
+    ]
+    last = date.fromordinal(period.end.toordinal() - 1)
+    heading = t("figures.heading", first=_day(months, period.first), last=_day(months, last))
+    return Figures(heading, tuple(sections))
+
+
+def _day(months: list[str], day: date) -> str:
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def _counted(counts: Counter[str]) -> tuple[Row, ...]:
+    return tuple((label, shown(count)) for label, count in sorted(counts.items()) if count)
+
+
+def _moves(texts: Catalogue, language: str, moved: Counter[tuple[CaseState, str]]) -> tuple[Row, ...]:
+    rows: list[Row] = []
+    for state in (CaseState.OPGESCHAALD, CaseState.AFGESCHAALD, CaseState.AFGESLOTEN):
+        total = sum(n for (to, _), n in moved.items() if to is state)
+        rows.append((texts.text(language, f"state.{state.value}"), shown(total)))
+        if state is not CaseState.AFGESCHAALD:
+            labels = "escalation_target" if state is CaseState.OPGESCHAALD else "close_reason"
+            for (to, reason), n in sorted(moved.items()):
+                if to is state and reason:
+                    key = f"{labels}.{reason}"
+                    label = texts.text(language, key) if texts.has(key) else reason
+                    rows.append((f"{texts.text(language, f'state.{state.value}')}: {label}", shown(n)))
+    return tuple(rows)
