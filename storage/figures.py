@@ -74,8 +74,9 @@ async def referrals(session: AsyncSession, start: datetime, end: datetime) -> li
 
 
 async def moves(session: AsyncSession, start: datetime, end: datetime) -> Counter[tuple[CaseState, str]]:
-    """How often cases were escalated, de-escalated and closed in [start, end), by state and reason."""
-    states = (CaseState.OPGESCHAALD, CaseState.AFGESCHAALD, CaseState.AFGESLOTEN)
+    """How often cases were redirected with advice (reason: to whom), escalated (to whom), de-escalated and
+    closed (why) in [start, end)."""
+    states = (CaseState.ADVIES, CaseState.OPGESCHAALD, CaseState.AFGESCHAALD, CaseState.AFGESLOTEN)
     query = (
         select(CaseTransition.to_state, CaseTransition.reason, func.count())
         .where(CaseTransition.to_state.in_(states), CaseTransition.at >= start, CaseTransition.at < end)

@@ -96,9 +96,14 @@ class EncryptedColumn:
 def encrypted_columns() -> Iterator[EncryptedColumn]:
     """Every encrypted column of the schema, found by its type (a new one cannot be forgotten here)."""
     for model_table in Base.metadata.sorted_tables:
-        (key,) = model_table.primary_key.columns
-        for model_column in model_table.columns:
-            if isinstance(model_column.type, EncryptedText | EncryptedJSON):
+        encrypted = [
+            column for column in model_table.columns if isinstance(column.type, EncryptedText | EncryptedJSON)
+        ]
+        if (
+            encrypted
+        ):  # a table with something encrypted has one key column (a counts table has a composite one)
+            (key,) = model_table.primary_key.columns
+            for model_column in encrypted:
                 yield EncryptedColumn(model_table, key, model_column)
 
 

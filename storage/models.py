@@ -6,11 +6,11 @@ Free text and identifying fields are kept to the minimum the process needs, and 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.crypto import EncryptedJSON, EncryptedText
@@ -271,6 +271,16 @@ class SubjectForm(Base):
     purpose: Mapped[str] = mapped_column(
         String(8), server_default="enter"
     )  # to enter the details, or read them
+
+
+class CheckTally(Base):
+    """How many anonymous checks came out how on one day: all that is kept of them."""
+
+    __tablename__ = "check_tallies"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class Dialogue(Base):

@@ -17,8 +17,9 @@ from bot.cli.report import cmd_report
 from handlers.figures.counts import shown, spread
 from handlers.figures.period import Period, read_period
 from storage import audit, people
-from storage.models import AuditEntry, Case, CaseState, CaseTransition
+from storage.models import AuditEntry, Case, CaseState, CaseTransition, CheckTally
 from tests.conftest import AMSTERDAM, Chat
+from tests.test_scenario import CHECK_THAT_FITS, refer_a_case
 
 MONTHS = [
     "januari",
@@ -143,3 +144,17 @@ async def test_the_report_is_a_spreadsheet_safe_to_open_and_audited(chat: Chat, 
     async with chat.app.sessions() as session:
         exports = [entry for entry in await audit.export(session) if entry[0].event == "figures.export"]
     assert len(exports) == 2
+
+
+async def test_anonymous_checks_and_advice_are_counted_by_outcome_and_to_whom(chat: Chat) -> None:
+    await chat("agent", *CHECK_THAT_FITS, "nee")  # a check that fits, no referral after it
+    await chat("ggz", "check", "ja")  # stopped: acute danger
+    number = await refer_a_case(chat)  # a second check that fits, and the referral
+    await chat("regisseur", f"beoordeel {number}", "doorverwijzen", "wijkteam", "Past beter bij het wijkteam")
+    lines = (await chat("manager", "cijfers")).splitlines()
+    assert "- past waarschijnlijk: <5" in lines and "- twijfel: 0" in lines
+    assert "- gestopt om acuut gevaar: <5" in lines
+    assert "- advies gegeven (niet in behandeling): wijkteam / gebiedsteam: <5" in lines
+    async with chat.app.sessions() as session:
+        tallies = {(row.outcome, row.count) for row in await session.scalars(select(CheckTally))}
+    assert tallies == {("fits", 2), ("acuut", 1)}  # a count per day and outcome: nobody, no answer

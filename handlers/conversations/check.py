@@ -20,6 +20,7 @@ from handlers.dialogue.questions import Answer
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from storage import check_tallies
 
 KIND = "check"
 PREFIX = "check.q"
@@ -93,16 +94,20 @@ async def _on_answer(turn: Turn, state: Check, _: None) -> Check | None:
         return state
     state.data.answers[question.key] = answer
     if isinstance(answer, str) and answer in question.stop:
+        await check_tallies.count(turn.session, turn.now().astimezone(turn.tz).date(), question.stop[answer])
         contact = turn.definitions.region.contacts[question.stop[answer]]
         turn.say(f"check.stop.{question.stop[answer]}", name=contact.name, phone=contact.phone)
         return None
     criteria, region = turn.definitions.criteria, turn.definitions.region
     following = next_question(criteria, region, state.data.answers, position + 1)
-    return _conclude(turn, state) if following is None else _ask(turn, state, following)
+    if following is not None:
+        return _ask(turn, state, following)
+    return await _conclude(turn, state)
 
 
-def _conclude(turn: Turn, state: Check) -> Check | None:
+async def _conclude(turn: Turn, state: Check) -> Check | None:
     result = assess(turn.definitions.criteria, turn.definitions.region, state.data.answers)
+    await check_tallies.count(turn.session, turn.now().astimezone(turn.tz).date(), result.verdict)
     turn.say_lines(_report(turn, result))
     if result.verdict not in ("fits", "borderline") or not CASE_WORKERS.allows(turn.person):
         return None

@@ -138,7 +138,7 @@ async def _on_message_to_melder(turn: Turn, state: Intake, case: Case) -> Intake
     redirect = state.step == ADVICE
     if redirect:
         text = f"{turn.t(f'intake.target.{state.data.target}')}: {text}"
-        await move(turn, case, CaseState.ADVIES)
+        await move(turn, case, CaseState.ADVIES, reason=state.data.target)  # counted: advice to whom
     await feedback.add(
         turn.session,
         case_id=case.id,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config.catalogue import Catalogue
 from handlers.figures.counts import shown, spread
 from handlers.figures.period import Period
-from storage import figures
+from storage import check_tallies, figures
 from storage.models import ActionStatus, CaseState
 
 Row = tuple[str, str]
@@ -105,6 +105,7 @@ async def build(
             t("figures.overdue"),
             _counted(overdue) or ((t("figures.none"), "0"),),
         ),
+        Section(t("figures.checks"), await _checks(session, texts, language, period)),
         Section(
             t("figures.concerns"),
             ((t("figures.total"), shown(await figures.concerns(session, start, end))),),
@@ -115,6 +116,17 @@ async def build(
     return Figures(heading, tuple(sections))
 
 
+async def _checks(session: AsyncSession, texts: Catalogue, language: str, period: Period) -> tuple[Row, ...]:
+    """The anonymous checks by outcome (all that is kept of them: a count per day)."""
+    counts = await check_tallies.by_outcome(session, period.first, period.end)
+    outcomes = ("fits", "borderline", "redirect")
+    rows = [
+        (texts.text(language, f"check.verdict_short.{key}"), shown(counts.get(key, 0))) for key in outcomes
+    ]
+    stopped = sum(n for key, n in counts.items() if key not in outcomes)
+    return (*rows, (texts.text(language, "figures.checks_stopped"), shown(stopped)))
+
+
 def _day(months: list[str], day: date) -> str:
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
@@ -123,13 +135,21 @@ def _counted(counts: Counter[str]) -> tuple[Row, ...]:
     return tuple((label, shown(count)) for label, count in sorted(counts.items()) if count)
 
 
+# The catalogue section that names each kind of move's reason (de-escalating has none).
+_REASONS = {
+    CaseState.ADVIES: "intake.target",
+    CaseState.OPGESCHAALD: "escalation_target",
+    CaseState.AFGESCHAALD: None,
+    CaseState.AFGESLOTEN: "close_reason",
+}
+
+
 def _moves(texts: Catalogue, language: str, moved: Counter[tuple[CaseState, str]]) -> tuple[Row, ...]:
     rows: list[Row] = []
-    for state in (CaseState.OPGESCHAALD, CaseState.AFGESCHAALD, CaseState.AFGESLOTEN):
+    for state, labels in _REASONS.items():
         total = sum(n for (to, _), n in moved.items() if to is state)
         rows.append((texts.text(language, f"state.{state.value}"), shown(total)))
-        if state is not CaseState.AFGESCHAALD:
-            labels = "escalation_target" if state is CaseState.OPGESCHAALD else "close_reason"
+        if labels is not None:
             for (to, reason), n in sorted(moved.items()):
                 if to is state and reason:
                     key = f"{labels}.{reason}"
