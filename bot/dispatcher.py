@@ -218,7 +218,7 @@ class Dispatcher:
         intent, argument = self._intents.match(incoming.text)
         state = self._live_state(turn, stored)
         kept_aside = await dialogues.load(session, person.id, aside_key(incoming.conversation))
-        aside = self._aside_state(kept_aside)
+        aside = aside_before = self._aside_state(kept_aside)
         self._kinds[identity] = state.kind if state is not None and intent is None else intent or "none"
         if incoming.answers is not None and (state is None or state.fingerprint() != incoming.answers):
             if aside is None or aside.fingerprint() != incoming.answers:
@@ -238,7 +238,9 @@ class Dispatcher:
         if next_state is None and aside is not None:
             turn.say("dialogue.aside", where=where(turn, REGISTRY, aside))
         await self._store_state(turn, stored, next_state, incoming.conversation)
-        await self._store_state(turn, kept_aside, aside, aside_key(incoming.conversation))
+        # The one set aside is written only when it changed: it goes stale from when it was set aside.
+        if aside is not aside_before or (aside is None and kept_aside is not None):
+            await self._store_state(turn, kept_aside, aside, aside_key(incoming.conversation))
         return _with_question(turn.replies, next_state)
 
     def _aside_state(self, kept: StoredDialogue | None) -> DialogueState[Any] | None:

@@ -178,3 +178,13 @@ async def test_a_store_that_is_down_gives_try_again_later(clock: FixedClock, tmp
         ]
     finally:
         await app.close()
+
+
+async def test_a_dialogue_set_aside_goes_stale_from_when_it_was_set_aside(
+    chat: Chat, clock: FixedClock
+) -> None:
+    await chat("agent", *CHECK_THAT_FITS[:3], "status")
+    for _ in range(3):  # chatting on meanwhile does not keep it fresh
+        clock.advance(timedelta(hours=5))
+        await chat("agent", "help")
+    assert "Er wacht geen gesprek" in await chat("agent", "verder")

@@ -204,12 +204,12 @@ class TeamsChannel:
         answer = answer_of(activity.value)
         text = answer.text if answer else (activity.text or "")
         if answer is None:
-            await self._close_answered_card(context, text, await self._language(identity))
+            await self._close_answered_card(context, text, identity)
         await self._answer(
             context, identity, self._incoming(activity, text, answer.question if answer else None)
         )
 
-    async def _close_answered_card(self, context: TurnContext, typed: str, language: str) -> None:
+    async def _close_answered_card(self, context: TurnContext, typed: str, identity: Identity | None) -> None:
         """An answer typed to the open card's question: the card says what was understood and keeps no buttons,
         as after a press. A card Teams will not change any more (too old, deleted) is left as it is."""
         conversation = context.activity.conversation.id
@@ -218,7 +218,7 @@ class TeamsChannel:
         if card is None or understood is None:
             return
         self.open_cards.take(conversation)
-        note = note_card(self._text(language, "teams.answered", answer=understood))
+        note = note_card(self._text(await self._language(identity), "teams.answered", answer=understood))
         replaced = Activity(
             id=card.activity_id,
             type=ActivityTypes.message,
