@@ -32,6 +32,7 @@ from handlers.dialogue.plain_text import clean
 from handlers.dialogue.registry import RESUME, STOP, Registry
 from handlers.dialogue.state import DialogueState, OutdatedDialogue, from_stored
 from handlers.dialogue.turn import Turn
+from handlers.joining import join
 from storage import dialogues, inbound, people
 from storage.dialogues import StoredDialogue
 from storage.people import Author
@@ -192,7 +193,16 @@ class Dispatcher:
     async def _handle(self, session: AsyncSession, identity: Identity, incoming: Incoming) -> list[Reply]:
         found = await self._active_sender(session, identity, incoming.conversation)
         if found is None:
-            return [Reply(self._texts.text(self._texts.default_language, "access.not_registered"))]
+            joined = await join(
+                session,
+                self._texts,
+                identity.channel,
+                identity.address,
+                incoming.display_name,
+                incoming.text,
+                self._clock.now(),
+            )
+            return joined or [Reply(self._texts.text(self._texts.default_language, "access.not_registered"))]
         person, stored = found
         self._languages[identity] = person.language
         turn = Turn(

@@ -139,6 +139,9 @@ class Settings(BaseSettings):
     form_link_minutes: int = Field(default=15, ge=1, le=24 * 60)
     # How long the procesregisseur's link or card to read a case's identifying details can be used, once.
     subject_view_minutes: int = Field(default=5, ge=1, le=60)
+    # An invite code the ketenmanager makes in chat ('uitnodiging'): for how many people, for how many days.
+    invite_uses: int = Field(default=20, ge=1, le=1000)
+    invite_days: int = Field(default=14, ge=1, le=90)
 
     @classmethod
     def settings_customise_sources(

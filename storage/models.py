@@ -273,6 +273,21 @@ class SubjectForm(Base):
     )  # to enter the details, or read them
 
 
+class Invite(Base):
+    """A code that lets professionals join one organisation as melder: kept only as a keyed hash, usable
+    ``uses_left`` more times until ``expires_at``."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    uses_left: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(120))  # a handle, or the command line
+
+
 class CheckTally(Base):
     """How many anonymous checks came out how on one day: all that is kept of them."""
 

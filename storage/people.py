@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import dialogues
 from storage.dialogues import StoredDialogue
+from storage.handles import handle_from
 from storage.models import ChannelAddress, Organisation, Professional, Role
 
 
@@ -36,6 +37,16 @@ async def organisation_by_id(session: AsyncSession, organisation_id: int) -> Org
 
 async def list_organisations(session: AsyncSession) -> Sequence[Organisation]:
     return (await session.execute(select(Organisation).order_by(Organisation.name))).scalars().all()
+
+
+async def free_handle(session: AsyncSession, name: str) -> str:
+    """A handle made from the name that nobody has yet ('jan-bakker', then 'jan-bakker-2', …)."""
+    base = handle_from(name)[:56] or "melder"
+    handle, n = base, 1
+    while await professional_by_handle(session, handle) is not None:
+        n += 1
+        handle = f"{base}-{n}"
+    return handle
 
 
 async def add_professional(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 SubParsers = Any  # argparse's sub-parser action has no public type
@@ -10,7 +9,3 @@ SubParsers = Any  # argparse's sub-parser action has no public type
 
 class UsageError(Exception):
     """A mistake in what the operator typed; reported on one line, exit status 2."""
-
-
-def handle_from(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

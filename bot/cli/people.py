@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from bot.cli.common import SubParsers, UsageError, handle_from
+from bot.cli.common import SubParsers, UsageError
 from bot.cli.spreadsheet import looks_like_formula
+from storage.handles import handle_from
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -103,6 +104,35 @@ async def cmd_users_disable(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_invites_new(app: App, args: argparse.Namespace) -> int:
+    """A code to join the organisation as melder, printed once (the store keeps a keyed hash of it)."""
+    from datetime import timedelta
+
+    from storage import audit, invites, people
+
+    if args.uses < 1 or args.days < 1:
+        raise UsageError("--uses and --days must be at least 1")
+    async with app.sessions() as session, session.begin():
+        organisation = await people.organisation_named(session, args.org)
+        if organisation is None:
+            raise UsageError(f"no organisation named {args.org!r}")
+        expires = app.now() + timedelta(days=args.days)
+        code = await invites.new(
+            session, organisation.id, args.uses, expires, app.now(), "vhbot invites (command line)"
+        )
+        await audit.record(
+            session,
+            at=app.now(),
+            actor_id=None,
+            on_behalf_of="vhbot invites (command line)",
+            event="invite.new",
+            case_number=None,
+            channel="cli",
+        )
+    print(f"{code}\tfor {organisation.name}, {args.uses} use(s), until {expires:%Y-%m-%d %H:%M}Z")
+    return 0
+
+
 async def cmd_demo(app: App, args: argparse.Namespace) -> int:
     from bot.demo import load_demo
     from storage import migrate, people
@@ -138,6 +168,14 @@ def register(commands: SubParsers) -> None:
     add_user.add_argument("--lang", choices=["nl", "en"], default="nl")
     add_user.set_defaults(run=cmd_users_add)
     users.add_parser("list").set_defaults(run=cmd_users_list)
+    invites = commands.add_parser("invites", help="codes to join an organisation as melder").add_subparsers(
+        dest="action", required=True
+    )
+    new_invite = invites.add_parser("new")
+    new_invite.add_argument("--org", required=True)
+    new_invite.add_argument("--uses", type=int, default=1)
+    new_invite.add_argument("--days", type=int, default=14)
+    new_invite.set_defaults(run=cmd_invites_new)
     disable = users.add_parser("disable")
     disable.add_argument("handle")
     disable.set_defaults(run=cmd_users_disable)

@@ -17,6 +17,7 @@ from handlers.conversations import (
     figures,
     help,
     intake,
+    invite,
     language,
     manage,
     participants,
@@ -47,5 +48,6 @@ CONVERSATIONS: tuple[Conversation[Any], ...] = (
     stand_in.CONVERSATION,
     updates.CONVERSATION,
     figures.CONVERSATION,
+    invite.CONVERSATION,
     language.CONVERSATION,
 )

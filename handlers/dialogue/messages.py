@@ -29,6 +29,7 @@ class Incoming:
     message_id: str | None = None
     answers: str | None = None
     forms: str | None = None
+    display_name: str | None = None  # the sender's name as the channel gives it (a newcomer joining by code)
 
 
 @dataclass(frozen=True)

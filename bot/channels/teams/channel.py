@@ -319,6 +319,7 @@ class TeamsChannel:
             message_id=message_key(activity) if once and activity.id else None,
             answers=answers,
             forms=CARD,
+            display_name=activity.from_property.name if activity.from_property else None,
         )
 
     async def _remember(self, activity: Activity, identity: Identity | None) -> None:

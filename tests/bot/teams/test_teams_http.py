@@ -8,6 +8,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from sqlalchemy import func, select, text
 
 from bot.app import App
 from bot.channels.teams.render import note_card
-from storage import teams
+from storage import invites, people, teams
 from storage.models import InboundMessage, OutboxStatus, PendingMessage, Professional, TeamsConversation
 from tests.bot.teams.conftest import AAD, BOT_ID, TENANT, TeamsBot, personal
 from tests.bot.teams.connector import FakeConnector
@@ -348,3 +349,18 @@ async def test_an_answer_typed_instead_of_pressed_closes_the_card_in_place(teams
     assert "huiselijk geweld" in await teams_bot.say("agent", "nee")
     (replaced,) = teams_bot.connector.updated[reopened]["attachments"]
     assert note_text(replaced["content"]) == "Beantwoord: nee" and replaced["content"]["actions"] == []
+
+
+async def test_a_newcomer_from_the_tenant_joins_with_an_invite_code(teams_bot: TeamsBot) -> None:
+    app = teams_bot.app
+    async with app.sessions() as session, session.begin():
+        organisation = await people.organisation_named(session, "Wijkteam Amersfoort-Noord")
+        assert organisation is not None
+        code = await invites.new(
+            session, organisation.id, 1, app.now() + timedelta(days=1), app.now(), "test"
+        )
+    assert "niet aangemeld" in await teams_bot.say("stranger", "status")
+    assert "Welkom, stranger: u bent aangemeld als melder" in await teams_bot.say("stranger", code)
+    assert "aanmelden" in await teams_bot.say("stranger", "help")  # and the chat is theirs from now on
+    async with app.sessions() as session:
+        assert await session.get(TeamsConversation, AAD["stranger"]) is not None

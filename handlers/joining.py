@@ -1,0 +1,69 @@
+"""Joining without an operator: a professional the bot does not know yet types an invite code in their own chat
+and becomes a melder of the organisation the code is for, under the name their channel gives.
+
+Whoever the code opens nothing for (unknown, used up, expired, a disabled account, a channel that cannot tell who
+is typing) is answered exactly as any stranger: the one line that they are not registered. So a stranger learns
+nothing from trying codes, and the message rate limit keeps guessing slow.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.catalogue import Catalogue
+from handlers.dialogue.messages import Reply
+from handlers.dialogue.plain_text import clean
+from storage import audit, invites, people
+from storage.models import Role
+
+# The channels whose address says who is typing, checked by the platform (an AAD object id, a Matrix id).
+JOINABLE = ("teams", "matrix")
+_CODE = re.compile(r"^(?:uitnodiging|invite|code)?\s*([A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$", re.IGNORECASE)
+# What a name must not start with, since names end up in spreadsheets (see bot.cli.spreadsheet).
+_FORMULA_STARTS = "=+-@\t\r\0"
+
+
+async def join(
+    session: AsyncSession,
+    texts: Catalogue,
+    channel: str,
+    address: str,
+    display_name: str | None,
+    text: str,
+    now: datetime,
+) -> list[Reply] | None:
+    """The welcome for someone an invite code lets in; None when the message lets nobody in."""
+    found = _CODE.match(text.strip())
+    if found is None or channel not in JOINABLE or not address:
+        return None
+    if await people.sender(session, channel, address) is not None:
+        return None  # known already (a disabled account does not come back by a code)
+    organisation_id = await invites.use(session, found[1], now)
+    if organisation_id is None:
+        return None
+    organisation = await people.organisation_by_id(session, organisation_id)
+    language = texts.default_language
+    name = clean(display_name or "").lstrip(_FORMULA_STARTS)[:200] or texts.text(language, "joining.unnamed")
+    person = await people.add_professional(
+        session,
+        handle=await people.free_handle(session, name),
+        name=name,
+        organisation=organisation,
+        role=Role.MELDER,
+        now=now,
+        teams_id=address if channel == "teams" else None,
+        matrix_id=address if channel == "matrix" else None,
+    )
+    await audit.record(
+        session,
+        at=now,
+        actor_id=person.id,
+        on_behalf_of=organisation.name,
+        event="person.join.invite",
+        case_number=None,
+        channel=channel,
+    )
+    return [Reply(texts.text(language, "joining.welcome", name=name, organisation=organisation.name))]
