@@ -319,13 +319,13 @@ async def test_a_question_and_an_update_are_acted_on_in_one_step_where_their_not
 
 
 async def test_a_question_a_notice_left_open_gives_way_to_a_command_without_a_word(chat: Chat) -> None:
-    """The person did not start it: typing something else is no 'previous conversation stopped'."""
+    """The person did not start it: typing something else drops it without a word (it is not set aside)."""
     number = await refer_a_case(chat)
     await chat("regisseur", f"beoordeel {number}", "vraag stellen", "Welke partners zijn al betrokken?")
     await deliver_all(
         chat.app, [TerminalSender(TerminalChannel(chat.app.dispatcher, "agent"), io.StringIO())]
     )
     reply = await chat("agent", "status")
-    assert "Uw aanmeldingen (1)" in reply and "gestopt" not in reply
+    assert "Uw aanmeldingen (1)" in reply and "wacht even" not in reply and "verder" not in reply
     await chat("agent", "check")
-    assert "gestopt" in await chat("agent", "status")  # a conversation the person started is still announced
+    assert "wacht even" in await chat("agent", "status")  # a conversation the person started is set aside
