@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.app import App
 
 SubParsers = Any  # argparse's sub-parser action has no public type
 
 
 class UsageError(Exception):
     """A mistake in what the operator typed; reported on one line, exit status 2."""
+
+
+async def audit_command(
+    session: AsyncSession, app: App, command: str, event: str, case_number: str | None = None
+) -> None:
+    """One audit entry for what a command did: by nobody in the store, on behalf of the command itself."""
+    from storage import audit
+
+    await audit.record(
+        session,
+        at=app.now(),
+        actor_id=None,
+        on_behalf_of=f"vhbot {command} (command line)",
+        event=event,
+        case_number=case_number,
+        channel="cli",
+    )

@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
-from bot.cli.common import SubParsers, UsageError
+from bot.cli.common import SubParsers, UsageError, audit_command
 from bot.cli.spreadsheet import write_rows
 
 if TYPE_CHECKING:
@@ -54,14 +54,8 @@ async def cmd_audit(app: App, args: argparse.Namespace) -> int:
                 raise UsageError(f"no user with handle {args.user!r}")
             actor_id = person.id
         entries = await audit.export(session, case_number=number, actor_id=actor_id)
-        await audit.record(
-            session,
-            at=app.now(),
-            actor_id=None,
-            on_behalf_of="vhbot audit (command line)",
-            event="audit.export.case" if number else "audit.export.user",
-            case_number=number,
-            channel="cli",
+        await audit_command(
+            session, app, "audit", "audit.export.case" if number else "audit.export.user", number
         )
     header = ["at_utc", "who", "on_behalf_of", "event", "case", "channel"]
     rows = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from bot.cli.common import SubParsers, UsageError
+from bot.cli.common import SubParsers, UsageError, audit_command
 from bot.cli.spreadsheet import looks_like_formula
 from storage.handles import handle_from
 
@@ -108,7 +108,7 @@ async def cmd_invites_new(app: App, args: argparse.Namespace) -> int:
     """A code to join the organisation as melder, printed once (the store keeps a keyed hash of it)."""
     from datetime import timedelta
 
-    from storage import audit, invites, people
+    from storage import invites, people
 
     if args.uses < 1 or args.days < 1:
         raise UsageError("--uses and --days must be at least 1")
@@ -120,15 +120,7 @@ async def cmd_invites_new(app: App, args: argparse.Namespace) -> int:
         code = await invites.new(
             session, organisation.id, args.uses, expires, app.now(), "vhbot invites (command line)"
         )
-        await audit.record(
-            session,
-            at=app.now(),
-            actor_id=None,
-            on_behalf_of="vhbot invites (command line)",
-            event="invite.new",
-            case_number=None,
-            channel="cli",
-        )
+        await audit_command(session, app, "invites", "invite.new")
     print(f"{code}\tfor {organisation.name}, {args.uses} use(s), until {expires:%Y-%m-%d %H:%M}Z")
     return 0
 

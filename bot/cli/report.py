@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.cli.common import SubParsers, UsageError
+from bot.cli.common import SubParsers, UsageError, audit_command
 from bot.cli.spreadsheet import safe_cell, write_rows
 
 if TYPE_CHECKING:
@@ -23,7 +23,6 @@ HEADER = ["section", "label", "value"]
 async def cmd_report(app: App, args: argparse.Namespace) -> int:
     from handlers.figures.period import Period
     from handlers.figures.report import build
-    from storage import audit
 
     if args.to < getattr(args, "from"):
         raise UsageError("--to is before --from")
@@ -36,15 +35,7 @@ async def cmd_report(app: App, args: argparse.Namespace) -> int:
         figures = await build(
             session, app.texts, language, period, app.now(), ZoneInfo(app.settings.timezone)
         )
-        await audit.record(
-            session,
-            at=app.now(),
-            actor_id=None,
-            on_behalf_of="vhbot report (command line)",
-            event="figures.export",
-            case_number=None,
-            channel="cli",
-        )
+        await audit_command(session, app, "report", "figures.export")
     rows = [[figures.heading, "", ""], HEADER, *figures.table()]
     await asyncio.to_thread(_write_csv if out.suffix.lower() == ".csv" else _write_xlsx, out, rows)
     print(f"{out}: {len(rows) - 2} rows")
