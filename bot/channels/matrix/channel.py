@@ -242,7 +242,9 @@ class MatrixChannel:
     # Invites.
 
     async def _answer_invite(self, connection: MatrixConnection, room_id: str, invite: InviteInfo) -> None:
-        """Join when a registered professional (from an allowed homeserver) invites; decline anyone else."""
+        """Join when a registered professional (from an allowed homeserver) invites. Where the homeservers are
+        named, anyone on them is let in too, so a newcomer can type an invite code (until then every answer is the
+        stranger's one line); otherwise anyone unregistered is declined."""
         inviter = next(
             (
                 event.sender
@@ -253,7 +255,8 @@ class MatrixChannel:
             ),
             None,
         )
-        if inviter and self._homeserver_allowed(inviter) and await self._registered(inviter):
+        named = bool(self._settings.matrix_allowed_homeservers)
+        if inviter and self._homeserver_allowed(inviter) and (named or await self._registered(inviter)):
             await connection.client.join(room_id)
             return
         log.info("matrix: declined an invite from someone not registered")
@@ -307,6 +310,7 @@ class MatrixChannel:
             message_id=event.event_id,
             # Identifying details go through a link to the form page (where a public address is configured).
             forms=LINK,
+            display_name=room.user_name(event.sender),  # for a newcomer who joins with an invite code
         )
         replies = await self._dispatcher.handle(Identity(CHANNEL, event.sender), incoming)
         # When more messages are waiting, the answer says which one it answers.

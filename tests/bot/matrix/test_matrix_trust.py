@@ -7,12 +7,14 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from nio import MatrixRoom, MegolmEvent
 
 from bot.app import App
+from storage import invites, people
 from tests.bot.matrix.conftest import Meet, RunningBot
 
 
@@ -62,3 +64,20 @@ async def test_invites_from_homeservers_not_allowed_are_declined(demo: App, meet
     async with bot_with(demo, matrix_allowed_homeservers=["elders.example", server]) as bot:
         room = await agent.open_direct_chat(bot.user_id)
         assert "aanmelden" in await agent.ask(room, "help")
+
+
+@SQLITE_ONLY
+async def test_on_named_homeservers_a_newcomer_gets_in_with_an_invite_code(demo: App, meet: Meet) -> None:
+    stranger = await meet("stranger")  # a Matrix account the store does not know, on the test homeserver
+    server = stranger.user_id.partition(":")[2]
+    async with demo.sessions() as session, session.begin():
+        organisation = await people.organisation_named(session, "GGZ Voorbeeld")
+        assert organisation is not None
+        code = await invites.new(
+            session, organisation.id, 1, demo.now() + timedelta(days=1), demo.now(), "test"
+        )
+    async with bot_with(demo, matrix_allowed_homeservers=[server]) as bot:
+        room = await stranger.open_direct_chat(bot.user_id)  # let in: the homeserver is named
+        assert "niet aangemeld" in await stranger.ask(room, "help")
+        assert "u bent aangemeld als melder bij GGZ Voorbeeld" in await stranger.ask(room, code)
+        assert "aanmelden" in await stranger.ask(room, "help")
