@@ -20,7 +20,7 @@ async def test_markers_sent_over_teams_are_nowhere_in_clear(
     markers = await seed_every_field(teams_bot.say, teams_bot.app)
     # The details again, through the form card this time (by the procesregisseur: the agent has a draft open).
     await teams_bot.say("regisseur", "gegevens VH-2026-0001")
-    (send,) = card_actions(teams_bot.connector)
+    (send,) = card_actions(teams_bot.connector, "subject")
     assert "ontvangen" in str(await press(teams_bot, "regisseur", send, markers.subject()))
     await assert_nowhere_in_clear(teams_bot.app, markers, caplog.text)
     logging.getLogger("tests.canary").debug("probe")

@@ -24,10 +24,19 @@ from tests.bot.teams.test_teams_auth import handled
 from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
 
 
-def card_actions(connector: FakeConnector) -> list[dict[str, Any]]:
-    card = connector.posted[-1].card
-    assert card is not None, "the last message carries no card"
-    return list(card["actions"])
+def last_card(connector: FakeConnector, verb: str | None = None) -> dict[str, Any]:
+    """The last card posted, or the last one with a button of ``verb`` (a notice the delivery engine sends
+    meanwhile, to anyone, may come after the answer looked for)."""
+    for posted in reversed(connector.posted):
+        card = posted.card
+        if card is not None and (verb is None or any(a.get("verb") == verb for a in card["actions"])):
+            return card
+        assert verb is not None, "the last message carries no card"
+    raise AssertionError(f"no card with a {verb!r} button was posted")
+
+
+def card_actions(connector: FakeConnector, verb: str | None = None) -> list[dict[str, Any]]:
+    return list(last_card(connector, verb)["actions"])
 
 
 async def press(
