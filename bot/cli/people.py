@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.common import SubParsers, UsageError, audit_command
@@ -12,7 +13,7 @@ from storage.handles import handle_from
 if TYPE_CHECKING:
     from bot.app import App
 
-ROLES = ("melder", "procesregisseur", "ketenmanager")
+from bot.cli.user_rows import ROLES
 
 
 def refuse_formula(what: str, value: str) -> None:
@@ -76,6 +77,55 @@ async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
         except IntegrityError as error:
             raise UsageError("that Matrix or Teams id belongs to someone else already") from error
     print(f"added {handle} ({args.role})")
+    return 0
+
+
+async def cmd_users_import(app: App, args: argparse.Namespace) -> int:
+    """Professionals from a CSV file (name, organisation, role; handle, matrix, teams, language optional): every
+    bad row reported with its line, and then nothing imported; otherwise all of them, in one transaction."""
+    import io
+    import sys
+
+    from sqlalchemy import select
+
+    from bot.cli.user_rows import Known, read_rows
+    from storage import people
+    from storage.models import ChannelAddress, Professional, Role
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {args.file}: {type(error).__name__}") from None
+    async with app.sessions() as session, session.begin():
+        organisations = {org.name: org for org in await people.list_organisations(session)}
+        addresses = (await session.execute(select(ChannelAddress.channel, ChannelAddress.address))).all()
+        known = Known(
+            set(organisations),
+            set(await session.scalars(select(Professional.handle))),
+            {address for channel, address in addresses if channel == "matrix"},
+            {address for channel, address in addresses if channel == "teams"},
+        )
+        rows, problems = read_rows(io.StringIO(text), known)
+        if problems:
+            print("\n".join(problems), file=sys.stderr)
+            raise UsageError(f"{len(problems)} problem(s) in {args.file}; nothing was imported")
+        if args.dry_run:
+            print(f"{len(rows)} professional(s) would be added; nothing was imported (--dry-run)")
+            return 0
+        for row in rows:
+            await people.add_professional(
+                session,
+                handle=row.handle,
+                name=row.name,
+                organisation=organisations[row.organisation],
+                role=Role(row.role),
+                now=app.now(),
+                matrix_id=row.matrix,
+                teams_id=row.teams,
+                language=row.language,
+            )
+        await audit_command(session, app, "users import", "users.import")
+    print(f"imported {len(rows)} professional(s)")
     return 0
 
 
@@ -160,6 +210,10 @@ def register(commands: SubParsers) -> None:
     add_user.add_argument("--lang", choices=["nl", "en"], default="nl")
     add_user.set_defaults(run=cmd_users_add)
     users.add_parser("list").set_defaults(run=cmd_users_list)
+    importing = users.add_parser("import", help="professionals from a CSV file, all or none")
+    importing.add_argument("file")
+    importing.add_argument("--dry-run", action="store_true", help="check the file and import nothing")
+    importing.set_defaults(run=cmd_users_import)
     invites = commands.add_parser("invites", help="codes to join an organisation as melder").add_subparsers(
         dest="action", required=True
     )

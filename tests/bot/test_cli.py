@@ -165,7 +165,7 @@ def test_purge_shows_what_would_go_before_it_deletes(run) -> None:  # type: igno
 
 def test_the_roles_the_command_line_offers_are_the_stores_roles() -> None:
     """The parser lists them without importing the models (which would slow every command's start)."""
-    from bot.cli.people import ROLES
+    from bot.cli.user_rows import ROLES
     from storage.models import Role
 
     assert ROLES == tuple(role.value for role in Role)

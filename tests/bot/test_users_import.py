@@ -1,0 +1,89 @@
+"""``vhbot users import``: a file of professionals is imported whole or not at all, and every bad row is reported
+with its line (issue 20, in part); on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.cli.common import UsageError
+from bot.cli.people import cmd_users_import
+from storage import audit, people
+from storage.models import Professional, Role
+from tests.conftest import Chat
+
+GOOD = (
+    "name,organisation,role,matrix,teams,language\n"
+    "Sanne de Boer,Wijkteam Amersfoort-Noord,melder,@sanne:example.org,,nl\n"
+    '"Yilmaz, Emre",GGZ Voorbeeld,melder,,0f8fad5b-d9cb-469f-a165-70867728950e,en\n'
+)
+
+
+async def run(chat: Chat, tmp_path: Path, content: str, dry_run: bool = False) -> int:
+    file = tmp_path / "people.csv"
+    file.write_text(content, encoding="utf-8")
+    return await cmd_users_import(chat.app, argparse.Namespace(file=str(file), dry_run=dry_run))
+
+
+async def count(chat: Chat) -> int:
+    async with chat.app.sessions() as session:
+        return int(await session.scalar(select(func.count(Professional.id))) or 0)
+
+
+async def test_a_good_file_is_imported_whole_and_audited(
+    chat: Chat, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = await count(chat)
+    assert await run(chat, tmp_path, GOOD, dry_run=True) == 0
+    assert "2 professional(s) would be added" in capsys.readouterr().out and await count(chat) == before
+    assert await run(chat, tmp_path, GOOD) == 0
+    assert await count(chat) == before + 2
+    async with chat.app.sessions() as session, session.begin():
+        sanne = await people.professional_by_handle(session, "sanne-de-boer")
+        emre = await people.professional_by_handle(session, "yilmaz-emre")
+        assert (
+            sanne is not None
+            and sanne.role is Role.MELDER
+            and sanne.address("matrix") == "@sanne:example.org"
+        )
+        assert emre is not None and emre.language == "en" and emre.name == "Yilmaz, Emre"
+        events = [entry.event for entry, _ in await audit.export(session) if entry.event == "users.import"]
+    assert events == ["users.import"]
+
+
+async def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(
+    chat: Chat, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = await count(chat)
+    bad = (
+        GOOD
+        + '=HYPERLINK("x"),GGZ Voorbeeld,melder,,,nl\n'  # line 4
+        + "Piet,Nergens BV,baas,,,fr\n"  # line 5
+        + "Sanne de Boer,GGZ Voorbeeld,melder,@sanne:example.org,,nl\n"  # line 6: handle and Matrix id again
+        + "Anna Bakker,GGZ Voorbeeld,melder,sanne,not-a-guid,nl\n"  # line 7
+    )
+    with pytest.raises(UsageError, match="nothing was imported"):
+        await run(chat, tmp_path, bad)
+    reported = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[0] for line in reported] == ["line 4"] + ["line 5"] * 3 + ["line 6"] * 2 + [
+        "line 7"
+    ] * 2
+    assert "spreadsheet formula" in reported[0]
+    assert "no organisation named 'Nergens BV'" in reported[1] and "role 'baas'" in reported[2]
+    assert "language 'fr'" in reported[3]
+    assert (
+        "handle 'sanne-de-boer' is taken" in reported[4] and "@sanne:example.org' belongs to" in reported[5]
+    )
+    assert "'sanne' is no Matrix id" in reported[6] and "'not-a-guid' is no Teams" in reported[7]
+    assert await count(chat) == before  # the good rows were not imported either
+
+
+async def test_a_file_with_the_wrong_columns_says_which(
+    chat: Chat, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(UsageError):
+        await run(chat, tmp_path, "naam,organisatie,rol\nSanne,GGZ Voorbeeld,melder\n")
+    assert capsys.readouterr().err.startswith("line 1: unknown column 'naam'")
