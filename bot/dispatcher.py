@@ -35,7 +35,7 @@ from handlers.dialogue.turn import Turn
 from handlers.joining import join
 from storage import dialogues, inbound, people
 from storage.dialogues import StoredDialogue
-from storage.people import Author
+from storage.people import SenderIn
 
 log = logging.getLogger(__name__)
 
@@ -143,10 +143,9 @@ class Dispatcher:
         transaction)."""
         async with self._sessions() as session:
             found = await self._active_sender(session, identity, incoming.conversation)
-            if found is None:
-                return False
-            aside = await dialogues.load(session, found[0].id, aside_key(incoming.conversation))
-        for stored in (found[1], aside):
+        if found is None:
+            return False
+        for stored in (found.dialogue, found.aside):
             if stored is None or not self._fresh(stored):
                 continue
             try:
@@ -182,13 +181,13 @@ class Dispatcher:
         return replies
 
     @staticmethod
-    async def _active_sender(
-        session: AsyncSession, identity: Identity, conversation: str
-    ) -> tuple[Author, StoredDialogue | None] | None:
+    async def _active_sender(session: AsyncSession, identity: Identity, conversation: str) -> SenderIn | None:
         """The registered professional (and organisation) behind this identity, if their access is active, with
-        their dialogue in this conversation."""
-        found = await people.sender_in(session, identity.channel, identity.address, conversation)
-        return found if found is not None and found[0].active else None
+        their dialogue in this conversation and the one they set aside there."""
+        found = await people.sender_in(
+            session, identity.channel, identity.address, conversation, aside_key(conversation)
+        )
+        return found if found is not None and found.author.active else None
 
     async def _handle(self, session: AsyncSession, identity: Identity, incoming: Incoming) -> list[Reply]:
         found = await self._active_sender(session, identity, incoming.conversation)
@@ -203,7 +202,7 @@ class Dispatcher:
                 self._clock.now(),
             )
             return joined or [Reply(self._texts.text(self._texts.default_language, "access.not_registered"))]
-        person, stored = found
+        person, stored, kept_aside = found.author, found.dialogue, found.aside
         self._languages[identity] = person.language
         turn = Turn(
             session,
@@ -227,7 +226,6 @@ class Dispatcher:
             return turn.replies
         intent, argument = self._intents.match(incoming.text)
         state = self._live_state(turn, stored)
-        kept_aside = await dialogues.load(session, person.id, aside_key(incoming.conversation))
         aside = aside_before = self._aside_state(kept_aside)
         self._kinds[identity] = state.kind if state is not None and intent is None else intent or "none"
         if incoming.answers is not None and (state is None or state.fingerprint() != incoming.answers):

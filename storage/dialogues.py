@@ -42,10 +42,20 @@ def _of(professional_id: Any, conversation: Any) -> ColumnElement[bool]:
     return and_(_TABLE.c.professional_id == professional_id, _TABLE.c.conversation == conversation)
 
 
-def with_dialogue(query: AnySelect, professional_id: Any) -> AnySelect:
-    """``query`` with the ``COLUMNS`` of the person's dialogue added (None where there is none) in the
-    conversation given as the parameter ``conversation``."""
-    return query.add_columns(*COLUMNS).outerjoin(_TABLE, _of(professional_id, bindparam("conversation")))
+_ASIDE = _TABLE.alias("aside")
+
+
+def with_dialogues(query: AnySelect, professional_id: Any) -> AnySelect:
+    """``query`` with the ``COLUMNS`` of two of the person's dialogues added (None where there is none): the one
+    in the conversation given as the parameter ``conversation``, then the one kept under the parameter ``aside``
+    (a dialogue set aside, see ``bot.set_aside``)."""
+    aside_columns = [_ASIDE.c[column.name] for column in COLUMNS]
+    aside_of = and_(_ASIDE.c.professional_id == professional_id, _ASIDE.c.conversation == bindparam("aside"))
+    return (
+        query.add_columns(*COLUMNS, *aside_columns)
+        .outerjoin(_TABLE, _of(professional_id, bindparam("conversation")))
+        .outerjoin(_ASIDE, aside_of)
+    )
 
 
 _LOAD = select(*COLUMNS).where(_of(bindparam("person_id"), bindparam("conversation")))
