@@ -15,15 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
 from handlers.dialogue.messages import Reply
-from handlers.dialogue.plain_text import clean
+from handlers.dialogue.plain_text import FORMULA_STARTS, clean
 from storage import audit, invites, people
 from storage.models import Role
 
 # The channels whose address says who is typing, checked by the platform (an AAD object id, a Matrix id).
 JOINABLE = ("teams", "matrix")
 _CODE = re.compile(r"^(?:uitnodiging|invite|code)?\s*([A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$", re.IGNORECASE)
-# What a name must not start with, since names end up in spreadsheets (see bot.cli.spreadsheet).
-_FORMULA_STARTS = "=+-@\t\r\0"
 
 
 async def join(
@@ -46,7 +44,10 @@ async def join(
         return None
     organisation = await people.organisation_by_id(session, organisation_id)
     language = texts.default_language
-    name = clean(display_name or "").lstrip(_FORMULA_STARTS)[:200] or texts.text(language, "joining.unnamed")
+    # Names end up in exports: one that starts like a spreadsheet formula loses that start.
+    name = clean(display_name or "").lstrip("".join(FORMULA_STARTS))[:200] or texts.text(
+        language, "joining.unnamed"
+    )
     person = await people.add_professional(
         session,
         handle=await people.free_handle(session, name),

@@ -8,11 +8,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-
-def looks_like_formula(value: str) -> bool:
-    return value.startswith(FORMULA_STARTS)
+from handlers.dialogue.plain_text import looks_like_formula
 
 
 def safe_cell(value: str) -> str:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.cli.spreadsheet import looks_like_formula
+from handlers.dialogue.plain_text import looks_like_formula
 from storage.handles import handle_from
 
 ROLES = ("melder", "procesregisseur", "ketenmanager")
