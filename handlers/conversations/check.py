@@ -94,7 +94,7 @@ async def _on_answer(turn: Turn, state: Check, _: None) -> Check | None:
         return state
     state.data.answers[question.key] = answer
     if isinstance(answer, str) and answer in question.stop:
-        await check_tallies.count(turn.session, turn.now().astimezone(turn.tz).date(), question.stop[answer])
+        await check_tallies.count(turn.session, turn.today(), question.stop[answer])
         contact = turn.definitions.region.contacts[question.stop[answer]]
         turn.say(f"check.stop.{question.stop[answer]}", name=contact.name, phone=contact.phone)
         return None
@@ -107,7 +107,7 @@ async def _on_answer(turn: Turn, state: Check, _: None) -> Check | None:
 
 async def _conclude(turn: Turn, state: Check) -> Check | None:
     result = assess(turn.definitions.criteria, turn.definitions.region, state.data.answers)
-    await check_tallies.count(turn.session, turn.now().astimezone(turn.tz).date(), result.verdict)
+    await check_tallies.count(turn.session, turn.today(), result.verdict)
     turn.say_lines(_report(turn, result))
     if result.verdict not in ("fits", "borderline") or not CASE_WORKERS.allows(turn.person):
         return None

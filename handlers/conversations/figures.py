@@ -14,7 +14,7 @@ KIND = "figures"
 
 
 async def start(turn: Turn, argument: str) -> None:
-    period = read_period(argument, turn.now().astimezone(turn.tz).date(), turn.t("date.months").split(","))
+    period = read_period(argument, turn.today(), turn.t("date.months").split(","))
     if period is None:
         turn.say("figures.unknown_period")
         return

@@ -36,7 +36,7 @@ async def read_text(turn: Turn, state: DialogueState[Any]) -> str | None:
     if len(text) > MAX_FREE_TEXT:
         turn.say("form.text_too_long", limit=MAX_FREE_TEXT)
         return None
-    found = await _without_registered(turn, scan(text, turn.now().date()))
+    found = await _without_registered(turn, scan(text, turn.today()))
     if not found.kinds:
         return text
     if found.names_only:

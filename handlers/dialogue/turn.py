@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -50,6 +50,10 @@ class Turn:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def today(self) -> date:
+        """The day it is where the ZVH is (just after midnight here is still yesterday in UTC)."""
+        return self.now().astimezone(self.tz).date()
 
     def t(self, key: str, **params: object) -> str:
         return self.texts.text(self.lang, key, **params)

@@ -1,4 +1,4 @@
-"""Which period figures are asked for: 'cijfers' (this year so far), '2026', 'Q3', 'Q3 2025', 'november',
+"""Which period figures are asked for: 'cijfers' (this year), '2026', 'Q3', 'Q3 2025', 'november',
 'november 2025'; and the dates a report is asked for from the command line."""
 
 from __future__ import annotations
@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
+
+MONTH = relativedelta(months=1)
 _QUARTER = re.compile(r"^(?:q|kwartaal\s*|quarter\s*)([1-4])(?:\s+(\d{4}))?$")
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^([a-z]+)(?:\s+(\d{4}))?$")
@@ -29,7 +32,7 @@ class Period:
         found, month = [], self.first.replace(day=1)
         while month < self.end:
             found.append(month)
-            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            month += MONTH
         return found
 
 
@@ -42,17 +45,16 @@ def read_period(text: str, today: date, month_names: list[str]) -> Period | None
     ``month_names`` are the twelve month names in the person's language (and their short forms may be used)."""
     words = " ".join(text.lower().split())
     if not words:
-        return Period(date(today.year, 1, 1), date(today.year + 1, 1, 1))
+        return year_of(today.year)
     if found := _YEAR.match(words):
         return year_of(int(found[1]))
     if found := _QUARTER.match(words):
-        year, quarter = int(found[2] or today.year), int(found[1])
-        first = date(year, 3 * quarter - 2, 1)
-        return Period(first, date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1))
+        first = date(int(found[2] or today.year), 3 * int(found[1]) - 2, 1)
+        return Period(first, first + 3 * MONTH)
     if (found := _MONTH.match(words)) is not None:
         month = next((n for n, name in enumerate(month_names, 1) if name.startswith(found[1][:3])), None)
         if month is None or len(found[1]) < 3:
             return None
-        year = int(found[2] or today.year)
-        return Period(date(year, month, 1), date(year + month // 12, month % 12 + 1, 1))
+        first = date(int(found[2] or today.year), month, 1)
+        return Period(first, first + MONTH)
     return None
