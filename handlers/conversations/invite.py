@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from handlers.authorization import COUNTS_ONLY
 from handlers.dates.formatting import long_date
+from handlers.dialogue.answers import choose
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState, NoState, OutdatedDialogue
@@ -33,13 +34,10 @@ async def start(turn: Turn, argument: str) -> DialogueState[NoState] | None:
 async def resume(turn: Turn, state: DialogueState[NoState]) -> DialogueState[NoState] | None:
     if state.step != PICK:
         raise OutdatedDialogue(f"{state.kind}:{state.step}")
-    picked = turn.picked(state)
+    picked = choose(turn, state)  # an organisation's number or name, with typos asked about
     if picked is None:
-        turn.reoffer(state)
         return state
-    organisation = next(
-        (org for org in await people.list_organisations(turn.session) if str(org.id) == picked), None
-    )
+    organisation = await turn.session.get(Organisation, int(picked))
     if organisation is None:
         raise OutdatedDialogue(KIND)  # the organisation went while the question was open
     await _make(turn, organisation)
