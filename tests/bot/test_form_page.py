@@ -59,12 +59,16 @@ async def site(chat: Chat) -> AsyncIterator[App]:
     await task
 
 
-async def link_for(chat: Chat) -> str:
-    number = await refer_a_case(chat)
-    answer = await over_link_channel(chat.app, "agent", f"gegevens {number}")
+def link_in(answer: str) -> str:
+    """The form page's link the bot handed out in ``answer``."""
     found = re.search(r"http://127\.0\.0\.1:\d+/forms/\S+", answer)
     assert found, answer
     return found[0]
+
+
+async def link_for(chat: Chat) -> str:
+    number = await refer_a_case(chat)
+    return link_in(await over_link_channel(chat.app, "agent", f"gegevens {number}"))
 
 
 class Page:
@@ -158,13 +162,11 @@ async def test_a_wrong_attempt_keeps_the_link_and_an_expired_link_opens_nothing(
     assert "ontvangen" in await page.text_of("message")
     assert await stored(site) == [("Jan de Vries", "1980-02-29", "Kerkstraat 12\n1234 AB Ergens")]
 
-    expiring = await over_link_channel(chat.app, "agent", "gegevens VH-2026-0001")
-    later = re.search(r"http://\S+/forms/\S+", expiring)
-    assert later
+    later = link_in(await over_link_channel(chat.app, "agent", "gegevens VH-2026-0001"))
     clock.advance(timedelta(minutes=16))
-    await page.open(later[0])
+    await page.open(later)
     assert "verlopen" in await page.text_of("message") and not await page.has("send")
-    await page.open(f"{later[0]}x")
+    await page.open(f"{later}x")
     assert "bestaat niet" in await page.text_of("message")
 
 
@@ -225,17 +227,15 @@ async def test_the_procesregisseur_reads_the_details_on_the_page_once(
     await page.open(url)
     await page.fill_and_send(TYPED)
     await chat("regisseur", "beoordeel VH-2026-0001", "accepteren", "Petra Regisseur")
-    answer = await over_link_channel(chat.app, "regisseur", "inzien VH-2026-0001")
-    found = re.search(r"http://127\.0\.0\.1:\d+/forms/\S+", answer)
-    assert found, answer
-    await page.open(found[0])
+    view = link_in(await over_link_channel(chat.app, "regisseur", "inzien VH-2026-0001"))
+    await page.open(view)
     assert browser.title == "Gegevens betrokkene (alleen lezen)"
     assert "Jan de Vries" not in await page.source() and not await page.has("details")
-    await page.open(found[0])  # opening again (a preview, a second look) still shows only the button
+    await page.open(view)  # opening again (a preview, a second look) still shows only the button
     await page.fill_and_send({})
     listed = await page.text_of("details")
     assert "Jan de Vries" in listed and "29-02-1980" in listed and "1234 AB Ergens" in listed
     assert "nog een keer" in await page.text_of("message")
-    await page.open(found[0])
+    await page.open(view)
     assert "al gebruikt" in await page.text_of("message") and "Jan de Vries" not in await page.source()
     assert await page.severe_console_messages() == []
