@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+from bot.channels.teams.render import CARD_TYPE
 
 
 def card_in(activity: dict[str, Any]) -> dict[str, Any] | None:
