@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
 from handlers.dialogue.messages import Reply
-from handlers.dialogue.plain_text import FORMULA_STARTS, clean
+from handlers.dialogue.plain_text import clean
 from storage import audit, invites, people
+from storage.cells import FORMULA_STARTS
 from storage.models import Role
 
 # The channels whose address says who is typing, checked by the platform (an AAD object id, a Matrix id).

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.common import SubParsers, UsageError, audit_command
-from handlers.dialogue.plain_text import looks_like_formula
+from storage.cells import looks_like_formula
 from storage.handles import handle_from
 
 if TYPE_CHECKING:

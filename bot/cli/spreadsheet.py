@@ -8,7 +8,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from handlers.dialogue.plain_text import looks_like_formula
+from storage.cells import looks_like_formula
 
 
 def safe_cell(value: str) -> str:

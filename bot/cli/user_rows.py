@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from handlers.dialogue.plain_text import looks_like_formula
+from storage.cells import looks_like_formula
 from storage.handles import handle_from
 
 ROLES = ("melder", "procesregisseur", "ketenmanager")

@@ -11,15 +11,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 
 
-# What a spreadsheet takes for the start of a formula (OWASP ASVS 5.0 §1.2.10): names and values that end up in
-# exports must not start like this, or are written with a prefix.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-
-def looks_like_formula(value: str) -> bool:
-    return value.startswith(FORMULA_STARTS)
-
-
 def clean(text: str) -> str:
     """Printable text only: no control or direction-override characters, NFC, plain hyphens, trimmed."""
     text = text.encode("utf-8", "replace").decode("utf-8")
