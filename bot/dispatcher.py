@@ -32,9 +32,10 @@ from handlers.dialogue.plain_text import clean
 from handlers.dialogue.registry import RESUME, STOP, Registry
 from handlers.dialogue.state import DialogueState, OutdatedDialogue, from_stored
 from handlers.dialogue.turn import Turn
-from handlers.joining import join
-from storage import dialogues, inbound, people
+from handlers.joining import answer_newcomer
+from storage import dialogues, inbound, joins, people
 from storage.dialogues import StoredDialogue
+from storage.models import JoinStatus
 from storage.people import SenderIn
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,29 @@ class Dispatcher:
             found = await people.sender(session, identity.channel, identity.address)
         return found.language if found is not None and found.active else None
 
+    async def may_write_first(self, identity: Identity) -> bool:
+        """Whether a channel should keep this chat for writing first: the person is registered and active, or has
+        an open request to join (and is to be told the decision there)."""
+        async with self._sessions() as session:
+            found = await people.sender(session, identity.channel, identity.address)
+            if found is not None:
+                return found.active
+            request = await joins.of(session, identity.channel, identity.address)
+        return request is not None and request.status in (JoinStatus.ASKING, JoinStatus.PENDING)
+
+    async def welcomes(self, identity: Identity, home: str) -> bool:
+        """Whether a channel should let this person reach the bot (a Matrix invite): they are registered and
+        active, or their tenant or homeserver is a known organisation's (they may ask to join)."""
+        if await self.language_of(identity) is not None:
+            return True
+        async with self._sessions() as session:
+            return bool(await people.organisations_at(session, identity.channel, home))
+
+    async def homes(self, channel: str) -> set[str]:
+        """The tenants (or homeservers) the organisations name: their people may reach the bot."""
+        async with self._sessions() as session:
+            return await people.homes(session, channel)
+
     async def question_open(self, identity: Identity, incoming: Incoming) -> bool:
         """Whether the question a button answers (``incoming.answers``) is still open, in front or set aside, so
         a channel can tell a stale card before handing the answer in (handling checks it again, in its own
@@ -192,18 +216,11 @@ class Dispatcher:
     async def _handle(self, session: AsyncSession, identity: Identity, incoming: Incoming) -> list[Reply]:
         found = await self._active_sender(session, identity, incoming.conversation)
         if found is None:
-            joined = await join(
-                session,
-                self._texts,
-                identity.channel,
-                identity.address,
-                incoming.display_name,
-                incoming.text,
-                self._clock.now(),
-            )
-            return joined or [Reply(self._texts.text(self._texts.default_language, "access.not_registered"))]
+            return await answer_newcomer(session, self._texts, identity.address, incoming, self._clock.now())
         person, stored, kept_aside = found.author, found.dialogue, found.aside
         self._languages[identity] = person.language
+        if person.last_seen_at is None or person.last_seen_at.date() < self._clock.now().date():
+            await people.seen(session, person.id, self._clock.now())  # once a day at most
         turn = Turn(
             session,
             person,

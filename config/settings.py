@@ -142,6 +142,8 @@ class Settings(BaseSettings):
     # An invite code the ketenmanager makes in chat ('uitnodiging'): for how many people, for how many days.
     invite_uses: int = Field(default=20, ge=1, le=1000)
     invite_days: int = Field(default=14, ge=1, le=90)
+    # The ketenmanager's review ('accounts', 'vhbot users review') lists accounts unused for this many months.
+    inactive_months: int = Field(default=6, ge=1, le=36)
 
     @classmethod
     def settings_customise_sources(

@@ -36,6 +36,14 @@ def sees_counts_only(person: Person) -> bool:
     return person.active and person.role is Role.KETENMANAGER
 
 
+# Who decides on a request to join (and is told of one): the procesregisseurs and the ketenmanager.
+ADMITTING_ROLES = (Role.PROCESREGISSEUR, Role.KETENMANAGER)
+
+
+def admits(person: Person) -> bool:
+    return person.active and person.role in ADMITTING_ROLES
+
+
 def works_on_cases(person: Person) -> bool:
     """The roles that see and write case content: they refer, hold actions, post updates. The ketenmanager's
     role is figures only."""
@@ -54,6 +62,8 @@ ANYONE = Rule(lambda person: person.active, "common.not_allowed")
 CASE_WORKERS = Rule(works_on_cases, "common.case_workers_only")  # the roles that work with case content
 DIRECTORS = Rule(directs_cases, "common.directors_only")
 COUNTS_ONLY = Rule(sees_counts_only, "common.ketenmanager_only")  # the network's figures
+MANAGER = Rule(sees_counts_only, "common.manager_only")  # invite codes, the review of accounts
+ADMITTERS = Rule(admits, "common.admitters_only")  # deciding on requests to join
 
 
 async def directing_for(session: AsyncSession, person: Person, now: datetime) -> list[int]:

@@ -22,6 +22,7 @@ from config.settings import Settings
 from handlers.authorization import directing_for, directs_cases
 from handlers.cases.lifecycle import CLOSING_NOTICES
 from handlers.conversations.actions import reminder_answer_state
+from handlers.conversations.admission import decision_state
 from handlers.conversations.feedback import question_answer_state
 from handlers.conversations.stand_in import ENDED as STAND_IN_ENDED
 from handlers.conversations.updates import read_updates_state
@@ -29,9 +30,10 @@ from handlers.dates.formatting import long_date
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Reply
 from handlers.dialogue.state import DialogueState
+from handlers.joining.requests import JOIN_REQUEST
 from handlers.reminders import ACTION_REMINDERS, ANSWERABLE, MEETING_REMINDER, OVERVIEW
-from storage import actions, cases, dialogues, feedback, outbox, people, stand_ins
-from storage.models import Action, ActionStatus, Case, CaseState, PendingMessage, Professional
+from storage import actions, cases, dialogues, feedback, joins, outbox, people, stand_ins
+from storage.models import Action, ActionStatus, Case, CaseState, JoinStatus, PendingMessage, Professional
 
 # The parameter a copy for a waarnemer carries: the name of the absent procesregisseur it was meant for.
 STAND_IN_FOR = "stand_in_for"
@@ -125,6 +127,8 @@ class Notices:
         if not self.relevant(batch, row) or not await still_ends_then(session, row):
             return None
         person = batch.people[row.recipient_id]
+        if row.kind == JOIN_REQUEST:
+            return await self._join_request(session, person, int(row.params["request"]))
         params: dict[str, object] = {key: value for key, value in row.params.items() if value is not None}
         key = f"notice.{row.kind}"
         action = batch.actions.get(row.action_id) if row.action_id is not None else None
@@ -157,6 +161,25 @@ class Notices:
         if row.kind in ANSWERABLE:
             lines.append(self._texts.text(person.language, "notice.answer_hint"))
         return Notice(Reply("\n".join(lines), answer.offered, question=answer.fingerprint()), answer)
+
+    async def _join_request(
+        self, session: AsyncSession, person: Professional, request_id: int
+    ) -> Notice | None:
+        """A request to join, while it waits for a decision (one decided meanwhile is not sent any more), with the
+        decision left open for one word or button."""
+        request = await joins.by_id(session, request_id)
+        if request is None or request.status is not JoinStatus.PENDING:
+            return None
+        organisation = await people.organisation_by_id(session, request.organisation_id)
+        text = self._texts.text(
+            person.language,
+            "notice.join_request",
+            name=request.display_name,
+            organisation=organisation.name,
+            channel=self._texts.text(person.language, f"admission.channel.{request.channel}"),
+        )
+        answer = decision_state(self._texts, person.language, request_id)
+        return Notice(Reply(text, answer.offered, question=answer.fingerprint()), answer)
 
     async def _overview_lines(self, session: AsyncSession, person: Professional, now: datetime) -> list[str]:
         counts = await overview_counts(session, person, now)

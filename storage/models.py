@@ -66,6 +66,10 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     type: Mapped[str] = mapped_column(String(64))
+    # Where its people come from: a professional of this tenant or homeserver who is not registered yet may ask
+    # to join, and one registered by e-mail address is linked on first contact from there.
+    teams_tenant: Mapped[str | None] = mapped_column(String(64), index=True)
+    matrix_server: Mapped[str | None] = mapped_column(String(255), index=True)
 
 
 class Professional(Base):
@@ -81,6 +85,8 @@ class Professional(Base):
     language: Mapped[str] = mapped_column(String(2), default="nl")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The day they last wrote (kept to the day: one write a day at most), for the review of unused accounts.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Loaded with the person (one query for a whole batch of people): the delivery engine needs them for
     # everyone it writes to.
     addresses: Mapped[list[ChannelAddress]] = relationship(
@@ -286,6 +292,31 @@ class Invite(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(String(120))  # a handle, or the command line
+
+
+class JoinStatus(StrEnum):
+    ASKING = "asking"  # offered, the organisation not confirmed yet
+    PENDING = "pending"  # waiting for a procesregisseur or the ketenmanager
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class JoinRequest(Base):
+    """Someone from a known tenant or homeserver who asked to join: one row per channel address, so a second
+    request while one is open is the same row. The name the channel gave is kept until the decision only."""
+
+    __tablename__ = "join_requests"
+    __table_args__ = (UniqueConstraint("channel", "address", name="uq_join_requests_address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(EncryptedText("join_requests.display_name"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    status: Mapped[JoinStatus] = mapped_column(_enum(JoinStatus))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id", ondelete="SET NULL"))
 
 
 class CheckTally(Base):

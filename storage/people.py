@@ -39,6 +39,63 @@ async def list_organisations(session: AsyncSession) -> Sequence[Organisation]:
     return (await session.execute(select(Organisation).order_by(Organisation.name))).scalars().all()
 
 
+EMAIL = "email"  # an e-mail address is kept as one more channel address: unique, one per person
+
+
+async def organisations_at(session: AsyncSession, channel: str, home: str) -> Sequence[Organisation]:
+    """The organisations whose people come from this Teams tenant or Matrix homeserver."""
+    column = {"teams": Organisation.teams_tenant, "matrix": Organisation.matrix_server}.get(channel)
+    if column is None or not home:
+        return []
+    return (
+        (await session.execute(select(Organisation).where(column == home).order_by(Organisation.name)))
+        .scalars()
+        .all()
+    )
+
+
+async def homes(session: AsyncSession, channel: str) -> set[str]:
+    """Every tenant (or homeserver) an organisation names."""
+    column = {"teams": Organisation.teams_tenant, "matrix": Organisation.matrix_server}[channel]
+    return {home for home in await session.scalars(select(column).where(column.is_not(None))) if home}
+
+
+async def by_email(session: AsyncSession, email: str) -> Professional | None:
+    """The professional registered with this e-mail address (matched without regard to case)."""
+    query = (
+        select(Professional)
+        .join(ChannelAddress, ChannelAddress.professional_id == Professional.id)
+        .where(ChannelAddress.channel == EMAIL, ChannelAddress.address == email.strip().lower())
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def by_mailbox_at(session: AsyncSession, local_part: str, server: str) -> Professional | None:
+    """The professional of an organisation on this Matrix homeserver whose e-mail address begins with this
+    local part ('jan.bakker' of @jan.bakker:matrix.ggz.example and jan.bakker@ggz.example), and who has no
+    Matrix id yet; None when nobody, or more than one, fits."""
+    query = (
+        select(Professional)
+        .join(ChannelAddress, ChannelAddress.professional_id == Professional.id)
+        .join(Organisation, Organisation.id == Professional.organisation_id)
+        .where(
+            ChannelAddress.channel == EMAIL,
+            ChannelAddress.address.like(f"{_escaped(local_part.lower())}@%", escape="\\"),
+            Organisation.matrix_server == server,
+        )
+    )
+    found = [
+        person
+        for person in (await session.execute(query)).scalars().all()
+        if person.address("matrix") is None
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 async def free_handle(session: AsyncSession, name: str) -> str:
     """A handle made from the name that nobody has yet ('jan-bakker', then 'jan-bakker-2', …)."""
     base = handle_from(name)[:56] or "melder"
@@ -59,6 +116,7 @@ async def add_professional(
     now: datetime,
     matrix_id: str | None = None,
     teams_id: str | None = None,
+    email: str | None = None,
     language: str = "nl",
 ) -> Professional:
     person = Professional(
@@ -71,7 +129,11 @@ async def add_professional(
         created_at=now,
         addresses=[
             ChannelAddress(channel=channel, address=address)
-            for channel, address in (("matrix", matrix_id), ("teams", teams_id))
+            for channel, address in (
+                ("matrix", matrix_id),
+                ("teams", teams_id),
+                (EMAIL, email.strip().lower() if email else None),
+            )
             if address is not None
         ],
     )
@@ -170,6 +232,7 @@ class Author:
     active: bool
     organisation_id: int
     organisation_name: str
+    last_seen_at: datetime | None = None
 
 
 _PEOPLE = cast(Table, Professional.__table__)
@@ -182,6 +245,7 @@ _SENDER_COLUMNS = (
     _PEOPLE.c.active,
     _PEOPLE.c.organisation_id,
     _ORGANISATIONS.c.name,
+    _PEOPLE.c.last_seen_at,
 )
 
 
@@ -229,6 +293,10 @@ async def sender_in(
         dialogues.from_columns(row[people : people + dialogue]),
         dialogues.from_columns(row[people + dialogue :]),
     )
+
+
+async def seen(session: AsyncSession, person_id: int, now: datetime) -> None:
+    await session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(last_seen_at=now))
 
 
 async def set_language(session: AsyncSession, person_id: int, language: str) -> None:

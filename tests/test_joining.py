@@ -23,10 +23,20 @@ _CODE = re.compile(r"[A-Z2-9]{5}-[A-Z2-9]{5}")
 
 
 async def typed(
-    chat: Chat, address: str, text: str, channel: str = "teams", name: str = "Sanne de Boer"
+    chat: Chat,
+    address: str,
+    text: str,
+    channel: str = "teams",
+    name: str = "Sanne de Boer",
+    *,
+    tenant: str | None = None,
+    email: str | None = None,
 ) -> str:
-    """A message from whoever ``address`` is on ``channel``, in their personal chat."""
-    incoming = Incoming(text, f"personal-{address}", True, channel, display_name=name)
+    """A message from whoever ``address`` is on ``channel``, in their personal chat, with what the channel says
+    about someone it does not know (their Teams tenant, their e-mail address from the member API)."""
+    incoming = Incoming(
+        text, f"personal-{address}", True, channel, display_name=name, tenant=tenant, email=email
+    )
     replies = await chat.app.dispatcher.handle(Identity(channel, address), incoming)
     return "\n".join(reply.text for reply in replies)
 
@@ -95,7 +105,10 @@ async def test_a_disabled_account_does_not_come_back_by_a_code(chat: Chat) -> No
 async def test_only_the_ketenmanager_makes_codes_in_chat_and_an_operator_from_the_command_line(
     chat: Chat, capsys: object
 ) -> None:
-    assert "voor de ketenmanager" in await chat("regisseur", "uitnodiging")
+    assert (
+        await chat("regisseur", "uitnodiging")
+        == "Dit kan alleen de ketenmanager van het Zorg- en Veiligheidshuis."
+    )
     arguments = argparse.Namespace(org="GGZ Voorbeeld", uses=2, days=7)
     assert await cmd_invites_new(chat.app, arguments) == 0
     printed = capsys.readouterr().out  # type: ignore[attr-defined]

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.accounts import register_orgs, register_users
+from bot.cli.addresses import email_problem, normalised_email
 from bot.cli.common import SubParsers, UsageError, audit_command
 from storage.cells import looks_like_formula
 from storage.handles import handle_from
@@ -43,7 +45,8 @@ async def cmd_orgs_list(app: App, args: argparse.Namespace) -> int:
 
     async with app.sessions() as session:
         for organisation in await people.list_organisations(session):
-            print(f"{organisation.name}\t{organisation.type}")
+            homes = [organisation.teams_tenant or "-", organisation.matrix_server or "-"]
+            print("\t".join([organisation.name, organisation.type, *homes]))
     return 0
 
 
@@ -56,6 +59,8 @@ async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
     refuse_formula("name", args.name)
     handle = args.handle or handle_from(args.name)
     refuse_formula("handle", handle)
+    if args.email and (problem := email_problem(args.email)):
+        raise UsageError(problem)
     async with app.sessions() as session, session.begin():
         organisation = await people.organisation_named(session, args.org)
         if organisation is None:
@@ -72,16 +77,19 @@ async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
                 now=app.now(),
                 matrix_id=args.matrix,
                 teams_id=args.teams,
+                email=normalised_email(args.email) if args.email else None,
                 language=args.lang,
             )
         except IntegrityError as error:
-            raise UsageError("that Matrix or Teams id belongs to someone else already") from error
+            raise UsageError(
+                "that Matrix or Teams id or e-mail address belongs to someone else already"
+            ) from error
     print(f"added {handle} ({args.role})")
     return 0
 
 
 async def cmd_users_import(app: App, args: argparse.Namespace) -> int:
-    """Professionals from a CSV file (name, organisation, role; handle, matrix, teams, language optional): every
+    """Professionals from a CSV file (name, organisation, role; handle, email, matrix, teams, language optional): every
     bad row reported with its line, and then nothing imported; otherwise all of them, in one transaction."""
     import io
     import sys
@@ -104,6 +112,7 @@ async def cmd_users_import(app: App, args: argparse.Namespace) -> int:
             set(await session.scalars(select(Professional.handle))),
             {address for channel, address in addresses if channel == "matrix"},
             {address for channel, address in addresses if channel == "teams"},
+            {address for channel, address in addresses if channel == people.EMAIL},
         )
         rows, problems = read_rows(io.StringIO(text), known)
         if problems:
@@ -122,6 +131,7 @@ async def cmd_users_import(app: App, args: argparse.Namespace) -> int:
                 now=app.now(),
                 matrix_id=row.matrix,
                 teams_id=row.teams,
+                email=row.email,
                 language=row.language,
             )
         await audit_command(session, app, "users import", "users.import")
@@ -139,18 +149,6 @@ async def cmd_users_list(app: App, args: argparse.Namespace) -> int:
             print(
                 f"{person.handle}\t{person.name}\t{organisation.name}\t{person.role.value}\t{person.language}\t{state}"
             )
-    return 0
-
-
-async def cmd_users_disable(app: App, args: argparse.Namespace) -> int:
-    from storage import people
-
-    async with app.sessions() as session, session.begin():
-        person = await people.professional_by_handle(session, args.handle)
-        if person is None:
-            raise UsageError(f"no user with handle {args.handle!r}")
-        person.active = False
-    print(f"disabled {args.handle}")
     return 0
 
 
@@ -198,6 +196,7 @@ def register(commands: SubParsers) -> None:
     add_org.add_argument("--type", required=True)
     add_org.set_defaults(run=cmd_orgs_add)
     orgs.add_parser("list").set_defaults(run=cmd_orgs_list)
+    register_orgs(orgs)
 
     users = commands.add_parser("users", help="professionals").add_subparsers(dest="action", required=True)
     add_user = users.add_parser("add")
@@ -207,6 +206,7 @@ def register(commands: SubParsers) -> None:
     add_user.add_argument("--handle")
     add_user.add_argument("--matrix")
     add_user.add_argument("--teams")
+    add_user.add_argument("--email", help="linked to their Teams or Matrix account when they first write")
     add_user.add_argument("--lang", choices=["nl", "en"], default="nl")
     add_user.set_defaults(run=cmd_users_add)
     users.add_parser("list").set_defaults(run=cmd_users_list)
@@ -222,6 +222,4 @@ def register(commands: SubParsers) -> None:
     new_invite.add_argument("--uses", type=int, default=1)
     new_invite.add_argument("--days", type=int, default=14)
     new_invite.set_defaults(run=cmd_invites_new)
-    disable = users.add_parser("disable")
-    disable.add_argument("handle")
-    disable.set_defaults(run=cmd_users_disable)
+    register_users(users)

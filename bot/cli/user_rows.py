@@ -4,19 +4,17 @@ with the line it is on, so a file is imported whole or not at all."""
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.cli.addresses import MATRIX_ID, TEAMS_ID, email_problem, normalised_email
 from storage.cells import looks_like_formula
 from storage.handles import handle_from
 
 ROLES = ("melder", "procesregisseur", "ketenmanager")
 LANGUAGES = ("nl", "en")
 REQUIRED = ("name", "organisation", "role")
-OPTIONAL = ("handle", "matrix", "teams", "language")
-_MATRIX_ID = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(?::\d+)?$")
-_TEAMS_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+OPTIONAL = ("handle", "email", "matrix", "teams", "language")
 
 
 @dataclass(frozen=True)
@@ -29,16 +27,19 @@ class UserRow:
     matrix: str | None
     teams: str | None
     language: str
+    email: str | None = None
 
 
 @dataclass
 class Known:
-    """What the store has already: organisation names, handles, and linked Matrix and Teams ids."""
+    """What the store has already: organisation names, handles, and linked Matrix and Teams ids and e-mail
+    addresses."""
 
     organisations: set[str]
     handles: set[str]
     matrix_ids: set[str]
     teams_ids: set[str]
+    emails: set[str]
 
 
 def read_rows(lines: Iterable[str], known: Known) -> tuple[list[UserRow], list[str]]:
@@ -53,10 +54,17 @@ def read_rows(lines: Iterable[str], known: Known) -> tuple[list[UserRow], list[s
     rows: list[UserRow] = []
     problems: list[str] = []
     handles, matrix_ids, teams_ids = set(known.handles), set(known.matrix_ids), set(known.teams_ids)
+    emails = set(known.emails)
     for values in reader:
         line = reader.line_num
         cell = {key.strip(): (value or "").strip() for key, value in values.items() if key}
         wrong = _problems(cell, known, handles, matrix_ids, teams_ids)
+        email = cell.get("email", "")
+        email_wrong = email_problem(email) if email else None
+        if email_wrong:
+            wrong.append(email_wrong)
+        elif email and normalised_email(email) in emails:
+            wrong.append(f"e-mail address {email!r} belongs to someone else already")
         if wrong:
             problems += [f"line {line}: {problem}" for problem in wrong]
             continue
@@ -70,8 +78,10 @@ def read_rows(lines: Iterable[str], known: Known) -> tuple[list[UserRow], list[s
             cell.get("matrix") or None,
             cell.get("teams") or None,
             cell.get("language") or "nl",
+            normalised_email(email) if email else None,
         )
         handles.add(row.handle)
+        emails.update([row.email] if row.email else [])
         matrix_ids.update([row.matrix] if row.matrix else [])
         teams_ids.update([row.teams] if row.teams else [])
         rows.append(row)
@@ -95,11 +105,11 @@ def _problems(
     elif handle in handles:
         wrong.append(f"handle {handle!r} is taken")
     matrix, teams = cell.get("matrix", ""), cell.get("teams", "")
-    if matrix and not _MATRIX_ID.match(matrix):
+    if matrix and not MATRIX_ID.match(matrix):
         wrong.append(f"{matrix!r} is no Matrix id like @name:server")
     elif matrix in matrix_ids:
         wrong.append(f"Matrix id {matrix!r} belongs to someone else already")
-    if teams and not _TEAMS_ID.match(teams):
+    if teams and not TEAMS_ID.match(teams):
         wrong.append(f"{teams!r} is no Teams (Entra ID) object id")
     elif teams in teams_ids:
         wrong.append(f"Teams id {teams!r} belongs to someone else already")

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.conversations import (
+    accounts,
     actions,
+    admission,
     change,
     check,
     feedback,
@@ -49,5 +51,7 @@ CONVERSATIONS: tuple[Conversation[Any], ...] = (
     updates.CONVERSATION,
     figures.CONVERSATION,
     invite.CONVERSATION,
+    admission.CONVERSATION,
+    accounts.CONVERSATION,
     language.CONVERSATION,
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.authorization import COUNTS_ONLY
+from handlers.authorization import MANAGER
 from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import choose
 from handlers.dialogue.conversation import Conversation
@@ -54,4 +54,4 @@ async def _make(turn: Turn, organisation: Organisation) -> None:
     turn.say("invite.made", organisation=organisation.name, code=code, uses=uses, until=when)
 
 
-CONVERSATION = Conversation(KIND, COUNTS_ONLY, NoState, start, resume)
+CONVERSATION = Conversation(KIND, MANAGER, NoState, start, resume)

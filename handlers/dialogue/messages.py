@@ -29,7 +29,11 @@ class Incoming:
     message_id: str | None = None
     answers: str | None = None
     forms: str | None = None
-    display_name: str | None = None  # the sender's name as the channel gives it (a newcomer joining by code)
+    # Of someone the bot does not know yet, as the channel gives them: their name, their e-mail address or user
+    # principal name (Teams' member API), and their tenant (Teams).
+    display_name: str | None = None
+    email: str | None = None
+    tenant: str | None = None
 
 
 @dataclass(frozen=True)

@@ -242,9 +242,10 @@ class MatrixChannel:
     # Invites.
 
     async def _answer_invite(self, connection: MatrixConnection, room_id: str, invite: InviteInfo) -> None:
-        """Join when a registered professional (from an allowed homeserver) invites. Where the homeservers are
-        named, anyone on them is let in too, so a newcomer can type an invite code (until then every answer is the
-        stranger's one line); otherwise anyone unregistered is declined."""
+        """Join when a registered professional (from an allowed homeserver) invites, or anyone from the homeserver
+        of an organisation (who may ask to join). Where the homeservers are named, anyone on them is let in too, so
+        a newcomer can type an invite code (until then every answer is the stranger's one line); otherwise anyone
+        unregistered is declined."""
         inviter = next(
             (
                 event.sender
@@ -256,7 +257,7 @@ class MatrixChannel:
             None,
         )
         named = bool(self._settings.matrix_allowed_homeservers)
-        if inviter and self._homeserver_allowed(inviter) and (named or await self._registered(inviter)):
+        if inviter and self._homeserver_allowed(inviter) and (named or await self._welcomes(inviter)):
             await connection.client.join(room_id)
             return
         log.info("matrix: declined an invite from someone not registered")
@@ -266,8 +267,9 @@ class MatrixChannel:
         allowed = self._settings.matrix_allowed_homeservers
         return not allowed or user_id.partition(":")[2] in allowed
 
-    async def _registered(self, user_id: str) -> bool:
-        return await self._dispatcher.language_of(Identity(CHANNEL, user_id)) is not None
+    async def _welcomes(self, user_id: str) -> bool:
+        """Registered, or on the homeserver of an organisation (whose people may ask to join)."""
+        return await self._dispatcher.welcomes(Identity(CHANNEL, user_id), user_id.partition(":")[2])
 
     # Handling, one worker per room.
 

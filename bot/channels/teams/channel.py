@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -72,8 +74,10 @@ def is_personal(activity: Activity) -> bool:
 
 
 CARD_ACTION = "adaptiveCard/action"
+CONNECTOR_CLIENT = "ConnectorClient"  # where the Agents SDK keeps a turn's Bot Connector client
 QUESTION_CHECKS = 5
 QUESTION_RECHECK_SECONDS = 0.3
+TENANTS_REREAD_SECONDS = 60.0
 
 
 def message_key(activity: Activity) -> str:
@@ -96,6 +100,10 @@ class TeamsChannel:
         self.adapter, self._clients = build_adapter(app.settings, self._configuration)
         # Tenant per Teams user, for per-tenant rate limits; filled from the store at start and by every turn.
         self.tenants: dict[str, str] = {}
+        # The tenants organisations name (``vhbot orgs set``): allowed beside the configured ones. Read at start
+        # and again, at most once a minute, when someone from another tenant writes.
+        self._organisation_tenants: set[str] = set()
+        self._tenants_read_at = 0.0
         self._remembered: dict[str, dict[str, Any]] = {}
         self.open_cards = OpenCards()
         self._languages: dict[str, str] = {}
@@ -124,6 +132,8 @@ class TeamsChannel:
         """Serve until ``stop``; answers still being worked on are sent before the endpoint goes."""
         async with self.app.sessions() as session:
             self.tenants.update(await teams.tenants(session))
+        self._organisation_tenants = await self.app.dispatcher.homes(CHANNEL)
+        self._tenants_read_at = time.monotonic()
         if self._settings.teams_local:
             log.warning(
                 "Teams LOCAL MODE on http://%s:%d/api/messages: no authentication, for the Agents Playground "
@@ -156,9 +166,18 @@ class TeamsChannel:
         user = activity.from_property
         return Identity(CHANNEL, user.aad_object_id) if user and user.aad_object_id else None
 
-    def _tenant_allowed(self, activity: Activity) -> bool:
-        allowed = self._settings.allowed_tenants
-        return not allowed or tenant_of(activity) in allowed
+    async def _tenant_allowed(self, activity: Activity) -> bool:
+        allowed, tenant = self._settings.allowed_tenants, tenant_of(activity)
+        if not allowed or tenant in allowed or tenant in self._organisation_tenants:
+            return True
+        if time.monotonic() - self._tenants_read_at < TENANTS_REREAD_SECONDS:
+            return False
+        self._tenants_read_at = time.monotonic()
+        try:
+            self._organisation_tenants = await self.app.dispatcher.homes(CHANNEL)
+        except (SQLAlchemyError, OSError):
+            return False
+        return tenant in self._organisation_tenants
 
     async def _language(self, identity: Identity | None) -> str:
         """The person's language; the last one seen when the store does not answer (a 'working on it' line must
@@ -186,7 +205,7 @@ class TeamsChannel:
 
     async def _refusal(self, activity: Activity, identity: Identity | None) -> str | None:
         """The one line for an activity the bot does not serve, or None when it may go to the dispatcher."""
-        if not self._tenant_allowed(activity):
+        if not await self._tenant_allowed(activity):
             return self._text(self.app.texts.default_language, "teams.not_allowed_tenant")
         if not is_personal(activity):
             return self._text(await self._language(identity), "teams.private_only")
@@ -307,7 +326,7 @@ class TeamsChannel:
 
     async def _welcome(self, context: TurnContext, identity: Identity) -> None:
         """At installation: the reference is kept (the bot may write first from now on) and help is shown."""
-        if self._tenant_allowed(context.activity):
+        if await self._tenant_allowed(context.activity):
             await self._answer(context, identity, self._incoming(context.activity, "help", None, once=False))
 
     def _incoming(self, activity: Activity, text: str, answers: str | None, once: bool = True) -> Incoming:
@@ -335,7 +354,7 @@ class TeamsChannel:
         if self._remembered.get(identity.address) == reference:
             return  # kept already (whether the person may still talk to the bot is the dispatcher's question)
         try:
-            if await self._registered_language(identity) is not None:
+            if await self.app.dispatcher.may_write_first(identity):
                 await self._store_reference(activity, identity.address, reference)
         except (SQLAlchemyError, OSError) as error:
             log.warning("Teams reference not kept: %s", type(error).__name__)
@@ -356,7 +375,7 @@ class TeamsChannel:
     async def _answer(self, context: TurnContext, identity: Identity | None, incoming: Incoming) -> None:
         """Replies within the turn when they are ready in time; otherwise a short 'working on it' now and the
         replies as a proactive message when they are done."""
-        work = asyncio.ensure_future(self._work(context.activity, identity, incoming))
+        work = asyncio.ensure_future(self._work(context, identity, incoming))
         try:
             replies = await asyncio.wait_for(asyncio.shield(work), self._settings.teams_reply_window_seconds)
         except TimeoutError:
@@ -379,9 +398,27 @@ class TeamsChannel:
         if incoming.message_id:
             await self.app.dispatcher.delivered(CHANNEL, incoming.message_id)
 
-    async def _work(self, activity: Activity, identity: Identity | None, incoming: Incoming) -> list[Reply]:
-        await self._remember(activity, identity)
+    async def _work(self, context: TurnContext, identity: Identity | None, incoming: Incoming) -> list[Reply]:
+        await self._remember(context.activity, identity)
+        if identity is not None and self._remembered.get(identity.address) is None:
+            incoming = await self._as_newcomer(context, incoming)
         return await self.app.dispatcher.handle(identity or Identity(CHANNEL, ""), incoming)
+
+    async def _as_newcomer(self, context: TurnContext, incoming: Incoming) -> Incoming:
+        """Someone the bot keeps no chat for (not registered yet): their tenant, and their e-mail address from the
+        Bot Connector's member API, by which a professional an operator registered is linked. Asked only for
+        them, and not at all when the Connector does not answer (they are then treated as anyone unknown)."""
+        activity = context.activity
+        email = None
+        client = context.turn_state.get(CONNECTOR_CLIENT)
+        member = getattr(client, "get_conversation_member", None)
+        if member is not None and activity.from_property is not None:
+            try:
+                account = await member(activity.conversation.id, activity.from_property.id)
+                email = account.email or account.user_principal_name
+            except (aiohttp.ClientError, OSError, ValueError) as error:
+                log.info("Teams: the member API did not answer (%s)", type(error).__name__)
+        return replace(incoming, email=email, tenant=tenant_of(activity))
 
     async def _send_late(
         self,

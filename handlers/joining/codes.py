@@ -1,5 +1,5 @@
-"""Joining without an operator: a professional the bot does not know yet types an invite code in their own chat
-and becomes a melder of the organisation the code is for, under the name their channel gives.
+"""Joining by invite code: a professional the bot does not know yet types the code in their own chat and
+becomes a melder of the organisation the code is for, under the name their channel gives.
 
 Whoever the code opens nothing for (unknown, used up, expired, a disabled account, a channel that cannot tell who
 is typing) is answered exactly as any stranger: the one line that they are not registered. So a stranger learns
@@ -15,9 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
 from handlers.dialogue.messages import Reply
-from handlers.dialogue.plain_text import clean
+from handlers.joining.names import account_name
 from storage import audit, invites, people
-from storage.cells import FORMULA_STARTS
 from storage.models import Role
 
 # The channels whose address says who is typing, checked by the platform (an AAD object id, a Matrix id).
@@ -45,10 +44,7 @@ async def join(
         return None
     organisation = await people.organisation_by_id(session, organisation_id)
     language = texts.default_language
-    # Names end up in exports: one that starts like a spreadsheet formula loses that start.
-    name = clean(display_name or "").lstrip("".join(FORMULA_STARTS))[:200] or texts.text(
-        language, "joining.unnamed"
-    )
+    name = account_name(texts, display_name)
     person = await people.add_professional(
         session,
         handle=await people.free_handle(session, name),

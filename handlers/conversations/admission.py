@@ -1,0 +1,112 @@
+"""``verzoeken``: a procesregisseur or the ketenmanager decides on requests to join (``handlers.joining``). The
+notice of a new request leaves the decision open, so one word ('toelaten', 'weigeren') or one button decides it.
+An approved person becomes a melder of the organisation they asked for and is told in their chat; a declined one
+reads so when they next write. Whoever answers first decides; the others are told it was decided already."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config.catalogue import Catalogue
+from handlers.authorization import ADMITTERS
+from handlers.dialogue.answers import choose
+from handlers.dialogue.conversation import Conversation
+from handlers.dialogue.messages import Choice
+from handlers.dialogue.state import DialogueState, OutdatedDialogue
+from handlers.dialogue.turn import Turn
+from storage import joins, people
+from storage.models import JoinRequest, Role
+
+KIND = "admission"
+PICK, DECIDE = "pick", "decide"
+ADMIT, DECLINE, LATER = "toelaten", "weigeren", "later"
+JOIN_APPROVED = "join_approved"
+
+
+@dataclass
+class AdmissionState:
+    request_id: int | None = None
+
+
+Admission = DialogueState[AdmissionState]
+
+
+def decision_choices(texts: Catalogue, lang: str) -> tuple[Choice, ...]:
+    return tuple(Choice(key, texts.text(lang, f"admission.option.{key}")) for key in (ADMIT, DECLINE, LATER))
+
+
+def decision_state(texts: Catalogue, lang: str, request_id: int) -> Admission:
+    """The question a request's notice leaves open: its recipient's next word decides it."""
+    return DialogueState(
+        KIND, DECIDE, AdmissionState(request_id), decision_choices(texts, lang), left_by_notice=True
+    )
+
+
+async def request_line(turn: Turn, request: JoinRequest) -> str:
+    organisation = await people.organisation_by_id(turn.session, request.organisation_id)
+    channel = turn.t(f"admission.channel.{request.channel}")
+    return turn.t(
+        "admission.line", name=request.display_name, organisation=organisation.name, channel=channel
+    )
+
+
+async def start(turn: Turn, argument: str) -> Admission | None:
+    waiting = await joins.pending(turn.session)
+    if not waiting:
+        turn.say("admission.none")
+        return None
+    state = DialogueState(KIND, PICK, AdmissionState())
+    choices = [Choice(str(request.id), await request_line(turn, request)) for request in waiting]
+    turn.offer(state, turn.t("admission.pick", count=len(waiting)), choices)
+    return state
+
+
+async def resume(turn: Turn, state: Admission) -> Admission | None:
+    picked = choose(turn, state)
+    if picked is None:
+        return state
+    if state.step == PICK:
+        request = await joins.by_id(turn.session, int(picked))
+        if request is None:
+            raise OutdatedDialogue(KIND)
+        state.step, state.data.request_id = DECIDE, request.id
+        turn.offer(state, await request_line(turn, request), list(decision_choices(turn.texts, turn.lang)))
+        return state
+    if state.step != DECIDE or state.data.request_id is None:
+        raise OutdatedDialogue(f"{state.kind}:{state.step}")
+    if picked == LATER:
+        turn.say("admission.later")
+        return None
+    await _decide(turn, state.data.request_id, picked == ADMIT)
+    return None
+
+
+async def _decide(turn: Turn, request_id: int, admit: bool) -> None:
+    decided = await joins.decide(turn.session, request_id, admit, turn.person.id, turn.now())
+    if decided is None:
+        turn.say("admission.decided_already")
+        return
+    organisation = await people.organisation_by_id(turn.session, decided.organisation_id)
+    if not admit:
+        await turn.audit("person.join.declined")
+        turn.say("admission.declined", name=decided.name)
+        return
+    if await people.sender(turn.session, decided.channel, decided.address) is not None:
+        turn.say("admission.registered_meanwhile", name=decided.name)  # by an invite code, or an operator
+        return
+    person = await people.add_professional(
+        turn.session,
+        handle=await people.free_handle(turn.session, decided.name),
+        name=decided.name,
+        organisation=organisation,
+        role=Role.MELDER,
+        now=turn.now(),
+        matrix_id=decided.address if decided.channel == "matrix" else None,
+        teams_id=decided.address if decided.channel == "teams" else None,
+    )
+    await turn.audit("person.join.approved")
+    await turn.notify(person.id, JOIN_APPROVED, None)
+    turn.say("admission.approved", name=decided.name, organisation=organisation.name)
+
+
+CONVERSATION = Conversation(KIND, ADMITTERS, AdmissionState, start, resume)

@@ -1,0 +1,86 @@
+"""Linking a professional an operator registered by e-mail address to the chat account they first write from.
+
+On Teams the channel reads the sender's e-mail address (or user principal name) from the Bot Connector's member
+API; on Matrix the account's homeserver must be the one the organisation names, and its local part the e-mail
+address's (@jan.bakker:matrix.ggz.example for jan.bakker@ggz.example). The link is made once and audited. A
+mismatch (the e-mail address of someone who is linked already, or of an organisation in another tenant) links
+nothing: it is audited and reported to the ketenmanager, and the sender reads the stranger's line (and is not
+offered to ask to join: whoever uses someone else's address is not let in by that road).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.catalogue import Catalogue
+from handlers.dialogue.messages import Incoming, Reply
+from storage import audit, outbox, people
+from storage.models import Professional, Role
+
+log = logging.getLogger(__name__)
+LINK_REFUSED = "link_refused"
+
+
+async def link(
+    session: AsyncSession, texts: Catalogue, address: str, incoming: Incoming, now: datetime
+) -> list[Reply] | None:
+    """The welcome for a registered professional writing for the first time from this account; the stranger's line
+    for a mismatch; None when the message is about nobody registered."""
+    person = await _registered_for(session, address, incoming)
+    if person is None or not person.active:
+        return None
+    organisation = await people.organisation_by_id(session, person.organisation_id)
+    channel = incoming.channel
+    other_tenant = bool(organisation.teams_tenant) and organisation.teams_tenant != incoming.tenant
+    if person.address(channel) is not None or (channel == "teams" and other_tenant):
+        await _refuse(session, person, organisation.name, channel, now)
+        # Nor may they ask to join: whoever uses someone else's address is not let in by that road.
+        return [Reply(texts.text(texts.default_language, "access.not_registered"))]
+    await people.set_address(session, person.id, channel, address)
+    await _audit(session, person, organisation.name, "person.link", channel, now)
+    return [
+        Reply(texts.text(person.language, "joining.linked", name=person.name, organisation=organisation.name))
+    ]
+
+
+async def _registered_for(session: AsyncSession, address: str, incoming: Incoming) -> Professional | None:
+    if incoming.channel == "teams":
+        return await people.by_email(session, incoming.email) if incoming.email else None
+    if incoming.channel == "matrix":
+        local_part, _, server = address.removeprefix("@").partition(":")
+        return await people.by_mailbox_at(session, local_part, server) if server else None
+    return None
+
+
+async def _refuse(
+    session: AsyncSession, person: Professional, organisation: str, channel: str, now: datetime
+) -> None:
+    log.warning("a chat account was not linked: the e-mail address is linked already, or from another tenant")
+    await _audit(session, person, organisation, "person.link.refused", channel, now)
+    for manager in await people.active_with_role(session, Role.KETENMANAGER):
+        await outbox.enqueue(
+            session,
+            recipient_id=manager.id,
+            kind=LINK_REFUSED,
+            params={"handle": person.handle},
+            case_number=None,
+            scheduled_at=now,
+            now=now,
+        )
+
+
+async def _audit(
+    session: AsyncSession, person: Professional, organisation: str, event: str, channel: str, now: datetime
+) -> None:
+    await audit.record(
+        session,
+        at=now,
+        actor_id=person.id,
+        on_behalf_of=organisation,
+        event=event,
+        case_number=None,
+        channel=channel,
+    )

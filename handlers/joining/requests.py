@@ -1,0 +1,116 @@
+"""Asking to join: someone from the Teams tenant or Matrix homeserver of a known organisation, not registered yet,
+is offered to ask for access as melder. They confirm the organisation (the tenant's or homeserver's, or another
+of those listed), a procesregisseur or the ketenmanager decides (``handlers.conversations.admission``), and they
+are told. Until then every message gets that dialogue and nothing else.
+
+The offer is plain text with numbered options rather than buttons: a button answers a question the dispatcher
+keeps for registered people only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.catalogue import Catalogue
+from handlers.authorization import ADMITTING_ROLES
+from handlers.dialogue.choices import pick_one
+from handlers.dialogue.messages import Choice, Incoming, Reply, numbered
+from handlers.joining.names import account_name
+from storage import audit, joins, outbox, people
+from storage.models import JoinRequest, JoinStatus, Organisation
+
+JOIN_REQUEST = "join_request"
+YES, NO = "ja", "nee"
+
+
+def home_of(address: str, incoming: Incoming) -> str:
+    """Where the sender's account lives: their Teams tenant, or their Matrix id's homeserver."""
+    if incoming.channel == "teams":
+        return incoming.tenant or ""
+    return address.partition(":")[2] if incoming.channel == "matrix" else ""
+
+
+async def ask(
+    session: AsyncSession, texts: Catalogue, address: str, incoming: Incoming, now: datetime
+) -> list[Reply] | None:
+    """The join dialogue's next reply; None for someone from nowhere the bot knows (or an account approved and
+    since disabled): they read the stranger's line."""
+    channel = incoming.channel
+    organisations = await people.organisations_at(session, channel, home_of(address, incoming))
+    if not organisations or not address:
+        return None
+    lang = texts.default_language
+    request = await joins.of(session, channel, address)
+    if request is None:
+        name = account_name(texts, incoming.display_name)
+        request = await joins.offer(session, channel, address, name, organisations[0].id, now)
+        return [_offer(texts, request, organisations)]
+    if request.status is JoinStatus.PENDING:
+        return [Reply(texts.text(lang, "joining.pending"))]
+    if request.status is JoinStatus.DECLINED:
+        return [Reply(texts.text(lang, "joining.declined"))]
+    if request.status is JoinStatus.APPROVED:
+        return None
+    picked = pick_one(incoming.text, _choices(texts, request, organisations), texts.synonyms())
+    if picked is None:
+        return [Reply(texts.text(lang, "form.invalid_choice")), _offer(texts, request, organisations)]
+    if picked == NO:
+        await joins.withdraw(session, request)
+        return [Reply(texts.text(lang, "joining.withdrawn"))]
+    if picked != YES:
+        request.organisation_id = int(picked)
+    request.status = JoinStatus.PENDING
+    organisation = await people.organisation_by_id(session, request.organisation_id)
+    await _send_to_deciders(session, request, organisation, channel, now)
+    return [Reply(texts.text(lang, "joining.requested", organisation=organisation.name))]
+
+
+def _choices(texts: Catalogue, request: JoinRequest, organisations: Sequence[Organisation]) -> list[Choice]:
+    lang = texts.default_language
+    named = next(org.name for org in organisations if org.id == request.organisation_id)
+    others = [Choice(str(org.id), org.name) for org in organisations if org.id != request.organisation_id]
+    return [
+        Choice(YES, texts.text(lang, "joining.option_yes", organisation=named)),
+        *others,
+        Choice(NO, texts.text(lang, "joining.option_no")),
+    ]
+
+
+def _offer(texts: Catalogue, request: JoinRequest, organisations: Sequence[Organisation]) -> Reply:
+    lang = texts.default_language
+    lines = [
+        texts.text(lang, "joining.offer", name=request.display_name),
+        *(
+            f"{number}. {choice.label}"
+            for number, choice in numbered(_choices(texts, request, organisations))
+        ),
+    ]
+    return Reply("\n".join(lines))
+
+
+async def _send_to_deciders(
+    session: AsyncSession, request: JoinRequest, organisation: Organisation, channel: str, now: datetime
+) -> None:
+    await audit.record(
+        session,
+        at=now,
+        actor_id=None,
+        on_behalf_of=organisation.name,
+        event="person.join.request",
+        case_number=None,
+        channel=channel,
+    )
+    for role in ADMITTING_ROLES:
+        for decider in await people.active_with_role(session, role):
+            await outbox.enqueue(
+                session,
+                recipient_id=decider.id,
+                kind=JOIN_REQUEST,
+                params={"request": request.id},
+                case_number=None,
+                scheduled_at=now,
+                now=now,
+            )
