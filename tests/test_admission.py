@@ -151,6 +151,13 @@ async def test_matrix_people_of_an_organisations_homeserver_ask_too(chat: Chat) 
     assert "is verstuurd" in await typed(chat, "@gijs:matrix.ggz.example", "ja", "matrix")
     assert (await typed(chat, "@gijs:elsewhere.example", "hoi", "matrix")).startswith(NOT_REGISTERED)
     assert "(via Matrix)" in await chat("manager", "verzoeken")
+    assert (await chat("manager", "stop")).startswith("Gestopt.")
     async with chat.app.sessions() as session:
         rows = list(await session.scalars(select(PendingMessage.kind)))
     assert rows.count("join_request") == 3  # both procesregisseurs and the ketenmanager
+
+
+async def test_with_one_request_waiting_one_word_decides_it(chat: Chat) -> None:
+    await asked(chat)
+    assert "is afgewezen" in await chat("manager", "weigeren")  # no notice read first: the one waiting
+    assert await chat("manager", "weigeren") == "Er wachten geen verzoeken om toegang."

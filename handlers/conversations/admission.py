@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from config.catalogue import Catalogue
 from handlers.authorization import ADMITTERS
 from handlers.dialogue.answers import choose
+from handlers.dialogue.choices import pick_one
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
@@ -54,6 +55,10 @@ async def start(turn: Turn, argument: str) -> Admission | None:
     waiting = await joins.pending(turn.session)
     if not waiting:
         turn.say("admission.none")
+        return None
+    said = pick_one(turn.incoming.text.split(" ", 1)[0], decision_choices(turn.texts, turn.lang)[:2])
+    if said is not None and len(waiting) == 1:  # 'toelaten' with one request waiting: nothing to ask
+        await _decide(turn, waiting[0].id, said == ADMIT)
         return None
     state = DialogueState(KIND, PICK, AdmissionState())
     choices = [Choice(str(request.id), await request_line(turn, request)) for request in waiting]

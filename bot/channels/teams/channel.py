@@ -339,6 +339,7 @@ class TeamsChannel:
             answers=answers,
             forms=CARD,
             display_name=activity.from_property.name if activity.from_property else None,
+            tenant=tenant_of(activity),
         )
 
     async def _remember(self, activity: Activity, identity: Identity | None) -> None:
@@ -405,9 +406,9 @@ class TeamsChannel:
         return await self.app.dispatcher.handle(identity or Identity(CHANNEL, ""), incoming)
 
     async def _as_newcomer(self, context: TurnContext, incoming: Incoming) -> Incoming:
-        """Someone the bot keeps no chat for (not registered yet): their tenant, and their e-mail address from the
-        Bot Connector's member API, by which a professional an operator registered is linked. Asked only for
-        them, and not at all when the Connector does not answer (they are then treated as anyone unknown)."""
+        """Someone the bot keeps no chat for (not registered yet): their e-mail address from the Bot Connector's
+        member API, by which a professional an operator registered is linked. Asked only for them, and not at all
+        when the Connector does not answer (they are then treated as anyone unknown)."""
         activity = context.activity
         email = None
         client = context.turn_state.get(CONNECTOR_CLIENT)
@@ -418,7 +419,7 @@ class TeamsChannel:
                 email = account.email or account.user_principal_name
             except (aiohttp.ClientError, OSError, ValueError) as error:
                 log.info("Teams: the member API did not answer (%s)", type(error).__name__)
-        return replace(incoming, email=email, tenant=tenant_of(activity))
+        return replace(incoming, email=email)
 
     async def _send_late(
         self,

@@ -15,6 +15,7 @@ from nio import MatrixRoom, MegolmEvent
 
 from bot.app import App
 from storage import invites, people
+from storage.models import Role
 from tests.bot.matrix.conftest import Meet, RunningBot
 
 
@@ -80,4 +81,57 @@ async def test_on_named_homeservers_a_newcomer_gets_in_with_an_invite_code(demo:
         room = await stranger.open_direct_chat(bot.user_id)  # let in: the homeserver is named
         assert "niet aangemeld" in await stranger.ask(room, "help")
         assert "u bent aangemeld als melder bij GGZ Voorbeeld" in await stranger.ask(room, code)
+        assert "aanmelden" in await stranger.ask(room, "help")
+
+
+async def set_homeserver(demo: App, organisation: str, server: str) -> None:
+    async with demo.sessions() as session, session.begin():
+        found = await people.organisation_named(session, organisation)
+        assert found is not None
+        found.matrix_server = server
+
+
+@SQLITE_ONLY
+async def test_someone_on_an_organisations_homeserver_asks_to_join_and_is_welcomed(
+    demo: App, meet: Meet
+) -> None:
+    """Issue 20 on the real homeserver: the bot takes the invite of someone it does not know because their
+    homeserver is an organisation's, they ask to join, a procesregisseur admits them in their own chat, and the
+    welcome arrives in the newcomer's room."""
+    stranger, regisseur = await meet("stranger"), await meet("regisseur")
+    await set_homeserver(demo, "GGZ Voorbeeld", stranger.user_id.partition(":")[2])
+    async with bot_with(demo) as bot:
+        regisseur_room = await regisseur.open_direct_chat(bot.user_id)
+        assert "verzoeken" in await regisseur.ask(regisseur_room, "help")
+        room = await stranger.open_direct_chat(bot.user_id)  # let in: the homeserver is GGZ's
+        assert "U kunt toegang vragen als melder" in await stranger.ask(room, "hallo")
+        assert "is verstuurd" in await stranger.ask(room, "1")
+        await regisseur.expect("Verzoek om toegang")
+        assert "is nu melder bij GGZ Voorbeeld" in await regisseur.ask(regisseur_room, "toelaten")
+        await stranger.expect("uw verzoek om toegang is toegekend")
+        assert "aanmelden" in await stranger.ask(room, "help")
+
+
+@SQLITE_ONLY
+async def test_someone_registered_by_email_is_linked_on_their_organisations_homeserver(
+    demo: App, meet: Meet
+) -> None:
+    stranger = await meet("stranger")
+    local_part, _, server = stranger.user_id.removeprefix("@").partition(":")
+    await set_homeserver(demo, "GGZ Voorbeeld", server)
+    async with demo.sessions() as session, session.begin():
+        ggz = await people.organisation_named(session, "GGZ Voorbeeld")
+        assert ggz is not None
+        await people.add_professional(
+            session,
+            handle="new-ggz",
+            name="Gijs Nieuw",
+            organisation=ggz,
+            role=Role.MELDER,
+            now=demo.now(),
+            email=f"{local_part}@ggz.example",
+        )
+    async with bot_with(demo) as bot:
+        room = await stranger.open_direct_chat(bot.user_id)
+        assert "Welkom, Gijs Nieuw: uw chataccount is gekoppeld" in await stranger.ask(room, "hallo")
         assert "aanmelden" in await stranger.ask(room, "help")

@@ -48,6 +48,9 @@ class FakeConnector:
     # Activities replaced in place (PUT), by the id the post of each was answered with.
     updated: dict[str, dict[str, Any]] = field(default_factory=dict)
     fail: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)
+    # What the member API (GET /v3/conversations/{id}/members/{member}) answers, by member id; others get a 404.
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    member_asks: list[str] = field(default_factory=list)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
     _runner: web.AppRunner | None = None
@@ -61,6 +64,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
         app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._post)
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._put)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
@@ -79,6 +83,13 @@ class FakeConnector:
         self.posted.append(Posted(conversation, activity, request.match_info.get("reply_to"), peer))
         self._arrived.set()
         return web.json_response({"id": f"activity-{next(self._ids)}"})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = request.match_info["member"]
+        self.member_asks.append(member)
+        if member not in self.members:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+        return web.json_response(self.members[member])
 
     async def _put(self, request: web.Request) -> web.Response:
         self.updated[request.match_info["activity"]] = await request.json()
