@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import argparse
 import csv
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import insert, select
 
 from bot.app import App
+from bot.charts import PNG_SIGNATURE, png_of
 from bot.cli.report import cmd_report
 from handlers.figures.counts import shown, spread
 from handlers.figures.period import Period, read_period
+from handlers.figures.report import build
 from storage import audit, people
 from storage.models import AuditEntry, Case, CaseState, CaseTransition, CheckTally
 from tests.conftest import AMSTERDAM, Chat
@@ -109,6 +113,10 @@ async def test_the_ketenmanager_reads_the_figures_in_chat_without_a_case_or_smal
     assert "- aanmelding tot beslissing: mediaan 2 dagen, 90% binnen 2 dagen" in lines
     assert "- aanmelding tot afsluiten: te weinig casussen om te tonen" in lines
     assert "VH-2026" not in figures and "geheim" not in figures and "Agent" not in figures
+    assert (
+        lines[-1]
+        == "[Grafiek: Aanmeldingen per maand, naar eerste beslissing. Dezelfde aantallen staan in de tekst hierboven.]"
+    )
     assert "- totaal: 0" in await chat("manager", "cijfers 2025")
     assert "Welke periode bedoelt u?" in await chat("manager", "cijfers gisteren")
     async with chat.app.sessions() as session:
@@ -116,6 +124,25 @@ async def test_the_ketenmanager_reads_the_figures_in_chat_without_a_case_or_smal
             await session.scalars(select(AuditEntry.event).where(AuditEntry.event == "figures.shown"))
         )
     assert len(events) == 2
+
+
+async def test_the_chart_shows_what_the_text_shows_and_is_drawn_apart(chat: Chat) -> None:
+    await seeded(chat)
+    tz = ZoneInfo(chat.app.settings.timezone)
+    async with chat.app.sessions() as session:
+        figures = await build(
+            session, chat.app.texts, "nl", Period(date(2026, 10, 1), date(2026, 12, 1)), chat.app.now(), tz
+        )
+    chart = figures.chart
+    assert chart.categories == ("okt 2026", "nov 2026")
+    assert chart.series == (
+        ("geaccepteerd", ("0", "10")),  # 9, rounded as in the text
+        ("advies gegeven (niet in behandeling)", ("0", "<5")),  # 3, hidden as in the text
+        ("nog niet beslist", ("0", "<5")),
+    )
+    png = await png_of(chart)
+    assert png is not None and png.startswith(PNG_SIGNATURE)
+    assert "matplotlib" not in sys.modules  # drawn in a child process, never loaded here
 
 
 async def test_only_the_ketenmanager_gets_the_figures(chat: Chat) -> None:
@@ -141,6 +168,7 @@ async def test_the_report_is_a_spreadsheet_safe_to_open_and_audited(chat: Chat, 
     assert sheet is not None
     assert [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)] == rows
     assert "VH-2026" not in text
+    assert (tmp_path / "figures.png").read_bytes().startswith(PNG_SIGNATURE)  # the chart next to the export
     async with chat.app.sessions() as session:
         exports = [entry for entry in await audit.export(session) if entry[0].event == "figures.export"]
     assert len(exports) == 2

@@ -22,9 +22,12 @@ def conversation_of(handle: str) -> str:
 
 
 def render(reply: Reply) -> str:
-    """Plain lines; options numbered so they can be answered by number or by word."""
+    """Plain lines; options numbered so they can be answered by number or by word. A chart cannot be shown here:
+    its text alternative is."""
     lines = [reply.text]
     lines += [f"  {number}. {choice.label}" for number, choice in numbered(reply.choices)]
+    if reply.chart is not None:
+        lines.append(f"[{reply.chart.alt}]")
     return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
 """``vhbot report``: the network's figures for a period as a spreadsheet (CSV or XLSX), the same counts the
-ketenmanager reads in chat with ``cijfers``: small ones hidden, nothing that names a case or a person. Every
-export is audited."""
+ketenmanager reads in chat with ``cijfers``: small ones hidden, nothing that names a case or a person; and next to
+it the chart of referrals per month (FILE.png). Every export is audited."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ HEADER = ["section", "label", "value"]
 
 
 async def cmd_report(app: App, args: argparse.Namespace) -> int:
+    from bot.charts import png_of
     from handlers.figures.period import Period
     from handlers.figures.report import build
 
@@ -39,6 +40,11 @@ async def cmd_report(app: App, args: argparse.Namespace) -> int:
     rows = [[figures.heading, "", ""], HEADER, *figures.table()]
     await asyncio.to_thread(_write_csv if out.suffix.lower() == ".csv" else _write_xlsx, out, rows)
     print(f"{out}: {len(rows) - 2} rows")
+    png = await png_of(figures.chart)
+    if png is not None:
+        chart = out.with_suffix(".png")
+        await asyncio.to_thread(chart.write_bytes, png)
+        print(f"{chart}: {figures.chart.title}")
     return 0
 
 

@@ -96,16 +96,40 @@ def numbered(choices: Sequence[Choice]) -> list[tuple[int, Choice]]:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A bar chart to send with a reply, where a channel can show an image: one bar per category, stacked from
+    ``series`` (a label and a value per category). Values are as the figures show them ("0", "<5", "15"): the
+    picture gives away nothing the text would not. ``alt`` describes it for whoever cannot see it."""
+
+    title: str
+    alt: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Chart:
+        series = tuple(
+            (str(label), tuple(str(value) for value in values)) for label, values in data["series"]
+        )
+        return cls(str(data["title"]), str(data["alt"]), tuple(data["categories"]), series)
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message back. ``choices`` become buttons, choice sets or numbered lines, per channel; ``question`` is
     the fingerprint of the open question they answer (see ``Incoming.answers``); ``form`` is a form to show
-    with the text (only given to channels whose ``Incoming.forms`` is ``card``)."""
+    with the text (only given to channels whose ``Incoming.forms`` is ``card``); ``chart`` is a picture to send
+    after the text."""
 
     text: str
     choices: tuple[Choice, ...] = ()
     multiple: bool = False
     question: str | None = None
     form: FormOffer | None = None
+    chart: Chart | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -114,10 +138,14 @@ class Reply:
             "multiple": self.multiple,
             "question": self.question,
             "form": self.form.to_json() if self.form else None,
+            "chart": self.chart.to_json() if self.chart else None,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:
         choices = tuple(Choice.from_json(item) for item in data.get("choices", []))
         form = FormOffer.from_json(data["form"]) if data.get("form") else None
-        return cls(data["text"], choices, bool(data.get("multiple", False)), data.get("question"), form)
+        chart = Chart.from_json(data["chart"]) if data.get("chart") else None
+        return cls(
+            data["text"], choices, bool(data.get("multiple", False)), data.get("question"), form, chart
+        )

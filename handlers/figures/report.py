@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
+from handlers.dialogue.messages import Chart
 from handlers.figures.counts import shown, spread
 from handlers.figures.period import Period
 from storage import check_tallies, figures
@@ -31,6 +32,7 @@ class Section:
 class Figures:
     heading: str
     sections: tuple[Section, ...]
+    chart: Chart
 
     def lines(self) -> list[str]:
         """As chat lines: the heading, then each section's title and its rows."""
@@ -113,7 +115,27 @@ async def build(
     ]
     last = date.fromordinal(period.end.toordinal() - 1)
     heading = t("figures.heading", first=_day(months, period.first), last=_day(months, last))
-    return Figures(heading, tuple(sections))
+    return Figures(heading, tuple(sections), _chart(texts, language, period, referred, tz))
+
+
+def _chart(
+    texts: Catalogue, language: str, period: Period, referred: list[figures.Referral], tz: ZoneInfo
+) -> Chart:
+    """Referrals per month by their first decision, as the sections show them (small counts hidden)."""
+    months = texts.text(language, "date.months").split(",")
+    per = Counter((row.created_at.astimezone(tz).date().replace(day=1), row.decision) for row in referred)
+    labels = (
+        (CaseState.GEACCEPTEERD, texts.text(language, "state.geaccepteerd")),
+        (CaseState.ADVIES, texts.text(language, "state.advies")),
+        (None, texts.text(language, "figures.undecided")),
+    )
+    series = tuple(
+        (label, tuple(shown(per[(month, decision)]) for month in period.months()))
+        for decision, label in labels
+    )
+    categories = tuple(f"{months[month.month - 1][:3]} {month.year}" for month in period.months())
+    title = texts.text(language, "figures.chart_title")
+    return Chart(title, texts.text(language, "figures.chart_alt", title=title), categories, series)
 
 
 async def _checks(session: AsyncSession, texts: Catalogue, language: str, period: Period) -> tuple[Row, ...]:

@@ -38,10 +38,11 @@ from bot.app import App
 from bot.channels.matrix.batches import Item, SyncBatch, SyncFailed, transaction_id
 from bot.channels.matrix.connection import NETWORK_ERRORS, MatrixConnection, MatrixSetupError, connect
 from bot.channels.matrix.render import content_of, text_of
+from bot.charts import CHART_FILE, png_of
 from bot.delivery import backoff_seconds, sleep_unless
 from bot.dispatcher import Identity
-from bot.senders import PermanentFailure, RateLimited, TemporaryFailure
-from handlers.dialogue.messages import Incoming, Reply
+from bot.senders import PermanentFailure, RateLimited, SendError, TemporaryFailure
+from handlers.dialogue.messages import Chart, Incoming, Reply
 from handlers.identifying.forms import LINK
 from storage import cursors
 from storage.leadership import Leadership
@@ -364,6 +365,10 @@ class MatrixChannel:
         for index, reply in enumerate(replies):
             content = content_of(reply, message_id if thread and index == 0 else None)
             await self._send(connection, room_id, content, transaction_id(message_id, index))
+            if reply.chart is not None:
+                await self._send_chart(
+                    connection, room_id, reply.chart, transaction_id(message_id, index) + "-chart"
+                )
         if replies:
             await self._dispatcher.delivered(CHANNEL, message_id)
 
@@ -371,6 +376,19 @@ class MatrixChannel:
         """Answers handled before a stop but never sent go out first (same transaction ids: no doubles)."""
         for message_id, room_id, replies in await self._dispatcher.unanswered(CHANNEL):
             await self._answer(connection, room_id, message_id, replies, thread=True)
+
+    async def _send_chart(self, connection: MatrixConnection, room_id: str, chart: Chart, tx_id: str) -> None:
+        """The chart as an image after its text; without it when it cannot be drawn or uploaded (the text holds
+        the same counts)."""
+        png = await png_of(chart)
+        if png is None:
+            return
+        try:
+            content = await connection.upload_image(room_id, png, CHART_FILE, chart.alt)
+        except SendError as error:
+            log.warning("matrix: a chart was not uploaded (%s)", error)
+            return
+        await self._send(connection, room_id, content, tx_id)
 
     async def _send(
         self, connection: MatrixConnection, room_id: str, content: dict[str, Any], tx_id: str

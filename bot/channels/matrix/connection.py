@@ -8,6 +8,7 @@ unreadable. Errors from the homeserver are sorted into the delivery engine's thr
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import os
@@ -25,6 +26,7 @@ from nio import (
     RoomCreateError,
     RoomPreset,
     RoomSendError,
+    UploadResponse,
     WhoamiError,
 )
 from nio.crypto import OlmDevice
@@ -188,6 +190,36 @@ class MatrixConnection:
         if isinstance(response, RoomSendError):
             raise failure_of(response, "send")
         return str(response.event_id)
+
+    async def upload_image(self, room_id: str, png: bytes, name: str, alt: str) -> dict[str, Any]:
+        """The content of an image message for the room: the picture uploaded to the homeserver, encrypted where
+        the room is (the key travels inside the message, which is itself encrypted)."""
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            raise PermanentFailure("not in that room")
+        try:
+            uploaded, keys = await self.client.upload(
+                lambda *_: io.BytesIO(png),
+                content_type="image/png",
+                filename=name,
+                encrypt=room.encrypted,
+                filesize=len(png),
+            )
+        except NETWORK_ERRORS as error:
+            raise TemporaryFailure(type(error).__name__) from error
+        if not isinstance(uploaded, UploadResponse):
+            raise TemporaryFailure(f"upload refused: {getattr(uploaded, 'status_code', '?')}")
+        content: dict[str, Any] = {
+            "msgtype": "m.image",
+            "body": alt,
+            "filename": name,
+            "info": {"mimetype": "image/png", "size": len(png)},
+        }
+        if room.encrypted and keys is not None:
+            content["file"] = {"url": uploaded.content_uri, **keys}
+        else:
+            content["url"] = uploaded.content_uri
+        return content
 
     async def direct_room(self, person: str) -> str:
         """The private, encrypted room with this person; created (and the person invited) when there is none."""

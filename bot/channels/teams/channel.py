@@ -45,8 +45,10 @@ from bot.channels.teams.render import (
     form_card,
     form_submission_of,
     hide_pressed,
+    image_activity,
     note_card,
 )
+from bot.charts import png_of
 from bot.dispatcher import Identity
 from bot.web import serve_site
 from handlers.dialogue.messages import Incoming, Reply
@@ -454,6 +456,8 @@ class TeamsChannel:
         for reply in replies:
             sent = await send(activity_of(reply, labels))
             self.open_cards.sent(conversation, getattr(sent, "id", None), reply)
+            if reply.chart is not None and (png := await png_of(reply.chart)) is not None:
+                await send(image_activity(png, reply.chart.alt))
 
     async def continue_conversation(
         self, reference: ConversationReference, callback: Callable[[TurnContext], Awaitable[None]]

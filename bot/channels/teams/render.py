@@ -14,12 +14,14 @@ of the question it answers, so a button on an older card cannot act.
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
+from bot.charts import CHART_FILE
 from handlers.dialogue.messages import Choice, FormOffer, Reply, numbered
 from handlers.identifying.forms import DATE_SHAPE
 
@@ -249,3 +251,11 @@ def answer_of(value: Any) -> CardAnswer | None:
         shown=", ".join(str(names.get(key, key)) for key in keys),
         question=question if isinstance(question, str) else None,
     )
+
+
+def image_activity(png: bytes, alt: str) -> Activity:
+    """A picture inline in the chat: Teams shows a base64 image (up to 1024 × 1024 pixels and 1 MB) in a personal
+    chat without an upload. The text alternative goes with it."""
+    data = base64.b64encode(png).decode()
+    image = Attachment(content_type="image/png", content_url=f"data:image/png;base64,{data}", name=CHART_FILE)
+    return Activity(type=ActivityTypes.message, text=alt, text_format="plain", attachments=[image])

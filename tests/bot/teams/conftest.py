@@ -27,6 +27,7 @@ AAD = {
     "regisseur": "aaaaaaaa-0000-0000-0000-000000000002",
     "regisseur2": "aaaaaaaa-0000-0000-0000-000000000003",
     "wijkteam": "aaaaaaaa-0000-0000-0000-000000000004",
+    "manager": "aaaaaaaa-0000-0000-0000-000000000007",
     "stranger": "aaaaaaaa-0000-0000-0000-00000000dead",
 }
 

@@ -1,0 +1,73 @@
+"""Draws one chart (``handlers.dialogue.messages.Chart``, as JSON on standard input) as a PNG on standard output.
+
+A program of its own, run by ``bot.charts`` in a child process: matplotlib and numpy take some 40 MB once loaded,
+which ``vhbot serve`` should not carry for a picture the ketenmanager asks for now and then. A hidden count
+("<5") is drawn as a hatched block of its own height, labelled "<5", so the picture says no more than the text.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+from handlers.dialogue.messages import Chart
+
+HIDDEN = "<5"
+HIDDEN_HEIGHT = 2.5  # halfway up the band it may be in
+COLOURS = ("#1f6f8b", "#e39b2d", "#9aa5ab")
+
+
+def height(value: str) -> float:
+    return HIDDEN_HEIGHT if value == HIDDEN else float(value)
+
+
+def draw(chart: Chart) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import MultipleLocator
+
+    figure, axes = pyplot.subplots(figsize=(8, 4.5), dpi=100)
+    positions = range(len(chart.categories))
+    bottoms = [0.0] * len(chart.categories)
+    for (label, values), colour in zip(chart.series, COLOURS, strict=False):
+        heights = [height(value) for value in values]
+        bars = axes.bar(positions, heights, bottom=bottoms, color=colour, edgecolor="white")
+        for bar, value in zip(bars, values, strict=True):
+            if value == HIDDEN:
+                bar.set_hatch("//")
+            if value != "0":
+                axes.annotate(
+                    value,
+                    (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"},
+                )
+        bottoms = [bottom + step for bottom, step in zip(bottoms, heights, strict=True)]
+    axes.set_xticks(list(positions), chart.categories, rotation=45 if len(chart.categories) > 6 else 0)
+    axes.set_title(chart.title)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.yaxis.set_major_locator(MultipleLocator(5))  # the counts are fives (and '<5')
+    legend = [
+        Patch(color=colour, label=label) for (label, _), colour in zip(chart.series, COLOURS, strict=False)
+    ]
+    hidden = Patch(facecolor="white", edgecolor="grey", hatch="//", label=HIDDEN)
+    axes.legend(handles=[*legend, hidden], frameon=False)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def main() -> None:
+    chart = Chart.from_json(json.load(sys.stdin))
+    sys.stdout.buffer.write(draw(chart))
+
+
+if __name__ == "__main__":
+    main()
