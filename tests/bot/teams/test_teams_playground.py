@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 
 from handlers.dates.clock import FixedClock
+from storage import people
+from storage.models import Role
 from tests.bot.teams.conftest import AAD, TENANT, TeamsBot
 from tests.bot.teams.playground import Playground, card_of, node_or_skip
 from tests.bot.teams.shown import shown_text
 from tests.case_life import CASE_LIFE_PEOPLE, Client, live_a_case
 from tests.conftest import AMSTERDAM, Chat, link_address
+from tests.test_admission import set_homes
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST, refer_a_case
 
 Open = Callable[[str], Awaitable[Playground]]
@@ -93,3 +96,43 @@ async def test_a_whole_case_life_at_the_playgrounds(teams_bot: TeamsBot, open_te
         clients[handle] = Client(playground.ask, playground.expect)
     number = await refer_a_case(Chat(teams_bot.app))
     await live_a_case(teams_bot.app, number, clients)
+
+
+@pytest.mark.parametrize("settings", ["postgresql"], indirect=True)
+async def test_a_newcomer_asks_to_join_and_one_press_of_the_procesregisseur_admits_them(
+    open_teams: Open, teams_bot: TeamsBot
+) -> None:
+    """Issue 20 through the Playground: a Teams user of the wijkteam's tenant, unknown to the bot, asks to join;
+    the procesregisseur's notice has the buttons; one press admits, and the newcomer is welcomed."""
+    await set_homes(teams_bot.app, "Wijkteam Amersfoort-Noord", tenant=TENANT)
+    regisseur = await open_teams("regisseur")
+    assert "verzoeken" in await regisseur.ask("help")
+    stranger = await open_teams("stranger")
+    assert "U kunt toegang vragen als melder, onder de naam Stranger" in await stranger.ask("hallo")
+    assert "is verstuurd" in await stranger.ask("1")
+    notice = await regisseur.expect("Verzoek om toegang: Stranger wil melder worden")
+    await regisseur.press(notice, "toelaten")
+    await regisseur.expect("Stranger is nu melder bij Wijkteam Amersfoort-Noord")
+    await stranger.expect("uw verzoek om toegang is toegekend")
+    assert "aanmelden" in await stranger.ask("help")
+
+
+@pytest.mark.parametrize("settings", ["postgresql"], indirect=True)
+async def test_someone_registered_by_email_is_linked_from_the_playgrounds_member_api(
+    open_teams: Open, teams_bot: TeamsBot
+) -> None:
+    app = teams_bot.app
+    async with app.sessions() as session, session.begin():
+        wijkteam = await people.organisation_named(session, "Wijkteam Amersfoort-Noord")
+        assert wijkteam is not None
+        await people.add_professional(
+            session,
+            handle="sanne",
+            name="Sanne de Boer",
+            organisation=wijkteam,
+            role=Role.MELDER,
+            now=app.now(),
+            email="stranger@example.org",  # what the Playground gives as this user's address
+        )
+    stranger = await open_teams("stranger")
+    assert "Welkom, Sanne de Boer: uw chataccount is gekoppeld" in await stranger.ask("hallo")
