@@ -15,7 +15,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxStatus, PendingMessage, Professional
+from storage import people
+from storage.models import OutboxStatus, PendingMessage, Professional, Role
 
 PENDING = OutboxStatus.PENDING
 
@@ -77,6 +78,23 @@ async def enqueue(
     )
     session.add(message)
     return message
+
+
+async def enqueue_to_roles(
+    session: AsyncSession, roles: Sequence[Role], kind: str, params: dict[str, Any], now: datetime
+) -> None:
+    """One row, due now and about no case, for every active person in these roles."""
+    for role in roles:
+        for person in await people.active_with_role(session, role):
+            await enqueue(
+                session,
+                recipient_id=person.id,
+                kind=kind,
+                params=params,
+                case_number=None,
+                scheduled_at=now,
+                now=now,
+            )
 
 
 async def enqueue_once(

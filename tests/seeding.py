@@ -16,9 +16,34 @@ from sqlalchemy import select
 from bot.app import App
 from handlers.identifying.forms import LINK
 from storage import cases, people, subjects
-from storage.models import Action, Case, CaseSubject, CaseTransition, Dialogue, Feedback, InboundMessage
+from storage.models import (
+    Action,
+    Case,
+    CaseSubject,
+    CaseTransition,
+    Dialogue,
+    Feedback,
+    InboundMessage,
+    Role,
+)
 from tests.scripts import referral_after_check
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION
+
+
+async def registered_by_email(app: App, organisation: str, email: str, handle: str, name: str) -> None:
+    """A melder an operator registered with only an e-mail address (linked when they first write)."""
+    async with app.sessions() as session, session.begin():
+        found = await people.organisation_named(session, organisation)
+        assert found is not None
+        await people.add_professional(
+            session,
+            handle=handle,
+            name=name,
+            organisation=found,
+            role=Role.MELDER,
+            now=app.now(),
+            email=email,
+        )
 
 
 class Say(Protocol):

@@ -60,16 +60,7 @@ async def _refuse(
 ) -> None:
     log.warning("a chat account was not linked: the e-mail address is linked already, or from another tenant")
     await _audit(session, person, organisation, "person.link.refused", channel, now)
-    for manager in await people.active_with_role(session, Role.KETENMANAGER):
-        await outbox.enqueue(
-            session,
-            recipient_id=manager.id,
-            kind=LINK_REFUSED,
-            params={"handle": person.handle},
-            case_number=None,
-            scheduled_at=now,
-            now=now,
-        )
+    await outbox.enqueue_to_roles(session, (Role.KETENMANAGER,), LINK_REFUSED, {"handle": person.handle}, now)
 
 
 async def _audit(

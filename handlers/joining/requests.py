@@ -103,14 +103,4 @@ async def _send_to_deciders(
         case_number=None,
         channel=channel,
     )
-    for role in ADMITTING_ROLES:
-        for decider in await people.active_with_role(session, role):
-            await outbox.enqueue(
-                session,
-                recipient_id=decider.id,
-                kind=JOIN_REQUEST,
-                params={"request": request.id},
-                case_number=None,
-                scheduled_at=now,
-                now=now,
-            )
+    await outbox.enqueue_to_roles(session, ADMITTING_ROLES, JOIN_REQUEST, {"request": request.id}, now)

@@ -15,8 +15,8 @@ from nio import MatrixRoom, MegolmEvent
 
 from bot.app import App
 from storage import invites, people
-from storage.models import Role
 from tests.bot.matrix.conftest import Meet, RunningBot
+from tests.seeding import registered_by_email
 
 
 @asynccontextmanager
@@ -119,18 +119,7 @@ async def test_someone_registered_by_email_is_linked_on_their_organisations_home
     stranger = await meet("stranger")
     local_part, _, server = stranger.user_id.removeprefix("@").partition(":")
     await set_homeserver(demo, "GGZ Voorbeeld", server)
-    async with demo.sessions() as session, session.begin():
-        ggz = await people.organisation_named(session, "GGZ Voorbeeld")
-        assert ggz is not None
-        await people.add_professional(
-            session,
-            handle="new-ggz",
-            name="Gijs Nieuw",
-            organisation=ggz,
-            role=Role.MELDER,
-            now=demo.now(),
-            email=f"{local_part}@ggz.example",
-        )
+    await registered_by_email(demo, "GGZ Voorbeeld", f"{local_part}@ggz.example", "new-ggz", "Gijs Nieuw")
     async with bot_with(demo) as bot:
         room = await stranger.open_direct_chat(bot.user_id)
         assert "Welkom, Gijs Nieuw: uw chataccount is gekoppeld" in await stranger.ask(room, "hallo")

@@ -8,10 +8,10 @@ from __future__ import annotations
 import asyncio
 
 from storage import people
-from storage.models import Role
 from tests.bot.teams.conftest import AAD, TENANT, TeamsBot, personal
 from tests.bot.teams.connector import FakeConnector, Posted
 from tests.bot.teams.test_teams_http import press
+from tests.seeding import registered_by_email
 from tests.test_admission import set_homes
 
 WIJKTEAM = "Wijkteam Amersfoort-Noord"
@@ -43,18 +43,7 @@ async def test_a_professional_registered_by_email_is_linked_when_they_first_writ
 ) -> None:
     app = teams_bot.app
     await set_homes(app, WIJKTEAM, tenant=TENANT)
-    async with app.sessions() as session, session.begin():
-        wijkteam = await people.organisation_named(session, WIJKTEAM)
-        assert wijkteam is not None
-        await people.add_professional(
-            session,
-            handle="sanne",
-            name="Sanne de Boer",
-            organisation=wijkteam,
-            role=Role.MELDER,
-            now=app.now(),
-            email="sanne@wijkteam.example",
-        )
+    await registered_by_email(app, WIJKTEAM, "sanne@wijkteam.example", "sanne", "Sanne de Boer")
     teams_bot.connector.members["29:stranger"] = member("stranger", "Sanne@Wijkteam.example")
     assert "uw chataccount is gekoppeld aan uw aanmelding bij Wijkteam" in await teams_bot.say(
         "stranger", "hallo"

@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 
 from handlers.dates.clock import FixedClock
-from storage import people
-from storage.models import Role
 from tests.bot.teams.conftest import AAD, TENANT, TeamsBot
 from tests.bot.teams.playground import Playground, card_of, node_or_skip
 from tests.bot.teams.shown import shown_text
 from tests.case_life import CASE_LIFE_PEOPLE, Client, live_a_case
 from tests.conftest import AMSTERDAM, Chat, link_address
+from tests.seeding import registered_by_email
 from tests.test_admission import set_homes
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST, refer_a_case
 
@@ -121,18 +120,9 @@ async def test_a_newcomer_asks_to_join_and_one_press_of_the_procesregisseur_admi
 async def test_someone_registered_by_email_is_linked_from_the_playgrounds_member_api(
     open_teams: Open, teams_bot: TeamsBot
 ) -> None:
-    app = teams_bot.app
-    async with app.sessions() as session, session.begin():
-        wijkteam = await people.organisation_named(session, "Wijkteam Amersfoort-Noord")
-        assert wijkteam is not None
-        await people.add_professional(
-            session,
-            handle="sanne",
-            name="Sanne de Boer",
-            organisation=wijkteam,
-            role=Role.MELDER,
-            now=app.now(),
-            email="stranger@example.org",  # what the Playground gives as this user's address
-        )
+    # The address the Playground gives as this user's (its member API answers with it).
+    await registered_by_email(
+        teams_bot.app, "Wijkteam Amersfoort-Noord", "stranger@example.org", "sanne", "Sanne de Boer"
+    )
     stranger = await open_teams("stranger")
     assert "Welkom, Sanne de Boer: uw chataccount is gekoppeld" in await stranger.ask("hallo")
