@@ -87,3 +87,23 @@ async def test_a_file_with_the_wrong_columns_says_which(
     with pytest.raises(UsageError):
         await run(chat, tmp_path, "naam,organisatie,rol\nSanne,GGZ Voorbeeld,melder\n")
     assert capsys.readouterr().err.startswith("line 1: unknown column 'naam'")
+
+
+async def test_email_addresses_are_imported_checked_and_unique(
+    chat: Chat, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = (
+        "name,organisation,role,email\n"
+        "Sanne de Boer,Wijkteam Amersfoort-Noord,melder,Sanne@Wijkteam.example\n"  # line 2
+        "Jan Bakker,GGZ Voorbeeld,melder,not-an-address\n"  # line 3
+        "Piet Pieters,GGZ Voorbeeld,melder,sanne@wijkteam.example\n"  # line 4: the same address as line 2
+    )
+    with pytest.raises(UsageError, match="nothing was imported"):
+        await run(chat, tmp_path, rows)
+    reported = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[0] for line in reported] == ["line 3", "line 4"]
+    assert "'not-an-address' is no e-mail address" in reported[0] and "belongs to someone else" in reported[1]
+    assert await run(chat, tmp_path, "\n".join(rows.splitlines()[:2]) + "\n") == 0
+    async with chat.app.sessions() as session:
+        sanne = await people.professional_by_handle(session, "sanne-de-boer")
+    assert sanne is not None and sanne.address("email") == "sanne@wijkteam.example"
