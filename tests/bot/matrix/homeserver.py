@@ -135,6 +135,12 @@ class Homeserver:
 
     def register(self, localpart: str, password: str = "secret-password", admin: bool = False) -> str:
         """A new account through the shared-secret admin API; returns its user id."""
+        return self.register_with_token(localpart, password, admin)[0]
+
+    def register_with_token(
+        self, localpart: str, password: str = "secret-password", admin: bool = False
+    ) -> tuple[str, str]:
+        """As :meth:`register`, with the access token of the device the registration logged in."""
         endpoint = f"{self.url}/_synapse/admin/v1/register"
         with urllib.request.urlopen(endpoint, timeout=10) as response:
             nonce = json.load(response)["nonce"]
@@ -153,5 +159,6 @@ class Homeserver:
         request = urllib.request.Request(
             endpoint, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
         )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return str(json.load(response)["user_id"])
+        with urllib.request.urlopen(request, timeout=30) as response:
+            registered = json.load(response)
+        return str(registered["user_id"]), str(registered["access_token"])
