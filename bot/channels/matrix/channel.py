@@ -50,6 +50,10 @@ from storage.leadership import Leadership
 log = logging.getLogger(__name__)
 
 CHANNEL = "matrix"
+# The room state the bot reads: who is in a room (is it private, whose devices get keys) and whether it is
+# encrypted. The rest (names, topics, power levels, join rules…) is left out of every sync: in a region's few
+# thousand rooms it was most of what the start-up sync carried, and nio checks each event against a schema.
+STATE_READ = ["m.room.member", "m.room.encryption"]
 STANDBY_POLL_SECONDS = 2.0
 GAP_PAGE = 100
 GAP_MAX_EVENTS = 5000
@@ -161,7 +165,10 @@ class MatrixChannel:
     ) -> SyncResponse | None:
         """One long poll, given up at once when ``stop`` is set. The first sync ever starts at 'now'."""
         timeout = self._settings.matrix_sync_timeout_ms if token and not full_state else 0
-        room_filter = {"timeline": {"limit": self._settings.matrix_timeline_limit}}
+        room_filter = {
+            "timeline": {"limit": self._settings.matrix_timeline_limit},
+            "state": {"types": STATE_READ},
+        }
         sync_filter: dict[str, Any] = {"room": room_filter, "presence": {"not_types": ["*"]}}
         request = asyncio.create_task(
             connection.client.sync(timeout, sync_filter, since=token, full_state=full_state or None)
