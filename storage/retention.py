@@ -2,8 +2,8 @@
 
 Closed cases go a configured number of months after closing, with everything that hangs off them (transitions,
 participants, actions, feedback, their queued messages); the audit trail keeps its entries about them (case
-numbers are plain strings there) for as long as it is configured to. Unfinished dialogues and the records of
-handled channel messages are only needed for a short while and go soon after.
+numbers are plain strings there) for as long as it is configured to. Unfinished dialogues, unanswered offers to
+ask to join and the records of handled channel messages are only needed for a short while and go soon after.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from storage.models import (
     CaseState,
     Dialogue,
     InboundMessage,
+    JoinRequest,
+    JoinStatus,
     PendingMessage,
     SubjectForm,
 )
@@ -67,6 +69,7 @@ class Purge:
     dialogues: int = 0
     inbound_messages: int = 0
     subject_forms: int = 0
+    join_offers: int = 0
     audit_entries: int = 0
 
 
@@ -77,6 +80,11 @@ def _expired(cutoffs: Cutoffs) -> dict[str, tuple[type[Base], ColumnElement[bool
         "inbound_messages": (InboundMessage, InboundMessage.received_at < cutoffs.inbound),
         # Kept a while after expiring so that a late click is told "expired" or "used", not "invalid".
         "subject_forms": (SubjectForm, SubjectForm.expires_at < cutoffs.inbound),
+        # An offer to ask to join that was never answered holds a name, like an unfinished dialogue.
+        "join_offers": (
+            JoinRequest,
+            (JoinRequest.status == JoinStatus.ASKING) & (JoinRequest.created_at < cutoffs.dialogues),
+        ),
     }
     if cutoffs.audit is not None:
         expired["audit_entries"] = (AuditEntry, AuditEntry.at < cutoffs.audit)

@@ -5,12 +5,15 @@ engine."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select, update
 
 from bot.app import App
 from bot.channels.terminal import conversation_of
 from bot.senders import Outgoing
-from storage import audit
+from handlers.dates.clock import FixedClock
+from storage import audit, retention
 from storage.models import JoinRequest, JoinStatus, Organisation, PendingMessage, Professional, Role
 from tests.bot.test_delivery import deliver_all
 from tests.conftest import Chat
@@ -161,3 +164,21 @@ async def test_with_one_request_waiting_one_word_decides_it(chat: Chat) -> None:
     await asked(chat)
     assert "is afgewezen" in await chat("manager", "weigeren")  # no notice read first: the one waiting
     assert await chat("manager", "weigeren") == "Er wachten geen verzoeken om toegang."
+
+
+async def test_an_offer_never_answered_goes_with_the_purge_and_a_pending_request_stays(
+    chat: Chat, clock: FixedClock
+) -> None:
+    await set_homes(chat.app, WIJKTEAM, tenant=TENANT)
+    assert "1. Ja" in await typed(chat, "aad-silent", "hallo", tenant=TENANT)  # offered, never answered
+    await asked(chat)  # Sanne's request waits for a decision
+    clock.advance(timedelta(days=2))
+    async with chat.app.sessions() as session, session.begin():
+        done = await retention.purge(
+            session,
+            retention.Cutoffs.at(
+                clock.now(), case_months=12, dialogue_minutes=60, inbound_days=7, audit_months=None
+            ),
+        )
+        kept = [request.address for request in await session.scalars(select(JoinRequest))]
+    assert done.join_offers == 1 and kept == ["aad-sanne"]
