@@ -182,3 +182,11 @@ async def test_an_offer_never_answered_goes_with_the_purge_and_a_pending_request
         )
         kept = [request.address for request in await session.scalars(select(JoinRequest))]
     assert done.join_offers == 1 and kept == ["aad-sanne"]
+
+
+async def test_an_offer_follows_the_tenant_when_it_moves_to_another_organisation(chat: Chat) -> None:
+    await set_homes(chat.app, "GGZ Voorbeeld", tenant=TENANT)
+    assert "bij GGZ Voorbeeld" in await typed(chat, "aad-sanne", "hallo", tenant=TENANT)
+    await set_homes(chat.app, "GGZ Voorbeeld")
+    await set_homes(chat.app, WIJKTEAM, tenant=TENANT)
+    assert f"bij {WIJKTEAM} is verstuurd" in await typed(chat, "aad-sanne", "1", tenant=TENANT)

@@ -54,6 +54,8 @@ async def ask(
         return [Reply(texts.text(lang, "joining.declined"))]
     if request.status is JoinStatus.APPROVED:
         return None
+    if all(org.id != request.organisation_id for org in organisations):
+        request.organisation_id = organisations[0].id  # the tenant moved to another organisation meanwhile
     picked = pick_one(incoming.text, _choices(texts, request, organisations), texts.synonyms())
     if picked is None:
         return [Reply(texts.text(lang, "form.invalid_choice")), _offer(texts, request, organisations)]
