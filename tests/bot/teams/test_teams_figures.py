@@ -1,12 +1,17 @@
-"""The figures' chart on Teams (issue 20): after the text, an inline PNG with its text alternative."""
+"""The figures' chart on Teams (issue 20): after the text, an inline PNG with its text alternative. Channel
+behaviour: on SQLite only."""
 
 from __future__ import annotations
 
 import base64
 
+import pytest
+
 from bot.charts import PNG_SIGNATURE
 from tests.bot.teams.conftest import AAD, TeamsBot
 from tests.conftest import link_address
+
+pytestmark = pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
 
 
 async def test_the_ketenmanager_gets_the_chart_inline_after_the_figures(teams_bot: TeamsBot) -> None:

@@ -1,11 +1,15 @@
 """Joining on Teams over HTTP (issue 20): the endpoint in local mode, the delivery engine, and the Bot Connector
 stand-in, which answers the member API with the sender's e-mail address and tenant. A professional registered by
 e-mail address is linked on first contact; a newcomer from an organisation's tenant asks to join, a
-procesregisseur admits them in their own chat, and the welcome reaches the newcomer's chat on its own."""
+procesregisseur admits them in their own chat, and the welcome reaches the newcomer's chat on its own. Channel
+behaviour (the store's side runs on both backends in tests/test_admission.py and tests/test_accounts.py): on
+SQLite only."""
 
 from __future__ import annotations
 
 import asyncio
+
+import pytest
 
 from storage import people
 from tests.bot.teams.conftest import AAD, TENANT, TeamsBot, personal
@@ -13,6 +17,8 @@ from tests.bot.teams.connector import FakeConnector, Posted
 from tests.bot.teams.test_teams_http import press
 from tests.seeding import registered_by_email
 from tests.test_admission import set_homes
+
+pytestmark = pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
 
 WIJKTEAM = "Wijkteam Amersfoort-Noord"
 
