@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.cli.accounts import cmd_orgs_set, cmd_users_review, cmd_users_set
+from bot.cli.accounts import cmd_users_review, cmd_users_set
 from bot.cli.common import UsageError
-from bot.cli.people import cmd_users_add
+from bot.cli.people import cmd_orgs_set, cmd_users_add
 from handlers.dates.clock import FixedClock
 from storage import audit, people, teams
 from storage.models import Action, Organisation, PendingMessage, Professional, Role

@@ -1,14 +1,14 @@
 """The life of an account after it is added: ``users set`` (role, organisation, ids, language, active), ``users
-disable``, ``users review`` (accounts unused for months or gone from Teams, disabled in one step with
-``--disable``), and ``orgs set`` (an organisation's type, Teams tenant and Matrix homeserver)."""
+disable``, and ``users review`` (accounts unused for months or gone from Teams, disabled in one step with
+``--disable``)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
 
-from bot.cli.addresses import HOMESERVER, MATRIX_ID, TEAMS_ID, email_problem, normalised_email
-from bot.cli.common import SubParsers, UsageError, audit_command
+from bot.cli.addresses import CHANNELS, typed_address
+from bot.cli.common import NONE, SubParsers, UsageError, audit_command, refuse_formula
 from bot.cli.user_rows import LANGUAGES, ROLES
 
 if TYPE_CHECKING:
@@ -17,25 +17,7 @@ if TYPE_CHECKING:
     from bot.app import App
     from storage.models import Professional
 
-NONE = "none"  # typed for an id or address: remove it
 _COMMAND_LINE = "vhbot users (command line)"
-
-
-def _checked_address(channel: str, value: str) -> str | None:
-    """The address to set (None: remove it), or a UsageError saying what is wrong with it."""
-    if value == NONE:
-        return None
-    if channel == "email":
-        problem = email_problem(value)
-        if problem:
-            raise UsageError(problem)
-        return normalised_email(value)
-    pattern = {"matrix": MATRIX_ID, "teams": TEAMS_ID}[channel]
-    if not pattern.match(value):
-        raise UsageError(
-            f"{value!r} is no {'Matrix id like @name:server' if channel == 'matrix' else 'Teams object id'}"
-        )
-    return value
 
 
 async def _person(session: AsyncSession, handle: str) -> Professional:
@@ -64,24 +46,26 @@ async def cmd_users_set(app: App, args: argparse.Namespace) -> int:
     async with app.sessions() as session, session.begin():
         person = await _person(session, args.handle)
         if args.name is not None:
-            from bot.cli.people import refuse_formula
-
             refuse_formula("name", args.name)
-            person.name, changed = args.name, [*changed, "name"]
+            person.name = args.name
+            changed.append("name")
         if args.org is not None:
             organisation = await people.organisation_named(session, args.org)
             if organisation is None:
                 raise UsageError(f"no organisation named {args.org!r}")
-            person.organisation_id, changed = organisation.id, [*changed, "organisation"]
+            person.organisation_id = organisation.id
+            changed.append("organisation")
         if args.role is not None:
-            person.role, changed = Role(args.role), [*changed, "role"]
+            person.role = Role(args.role)
+            changed.append("role")
         if args.lang is not None:
-            person.language, changed = args.lang, [*changed, "language"]
-        for channel in ("email", "matrix", "teams"):
+            person.language = args.lang
+            changed.append("language")
+        for channel in CHANNELS:
             value = getattr(args, channel)
             if value is None:
                 continue
-            address = _checked_address(channel, value)
+            address = None if value == NONE else typed_address(channel, value)
             person.addresses = [item for item in person.addresses if item.channel != channel]
             await session.flush()
             if address is not None:
@@ -142,34 +126,6 @@ async def cmd_users_review(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-async def cmd_orgs_set(app: App, args: argparse.Namespace) -> int:
-    from config.definitions import load_definitions
-    from storage import people
-
-    async with app.sessions() as session, session.begin():
-        organisation = await people.organisation_named(session, args.name)
-        if organisation is None:
-            raise UsageError(f"no organisation named {args.name!r}")
-        if args.type is not None:
-            types = load_definitions().region.organisation_types
-            if args.type not in types:
-                raise UsageError(f"unknown organisation type {args.type!r}; choose from: {', '.join(types)}")
-            organisation.type = args.type
-        if args.teams_tenant is not None:
-            tenant = None if args.teams_tenant == NONE else args.teams_tenant.lower()
-            if tenant is not None and not TEAMS_ID.match(tenant):
-                raise UsageError(f"{args.teams_tenant!r} is no Microsoft 365 tenant id")
-            organisation.teams_tenant = tenant
-        if args.matrix_server is not None:
-            server = None if args.matrix_server == NONE else args.matrix_server.lower()
-            if server is not None and not HOMESERVER.match(server):
-                raise UsageError(f"{args.matrix_server!r} is no homeserver name like matrix.example.nl")
-            organisation.matrix_server = server
-        await audit_command(session, app, "orgs set", "orgs.set")
-    print(f"changed organisation {organisation.name}")
-    return 0
-
-
 def register_users(users: SubParsers) -> None:
     setting = users.add_parser(
         "set", help="change a professional's role, organisation, ids, language or access"
@@ -189,12 +145,3 @@ def register_users(users: SubParsers) -> None:
     review = users.add_parser("review", help="accounts unused for VHBOT_INACTIVE_MONTHS, or gone from Teams")
     review.add_argument("--disable", action="store_true", help="disable every account listed")
     review.set_defaults(run=cmd_users_review)
-
-
-def register_orgs(orgs: SubParsers) -> None:
-    setting = orgs.add_parser("set", help="an organisation's type, Teams tenant and Matrix homeserver")
-    setting.add_argument("name")
-    setting.add_argument("--type")
-    setting.add_argument("--teams-tenant", help=f"its Microsoft 365 tenant id, or '{NONE}'")
-    setting.add_argument("--matrix-server", help=f"its Matrix homeserver name, or '{NONE}'")
-    setting.set_defaults(run=cmd_orgs_set)

@@ -12,8 +12,19 @@ if TYPE_CHECKING:
 SubParsers = Any  # argparse's sub-parser action has no public type
 
 
+NONE = "none"  # typed for an id, an address or a tenant: remove it
+
+
 class UsageError(Exception):
     """A mistake in what the operator typed; reported on one line, exit status 2."""
+
+
+def refuse_formula(what: str, value: str) -> None:
+    """Names end up in exports; one that a spreadsheet would run as a formula is refused where it comes in."""
+    from storage.cells import looks_like_formula
+
+    if not value.strip() or looks_like_formula(value) or looks_like_formula(value.strip()):
+        raise UsageError(f"a {what} may not be empty or start with =, +, -, @, a tab or a control character")
 
 
 async def audit_command(

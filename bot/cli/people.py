@@ -6,32 +6,29 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.accounts import register_orgs, register_users
-from bot.cli.addresses import email_problem, normalised_email
-from bot.cli.common import SubParsers, UsageError, audit_command
-from storage.cells import looks_like_formula
+from bot.cli.accounts import register_users
+from bot.cli.addresses import CHANNELS, HOMESERVER, TEAMS_ID, typed_address
+from bot.cli.common import NONE, SubParsers, UsageError, audit_command, refuse_formula
+from bot.cli.user_rows import ROLES
 from storage.handles import handle_from
 
 if TYPE_CHECKING:
     from bot.app import App
 
-from bot.cli.user_rows import ROLES
 
+def check_type(type_: str) -> None:
+    from config.definitions import load_definitions
 
-def refuse_formula(what: str, value: str) -> None:
-    """Names end up in exports; one that a spreadsheet would run as a formula is refused where it comes in."""
-    if not value.strip() or looks_like_formula(value) or looks_like_formula(value.strip()):
-        raise UsageError(f"a {what} may not be empty or start with =, +, -, @, a tab or a control character")
+    types = load_definitions().region.organisation_types
+    if type_ not in types:
+        raise UsageError(f"unknown organisation type {type_!r}; choose from: {', '.join(types)}")
 
 
 async def cmd_orgs_add(app: App, args: argparse.Namespace) -> int:
-    from config.definitions import load_definitions
     from storage import people
 
     refuse_formula("organisation name", args.name)
-    types = load_definitions().region.organisation_types
-    if args.type not in types:
-        raise UsageError(f"unknown organisation type {args.type!r}; choose from: {', '.join(types)}")
+    check_type(args.type)
     async with app.sessions() as session, session.begin():
         if await people.organisation_named(session, args.name):
             raise UsageError(f"organisation {args.name!r} exists already")
@@ -50,6 +47,32 @@ async def cmd_orgs_list(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_orgs_set(app: App, args: argparse.Namespace) -> int:
+    """An organisation's type, and where its people come from (its Teams tenant, its Matrix homeserver)."""
+    from storage import people
+
+    async with app.sessions() as session, session.begin():
+        organisation = await people.organisation_named(session, args.name)
+        if organisation is None:
+            raise UsageError(f"no organisation named {args.name!r}")
+        if args.type is not None:
+            check_type(args.type)
+            organisation.type = args.type
+        if args.teams_tenant is not None:
+            tenant = None if args.teams_tenant == NONE else args.teams_tenant.lower()
+            if tenant is not None and not TEAMS_ID.match(tenant):
+                raise UsageError(f"{args.teams_tenant!r} is no Microsoft 365 tenant id")
+            organisation.teams_tenant = tenant
+        if args.matrix_server is not None:
+            server = None if args.matrix_server == NONE else args.matrix_server.lower()
+            if server is not None and not HOMESERVER.match(server):
+                raise UsageError(f"{args.matrix_server!r} is no homeserver name like matrix.example.nl")
+            organisation.matrix_server = server
+        await audit_command(session, app, "orgs set", "orgs.set")
+    print(f"changed organisation {organisation.name}")
+    return 0
+
+
 async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
     from sqlalchemy.exc import IntegrityError
 
@@ -59,8 +82,7 @@ async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
     refuse_formula("name", args.name)
     handle = args.handle or handle_from(args.name)
     refuse_formula("handle", handle)
-    if args.email and (problem := email_problem(args.email)):
-        raise UsageError(problem)
+    addresses = {channel: typed_address(channel, getattr(args, channel)) for channel in CHANNELS}
     async with app.sessions() as session, session.begin():
         organisation = await people.organisation_named(session, args.org)
         if organisation is None:
@@ -75,9 +97,9 @@ async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
                 organisation=organisation,
                 role=Role(args.role),
                 now=app.now(),
-                matrix_id=args.matrix,
-                teams_id=args.teams,
-                email=normalised_email(args.email) if args.email else None,
+                matrix_id=addresses["matrix"],
+                teams_id=addresses["teams"],
+                email=addresses["email"],
                 language=args.lang,
             )
         except IntegrityError as error:
@@ -196,7 +218,12 @@ def register(commands: SubParsers) -> None:
     add_org.add_argument("--type", required=True)
     add_org.set_defaults(run=cmd_orgs_add)
     orgs.add_parser("list").set_defaults(run=cmd_orgs_list)
-    register_orgs(orgs)
+    setting = orgs.add_parser("set", help="an organisation's type, Teams tenant and Matrix homeserver")
+    setting.add_argument("name")
+    setting.add_argument("--type")
+    setting.add_argument("--teams-tenant", help=f"its Microsoft 365 tenant id, or '{NONE}'")
+    setting.add_argument("--matrix-server", help=f"its Matrix homeserver name, or '{NONE}'")
+    setting.set_defaults(run=cmd_orgs_set)
 
     users = commands.add_parser("users", help="professionals").add_subparsers(dest="action", required=True)
     add_user = users.add_parser("add")

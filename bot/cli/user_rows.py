@@ -7,7 +7,7 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.cli.addresses import MATRIX_ID, TEAMS_ID, email_problem, normalised_email
+from bot.cli.addresses import CHANNELS, BadAddress, checked_address
 from storage.cells import looks_like_formula
 from storage.handles import handle_from
 
@@ -53,18 +53,15 @@ def read_rows(lines: Iterable[str], known: Known) -> tuple[list[UserRow], list[s
         return [], [f"line 1: {'; '.join(wrong)} (columns: {', '.join(REQUIRED + OPTIONAL)})"]
     rows: list[UserRow] = []
     problems: list[str] = []
-    handles, matrix_ids, teams_ids = set(known.handles), set(known.matrix_ids), set(known.teams_ids)
-    emails = set(known.emails)
+    handles = set(known.handles)
+    taken = {"email": set(known.emails), "matrix": set(known.matrix_ids), "teams": set(known.teams_ids)}
     for values in reader:
         line = reader.line_num
         cell = {key.strip(): (value or "").strip() for key, value in values.items() if key}
-        wrong = _problems(cell, known, handles, matrix_ids, teams_ids)
-        email = cell.get("email", "")
-        email_wrong = email_problem(email) if email else None
-        if email_wrong:
-            wrong.append(email_wrong)
-        elif email and normalised_email(email) in emails:
-            wrong.append(f"e-mail address {email!r} belongs to someone else already")
+        wrong = _problems(cell, known, handles)
+        addresses: dict[str, str | None] = {}
+        for channel in CHANNELS:
+            addresses[channel] = _address(cell.get(channel, ""), channel, taken[channel], wrong)
         if wrong:
             problems += [f"line {line}: {problem}" for problem in wrong]
             continue
@@ -75,23 +72,38 @@ def read_rows(lines: Iterable[str], known: Known) -> tuple[list[UserRow], list[s
             cell["organisation"],
             cell["role"],
             handle,
-            cell.get("matrix") or None,
-            cell.get("teams") or None,
+            addresses["matrix"],
+            addresses["teams"],
             cell.get("language") or "nl",
-            normalised_email(email) if email else None,
+            addresses["email"],
         )
         handles.add(row.handle)
-        emails.update([row.email] if row.email else [])
-        matrix_ids.update([row.matrix] if row.matrix else [])
-        teams_ids.update([row.teams] if row.teams else [])
+        for channel, address in addresses.items():
+            taken[channel].update([address] if address else [])
         rows.append(row)
     return rows, problems
 
 
-def _problems(
-    cell: dict[str, str], known: Known, handles: set[str], matrix_ids: set[str], teams_ids: set[str]
-) -> list[str]:
-    """What is wrong with one row, against the store and the rows before it."""
+def _address(value: str, channel: str, taken: set[str], wrong: list[str]) -> str | None:
+    """The row's address on ``channel`` as stored, or None; what is wrong with it goes to ``wrong``."""
+    if not value:
+        return None
+    try:
+        address = checked_address(channel, value)
+    except BadAddress as error:
+        wrong.append(str(error))
+        return None
+    if address in taken:
+        wrong.append(f"{_NAMES[channel]} {value!r} belongs to someone else already")
+    return address
+
+
+_NAMES = {"email": "e-mail address", "matrix": "Matrix id", "teams": "Teams id"}
+
+
+def _problems(cell: dict[str, str], known: Known, handles: set[str]) -> list[str]:
+    """What is wrong with one row's name, organisation, role, handle and language, against the store and the rows
+    before it."""
     wrong = []
     name, handle = cell.get("name", ""), cell.get("handle") or handle_from(cell.get("name", ""))
     if not name or looks_like_formula(name):
@@ -104,15 +116,6 @@ def _problems(
         wrong.append("the handle is empty or starts like a spreadsheet formula")
     elif handle in handles:
         wrong.append(f"handle {handle!r} is taken")
-    matrix, teams = cell.get("matrix", ""), cell.get("teams", "")
-    if matrix and not MATRIX_ID.match(matrix):
-        wrong.append(f"{matrix!r} is no Matrix id like @name:server")
-    elif matrix in matrix_ids:
-        wrong.append(f"Matrix id {matrix!r} belongs to someone else already")
-    if teams and not TEAMS_ID.match(teams):
-        wrong.append(f"{teams!r} is no Teams (Entra ID) object id")
-    elif teams in teams_ids:
-        wrong.append(f"Teams id {teams!r} belongs to someone else already")
     if cell.get("language", "nl") not in LANGUAGES + ("",):
         wrong.append(f"language {cell.get('language')!r} is none of {', '.join(LANGUAGES)}")
     return wrong
