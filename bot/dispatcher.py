@@ -151,9 +151,10 @@ class Dispatcher:
     async def welcomes(self, identity: Identity, home: str) -> bool:
         """Whether a channel should let this person reach the bot (a Matrix invite): they are registered and
         active, or their tenant or homeserver is a known organisation's (they may ask to join)."""
-        if await self.language_of(identity) is not None:
-            return True
         async with self._sessions() as session:
+            found = await people.sender(session, identity.channel, identity.address)
+            if found is not None and found.active:
+                return True
             return bool(await people.organisations_at(session, identity.channel, home))
 
     async def homes(self, channel: str) -> set[str]:

@@ -27,9 +27,10 @@ class ToReview:
 
 
 async def to_review(session: AsyncSession, now: datetime, months: int) -> list[ToReview]:
-    gone = list(await accounts.gone_from_teams(session))
-    unused = [person for person in await accounts.unused_since(session, now - relativedelta(months=months))]
+    """Everyone Teams reports gone, and everyone else unused for ``months``, by handle."""
+    gone = await accounts.gone_from_teams(session)
     gone_ids = {person.id for person in gone}
+    unused = await accounts.unused_since(session, now - relativedelta(months=months))
     found = [ToReview(person, True) for person in gone]
     found += [ToReview(person, False) for person in unused if person.id not in gone_ids]
     return sorted(found, key=lambda item: item.person.handle)

@@ -42,21 +42,22 @@ async def list_organisations(session: AsyncSession) -> Sequence[Organisation]:
 EMAIL = "email"  # an e-mail address is kept as one more channel address: unique, one per person
 
 
+# Where an organisation's people come from, per channel: its Teams tenant, its Matrix homeserver.
+_HOMES = {"teams": Organisation.teams_tenant, "matrix": Organisation.matrix_server}
+
+
 async def organisations_at(session: AsyncSession, channel: str, home: str) -> Sequence[Organisation]:
     """The organisations whose people come from this Teams tenant or Matrix homeserver."""
-    column = {"teams": Organisation.teams_tenant, "matrix": Organisation.matrix_server}.get(channel)
+    column = _HOMES.get(channel)
     if column is None or not home:
         return []
-    return (
-        (await session.execute(select(Organisation).where(column == home).order_by(Organisation.name)))
-        .scalars()
-        .all()
-    )
+    query = select(Organisation).where(column == home).order_by(Organisation.name)
+    return (await session.execute(query)).scalars().all()
 
 
 async def homes(session: AsyncSession, channel: str) -> set[str]:
     """Every tenant (or homeserver) an organisation names."""
-    column = {"teams": Organisation.teams_tenant, "matrix": Organisation.matrix_server}[channel]
+    column = _HOMES[channel]
     return {home for home in await session.scalars(select(column).where(column.is_not(None))) if home}
 
 

@@ -16,7 +16,7 @@ from handlers.dates.clock import FixedClock
 from storage import audit, retention
 from storage.models import JoinRequest, JoinStatus, Organisation, PendingMessage, Professional, Role
 from tests.bot.test_delivery import deliver_all
-from tests.conftest import Chat
+from tests.conftest import Chat, link_address
 from tests.test_joining import NOT_REGISTERED, typed
 
 TENANT = "7f0c2a3e-1111-4c4c-9d9d-0123456789ab"
@@ -190,3 +190,15 @@ async def test_an_offer_follows_the_tenant_when_it_moves_to_another_organisation
     await set_homes(chat.app, "GGZ Voorbeeld")
     await set_homes(chat.app, WIJKTEAM, tenant=TENANT)
     assert f"bij {WIJKTEAM} is verstuurd" in await typed(chat, "aad-sanne", "1", tenant=TENANT)
+
+
+async def test_a_disabled_account_from_a_known_tenant_is_not_offered_to_ask(chat: Chat) -> None:
+    await set_homes(chat.app, WIJKTEAM, tenant=TENANT)
+    await link_address(chat.app, "wijkteam", "teams", "aad-willem")
+    async with chat.app.sessions() as session, session.begin():
+        await session.execute(
+            update(Professional).where(Professional.handle == "wijkteam").values(active=False)
+        )
+    assert (await typed(chat, "aad-willem", "hallo", tenant=TENANT)).startswith(NOT_REGISTERED)
+    async with chat.app.sessions() as session:
+        assert await session.scalar(select(JoinRequest)) is None

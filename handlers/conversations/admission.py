@@ -15,8 +15,9 @@ from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.turn import Turn
+from handlers.joining.newcomers import add_melder
 from storage import joins, people
-from storage.models import JoinRequest, Role
+from storage.models import JoinRequest
 
 KIND = "admission"
 PICK, DECIDE = "pick", "decide"
@@ -99,15 +100,8 @@ async def _decide(turn: Turn, request_id: int, admit: bool) -> None:
     if await people.sender(turn.session, decided.channel, decided.address) is not None:
         turn.say("admission.registered_meanwhile", name=decided.name)  # by an invite code, or an operator
         return
-    person = await people.add_professional(
-        turn.session,
-        handle=await people.free_handle(turn.session, decided.name),
-        name=decided.name,
-        organisation=organisation,
-        role=Role.MELDER,
-        now=turn.now(),
-        matrix_id=decided.address if decided.channel == "matrix" else None,
-        teams_id=decided.address if decided.channel == "teams" else None,
+    person = await add_melder(
+        turn.session, decided.channel, decided.address, decided.name, organisation, turn.now()
     )
     await turn.audit("person.join.approved")
     await turn.notify(person.id, JOIN_APPROVED, None)

@@ -14,10 +14,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
-from handlers.dialogue.messages import Reply
-from handlers.joining.names import account_name
+from handlers.dialogue.messages import Incoming, Reply
+from handlers.joining.newcomers import account_name, add_melder
 from storage import audit, invites, people
-from storage.models import Role
 
 # The channels whose address says who is typing, checked by the platform (an AAD object id, a Matrix id).
 JOINABLE = ("teams", "matrix")
@@ -25,36 +24,20 @@ _CODE = re.compile(r"^(?:uitnodiging|invite|code)?\s*([A-Za-z0-9]{5}-?[A-Za-z0-9
 
 
 async def join(
-    session: AsyncSession,
-    texts: Catalogue,
-    channel: str,
-    address: str,
-    display_name: str | None,
-    text: str,
-    now: datetime,
+    session: AsyncSession, texts: Catalogue, address: str, incoming: Incoming, now: datetime
 ) -> list[Reply] | None:
     """The welcome for someone an invite code lets in; None when the message lets nobody in."""
-    found = _CODE.match(text.strip())
+    channel = incoming.channel
+    found = _CODE.match(incoming.text.strip())
     if found is None or channel not in JOINABLE or not address:
         return None
-    if await people.sender(session, channel, address) is not None:
-        return None  # known already (a disabled account does not come back by a code)
     organisation_id = await invites.use(session, found[1], now)
     if organisation_id is None:
         return None
     organisation = await people.organisation_by_id(session, organisation_id)
     language = texts.default_language
-    name = account_name(texts, display_name)
-    person = await people.add_professional(
-        session,
-        handle=await people.free_handle(session, name),
-        name=name,
-        organisation=organisation,
-        role=Role.MELDER,
-        now=now,
-        teams_id=address if channel == "teams" else None,
-        matrix_id=address if channel == "matrix" else None,
-    )
+    name = account_name(texts, incoming.display_name)
+    person = await add_melder(session, channel, address, name, organisation, now)
     await audit.record(
         session,
         at=now,

@@ -18,7 +18,7 @@ from config.catalogue import Catalogue
 from handlers.authorization import ADMITTING_ROLES
 from handlers.dialogue.choices import pick_one
 from handlers.dialogue.messages import Choice, Incoming, Reply, numbered
-from handlers.joining.names import account_name
+from handlers.joining.newcomers import account_name
 from storage import audit, joins, outbox, people
 from storage.models import JoinRequest, JoinStatus, Organisation
 

@@ -1,0 +1,36 @@
+"""A newcomer's account: the name their channel gives, made safe to show and to export, and the melder account an
+invite code or an admitted request makes for them at the channel address they wrote from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.catalogue import Catalogue
+from handlers.dialogue.plain_text import clean
+from storage import people
+from storage.cells import FORMULA_STARTS
+from storage.models import Organisation, Professional, Role
+
+
+def account_name(texts: Catalogue, display_name: str | None) -> str:
+    """Names end up in exports: one that starts like a spreadsheet formula loses that start; no name at all is
+    'Nieuwe melder'."""
+    name = clean(display_name or "").lstrip("".join(FORMULA_STARTS))[:200]
+    return name or texts.text(texts.default_language, "joining.unnamed")
+
+
+async def add_melder(
+    session: AsyncSession, channel: str, address: str, name: str, organisation: Organisation, now: datetime
+) -> Professional:
+    return await people.add_professional(
+        session,
+        handle=await people.free_handle(session, name),
+        name=name,
+        organisation=organisation,
+        role=Role.MELDER,
+        now=now,
+        matrix_id=address if channel == "matrix" else None,
+        teams_id=address if channel == "teams" else None,
+    )
