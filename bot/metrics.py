@@ -41,6 +41,10 @@ MATRIX_KEY_WAITS = Counter(
     "vhbot_matrix_key_waits", "Encrypted messages whose key was asked for, by how it ended", ["outcome"]
 )
 MATRIX_SERVING = Gauge("vhbot_matrix_serving", "1 while this process holds the Matrix account and syncs")
+MATRIX_ROOMS_LOADED = Gauge(
+    "vhbot_matrix_rooms_loaded",
+    "Rooms whose members this process knows in full: every room after a full sync, else those used since the start",
+)
 TEAMS_ERRORS = Counter(
     "vhbot_teams_http_errors", "Bot Connector answers that were not a success, by status", ["status"]
 )

@@ -454,3 +454,16 @@ class EncryptionKey(Base):
     check_value: Mapped[str] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MatrixDirectRoom(Base):
+    """Which room is a Matrix account's direct chat with a person, as last seen. With it a restart needs no full
+    room state from the homeserver (a region's few thousand rooms): a room is loaded when it is written in or to,
+    and checked then, so a stale row costs one request, never a message to the wrong room."""
+
+    __tablename__ = "matrix_direct_rooms"
+
+    account: Mapped[str] = mapped_column(String(255), primary_key=True)
+    person: Mapped[str] = mapped_column(String(255), primary_key=True)
+    room_id: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -8,6 +8,10 @@ Nothing may be lost, and nothing handled twice:
 - messages are handled off the sync loop, one worker per room, so a slow conversation stalls no other room and
   each room keeps its order;
 - only one process syncs the account (a lock in the store); the others stand by and take over when it dies.
+
+A restart resumes from the stored token without asking for every room's full state: the direct chats are in the
+store, and a room is loaded when it is first written in or to (see ``connection``). Only a store that knows no
+direct chat yet (the first start ever, or one from before they were kept) gets full state once.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 
 from nio import (
     Event,
@@ -44,7 +49,7 @@ from bot.dispatcher import Identity
 from bot.senders import PermanentFailure, RateLimited, SendError, TemporaryFailure
 from handlers.dialogue.messages import Chart, Incoming, Reply
 from handlers.identifying.forms import LINK
-from storage import cursors
+from storage import cursors, matrix_rooms
 from storage.leadership import Leadership
 
 log = logging.getLogger(__name__)
@@ -58,6 +63,7 @@ STANDBY_POLL_SECONDS = 2.0
 GAP_PAGE = 100
 GAP_MAX_EVENTS = 5000
 SEEN_MEMORY = 10_000
+T = TypeVar("T")
 
 
 class MatrixChannel:
@@ -105,7 +111,7 @@ class MatrixChannel:
             while not stop.is_set() and await leadership.still_held():
                 try:
                     if self.connection is None:
-                        self.connection = await connect(self._settings)
+                        self.connection = await connect(self._settings, self._keep_direct)
                     failures = 0
                     await self._sync_until_stopped(stop, leadership, self.connection)
                 except MatrixSetupError:
@@ -141,21 +147,24 @@ class MatrixChannel:
     ) -> None:
         async with self._app.sessions() as session:
             token = await cursors.get(session, self._cursor)
+            direct = await matrix_rooms.direct_rooms(session, self._account)
+        connection.know_direct(direct)
         await self._answer_unanswered(connection)
         keeper = asyncio.create_task(self._keep_tokens())
         self.serving.set()
         metrics.MATRIX_SERVING.set(1)
-        full_state = True  # nio keeps no room state across starts: the first sync brings all members again
+        full_state = not direct  # without the direct chats in the store, one sync brings every room's members
         try:
             while not stop.is_set() and await leadership.still_held():
                 response = await self._sync(stop, connection, token, full_state)
                 if response is None:
                     return
                 await self._chores(connection)
+                # Before the messages are handed on: the direct chats are stored before the token can move.
+                await connection.after_sync(response.rooms.join, full=token is None or full_state)
                 batch = SyncBatch(response.next_batch)
                 await self._take_in(connection, response, token, batch)
                 token, full_state = response.next_batch, False
-                await connection.after_sync()
         finally:
             keeper.cancel()
             await asyncio.gather(keeper, return_exceptions=True)
@@ -236,6 +245,10 @@ class MatrixChannel:
         log.info("matrix: filled a gap of %d events", len(earlier))
         return [*reversed(earlier), *events]
 
+    async def _keep_direct(self, rooms: Mapping[str, str]) -> None:
+        async with self._app.sessions() as session, session.begin():
+            await matrix_rooms.remember(session, self._account, rooms, self._app.now())
+
     async def _keep_tokens(self) -> None:
         """Stores each sync's token once all its messages are handled, in sync order."""
         while True:
@@ -308,7 +321,7 @@ class MatrixChannel:
             event = await self._decrypted(connection, item.room_id, event)
         if not isinstance(event, RoomMessageText) or not self._first_sight(event.event_id):
             return
-        room = connection.client.rooms.get(item.room_id)
+        room = await self._persist(lambda: connection.room(item.room_id), "room not loaded")
         if room is None:
             return
         relation = event.source.get("content", {}).get("m.relates_to") or {}
@@ -400,19 +413,21 @@ class MatrixChannel:
     async def _send(
         self, connection: MatrixConnection, room_id: str, content: dict[str, Any], tx_id: str
     ) -> None:
-        """Keep trying through a homeserver restart; give up only when the room is gone for good."""
+        await self._persist(lambda: connection.send(room_id, content, tx_id), "answer not sent")
+
+    async def _persist(self, attempt: Callable[[], Awaitable[T]], what: str) -> T | None:
+        """Keep trying through a homeserver restart; give up (None) only when the room is gone for good."""
         failures = 0
         while True:
             try:
-                await connection.send(room_id, content, tx_id)
-                return
+                return await attempt()
             except RateLimited as limited:
                 await asyncio.sleep(limited.retry_after)
             except TemporaryFailure as error:
                 failures += 1
                 pause = backoff_seconds(failures, base=0.5, cap=30.0)
-                log.warning("matrix: answer not sent (%s); again in %.1fs", error, pause)
+                log.warning("matrix: %s (%s); again in %.1fs", what, error, pause)
                 await asyncio.sleep(pause)
             except PermanentFailure as error:
-                log.warning("matrix: answer dropped: %s", error)
-                return
+                log.warning("matrix: %s, given up: %s", what, error)
+                return None

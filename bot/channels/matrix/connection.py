@@ -3,6 +3,11 @@
 The device is created once and kept (user id, device id and access token in the store directory, next to
 nio's crypto store): a fresh login would be a new device, and everything encrypted for the old one would become
 unreadable. Errors from the homeserver are sorted into the delivery engine's three kinds.
+
+Rooms are known lazily. nio keeps no room state across starts, and asking the homeserver for the state of every
+room at each start is what made a region's account (a few thousand direct chats) slow to come back. So a room's
+members are complete only after a full sync or after the room was loaded on its own (``room``), which happens when
+someone writes in it or the bot writes to it; which room is whose direct chat is kept in the case store.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import io
 import json
 import logging
 import os
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +26,13 @@ from nio import (
     AsyncClient,
     AsyncClientConfig,
     ErrorResponse,
+    Event,
     LoginError,
     MatrixRoom,
     OlmUnverifiedDeviceError,
     RoomCreateError,
+    RoomGetStateError,
+    RoomMemberEvent,
     RoomPreset,
     RoomSendError,
     UploadResponse,
@@ -31,6 +40,7 @@ from nio import (
 )
 from nio.crypto import OlmDevice
 
+from bot import metrics
 from bot.senders import PermanentFailure, RateLimited, SendError, TemporaryFailure
 from config.settings import Settings
 
@@ -45,6 +55,8 @@ ENCRYPTION_STATE = {
 ROOM_WAIT_SECONDS = 30.0
 # Errors of the network rather than of the homeserver's answer.
 NETWORK_ERRORS = (ClientError, OSError, TimeoutError)
+# Told of each direct chat found or made, so that the next start knows it without asking for every room's state.
+KeepDirect = Callable[[Mapping[str, str]], Awaitable[None]]
 
 
 class MatrixSetupError(Exception):
@@ -111,7 +123,7 @@ async def _first_login(client: AsyncClient, settings: Settings) -> tuple[str, st
     return login.device_id, login.access_token
 
 
-async def connect(settings: Settings) -> MatrixConnection:
+async def connect(settings: Settings, keep_direct: KeepDirect) -> MatrixConnection:
     """Log in the first time, restore the same device afterwards; upload the device's keys once."""
     store = settings.resolved_matrix_store_dir
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -131,7 +143,7 @@ async def connect(settings: Settings) -> MatrixConnection:
     except BaseException:
         await client.close()
         raise
-    return MatrixConnection(client, settings)
+    return MatrixConnection(client, settings, keep_direct)
 
 
 def failure_of(response: ErrorResponse, what: str) -> SendError:
@@ -147,11 +159,14 @@ def failure_of(response: ErrorResponse, what: str) -> SendError:
 
 
 class MatrixConnection:
-    def __init__(self, client: AsyncClient, settings: Settings) -> None:
+    def __init__(self, client: AsyncClient, settings: Settings, keep_direct: KeepDirect) -> None:
         self.client = client
         self._trust_on_first_use = settings.matrix_device_trust == "tofu"
         self._trusted = {entry.strip() for entry in settings.matrix_trusted_devices}
+        self._keep_direct = keep_direct
         self._direct: dict[str, str] = {}
+        self._complete: set[str] = set()  # rooms whose members nio knows in full
+        metrics.MATRIX_ROOMS_LOADED.set(0)
         self._creating: dict[str, asyncio.Lock] = {}
         self._synced = asyncio.Condition()
 
@@ -162,10 +177,77 @@ class MatrixConnection:
     async def close(self) -> None:
         await self.client.close()
 
-    async def after_sync(self) -> None:
-        """Wakes whoever waits for a room to appear."""
+    def know_direct(self, rooms: Mapping[str, str]) -> None:
+        """The direct chats the store remembers (checked when used)."""
+        self._direct.update(rooms)
+
+    async def after_sync(self, rooms: Iterable[str], full: bool) -> None:
+        """After nio took in a sync: a full one (the first ever, or with full state) brought every room's
+        members, and the direct chats among them are kept. Wakes whoever waits for a room to appear."""
+        if full:
+            rooms = list(rooms)
+            self._loaded(*rooms)
+            await self._keep(self._direct_chats(rooms))
         async with self._synced:
             self._synced.notify_all()
+
+    def _direct_chats(self, room_ids: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for room_id in room_ids:
+            room = self.client.rooms.get(room_id)
+            others = [] if room is None else [user for user in room.users if user != self.user_id]
+            if room is not None and len(others) == 1 and self.private(room, others[0]):
+                found[others[0]] = room_id
+        return found
+
+    async def _keep(self, found: Mapping[str, str]) -> None:
+        new = {person: room_id for person, room_id in found.items() if self._direct.get(person) != room_id}
+        if new:
+            self._direct.update(new)
+            await self._keep_direct(new)
+
+    async def room(self, room_id: str) -> MatrixRoom | None:
+        """The room with all its members and its encryption known: loaded from the homeserver the first time it is
+        used in this run (unless a full sync brought it). None when the bot is not in it."""
+        room = self.client.rooms.get(room_id)
+        if room is not None and (room_id in self._complete or room.members_synced):
+            return room
+        try:
+            state = await self.client.room_get_state(room_id)
+        except NETWORK_ERRORS as error:
+            raise TemporaryFailure(type(error).__name__) from error
+        if isinstance(state, RoomGetStateError):
+            if state.status_code in ("M_FORBIDDEN", "M_NOT_FOUND"):
+                return None
+            raise TemporaryFailure(f"room state: {state.status_code}")
+        room = self.client.rooms.setdefault(room_id, MatrixRoom(room_id, self.user_id))
+        self._take_state(room, state.events)
+        if self.user_id not in room.users:  # the state of a room the bot has left
+            self.client.rooms.pop(room_id, None)
+            return None
+        self._loaded(room_id)
+        others = [user for user in room.users if user != self.user_id]
+        if len(others) == 1 and self.private(room, others[0]):
+            await self._keep({others[0]: room_id})
+        return room
+
+    def _loaded(self, *room_ids: str) -> None:
+        self._complete.update(room_ids)
+        metrics.MATRIX_ROOMS_LOADED.set(len(self._complete))
+
+    def _take_state(self, room: MatrixRoom, events: list[dict[str, Any]]) -> None:
+        """Applies a room's current state as a sync would. Members only ever get added here, so a sync that
+        raced this request can make a room look less private, never more."""
+        for source in events:
+            event = Event.parse_event(source)
+            if isinstance(event, RoomMemberEvent):
+                room.handle_membership(event)
+            elif event is not None:
+                room.handle_event(event)
+        if room.encrypted:
+            self.client.encrypted_rooms.add(room.room_id)
+            if self.client.olm is not None:
+                self.client.olm.update_tracked_users(room)
 
     def private(self, room: MatrixRoom, person: str) -> bool:
         """Only the bot and this person in the room (joined or invited): case content may be shown."""
@@ -174,7 +256,7 @@ class MatrixConnection:
     async def send(self, room_id: str, content: dict[str, Any], tx_id: str) -> str:
         """Send (encrypted where the room is); the transaction id makes a repeated send a no-op at the
         homeserver. Returns the event id."""
-        room = self.client.rooms.get(room_id)
+        room = await self.room(room_id)
         if room is None:
             raise PermanentFailure("not in that room")
         try:
@@ -194,7 +276,7 @@ class MatrixConnection:
     async def upload_image(self, room_id: str, png: bytes, name: str, alt: str) -> dict[str, Any]:
         """The content of an image message for the room: the picture uploaded to the homeserver, encrypted where
         the room is (the key travels inside the message, which is itself encrypted)."""
-        room = self.client.rooms.get(room_id)
+        room = await self.room(room_id)
         if room is None:
             raise PermanentFailure("not in that room")
         try:
@@ -224,18 +306,26 @@ class MatrixConnection:
     async def direct_room(self, person: str) -> str:
         """The private, encrypted room with this person; created (and the person invited) when there is none."""
         known = self._direct.get(person)
-        if known is None or not self._is_direct_with(known, person):
+        if known is None or not await self._is_direct_with(known, person):
             async with self._creating.setdefault(person, asyncio.Lock()):
                 known = self._find_direct(person) or await self._create_direct(person)
-            self._direct[person] = known
+            await self._keep({person: known})
         return known
 
-    def _is_direct_with(self, room_id: str, person: str) -> bool:
-        room = self.client.rooms.get(room_id)
+    async def _is_direct_with(self, room_id: str, person: str) -> bool:
+        room = await self.room(room_id)
         return room is not None and self.private(room, person)
 
     def _find_direct(self, person: str) -> str | None:
-        return next((room_id for room_id in self.client.rooms if self._is_direct_with(room_id, person)), None)
+        """Among the rooms known in full in this run (the store's row for this person was not one)."""
+        return next(
+            (
+                room_id
+                for room_id in self._complete
+                if (room := self.client.rooms.get(room_id)) is not None and self.private(room, person)
+            ),
+            None,
+        )
 
     async def _create_direct(self, person: str) -> str:
         try:
@@ -251,6 +341,7 @@ class MatrixConnection:
             raise failure_of(created, "create room")
         room_id = str(created.room_id)
         await self._wait_for_member(room_id, person)
+        self._loaded(room_id)  # joined since the last sync: the sync brought all of its state
         return room_id
 
     async def _wait_for_member(self, room_id: str, person: str) -> None:

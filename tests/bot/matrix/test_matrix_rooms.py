@@ -1,0 +1,142 @@
+"""A restart of the bot does not ask the homeserver for the state of every room its account is in (a region has
+thousands): each person's direct chat is kept in the store, and a room is loaded when it is written in or to.
+Channel behaviour, not storage: on SQLite only (the store's side: tests/storage/test_matrix_rooms.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from prometheus_client import REGISTRY
+from sqlalchemy import delete
+
+from bot.app import App
+from handlers.conversations.admission import JOIN_APPROVED
+from storage import matrix_rooms, outbox, people
+from storage.models import MatrixDirectRoom, OutboxStatus
+from tests.bot.matrix.conftest import PASSWORD, Meet, RunningBot
+from tests.bot.matrix.homeserver import Homeserver
+from tests.bot.matrix.test_matrix_trust import SQLITE_ONLY
+from tests.conftest import link_address
+
+WELCOME = "Welkom"
+
+
+def rooms_loaded() -> float | None:
+    return REGISTRY.get_sample_value("vhbot_matrix_rooms_loaded")
+
+
+async def restarted_and_synced(bot: RunningBot) -> None:
+    """Restarts the bot and waits for its first sync since."""
+    await bot.restart()
+    async with asyncio.timeout(60):
+        while (
+            bot.channel is None
+            or bot.channel.connection is None
+            or not bot.channel.connection.client.next_batch
+        ):
+            await asyncio.sleep(0.1)
+
+
+async def notify(app: App, handle: str) -> None:
+    """A notice for this demo professional, due now (the outbox finds or makes their direct chat)."""
+    async with app.sessions() as session, session.begin():
+        person = await people.professional_by_handle(session, handle)
+        assert person is not None
+        now = app.now()
+        await outbox.enqueue(
+            session, recipient_id=person.id, kind=JOIN_APPROVED, params={}, case_number=None,
+            scheduled_at=now, now=now,
+        )  # fmt: skip
+
+
+async def kept(app: App, bot: RunningBot) -> dict[str, str]:
+    async with app.sessions() as session:
+        return await matrix_rooms.direct_rooms(session, bot.user_id)
+
+
+@SQLITE_ONLY
+async def test_after_a_restart_rooms_are_loaded_when_used_and_each_person_is_reached_in_their_own_chat(
+    bot: RunningBot, meet: Meet, demo: App
+) -> None:
+    agent, regisseur = await meet("agent"), await meet("regisseur")
+    agent_room = await agent.open_direct_chat(bot.user_id)
+    regisseur_room = await regisseur.open_direct_chat(bot.user_id)
+    assert "check" in await agent.ask(agent_room, "help")
+    assert "check" in await regisseur.ask(regisseur_room, "help")
+    assert await kept(demo, bot) == {agent.user_id: agent_room, regisseur.user_id: regisseur_room}
+
+    await restarted_and_synced(bot)
+    assert rooms_loaded() == 0  # no room's state was asked for
+    await notify(demo, "agent")
+    room, _, _ = await agent.expect(WELCOME)
+    assert room == agent_room
+    assert rooms_loaded() == 1
+    assert "check" in await regisseur.ask(
+        regisseur_room, "help"
+    )  # answered in private: the help for a melder
+    assert rooms_loaded() == 2
+    assert agent.unencrypted == [] and regisseur.unencrypted == []
+
+
+@SQLITE_ONLY
+async def test_a_store_that_knows_no_direct_chat_gets_them_from_one_full_sync(
+    bot: RunningBot, meet: Meet, demo: App
+) -> None:
+    agent = await meet("agent")
+    agent_room = await agent.open_direct_chat(bot.user_id)
+    assert "check" in await agent.ask(agent_room, "help")
+    async with demo.sessions() as session, session.begin():  # as a store from before the chats were kept
+        await session.execute(delete(MatrixDirectRoom))
+
+    await restarted_and_synced(bot)
+    assert await kept(demo, bot) == {agent.user_id: agent_room}
+    assert (rooms_loaded() or 0) >= 1
+    await restarted_and_synced(bot)
+    assert rooms_loaded() == 0
+
+
+@SQLITE_ONLY
+async def test_a_chat_the_bot_opened_is_used_again_after_a_restart_before_the_person_joined(
+    bot: RunningBot, demo: App, homeserver: Homeserver
+) -> None:
+    away = homeserver.register(f"away-{uuid.uuid4().hex[:6]}", PASSWORD)
+    await link_address(demo, "regisseur", "matrix", away)  # no client yet: the invite stays open
+    await notify(demo, "regisseur")
+    async with asyncio.timeout(60):
+        while away not in await kept(demo, bot):
+            await asyncio.sleep(0.2)
+    opened = (await kept(demo, bot))[away]
+
+    await restarted_and_synced(bot)
+    await notify(demo, "regisseur")
+    async with asyncio.timeout(60):
+        while (await sent_count(demo)) < 2:
+            await asyncio.sleep(0.2)
+    assert bot.channel is not None and bot.channel.connection is not None
+    joined = await bot.channel.connection.client.joined_rooms()
+    assert joined.rooms == [opened]  # the same room, not a second one
+    assert (await kept(demo, bot))[away] == opened
+
+
+async def sent_count(app: App) -> int:
+    async with app.sessions() as session:
+        return (await outbox.count_by_status(session)).get(OutboxStatus.SENT, 0)
+
+
+@SQLITE_ONLY
+async def test_a_direct_chat_that_became_a_group_while_the_bot_was_down_gets_no_more_notices(
+    bot: RunningBot, meet: Meet, demo: App
+) -> None:
+    agent, colleague = await meet("agent"), await meet("colleague")
+    agent_room = await agent.open_direct_chat(bot.user_id)
+    assert "check" in await agent.ask(agent_room, "help")
+    await bot.stop()
+    await agent.client.room_invite(agent_room, colleague.user_id)
+    await colleague.wait_for_member(agent_room, colleague.user_id)
+
+    await bot.start()
+    await notify(demo, "agent")
+    room, _, _ = await agent.expect(WELCOME)
+    assert room != agent_room
+    assert (await kept(demo, bot))[agent.user_id] == room
