@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import json
 import os
 import statistics
 import subprocess
@@ -27,12 +28,13 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Self
 
 import aiohttp
 from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.matrix import PASSWORD, answer_count, percentile, rss_mb, timed
 from bot.app import build_app
@@ -88,6 +90,34 @@ class Region:
                     raise RuntimeError(f"{path}: {response.status} {await response.text()}")
             await asyncio.sleep(0.5 * (attempt + 1))
         raise RuntimeError(f"{path}: Synapse kept failing")
+
+    async def sent_in(self, reader: Account, room_id: str, sender: str) -> list[float]:
+        """When each encrypted message from ``sender`` reached the homeserver (epoch seconds), as ``reader`` sees the
+        room's history."""
+        assert self._http is not None
+        headers = {"Authorization": f"Bearer {reader.token}"}
+        wanted = json.dumps({"senders": [sender], "types": ["m.room.encrypted"]})
+        moments: list[float] = []
+        start: str | None = None
+        while True:
+            query = {"dir": "b", "limit": "500", "filter": wanted, **({"from": start} if start else {})}
+            async with (
+                self._limit,
+                self._http.get(
+                    f"/_matrix/client/v3/rooms/{room_id}/messages", params=query, headers=headers
+                ) as response,
+            ):
+                page = await response.json()
+            moments.extend(event["origin_server_ts"] / 1000 for event in page.get("chunk", []))
+            if not page.get("chunk") or not page.get("end"):
+                return moments
+            start = page["end"]
+
+    async def joined_rooms(self, account: Account) -> set[str]:
+        assert self._http is not None
+        headers = {"Authorization": f"Bearer {account.token}"}
+        async with self._http.get("/_matrix/client/v3/joined_rooms", headers=headers) as response:
+            return set((await response.json())["joined_rooms"])
 
     async def direct_chat(self, person: Account, bot: Account) -> str:
         """As Element opens one: a private room, the bot invited and flagged direct, encrypted from the start; the
@@ -166,34 +196,41 @@ async def seed_store(env: dict[str, str], directory: Path, professionals: list[s
         Settings(data_dir=directory, encryption_keys=SecretStr(env["VHBOT_ENCRYPTION_KEYS"])), SystemClock()
     )
     try:
-        now = app.now()
         async with app.sessions() as session, session.begin():
-            director = await people.professional_by_handle(session, "bench")
-            assert director is not None
-            holders = [
-                await people.professional_by_handle(session, f"p{n}")
-                for n in range(min(CASES, len(professionals)))
-            ]
-            for n in range(CASES):
-                holder = holders[n % len(holders)]
-                assert holder is not None
-                case = Case(
-                    number=f"VH-2026-{n + 1:04d}", state=CaseState.UITVOERING, melder_id=holder.id,
-                    procesregisseur_id=director.id, gemeente="Amersfoort", subject_type="persoon",
-                    leefgebieden=["wonen"], ketens=["zorg"], urgency="normaal", informed="ja", goal="bench",
-                    created_at=now, updated_at=now,
-                )  # fmt: skip
-                session.add(case)
-                await session.flush()
-                session.add(
-                    Action(
-                        case_id=case.id, seq=1, description="Huisbezoek afleggen", holder_id=holder.id,
-                        holder_organisation_id=holder.organisation_id, deadline=now + timedelta(days=7),
-                        status=ActionStatus.OPEN, created_by_id=director.id, created_at=now,
-                    )
-                )  # fmt: skip
+            holders = [f"p{n}" for n in range(min(CASES, len(professionals)))]
+            await add_cases(session, CASES, holders, ["bench"], app.now())
     finally:
         await app.close()
+
+
+async def add_cases(
+    session: AsyncSession, count: int, holders: list[str], directors: list[str], now: datetime
+) -> list[Action]:
+    """``count`` open cases, each with one open action due in a week; holders and procesregisseurs (by handle)
+    take turns."""
+    held = [await people.professional_by_handle(session, handle) for handle in holders]
+    directing = [await people.professional_by_handle(session, handle) for handle in directors]
+    actions = []
+    for n in range(count):
+        holder, director = held[n % len(held)], directing[n % len(directing)]
+        assert holder is not None and director is not None
+        case = Case(
+            number=f"VH-2026-{n + 1:04d}", state=CaseState.UITVOERING, melder_id=holder.id,
+            procesregisseur_id=director.id, gemeente="Amersfoort", subject_type="persoon",
+            leefgebieden=["wonen"], ketens=["zorg"], urgency="normaal", informed="ja", goal="bench",
+            created_at=now, updated_at=now,
+        )  # fmt: skip
+        session.add(case)
+        await session.flush()
+        action = Action(
+            case_id=case.id, seq=1, description="Huisbezoek afleggen", holder_id=holder.id,
+            holder_organisation_id=holder.organisation_id, deadline=now + timedelta(days=7),
+            status=ActionStatus.OPEN, created_by_id=director.id, created_at=now,
+        )  # fmt: skip
+        session.add(action)
+        actions.append(action)
+    await session.flush()
+    return actions
 
 
 @dataclass

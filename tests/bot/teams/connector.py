@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import socket
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ class Posted:
     reply_to: str | None
     # The bot's end of the TCP connection the post came over (host, port): which connections it reuses.
     peer: tuple[str, int] | None = None
+    at: float = field(default_factory=time.time)  # when it arrived (epoch seconds)
 
     @property
     def text(self) -> str:
