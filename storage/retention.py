@@ -3,7 +3,8 @@
 Closed cases go a configured number of months after closing, with everything that hangs off them (transitions,
 participants, actions, feedback, their queued messages); the audit trail keeps its entries about them (case
 numbers are plain strings there) for as long as it is configured to. Unfinished dialogues, unanswered offers to
-ask to join and the records of handled channel messages are only needed for a short while and go soon after.
+ask to join, the records of handled channel messages and the Matrix chats of people who never got an account are
+only needed for a short while and go soon after.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from storage.models import (
     Base,
     Case,
     CaseState,
+    ChannelAddress,
     Dialogue,
     InboundMessage,
     JoinRequest,
     JoinStatus,
+    MatrixDirectRoom,
     PendingMessage,
     SubjectForm,
 )
@@ -70,6 +73,7 @@ class Purge:
     inbound_messages: int = 0
     subject_forms: int = 0
     join_offers: int = 0
+    strangers_chats: int = 0
     audit_entries: int = 0
 
 
@@ -84,6 +88,14 @@ def _expired(cutoffs: Cutoffs) -> dict[str, tuple[type[Base], ColumnElement[bool
         "join_offers": (
             JoinRequest,
             (JoinRequest.status == JoinStatus.ASKING) & (JoinRequest.created_at < cutoffs.dialogues),
+        ),
+        # Which room the bot shares with a Matrix account that is no professional's (anyone it let in to ask).
+        "strangers_chats": (
+            MatrixDirectRoom,
+            MatrixDirectRoom.person.not_in(
+                select(ChannelAddress.address).where(ChannelAddress.channel == "matrix")
+            )
+            & (MatrixDirectRoom.updated_at < cutoffs.dialogues),
         ),
     }
     if cutoffs.audit is not None:

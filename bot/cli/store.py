@@ -34,7 +34,7 @@ async def cmd_purge(app: App, args: argparse.Namespace) -> int:
     print(
         f"{verb} {found.dialogues} expired dialogues, {found.inbound_messages} handled-message records, "
         f"{found.subject_forms} old form links, {found.join_offers} unanswered offers to join, "
-        f"{found.audit_entries} audit entries"
+        f"{found.strangers_chats} Matrix chats of people without an account, {found.audit_entries} audit entries"
     )
     return 0
 
