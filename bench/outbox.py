@@ -179,6 +179,9 @@ class TenantLimitedSender:
     def scope(self, address: str) -> str:
         return "tenant"
 
+    def ready(self) -> bool:
+        return True
+
     async def send(self, address: str, message: Outgoing) -> str:
         now = time.monotonic()
         if now < self.blocked_until:

@@ -178,6 +178,9 @@ class DeliveryEngine:
         if not self._calendar.may_send(now, urgent=True):
             return 0
         urgent_only = not self._calendar.may_send(now, urgent=False)
+        away = [sender.name for sender in self._senders if not sender.ready()]
+        if away and len(away) == len(self._senders):
+            return 0  # a standby: nothing it could send
         async with self._app.sessions() as session, session.begin():
             rows = await outbox.claim(
                 session,
@@ -187,6 +190,7 @@ class DeliveryEngine:
                 limit=self._settings.outbox_batch_size,
                 urgent_only=urgent_only,
                 recipients=recipients,
+                away=away,
             )
             if not rows:
                 return 0

@@ -58,5 +58,10 @@ class Sender(Protocol):
     def scope(self, address: str) -> str:
         """The unit a rate limit applies to: a Teams tenant, a Matrix homeserver."""
 
+    def ready(self) -> bool:
+        """Whether this process can send on the channel now: a standby process cannot (another holds the Matrix
+        device), so it leaves those people's rows to the process that can, rather than taking them and handing
+        them back."""
+
     async def send(self, address: str, message: Outgoing) -> str:
         """Deliver and return the conversation it arrived in (where an answer will come from)."""

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import people
-from storage.models import OutboxStatus, PendingMessage, Professional, Role
+from storage.models import ChannelAddress, OutboxStatus, PendingMessage, Professional, Role
 
 PENDING = OutboxStatus.PENDING
 
@@ -151,12 +151,19 @@ async def cancel(
     )
 
 
-def _due(now: datetime, urgent_only: bool, recipients: Collection[int] | None) -> ColumnElement[bool]:
+def _due(
+    now: datetime, urgent_only: bool, recipients: Collection[int] | None, away: Collection[str] = ()
+) -> ColumnElement[bool]:
     condition = and_(PendingMessage.status == PENDING, PendingMessage.due_at <= now)
     if urgent_only:
         condition = and_(condition, PendingMessage.urgent.is_(True))
     if recipients is not None:
         condition = and_(condition, PendingMessage.recipient_id.in_(recipients))
+    if away:
+        reached_there = select(ChannelAddress.id).where(
+            ChannelAddress.professional_id == PendingMessage.recipient_id, ChannelAddress.channel.in_(away)
+        )
+        condition = and_(condition, ~reached_there.exists())
     return condition
 
 
@@ -169,8 +176,10 @@ async def claim(
     limit: int,
     urgent_only: bool = False,
     recipients: Collection[int] | None = None,
+    away: Collection[str] = (),
 ) -> Sequence[PendingMessage]:
-    """Take up to ``limit`` due rows for this process until ``lease_until``.
+    """Take up to ``limit`` due rows for this process until ``lease_until``; none for people with an address on a
+    channel in ``away`` (one this process cannot send on just now: another process takes those).
 
     ``SKIP LOCKED`` lets several processes claim side by side on PostgreSQL without waiting for or taking each
     other's rows; SQLite (one process) ignores it. A claimed row stays pending with its ``due_at`` moved to the
@@ -178,7 +187,7 @@ async def claim(
     """
     chosen = (
         select(PendingMessage.id)
-        .where(_due(now, urgent_only, recipients))
+        .where(_due(now, urgent_only, recipients, away))
         .order_by(PendingMessage.due_at)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -38,6 +38,9 @@ class Terminals:
     def scope(self, address: str) -> str:
         return self.name
 
+    def ready(self) -> bool:
+        return True
+
     async def send(self, address: str, message: Outgoing) -> str:
         self.sent.append((address, message.reply.text))
         return conversation_of(address)

@@ -35,6 +35,9 @@ class RecordingSender:
     def scope(self, address: str) -> str:
         return self.name
 
+    def ready(self) -> bool:
+        return True
+
     async def send(self, address: str, message: Outgoing) -> str:
         if self._delay:
             await asyncio.sleep(self._delay)

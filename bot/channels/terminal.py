@@ -61,6 +61,9 @@ class TerminalSender:
     def scope(self, address: str) -> str:
         return CHANNEL
 
+    def ready(self) -> bool:
+        return True
+
     async def send(self, address: str, message: Outgoing) -> str:
         print(render(message.reply), file=self._sink, flush=True)
         return conversation_of(address)

@@ -21,7 +21,7 @@ from handlers.dates.clock import FixedClock
 from handlers.reminders import plan_overviews
 from storage import audit
 from storage.models import Action, ActionStatus, OutboxStatus, PendingMessage, Professional
-from tests.conftest import Chat
+from tests.conftest import Chat, link_address
 from tests.test_reminders import plan_one_action
 from tests.test_scenario import refer_a_case
 
@@ -33,12 +33,16 @@ class ScriptedSender:
         self.name = name
         self.script = script or {}
         self.delivered: list[tuple[str, str]] = []
+        self.serving = True  # False: as in a standby process
 
     def address(self, person: Professional) -> str | None:
         return person.handle
 
     def scope(self, address: str) -> str:
         return "tenant-1"
+
+    def ready(self) -> bool:
+        return self.serving
 
     async def send(self, address: str, message: Outgoing) -> str:
         planned = self.script.get(address, [])
@@ -208,6 +212,25 @@ async def test_a_channel_served_by_another_process_leaves_the_row_without_using_
     await deliver_all(chat.app, [standby])
     [sent] = await rows(chat.app, "new_referral", "regisseur2")
     assert sent.status is OutboxStatus.SENT and sent.attempts == 1
+
+
+async def test_a_standby_leaves_the_rows_of_people_on_its_channel_untouched_and_sends_the_rest(
+    chat: Chat, clock: FixedClock
+) -> None:
+    await link_address(chat.app, "regisseur2", "matrix", "@regisseur2:example.org")
+    await refer_a_case(chat)  # news for both procesregisseurs
+    matrix, teams = ScriptedSender("matrix"), ScriptedSender("teams")
+    matrix.serving = False
+    assert await deliver_all(chat.app, [matrix]) == 0  # a standby on Matrix alone takes nothing
+    assert await deliver_all(chat.app, [teams, matrix]) == 1
+    [sent] = await rows(chat.app, "new_referral", "regisseur")
+    [left] = await rows(chat.app, "new_referral", "regisseur2")
+    assert sent.status is OutboxStatus.SENT and teams.delivered[0][0] == "regisseur"
+    assert left.status is OutboxStatus.PENDING and left.attempts == 0 and left.lease_owner is None
+    matrix.serving = True  # the process that holds the device
+    assert await deliver_all(chat.app, [teams, matrix]) == 1
+    [sent] = await rows(chat.app, "new_referral", "regisseur2")
+    assert sent.status is OutboxStatus.SENT
 
 
 async def test_a_rate_limit_is_waited_out_and_the_message_still_goes(chat: Chat) -> None:

@@ -22,6 +22,9 @@ class MatrixSender:
         """Rate limits apply to the bot's own account, whoever the message is for."""
         return CHANNEL
 
+    def ready(self) -> bool:
+        return self._channel.connection is not None and self._channel.serving.is_set()
+
     async def send(self, address: str, message: Outgoing) -> str:
         connection = self._channel.connection
         if connection is None or not self._channel.serving.is_set():

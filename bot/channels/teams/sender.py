@@ -47,6 +47,9 @@ class TeamsSender:
         """Teams throttles per app and tenant."""
         return f"{CHANNEL}:{self._channel.tenants.get(address, '')}"
 
+    def ready(self) -> bool:
+        return self._channel.serving.is_set()
+
     async def send(self, address: str, message: Outgoing) -> str:
         if not self._channel.serving.is_set():
             raise NotHere("the Teams endpoint is not up in this process")
