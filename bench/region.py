@@ -113,6 +113,28 @@ class Region:
                 return moments
             start = page["end"]
 
+    async def bare_sends(self, sender: Account, rooms: list[str], concurrency: int) -> float:
+        """Seconds for the homeserver to take one plain message into each of these rooms, ``concurrency`` at a
+        time: what Synapse itself allows, to set the bot's own sending against."""
+        assert self._http is not None
+        http, headers, gate = (
+            self._http,
+            {"Authorization": f"Bearer {sender.token}"},
+            asyncio.Semaphore(concurrency),
+        )
+
+        async def send(number: int, room_id: str) -> None:
+            path = f"/_matrix/client/v3/rooms/{room_id}/send/m.room.message/bare-{number}"
+            async with (
+                gate,
+                http.put(path, json={"msgtype": "m.notice", "body": "bench"}, headers=headers) as sent,
+            ):
+                sent.raise_for_status()
+
+        started = time.monotonic()
+        await asyncio.gather(*(send(number, room_id) for number, room_id in enumerate(rooms)))
+        return time.monotonic() - started
+
     async def joined_rooms(self, account: Account) -> set[str]:
         assert self._http is not None
         headers = {"Authorization": f"Bearer {account.token}"}

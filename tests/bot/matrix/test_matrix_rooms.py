@@ -16,6 +16,7 @@ from storage import matrix_rooms, outbox, people
 from storage.models import MatrixDirectRoom, OutboxStatus
 from tests.bot.matrix.conftest import PASSWORD, Meet, RunningBot
 from tests.bot.matrix.homeserver import Homeserver
+from tests.bot.matrix.person import Person
 from tests.bot.matrix.test_matrix_trust import SQLITE_ONLY
 from tests.conftest import link_address
 
@@ -50,6 +51,14 @@ async def notify(app: App, handle: str) -> None:
         )  # fmt: skip
 
 
+async def talking(meet: Meet, bot: RunningBot, handle: str) -> tuple[Person, str]:
+    """This demo professional at their client, in a direct chat with the bot that has answered them once."""
+    person = await meet(handle)
+    room = await person.open_direct_chat(bot.user_id)
+    assert "check" in await person.ask(room, "help")
+    return person, room
+
+
 async def kept(app: App, bot: RunningBot) -> dict[str, str]:
     async with app.sessions() as session:
         return await matrix_rooms.direct_rooms(session, bot.user_id)
@@ -59,11 +68,8 @@ async def kept(app: App, bot: RunningBot) -> dict[str, str]:
 async def test_after_a_restart_rooms_are_loaded_when_used_and_each_person_is_reached_in_their_own_chat(
     bot: RunningBot, meet: Meet, demo: App
 ) -> None:
-    agent, regisseur = await meet("agent"), await meet("regisseur")
-    agent_room = await agent.open_direct_chat(bot.user_id)
-    regisseur_room = await regisseur.open_direct_chat(bot.user_id)
-    assert "check" in await agent.ask(agent_room, "help")
-    assert "check" in await regisseur.ask(regisseur_room, "help")
+    agent, agent_room = await talking(meet, bot, "agent")
+    regisseur, regisseur_room = await talking(meet, bot, "regisseur")
     assert await kept(demo, bot) == {agent.user_id: agent_room, regisseur.user_id: regisseur_room}
 
     await restarted_and_synced(bot)
@@ -83,9 +89,7 @@ async def test_after_a_restart_rooms_are_loaded_when_used_and_each_person_is_rea
 async def test_a_store_that_knows_no_direct_chat_gets_them_from_one_full_sync(
     bot: RunningBot, meet: Meet, demo: App
 ) -> None:
-    agent = await meet("agent")
-    agent_room = await agent.open_direct_chat(bot.user_id)
-    assert "check" in await agent.ask(agent_room, "help")
+    agent, agent_room = await talking(meet, bot, "agent")
     async with demo.sessions() as session, session.begin():  # as a store from before the chats were kept
         await session.execute(delete(MatrixDirectRoom))
 
@@ -128,9 +132,8 @@ async def sent_count(app: App) -> int:
 async def test_a_direct_chat_that_became_a_group_while_the_bot_was_down_gets_no_more_notices(
     bot: RunningBot, meet: Meet, demo: App
 ) -> None:
-    agent, colleague = await meet("agent"), await meet("colleague")
-    agent_room = await agent.open_direct_chat(bot.user_id)
-    assert "check" in await agent.ask(agent_room, "help")
+    agent, agent_room = await talking(meet, bot, "agent")
+    colleague = await meet("colleague")
     await bot.stop()
     await agent.client.room_invite(agent_room, colleague.user_id)
     await colleague.wait_for_member(agent_room, colleague.user_id)
