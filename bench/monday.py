@@ -36,7 +36,7 @@ from microsoft_agents.activity import Activity
 from pydantic import SecretStr
 from sqlalchemy import func, select, text
 
-from bench.matrix import PASSWORD, percentile
+from bench.matrix import PASSWORD, percentile, rss_mb
 from bench.region import Region, add_cases
 from bench.teams import activity
 from bot.app import App, build_app, run
@@ -190,7 +190,7 @@ async def fall_due(
 
 
 @contextmanager
-def serving(env: Mapping[str, str], directory: Path, name: str) -> Iterator[None]:
+def serving(env: Mapping[str, str], directory: Path, name: str) -> Iterator[list[int]]:
     """``vhbot serve`` processes on the store (two; BENCH_PROCESSES for another number), each with ports of its own; stopped by process id."""
     processes = []
     for number in range(PROCESSES):
@@ -204,7 +204,7 @@ def serving(env: Mapping[str, str], directory: Path, name: str) -> Iterator[None
                 )
             )  # fmt: skip
     try:
-        yield
+        yield [process.pid for process in processes]
     finally:
         for process in processes:
             process.terminate()
@@ -274,13 +274,14 @@ async def matrix_monday(reminders: int, overviews: int, count: int, directory: P
                 handles.update({f"r{n}": a.user_id for n, a in enumerate(directors)})
                 room_of = {a.user_id: room for a, room in zip(everyone, opened, strict=True)}
                 address_of = {handle: room_of[user_id] for handle, user_id in handles.items()}
-                with serving(env, directory, "matrix"):
+                with serving(env, directory, "matrix") as pids:
                     await serving_matrix(store.app, bot.user_id)
                     first = await fall_due(store.app, reminders, overviews, address_of)
                     await all_sent(store.app, sum(first.expected.values()))
                     # The same again, now that every room is loaded and its room key shared.
                     again = await fall_due(store.app, reminders, overviews, address_of, wave=2)
                     await all_sent(store.app, 2 * sum(first.expected.values()))
+                    memory = max(rss_mb(pid) for pid in pids)
                 arrivals = [
                     Arrival(room, at)
                     for account, room in zip(everyone, opened, strict=True)
@@ -296,7 +297,8 @@ async def matrix_monday(reminders: int, overviews: int, count: int, directory: P
             spread = max(a.at for a in second) - again.due
             print(
                 f"matrix the second wave took {spread:.1f} s; Synapse itself takes the same {len(wave)} plain "
-                f"messages from one client, {OUTBOX_CONCURRENCY} at a time, in {bare:.1f} s ({spread / bare:.2f}x)"
+                f"messages from one client, {OUTBOX_CONCURRENCY} at a time, in {bare:.1f} s ({spread / bare:.2f}x); "
+                f"the serving process holds {memory:.0f} MB with {len(opened)} rooms loaded"
             )
     finally:
         homeserver.stop()
