@@ -262,6 +262,8 @@ class Figures:
     memory: float = float("nan")
     p50: float = float("nan")
     p95: float = float("nan")
+    echo_p50: float = float("nan")
+    echo_p95: float = float("nan")
 
 
 UNREADABLE = "versleutelde bericht niet lezen"  # the bot's line for a message it got no key for
@@ -304,6 +306,41 @@ async def run_bot(
             process.wait(timeout=60)
         await asyncio.sleep(1)
         await person.drain()
+    figures.echo_p50, figures.echo_p95 = await echo_times(
+        env, log.parent / f"echo-{log.stem}", person, room, messages
+    )
+
+
+async def echo_times(
+    env: dict[str, str], store: Path, person: Person, room: str, messages: int
+) -> tuple[float, float]:
+    """The same account answered by a bare nio echo bot (a device of its own): what the homeserver's own
+    growth with the account's rooms is, next to vhbot's."""
+    command = [
+        sys.executable, "-m", "bench.matrix_echo", env["VHBOT_MATRIX_HOMESERVER"], env["VHBOT_MATRIX_USER_ID"],
+        PASSWORD, str(store),
+    ]  # fmt: skip
+    store.mkdir()
+    process = await asyncio.create_subprocess_exec(
+        *command, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+    )
+    try:
+        assert process.stdout is not None
+        async with asyncio.timeout(ANSWER_WAIT_SECONDS):
+            await process.stdout.readline()  # "echo ready", after its first sync
+        for _ in range(10):  # until the person's client shares its room key with the new device too
+            await person.say(room, "status")
+            try:
+                await person.receive(20.0)
+                break
+            except TimeoutError:
+                continue
+        await person.drain()
+        times = [await timed(person, room, "status", 1) for _ in range(messages)]
+        return statistics.median(times), percentile(times, 0.95)
+    finally:
+        process.terminate()
+        await process.wait()
 
 
 async def measure(count: int, messages: int, directory: Path) -> None:
@@ -358,9 +395,15 @@ def report(results: dict[str, Figures], count: int, messages: int) -> None:
         ("resident memory", small.memory, big.memory, "MB"),
         (f"status p50 ({messages} messages)", 1000 * small.p50, 1000 * big.p50, "ms"),
         (f"status p95 ({messages} messages)", 1000 * small.p95, 1000 * big.p95, "ms"),
+        ("bare nio echo bot p50, same account", 1000 * small.echo_p50, 1000 * big.echo_p50, "ms"),
+        ("bare nio echo bot p95, same account", 1000 * small.echo_p95, 1000 * big.echo_p95, "ms"),
     ]
     for label, one, many, unit in rows:
         print(f"{label:<38}{one:>8.1f} {unit:<3}{many:>10.1f} {unit:<3}{many / one:>7.2f}x")
+    growth = (big.p50 / small.p50) / (big.echo_p50 / small.echo_p50)
+    print(
+        f"vhbot's own growth with the rooms, beyond the homeserver's (p50 ratio over the echo bot's): {growth:.2f}x"
+    )
     print("goals: restart <= 10 s, memory <= 250 MB, status p50 and p95 <= 1.2x")
 
 
