@@ -195,10 +195,15 @@ class MatrixConnection:
         found: dict[str, str] = {}
         for room_id in room_ids:
             room = self.client.rooms.get(room_id)
-            others = [] if room is None else [user for user in room.users if user != self.user_id]
-            if room is not None and len(others) == 1 and self.private(room, others[0]):
-                found[others[0]] = room_id
+            person = None if room is None else self._partner(room)
+            if person is not None:
+                found[person] = room_id
         return found
+
+    def _partner(self, room: MatrixRoom) -> str | None:
+        """The one person this room is a private chat with, if it is one."""
+        others = [user for user in room.users if user != self.user_id]
+        return others[0] if len(others) == 1 and self.private(room, others[0]) else None
 
     async def _keep(self, found: Mapping[str, str]) -> None:
         new = {person: room_id for person, room_id in found.items() if self._direct.get(person) != room_id}
@@ -226,9 +231,8 @@ class MatrixConnection:
             self.client.rooms.pop(room_id, None)
             return None
         self._loaded(room_id)
-        others = [user for user in room.users if user != self.user_id]
-        if len(others) == 1 and self.private(room, others[0]):
-            await self._keep({others[0]: room_id})
+        if (person := self._partner(room)) is not None:
+            await self._keep({person: room_id})
         return room
 
     def _loaded(self, *room_ids: str) -> None:
@@ -236,11 +240,14 @@ class MatrixConnection:
         metrics.MATRIX_ROOMS_LOADED.set(len(self._complete))
 
     def _take_state(self, room: MatrixRoom, events: list[dict[str, Any]]) -> None:
-        """Applies a room's current state as a sync would. Members only ever get added here, so a sync that
-        raced this request can make a room look less private, never more."""
+        """Applies a room's current state as a sync would, except that nobody a sync already brought in is
+        removed: a sync that raced this request can make a room look less private, never more."""
         for source in events:
             event = Event.parse_event(source)
             if isinstance(event, RoomMemberEvent):
+                others_leave = event.membership in ("leave", "ban") and event.state_key != self.user_id
+                if others_leave and event.state_key in room.users:
+                    continue
                 room.handle_membership(event)
             elif event is not None:
                 room.handle_event(event)
