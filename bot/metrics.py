@@ -45,6 +45,10 @@ MATRIX_ROOMS_LOADED = Gauge(
     "vhbot_matrix_rooms_loaded",
     "Rooms whose members this process knows in full: every room after a full sync, else those used since the start",
 )
+MATRIX_ROOMS_LEFT = Counter(
+    "vhbot_matrix_rooms_left",
+    "Direct chats the bot left: a disabled person's, or a stranger's past retention",
+)
 TEAMS_ERRORS = Counter(
     "vhbot_teams_http_errors", "Bot Connector answers that were not a success, by status", ["status"]
 )

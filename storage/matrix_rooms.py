@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import MatrixDirectRoom
+from storage.models import ChannelAddress, MatrixDirectRoom, Professional
 
 SLICE = 500
+MATRIX = "matrix"
 
 
 async def direct_rooms(session: AsyncSession, account: str) -> dict[str, str]:
@@ -42,3 +43,40 @@ async def remember(session: AsyncSession, account: str, rooms: Mapping[str, str]
                 )
             elif row.room_id != rooms[person]:
                 row.room_id, row.updated_at = rooms[person], now
+
+
+async def not_needed(
+    session: AsyncSession, account: str, strangers_before: datetime, limit: int
+) -> dict[str, str]:
+    """Up to ``limit`` direct chats the account need no longer be in, room id per person: those of people whose
+    account is disabled, and those of Matrix ids that are nobody's address (let in to ask) last seen before
+    ``strangers_before``. Every room the account is in makes each of its syncs slower on the homeserver."""
+    address = (
+        select(ChannelAddress.address, Professional.active)
+        .join(Professional, Professional.id == ChannelAddress.professional_id)
+        .where(ChannelAddress.channel == MATRIX)
+        .subquery()
+    )
+    query = (
+        select(MatrixDirectRoom.person, MatrixDirectRoom.room_id)
+        .outerjoin(address, address.c.address == MatrixDirectRoom.person)
+        .where(
+            MatrixDirectRoom.account == account,
+            address.c.active.is_(False)
+            | (address.c.address.is_(None) & (MatrixDirectRoom.updated_at < strangers_before)),
+        )
+        .order_by(MatrixDirectRoom.person)
+        .limit(limit)
+    )
+    return {person: room_id for person, room_id in (await session.execute(query)).all()}
+
+
+async def forget(session: AsyncSession, account: str, person: str, room_id: str) -> None:
+    """The account has left this person's chat: the row goes, unless a newer chat has taken its place."""
+    await session.execute(
+        delete(MatrixDirectRoom).where(
+            MatrixDirectRoom.account == account,
+            MatrixDirectRoom.person == person,
+            MatrixDirectRoom.room_id == room_id,
+        )
+    )

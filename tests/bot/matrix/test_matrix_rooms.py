@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from nio import JoinedRoomsResponse
 from prometheus_client import REGISTRY
 from sqlalchemy import delete
 
@@ -19,6 +20,7 @@ from tests.bot.matrix.homeserver import Homeserver
 from tests.bot.matrix.person import Person
 from tests.bot.matrix.test_matrix_trust import SQLITE_ONLY
 from tests.conftest import link_address
+from tests.storage.test_matrix_rooms import set_active
 
 WELCOME = "Welkom"
 
@@ -143,3 +145,33 @@ async def test_a_direct_chat_that_became_a_group_while_the_bot_was_down_gets_no_
     room, _, _ = await agent.expect(WELCOME)
     assert room != agent_room
     assert (await kept(demo, bot))[agent.user_id] == room
+
+
+async def joined(bot: RunningBot) -> list[str]:
+    assert bot.channel is not None and bot.channel.connection is not None
+    response = await bot.channel.connection.client.joined_rooms()
+    assert isinstance(response, JoinedRoomsResponse), response
+    return list(response.rooms)
+
+
+@SQLITE_ONLY
+async def test_the_bot_leaves_a_disabled_persons_chat_and_opens_a_new_one_once_they_are_back(
+    bot: RunningBot, meet: Meet, demo: App
+) -> None:
+    agent, agent_room = await talking(meet, bot, "agent")
+    regisseur, regisseur_room = await talking(meet, bot, "regisseur")
+    await set_active(demo, "agent", False)
+
+    await restarted_and_synced(bot)  # a process that begins to serve looks first
+    async with asyncio.timeout(60):  # left, then the row goes
+        while agent.user_id in await kept(demo, bot):
+            await asyncio.sleep(0.2)
+    assert await joined(bot) == [regisseur_room]
+    assert await kept(demo, bot) == {regisseur.user_id: regisseur_room}
+
+    await set_active(demo, "agent", True)
+    await notify(demo, "agent")
+    room, _, _ = await agent.expect(WELCOME)
+    assert room != agent_room
+    assert (await kept(demo, bot))[agent.user_id] == room
+    assert "check" in await regisseur.ask(regisseur_room, "help")
