@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import functools
 import json
 import os
 import statistics
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,6 +36,7 @@ from typing import Self
 
 import aiohttp
 from pydantic import SecretStr
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.matrix import PASSWORD, answer_count, percentile, rss_mb, timed
@@ -42,7 +45,7 @@ from config.settings import Settings
 from handlers.dates.clock import SystemClock
 from storage import people
 from storage.crypto import new_key_entry
-from storage.models import Action, ActionStatus, Case, CaseState
+from storage.models import Action, ActionStatus, Case, CaseState, Professional
 from tests.bot.matrix.homeserver import ROOT, Homeserver, synapse_python
 from tests.bot.matrix.person import ENCRYPTION, Person
 from tests.bot.teams.connector import free_port
@@ -190,9 +193,12 @@ def start_serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
-async def seed_store(env: dict[str, str], directory: Path, professionals: list[str], regisseur: str) -> None:
-    """The demo people, the region's professionals (one CSV import), a procesregisseur at a real client, and 300
-    open cases each with an open action held by one of the professionals."""
+async def seed_store(
+    env: dict[str, str], directory: Path, professionals: list[str], regisseur: str, disabled: int
+) -> None:
+    """The demo people, the region's professionals (one CSV import; the last ``disabled`` of them disabled, as
+    people who have left their organisation), a procesregisseur at a real client, and 300 open cases each with an
+    open action held by one of the professionals."""
     directory.mkdir(parents=True)
     vhbot("migrate", env=env)
     vhbot("demo", env=env)
@@ -221,6 +227,10 @@ async def seed_store(env: dict[str, str], directory: Path, professionals: list[s
         async with app.sessions() as session, session.begin():
             holders = [f"p{n}" for n in range(min(CASES, len(professionals)))]
             await add_cases(session, CASES, holders, ["bench"], app.now())
+            gone = [f"p{n}" for n in range(len(professionals) - disabled, len(professionals))]
+            await session.execute(
+                update(Professional).where(Professional.handle.in_(gone)).values(active=False)
+            )
     finally:
         await app.close()
 
@@ -264,6 +274,7 @@ class Figures:
     p95: float = float("nan")
     echo_p50: float = float("nan")
     echo_p95: float = float("nan")
+    leaving: float = float("nan")  # from the first start until the disabled people's chats are left
 
 
 UNREADABLE = "versleutelde bericht niet lezen"  # the bot's line for a message it got no key for
@@ -283,9 +294,16 @@ async def first_answer(person: Person, room: str, bot: str, started: float) -> f
 
 
 async def run_bot(
-    env: dict[str, str], log: Path, person: Person, room: str, messages: int, figures: Figures
+    env: dict[str, str],
+    log: Path,
+    person: Person,
+    room: str,
+    messages: int,
+    figures: Figures,
+    left: Callable[[], Awaitable[None]],
 ) -> None:
-    """First start ever, a restart with everything kept, the memory and the status times, for one bot."""
+    """First start ever (and, where people are disabled, until their chats are left), a restart with everything
+    kept, the memory and the status times, for one bot."""
     for attempt in ("first", "restart"):
         started = time.monotonic()
         process = start_serve(env, log)
@@ -293,6 +311,8 @@ async def run_bot(
             seconds = await first_answer(person, room, env["VHBOT_MATRIX_USER_ID"], started)
             if attempt == "first":
                 figures.first_start = seconds
+                await left()
+                figures.leaving = time.monotonic() - started
             else:
                 figures.restart = seconds
                 await asyncio.sleep(3)
@@ -343,7 +363,14 @@ async def echo_times(
         await process.wait()
 
 
-async def measure(count: int, messages: int, directory: Path) -> None:
+async def until_in(homeserver: Homeserver, bot: Account, rooms: int) -> None:
+    """Until the bot's account is in no more than this many rooms."""
+    async with Region(homeserver) as region, asyncio.timeout(ANSWER_WAIT_SECONDS):
+        while len(await region.joined_rooms(bot)) > rooms:
+            await asyncio.sleep(1)
+
+
+async def measure(count: int, disabled: int, messages: int, directory: Path) -> None:
     (directory / "synapse").mkdir()
     homeserver = Homeserver(synapse_python(), directory / "synapse")
     homeserver.start()
@@ -366,7 +393,11 @@ async def measure(count: int, messages: int, directory: Path) -> None:
             keys = new_key_entry()
             env = bot_environment(homeserver, bot.user_id, directory / f"vhbot-{name.split()[0]}", keys)
             await seed_store(
-                env, directory / f"vhbot-{name.split()[0]}", [a.user_id for a in professionals], regisseur
+                env,
+                directory / f"vhbot-{name.split()[0]}",
+                [a.user_id for a in professionals],
+                regisseur,
+                disabled,
             )
             person = Person(homeserver.url, regisseur, directory / f"client-{name.split()[0]}")
             persons.append(person)
@@ -377,17 +408,26 @@ async def measure(count: int, messages: int, directory: Path) -> None:
             )
             room = str(created.room_id)
             results[name] = figures = Figures()
-            await run_bot(env, directory / f"vhbot-{name.split()[0]}.log", person, room, messages, figures)
+            stays = (count - disabled if bot is big else 0) + 1  # and the procesregisseur's chat
+            await run_bot(
+                env, directory / f"vhbot-{name.split()[0]}.log", person, room, messages, figures,
+                functools.partial(until_in, homeserver, bot, stays),
+            )  # fmt: skip
     finally:
         for person in persons:
             await person.stop()
         homeserver.stop()
-    report(results, count, messages)
+    report(results, count, disabled, messages)
 
 
-def report(results: dict[str, Figures], count: int, messages: int) -> None:
+def report(results: dict[str, Figures], count: int, disabled: int, messages: int) -> None:
     small, big = results["1 room"], results[f"{count} rooms"]
     print(f"vhbot serve with its Matrix account in 1 room, and in {count} rooms (one per professional)")
+    if disabled:
+        print(
+            f"{disabled} of the {count} are disabled: their chats were left {big.leaving:.0f} s after the first"
+            f" start; the account then holds {count - disabled + 1} rooms"
+        )
     print(f"{'':34}{'1 room':>12}{f'{count} rooms':>14}{'ratio':>9}")
     rows = [
         ("first start ever, to first answer", small.first_start, big.first_start, "s"),
@@ -412,15 +452,21 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=3000)
     parser.add_argument("--messages", type=int, default=50)
     parser.add_argument(
+        "--disabled",
+        type=int,
+        default=0,
+        help="of the people, how many are disabled (the bot leaves their chats)",
+    )
+    parser.add_argument(
         "--keep", type=Path, help="work in this (new) directory and keep it: the logs, the stores"
     )
     arguments = parser.parse_args()
     if arguments.keep:
         arguments.keep.mkdir(parents=True)
-        asyncio.run(measure(arguments.people, arguments.messages, arguments.keep))
+        asyncio.run(measure(arguments.people, arguments.disabled, arguments.messages, arguments.keep))
         return
     with tempfile.TemporaryDirectory(prefix="vhbot-region-") as directory:
-        asyncio.run(measure(arguments.people, arguments.messages, Path(directory)))
+        asyncio.run(measure(arguments.people, arguments.disabled, arguments.messages, Path(directory)))
 
 
 if __name__ == "__main__":

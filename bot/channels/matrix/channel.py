@@ -167,6 +167,7 @@ class MatrixChannel:
                 batch = SyncBatch(response.next_batch)
                 await self._take_in(connection, response, token, batch)
                 token, full_state = response.next_batch, False
+                await self._leaving.when_due(connection)  # after the direct chats of a first sync are stored
         finally:
             keeper.cancel()
             await asyncio.gather(keeper, return_exceptions=True)
@@ -201,8 +202,7 @@ class MatrixChannel:
         return response
 
     async def _chores(self, connection: MatrixConnection) -> None:
-        """What nio's own sync loop does between syncs (to-device messages, key upload, query and claim), and
-        leaving the chats no longer needed."""
+        """What nio's own sync loop does between syncs: to-device messages and key upload, query and claim."""
         client = connection.client
         await client.send_to_device_messages()
         if client.should_upload_keys:
@@ -211,7 +211,6 @@ class MatrixChannel:
             await client.keys_query()
         if client.should_claim_keys:
             await client.keys_claim(client.get_users_for_key_claiming())
-        await self._leaving.when_due(connection)
 
     async def _take_in(
         self, connection: MatrixConnection, response: SyncResponse, since: str | None, batch: SyncBatch

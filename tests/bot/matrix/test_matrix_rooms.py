@@ -161,6 +161,8 @@ async def test_the_bot_leaves_a_disabled_persons_chat_and_opens_a_new_one_once_t
     agent, agent_room = await talking(meet, bot, "agent")
     regisseur, regisseur_room = await talking(meet, bot, "regisseur")
     await set_active(demo, "agent", False)
+    async with demo.sessions() as session, session.begin():  # the hardest start: the chats come from its sync
+        await session.execute(delete(MatrixDirectRoom))
 
     await restarted_and_synced(bot)  # a process that begins to serve looks first
     async with asyncio.timeout(60):  # left, then the row goes
