@@ -61,6 +61,11 @@ async def talking(meet: Meet, bot: RunningBot, handle: str) -> tuple[Person, str
     return person, room
 
 
+async def both_talking(meet: Meet, bot: RunningBot) -> tuple[tuple[Person, str], tuple[Person, str]]:
+    """The agent and the procesregisseur, each in their own direct chat with the bot."""
+    return await talking(meet, bot, "agent"), await talking(meet, bot, "regisseur")
+
+
 async def kept(app: App, bot: RunningBot) -> dict[str, str]:
     async with app.sessions() as session:
         return await matrix_rooms.direct_rooms(session, bot.user_id)
@@ -70,8 +75,7 @@ async def kept(app: App, bot: RunningBot) -> dict[str, str]:
 async def test_after_a_restart_rooms_are_loaded_when_used_and_each_person_is_reached_in_their_own_chat(
     bot: RunningBot, meet: Meet, demo: App
 ) -> None:
-    agent, agent_room = await talking(meet, bot, "agent")
-    regisseur, regisseur_room = await talking(meet, bot, "regisseur")
+    (agent, agent_room), (regisseur, regisseur_room) = await both_talking(meet, bot)
     assert await kept(demo, bot) == {agent.user_id: agent_room, regisseur.user_id: regisseur_room}
 
     await restarted_and_synced(bot)
@@ -158,8 +162,7 @@ async def joined(bot: RunningBot) -> list[str]:
 async def test_the_bot_leaves_a_disabled_persons_chat_and_opens_a_new_one_once_they_are_back(
     bot: RunningBot, meet: Meet, demo: App
 ) -> None:
-    agent, agent_room = await talking(meet, bot, "agent")
-    regisseur, regisseur_room = await talking(meet, bot, "regisseur")
+    (agent, agent_room), (regisseur, regisseur_room) = await both_talking(meet, bot)
     await set_active(demo, "agent", False)
     async with demo.sessions() as session, session.begin():  # the hardest start: the chats come from its sync
         await session.execute(delete(MatrixDirectRoom))
