@@ -32,7 +32,6 @@ from nio import (
     OlmUnverifiedDeviceError,
     RoomCreateError,
     RoomGetStateError,
-    RoomInfo,
     RoomLeaveError,
     RoomMemberEvent,
     RoomPreset,
@@ -183,16 +182,13 @@ class MatrixConnection:
         """The direct chats the store remembers (checked when used)."""
         self._direct.update(rooms)
 
-    async def after_sync(self, rooms: Mapping[str, RoomInfo], full: bool) -> None:
+    async def after_sync(self, rooms: Iterable[str], full: bool) -> None:
         """After nio took in a sync: a full one (the first ever, or with full state) brought every room's
-        members, and the direct chats among them are kept. An incremental one lazy-loads members, so a room whose
-        timeline has a gap may have had members come or go unseen: it is loaded again when next used. Wakes
-        whoever waits for a room to appear."""
+        members, and the direct chats among them are kept. Wakes whoever waits for a room to appear."""
         if full:
+            rooms = list(rooms)
             self._loaded(*rooms)
             await self._keep(self._direct_chats(rooms))
-        else:
-            self._unload(room_id for room_id, info in rooms.items() if info.timeline.limited)
         async with self._synced:
             self._synced.notify_all()
 
@@ -244,13 +240,6 @@ class MatrixConnection:
         self._complete.update(room_ids)
         metrics.MATRIX_ROOMS_LOADED.set(len(self._complete))
 
-    def _unload(self, room_ids: Iterable[str]) -> None:
-        for room_id in room_ids:
-            self._complete.discard(room_id)
-            if (room := self.client.rooms.get(room_id)) is not None:
-                room.members_synced = False
-        metrics.MATRIX_ROOMS_LOADED.set(len(self._complete))
-
     async def leave(self, person: str, room_id: str) -> bool:
         """Leaves and forgets this person's chat; True once the bot is out of it (or was already). The next time
         the bot must write to them, it opens a new one."""
@@ -263,8 +252,9 @@ class MatrixConnection:
             return False
         if self._direct.get(person) == room_id:
             del self._direct[person]
-        self._unload([room_id])
         self.client.rooms.pop(room_id, None)
+        self._complete.discard(room_id)
+        metrics.MATRIX_ROOMS_LOADED.set(len(self._complete))
         return True
 
     def _take_state(self, room: MatrixRoom, events: list[dict[str, Any]]) -> None:
