@@ -166,6 +166,14 @@ def chat(demo: App) -> Chat:
     return Chat(demo)
 
 
+async def set_active(app: App, handle: str, active: bool) -> None:
+    """Disable a demo professional's account, or enable it again."""
+    async with app.sessions() as session, session.begin():
+        person = await people.professional_by_handle(session, handle)
+        assert person is not None, handle
+        person.active = active
+
+
 async def link_address(app: App, handle: str, channel: str, address: str) -> None:
     """Give a demo professional an address on a channel (a Matrix account, a Teams object id)."""
     async with app.sessions() as session, session.begin():

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from bot.app import App
 from handlers.dates.clock import FixedClock
-from storage import matrix_rooms, people, retention
-from tests.conftest import link_address
+from storage import matrix_rooms, retention
+from tests.conftest import link_address, set_active
 
 
 async def test_each_person_keeps_their_latest_direct_chat_per_bot_account(app: App) -> None:
@@ -43,13 +43,6 @@ async def test_the_chats_of_people_without_an_account_go_with_the_purge(demo: Ap
         kept = await matrix_rooms.direct_rooms(session, "@bot:example.org")
     assert done.strangers_chats == 1
     assert kept == {"@agent:example.org": "!a", "@newcomer:example.org": "!n"}  # the newcomer may still ask
-
-
-async def set_active(app: App, handle: str, active: bool) -> None:
-    async with app.sessions() as session, session.begin():
-        person = await people.professional_by_handle(session, handle)
-        assert person is not None, handle
-        person.active = active
 
 
 async def test_the_chats_not_needed_are_a_disabled_persons_and_a_strangers_past_retention(

@@ -19,8 +19,7 @@ from tests.bot.matrix.conftest import PASSWORD, Meet, RunningBot
 from tests.bot.matrix.homeserver import Homeserver
 from tests.bot.matrix.person import Person
 from tests.bot.matrix.test_matrix_trust import SQLITE_ONLY
-from tests.conftest import link_address
-from tests.storage.test_matrix_rooms import set_active
+from tests.conftest import link_address, set_active
 
 WELCOME = "Welkom"
 
