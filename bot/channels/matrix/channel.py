@@ -176,10 +176,14 @@ class MatrixChannel:
         self, stop: asyncio.Event, connection: MatrixConnection, token: str | None, full_state: bool
     ) -> SyncResponse | None:
         """One long poll, given up at once when ``stop`` is set. The first sync ever starts at 'now'."""
-        timeout = self._settings.matrix_sync_timeout_ms if token and not full_state else 0
+        incremental = bool(token) and not full_state
+        timeout = self._settings.matrix_sync_timeout_ms if incremental else 0
         room_filter = {
             "timeline": {"limit": self._settings.matrix_timeline_limit},
-            "state": {"types": STATE_READ},
+            # Lazy-loaded members make the homeserver's answer for an account in thousands of rooms a third as
+            # costly (issue 22). Rooms are loaded in full when first used (connection.room), a room with a gap
+            # again, and a full sync (which fills the direct chats) still brings every member.
+            "state": {"types": STATE_READ, "lazy_load_members": incremental},
         }
         sync_filter: dict[str, Any] = {"room": room_filter, "presence": {"not_types": ["*"]}}
         request = asyncio.create_task(

@@ -32,6 +32,7 @@ from nio import (
     OlmUnverifiedDeviceError,
     RoomCreateError,
     RoomGetStateError,
+    RoomInfo,
     RoomLeaveError,
     RoomMemberEvent,
     RoomPreset,
@@ -53,7 +54,6 @@ ENCRYPTION_STATE = {
     "state_key": "",
     "content": {"algorithm": "m.megolm.v1.aes-sha2"},
 }
-ROOM_WAIT_SECONDS = 30.0
 # Errors of the network rather than of the homeserver's answer.
 NETWORK_ERRORS = (ClientError, OSError, TimeoutError)
 # Told of each direct chat found or made, so that the next start knows it without asking for every room's state.
@@ -169,7 +169,6 @@ class MatrixConnection:
         self._complete: set[str] = set()  # rooms whose members nio knows in full
         metrics.MATRIX_ROOMS_LOADED.set(0)
         self._creating: dict[str, asyncio.Lock] = {}
-        self._synced = asyncio.Condition()
 
     @property
     def user_id(self) -> str:
@@ -182,15 +181,15 @@ class MatrixConnection:
         """The direct chats the store remembers (checked when used)."""
         self._direct.update(rooms)
 
-    async def after_sync(self, rooms: Iterable[str], full: bool) -> None:
+    async def after_sync(self, rooms: Mapping[str, RoomInfo], full: bool) -> None:
         """After nio took in a sync: a full one (the first ever, or with full state) brought every room's
-        members, and the direct chats among them are kept. Wakes whoever waits for a room to appear."""
+        members, and the direct chats among them are kept. An incremental one lazy-loads members, so a room whose
+        timeline has a gap may have had members come or go unseen: it is loaded again when next used."""
         if full:
-            rooms = list(rooms)
             self._loaded(*rooms)
             await self._keep(self._direct_chats(rooms))
-        async with self._synced:
-            self._synced.notify_all()
+        else:
+            self._unload(room_id for room_id, info in rooms.items() if info.timeline.limited)
 
     def _direct_chats(self, room_ids: Iterable[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -240,6 +239,13 @@ class MatrixConnection:
         self._complete.update(room_ids)
         metrics.MATRIX_ROOMS_LOADED.set(len(self._complete))
 
+    def _unload(self, room_ids: Iterable[str]) -> None:
+        for room_id in room_ids:
+            self._complete.discard(room_id)
+            if (room := self.client.rooms.get(room_id)) is not None:
+                room.members_synced = False
+        metrics.MATRIX_ROOMS_LOADED.set(len(self._complete))
+
     async def leave(self, person: str, room_id: str) -> bool:
         """Leaves and forgets this person's chat; True once the bot is out of it (or was already). The next time
         the bot must write to them, it opens a new one."""
@@ -252,9 +258,8 @@ class MatrixConnection:
             return False
         if self._direct.get(person) == room_id:
             del self._direct[person]
+        self._unload([room_id])
         self.client.rooms.pop(room_id, None)
-        self._complete.discard(room_id)
-        metrics.MATRIX_ROOMS_LOADED.set(len(self._complete))
         return True
 
     def _take_state(self, room: MatrixRoom, events: list[dict[str, Any]]) -> None:
@@ -365,23 +370,10 @@ class MatrixConnection:
         if isinstance(created, RoomCreateError):
             raise failure_of(created, "create room")
         room_id = str(created.room_id)
-        await self._wait_for_member(room_id, person)
-        self._loaded(room_id)  # joined since the last sync: the sync brought all of its state
+        room = await self.room(room_id)  # read from the homeserver, which has the invite by now
+        if room is None or person not in room.users:
+            raise TemporaryFailure("new room without its invite")
         return room_id
-
-    async def _wait_for_member(self, room_id: str, person: str) -> None:
-        """A new room is usable once syncs have brought in its state up to the invite: encrypting before the
-        invited person is a member would share the room key with nobody."""
-
-        def arrived() -> bool:
-            room = self.client.rooms.get(room_id)
-            return room is not None and person in room.users
-
-        async with self._synced:
-            try:
-                await asyncio.wait_for(self._synced.wait_for(arrived), ROOM_WAIT_SECONDS)
-            except TimeoutError as error:
-                raise TemporaryFailure("new room did not arrive by sync") from error
 
     async def _prepare_encryption(self, room: MatrixRoom) -> None:
         if not room.members_synced:
