@@ -116,6 +116,7 @@ class Person(Correspondent):
         config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True)
         self.user_id = user_id
         self.client = AsyncClient(homeserver, user_id, store_path=str(store), config=config)
+        self.room_key_sessions: list[str] = []  # the Megolm session of each message decrypted, in order
         self._task: asyncio.Task[None] | None = None
 
     async def start(self, password: str) -> None:
@@ -135,6 +136,8 @@ class Person(Correspondent):
 
     async def _on_message(self, room: MatrixRoom, event: RoomMessageText | RoomMessageNotice) -> None:
         if event.sender != self.user_id:
+            if event.decrypted:
+                self.room_key_sessions.append(str(event.session_id))
             await self.arrived(room.room_id, event.body, event.source, event.decrypted)
 
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:

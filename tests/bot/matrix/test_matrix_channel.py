@@ -115,6 +115,16 @@ async def test_a_burst_of_200_messages_is_answered_message_by_message(bot: Runni
 
 
 @CHANNEL_ONLY
+async def test_the_room_key_is_shared_once_for_many_messages(bot: RunningBot, meet: Meet) -> None:
+    """A new Megolm session per message would cost a to-device message to each device every time: in a region's
+    thousands of chats the homeserver's busiest work."""
+    person = await meet("agent")
+    room = await person.open_direct_chat(bot.user_id)
+    for _ in range(3):
+        assert "check" in await person.ask(room, "help")
+    assert len(person.room_key_sessions) >= 3 and len(set(person.room_key_sessions)) == 1
+
+
 async def test_an_undecryptable_message_is_explained_once(bot: RunningBot, meet: Meet) -> None:
     agent = await meet("agent")
     room = await agent.open_direct_chat(bot.user_id)
