@@ -112,6 +112,6 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
         settings.resolved_database_url, settings.database_schema, keyring, hide_parameters=True
     )
     sessions = session_factory(engine)
-    clock = clock or SystemClock(settings.timezone)
+    clock = clock or SystemClock(settings.timezone, settings.clock_offset)
     texts = load_catalogue(settings.default_language)
     return App(engine, sessions, clock, settings, texts, keyring)

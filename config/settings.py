@@ -7,12 +7,12 @@ One installation serves one Zorg- en Veiligheidshuis, so everything that differs
 from __future__ import annotations
 
 import os
-from datetime import time
+from datetime import time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AnyHttpUrl, Field, SecretStr
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     case_number_prefix: str = "VH"
     timezone: str = "Europe/Amsterdam"
     default_language: str = "nl"
+    # For tests and drills only: the clock runs this far from the system clock (seconds, or an ISO 8601 duration
+    # such as "-P14D"). ``vhbot serve`` and ``vhbot doctor`` warn when it is set.
+    clock_offset: timedelta = timedelta(0)
     # How much ``vhbot serve`` logs (stderr). No level carries case content or what people type; the Matrix
     # canary test runs a real process at DEBUG to prove it.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
@@ -144,6 +147,17 @@ class Settings(BaseSettings):
     invite_days: int = Field(default=14, ge=1, le=90)
     # The ketenmanager's review ('accounts', 'vhbot users review') lists accounts unused for this many months.
     inactive_months: int = Field(default=6, ge=1, le=36)
+
+    @field_validator("clock_offset", mode="before")
+    @classmethod
+    def _seconds_as_written(cls, value: object) -> object:
+        """Seconds arrive from the environment as text, which pydantic reads only as a duration."""
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                return value
+        return value
 
     @classmethod
     def settings_customise_sources(

@@ -12,27 +12,32 @@ import shutil
 import socket
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import text
+from sqlalchemy import delete, text
 
 from bot.app import App, build_app
 from bot.channels.terminal import TerminalChannel
 from bot.demo import load_demo
 from config.settings import Settings
-from handlers.dates.clock import FixedClock
+from handlers.dates.clock import FixedClock, SystemClock
 from storage import migrate, people
 from storage.crypto import new_key_entry
 from storage.db import create_engine
-from storage.models import Base
+from storage.models import Base, Organisation, Professional, Role
 from storage.retention import AUDIT_PURGE_SETTING
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 23, 10, 15, tzinfo=AMSTERDAM)  # a Monday
+# Processes a test starts (and the in-process apps that share their store) cannot stand still: retries and leases
+# must fall due. They run on a clock that read NOW when this run began and moves with real time, the same in every
+# process, so what a test types is right for them on whatever day the suite runs.
+RUNNING_CLOCK_OFFSET = NOW - datetime.now(UTC)
+RUNNING_CLOCK_ENV = {"VHBOT_CLOCK_OFFSET": str(RUNNING_CLOCK_OFFSET.total_seconds())}
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_URL = f"postgresql+asyncpg://postgres@{PG_HOST}:{PG_PORT}/test"
 # This run's encryption key (processes the tests start get it as VHBOT_ENCRYPTION_KEYS).
@@ -62,6 +67,11 @@ def require_postgres() -> None:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
+
+
+def running_clock() -> SystemClock:
+    """The clock of the processes a test starts (see RUNNING_CLOCK_OFFSET)."""
+    return SystemClock(offset=RUNNING_CLOCK_OFFSET)
 
 
 @pytest.fixture(scope="session")
@@ -138,11 +148,57 @@ async def app(settings: Settings, clock: FixedClock) -> AsyncIterator[App]:
     await built.close()
 
 
+# Where each table's ids start in a test store: far from 1 and from each other, so no id equals a position in a
+# list by chance (a button's key read as a position once gave a case to the wrong procesregisseur, unnoticed while
+# ids and positions agreed).
+PLACEHOLDER = "placeholder"
+ID_STARTS = {"organisations": 41, "professionals": 73, "cases": 107, "actions": 131, "join_requests": 163}
+
+
+async def spread_ids(app: App) -> None:
+    """Make a fresh store number new rows from ``ID_STARTS``. PostgreSQL: every sequence is set. SQLite numbers
+    a row one past the highest id, so a placeholder row stands just below the start until ``load_demo_apart``
+    has added the demo organisations and people, and is removed then (for the other tables PostgreSQL is the
+    backend where ids and positions differ)."""
+    async with app.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            for table, start in ID_STARTS.items():
+                await connection.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
+                    {"table": table, "last": start - 1},
+                )
+            return
+    async with app.sessions() as session, session.begin():
+        organisation = Organisation(id=ID_STARTS["organisations"] - 1, name=PLACEHOLDER, type="zvh")
+        session.add(organisation)
+        await session.flush()
+        session.add(
+            Professional(
+                id=ID_STARTS["professionals"] - 1,
+                handle=PLACEHOLDER,
+                name=PLACEHOLDER,
+                organisation_id=organisation.id,
+                role=Role.MELDER,
+                active=False,
+                created_at=NOW,
+            )
+        )
+
+
+async def load_demo_apart(app: App, now: datetime) -> None:
+    """The demo organisations and people, numbered from ``ID_STARTS`` on either backend."""
+    await spread_ids(app)
+    async with app.sessions() as session, session.begin():
+        await load_demo(session, now)
+    async with app.engine.begin() as connection:
+        await connection.execute(delete(Professional).where(Professional.handle == PLACEHOLDER))
+        await connection.execute(delete(Organisation).where(Organisation.name == PLACEHOLDER))
+
+
 @pytest.fixture
 async def demo(app: App, clock: FixedClock) -> App:
-    """The store with the demo organisations and people."""
-    async with app.sessions() as session, session.begin():
-        await load_demo(session, clock.now())
+    """The store with the demo organisations and people (ids apart from list positions)."""
+    await load_demo_apart(app, clock.now())
     return app
 
 

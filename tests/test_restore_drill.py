@@ -16,14 +16,13 @@ from pydantic import SecretStr
 from sqlalchemy import func, select, text
 
 from bot.app import App, build_app
-from bot.demo import load_demo
 from config.settings import Settings
 from handlers.dates.clock import FixedClock
 from storage import migrate
 from storage.crypto import new_key_entry
 from storage.models import Action, Case, CaseSubject, Feedback
 from storage.revisions import head_revision
-from tests.conftest import NOW, TEST_KEYS, Chat
+from tests.conftest import NOW, TEST_KEYS, Chat, load_demo_apart
 from tests.seeding import Markers, decrypted_texts, seed_every_field
 from tests.throwaway_postgres import ThrowawayCluster
 
@@ -46,8 +45,7 @@ async def filled(tmp_path: Path) -> AsyncIterator[tuple[ThrowawayCluster, Marker
     app = app_on(cluster, "postgres", tmp_path)
     try:
         await migrate.upgrade(app.engine)
-        async with app.sessions() as session, session.begin():
-            await load_demo(session, app.now())
+        await load_demo_apart(app, app.now())
         markers = await seed_every_field(Chat(app), app)
         original = await decrypted_texts(app)
         yield cluster, markers, original

@@ -104,6 +104,13 @@ def _send_window(app: App) -> Finding:
     return Finding(True, f"notices go out between {start:%H:%M} and {end:%H:%M}")
 
 
+def _clock(app: App) -> Finding:
+    offset = app.settings.clock_offset
+    if offset:
+        return Finding(False, f"VHBOT_CLOCK_OFFSET shifts the clock by {offset}: for tests and drills only")
+    return Finding(True, f"the clock is the system's ({app.now():%Y-%m-%d %H:%M %Z})")
+
+
 async def cmd_doctor(app: App, args: argparse.Namespace) -> int:
     checks: list[Callable[[App], Awaitable[Finding]] | Callable[[App], Finding]] = [
         _key_file,
@@ -114,7 +121,7 @@ async def cmd_doctor(app: App, args: argparse.Namespace) -> int:
     for check in checks:
         result = check(app)
         findings.append(result if isinstance(result, Finding) else await result)
-    findings += [*_channels(app), _send_window(app)]
+    findings += [*_channels(app), _send_window(app), _clock(app)]
     for finding in findings:
         print(f"{'ok     ' if finding.ok else 'PROBLEM'}  {finding.line}")
     return 0 if all(finding.ok for finding in findings) else 1

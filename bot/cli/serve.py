@@ -99,6 +99,11 @@ async def cmd_serve(app: App, args: argparse.Namespace) -> int:
         from bot.ops import OpsSite
 
         channels.listeners.append(OpsSite(app, channels.ready).run)
+    if app.settings.clock_offset:
+        logging.getLogger(__name__).warning(
+            "the clock is shifted by %s (VHBOT_CLOCK_OFFSET): for tests and drills only",
+            app.settings.clock_offset,
+        )
     names = ", ".join(sender.name for sender in channels.senders)
     print(f"vhbot serve: delivering through {names} as {engine.owner}", flush=True)
     watchdog = asyncio.create_task(_exit_if_stopping_takes_too_long(stop, app.settings.shutdown_seconds))

@@ -8,7 +8,6 @@ from handlers import recipients
 from handlers.authorization import CASE_WORKERS
 from handlers.dialogue import questions
 from handlers.dialogue.answers import ask_confirm, choose, confirmed
-from handlers.dialogue.choices import pick_one
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.questions import Answer
@@ -116,7 +115,7 @@ async def _on_answer(turn: Turn, state: Referral, _: None) -> Referral:
 async def _on_summary(turn: Turn, state: Referral, _: None) -> Referral | None:
     choice = turn.picked(state)
     if choice is None:  # 'ja' and 'nee' answer the summary as they always did
-        said = pick_one(turn.incoming.text, turn.yes_no(), turn.texts.synonyms())
+        said = turn.pick(turn.yes_no())
         choice = {"ja": "send", "nee": "discard"}.get(said or "")
     if choice == "correct":
         state.step = CORRECT

@@ -14,13 +14,18 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """The real clock, in the installation's time zone."""
+    """The real clock, in the installation's time zone, optionally shifted by a fixed offset.
 
-    def __init__(self, tz: str = "Europe/Amsterdam") -> None:
+    The offset exists for processes a test or a drill starts: they keep moving with real time (so retries and
+    leases fall due) while reading the moment the test planned for, on whatever day the suite runs.
+    """
+
+    def __init__(self, tz: str = "Europe/Amsterdam", offset: timedelta = timedelta(0)) -> None:
         self._tz = ZoneInfo(tz)
+        self._offset = offset
 
     def now(self) -> datetime:
-        return datetime.now(UTC).astimezone(self._tz)
+        return (datetime.now(UTC) + self._offset).astimezone(self._tz)
 
 
 class FixedClock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from handlers.dialogue.choices import close_one, pick_one
+from handlers.dialogue.choices import close_one
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
@@ -22,7 +22,9 @@ def choose(turn: Turn, state: DialogueState[Any]) -> str | None:
     picked = turn.picked(state)
     if picked is not None:
         return picked
-    meant = close_one(turn.incoming.text, state.offered, turn.texts.synonyms())
+    meant = (
+        None if turn.incoming.keys else close_one(turn.incoming.text, state.offered, turn.texts.synonyms())
+    )
     if meant is not None:
         suggest(turn, state, [meant])
     else:
@@ -43,7 +45,7 @@ def suggestion_answered(turn: Turn, state: DialogueState[Any]) -> tuple[str, ...
     if not state.suggested:
         return None
     suggested, state.suggested = state.suggested, ()
-    said = pick_one(turn.incoming.text, turn.yes_no(), turn.texts.synonyms())
+    said = turn.pick(turn.yes_no())
     if said == "ja":
         return suggested
     if said == "nee":

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from handlers.dialogue.messages import Choice, numbered
+from handlers.dialogue.messages import Choice, Incoming, numbered
 
 # Another word for an option, mapped to the keys of the options it may mean (only an offered one is taken).
 Synonyms = Mapping[str, Collection[str]]
@@ -98,5 +98,28 @@ def pick_many(
         if key is None:
             picked.unknown.append(part)
         else:
+            picked.add(key)
+    return picked
+
+
+def read_one(incoming: Incoming, choices: Sequence[Choice], synonyms: Synonyms | None = None) -> str | None:
+    """The option a message answers: a pressed button by its key (an option no longer offered answers nothing),
+    typed text as ``pick_one`` reads it."""
+    if incoming.keys is None:
+        return pick_one(incoming.text, choices, synonyms)
+    offered = {choice.key for choice in choices}
+    return incoming.keys[0] if len(incoming.keys) == 1 and incoming.keys[0] in offered else None
+
+
+def read_many(
+    incoming: Incoming, choices: Sequence[Choice], synonyms: Synonyms | None = None, loosely: bool = False
+) -> ManyPicked:
+    """The options a message answers: a sent choice set by its keys, typed text as ``pick_many`` reads it."""
+    if incoming.keys is None:
+        return pick_many(incoming.text, choices, synonyms, loosely)
+    offered = {choice.key for choice in choices}
+    picked = ManyPicked(unknown=[key for key in incoming.keys if key not in offered])
+    for key in incoming.keys:
+        if key in offered:
             picked.add(key)
     return picked

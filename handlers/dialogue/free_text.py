@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.dialogue.choices import pick_one
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
 from handlers.identifying.detector import Scan, scan
@@ -23,7 +22,7 @@ async def read_text(turn: Turn, state: DialogueState[Any]) -> str | None:
     """The message as an answer, or None after telling the person why it cannot be taken."""
     offered, state.without_name = state.without_name, None
     if offered is not None:
-        said = pick_one(turn.incoming.text, turn.yes_no(), turn.texts.synonyms())
+        said = turn.pick(turn.yes_no())
         if said == "ja":
             return offered
         if said == "nee":

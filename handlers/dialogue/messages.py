@@ -11,15 +11,17 @@ from typing import Any
 class Incoming:
     """One message from a person, as every channel reports it.
 
-    ``conversation`` identifies the chat (a Matrix room, a Teams conversation, the terminal) so a
-    dialogue belongs to one chat; ``private`` tells whether only the bot and this person are in it.
-    ``message_id`` is the channel's own id for the message (a Matrix event id), given where the channel may
-    deliver the same message twice: the dispatcher then handles it once. ``answers`` is set when the text comes
-    from a button or form of an earlier reply: the fingerprint of the question it was shown with, so a button
-    on a card whose question has moved on acts no more. ``forms`` says how the channel can take identifying
-    details outside the chat: ``card`` (a form inside the chat that is never echoed: Teams), ``link`` (a link to
-    the form page ``vhbot serve`` hosts: Matrix; only given where a public address is configured), or None (not
-    at all).
+        ``conversation`` identifies the chat (a Matrix room, a Teams conversation, the terminal) so a
+        dialogue belongs to one chat; ``private`` tells whether only the bot and this person are in it.
+        ``message_id`` is the channel's own id for the message (a Matrix event id), given where the channel may
+        deliver the same message twice: the dispatcher then handles it once. ``answers`` is set when the text comes
+        from a button or form of an earlier reply: the fingerprint of the question it was shown with, so a button
+        on a card whose question has moved on acts no more. ``keys`` holds the keys of the options a button or a choice
+    set sent (Teams): they name options by key and are never read as typed words or list positions, since a key is
+    often a database id that a position could equal by chance. ``forms`` says how the channel can take identifying
+        details outside the chat: ``card`` (a form inside the chat that is never echoed: Teams), ``link`` (a link to
+        the form page ``vhbot serve`` hosts: Matrix; only given where a public address is configured), or None (not
+        at all).
     """
 
     text: str
@@ -28,6 +30,7 @@ class Incoming:
     channel: str
     message_id: str | None = None
     answers: str | None = None
+    keys: tuple[str, ...] | None = None
     forms: str | None = None
     # Of someone the bot does not know yet, as the channel gives them: their name, their e-mail address or user
     # principal name (Teams' member API), and their tenant (Teams).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +15,7 @@ from config.definitions import Definitions
 from config.settings import Settings
 from handlers.dates.clock import Clock
 from handlers.dates.working_days import WorkingCalendar
-from handlers.dialogue.choices import ManyPicked, pick_many, pick_one
+from handlers.dialogue.choices import ManyPicked, read_many, read_one
 from handlers.dialogue.messages import Choice, Incoming, Reply
 from handlers.dialogue.state import DialogueState
 from storage import audit, outbox
@@ -90,12 +90,16 @@ class Turn:
         return [Choice("ja", self.t("option.yes")), Choice("nee", self.t("option.no"))]
 
     def picked(self, state: DialogueState[Any]) -> str | None:
-        """The option the message names, exactly (a number, a word, a synonym): what decides whether a message
-        answers the open question at all."""
-        return pick_one(self.incoming.text, state.offered, self.texts.synonyms())
+        """The option the message names, exactly (a pressed key; typed: a number, a word, a synonym): what decides
+        whether a message answers the open question at all."""
+        return self.pick(state.offered)
+
+    def pick(self, choices: Sequence[Choice]) -> str | None:
+        """Which of ``choices`` the message names, offered or not (a yes or no asked inside a step)."""
+        return read_one(self.incoming, choices, self.texts.synonyms())
 
     def picked_many(self, state: DialogueState[Any]) -> ManyPicked:
-        return pick_many(self.incoming.text, state.offered, self.texts.synonyms(), loosely=True)
+        return read_many(self.incoming, state.offered, self.texts.synonyms(), loosely=True)
 
     async def audit(
         self, event: str, case_number: str | None = None, on_behalf_of: str | None = None

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
 from handlers.authorization import ADMITTING_ROLES
-from handlers.dialogue.choices import pick_one
+from handlers.dialogue.choices import read_one
 from handlers.dialogue.messages import Choice, Incoming, Reply, numbered
 from handlers.joining.newcomers import account_name
 from storage import audit, joins, outbox, people
@@ -56,7 +56,7 @@ async def ask(
         return None
     if all(org.id != request.organisation_id for org in organisations):
         request.organisation_id = organisations[0].id  # the tenant moved to another organisation meanwhile
-    picked = pick_one(incoming.text, _choices(texts, request, organisations), texts.synonyms())
+    picked = read_one(incoming, _choices(texts, request, organisations), texts.synonyms())
     if picked is None:
         return [Reply(texts.text(lang, "form.invalid_choice")), _offer(texts, request, organisations)]
     if picked == NO:

@@ -11,14 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import RUNNING_CLOCK_ENV
+
 VHBOT = str(Path(sys.executable).parent / "vhbot")
 
 
 @pytest.fixture
 def run(tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VHBOT_")} | {
-        "VHBOT_DATA_DIR": str(tmp_path)
-    }
+    env = (
+        {k: v for k, v in os.environ.items() if not k.startswith("VHBOT_")}
+        | {"VHBOT_DATA_DIR": str(tmp_path)}
+        | RUNNING_CLOCK_ENV
+    )
 
     def invoke(*args: str, stdin: str = "", **settings: str) -> subprocess.CompletedProcess[str]:
         extra = {f"VHBOT_{name.upper()}": value for name, value in settings.items()}
@@ -209,9 +213,11 @@ def test_a_key_file_that_is_no_file_or_readable_by_others_stops_with_one_line(ru
 
 def test_a_reader_that_goes_away_is_no_traceback(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert run("demo").returncode == 0
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VHBOT_")} | {
-        "VHBOT_DATA_DIR": str(tmp_path)
-    }
+    env = (
+        {k: v for k, v in os.environ.items() if not k.startswith("VHBOT_")}
+        | {"VHBOT_DATA_DIR": str(tmp_path)}
+        | RUNNING_CLOCK_ENV
+    )
     listing = subprocess.Popen(
         [VHBOT, "users", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True
     )
@@ -234,7 +240,9 @@ def test_doctor_says_in_plain_words_what_is_wrong_and_exits_non_zero(run, tmp_pa
     assert "PROBLEM  no key file" in fresh.stdout and "run 'vhbot migrate'" in fresh.stdout
     assert "PROBLEM  no channel is configured" in fresh.stdout
     assert run("migrate").returncode == 0
-    ready = run("doctor", teams_local="true")
+    shifted = run("doctor", teams_local="true")
+    assert shifted.returncode == 1 and "PROBLEM  VHBOT_CLOCK_OFFSET shifts the clock" in shifted.stdout
+    ready = run("doctor", teams_local="true", clock_offset="0")
     assert ready.returncode == 0, ready.stdout
     assert "ok       the store answers, its schema is current" in ready.stdout
     assert "ok       Teams with local mode" in ready.stdout
@@ -246,5 +254,5 @@ def test_doctor_says_in_plain_words_what_is_wrong_and_exits_non_zero(run, tmp_pa
     (tmp_path / "vhbot.keys").chmod(
         0o644
     )  # refused before any command runs, doctor included: one line, exit 2
-    readable = run("doctor", teams_local="true")
+    readable = run("doctor", teams_local="true", clock_offset="0")
     assert readable.returncode == 2 and "chmod 600" in readable.stderr and "Traceback" not in readable.stderr

@@ -11,7 +11,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,12 +20,18 @@ from sqlalchemy import func, select
 
 from bot.app import App, build_app
 from bot.channels.recording import read_recording
-from bot.demo import load_demo
 from config.settings import Settings
-from handlers.dates.clock import SystemClock
 from storage import migrate, outbox, people
 from storage.models import OutboxStatus, PendingMessage
-from tests.conftest import PG_URL, TEST_KEYS, _truncate_postgres, require_postgres
+from tests.conftest import (
+    PG_URL,
+    RUNNING_CLOCK_ENV,
+    TEST_KEYS,
+    _truncate_postgres,
+    load_demo_apart,
+    require_postgres,
+    running_clock,
+)
 from tests.throwaway_postgres import ThrowawayCluster
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +40,7 @@ ROWS = 1000
 
 @pytest.fixture
 async def store(postgres_schema: str, tmp_path: Path) -> AsyncIterator[App]:
-    """The PostgreSQL test schema, emptied, with the demo people, on the real clock the processes use."""
+    """The PostgreSQL test schema, emptied, with the demo people, on the clock the processes use."""
     require_postgres()
     app = build_app(
         Settings(
@@ -43,11 +49,10 @@ async def store(postgres_schema: str, tmp_path: Path) -> AsyncIterator[App]:
             database_schema=postgres_schema,
             encryption_keys=SecretStr(TEST_KEYS),
         ),
-        SystemClock(),
+        running_clock(),
     )
     await _truncate_postgres(app)
-    async with app.sessions() as session, session.begin():
-        await load_demo(session, app.now())
+    await load_demo_apart(app, app.now())
     yield app
     await app.close()
 
@@ -67,6 +72,7 @@ class Servers:
             "VHBOT_SEND_WINDOW_END": "00:00",
             "VHBOT_SEND_ON_NON_WORKING_DAYS": "true",
             "VHBOT_OUTBOX_POLL_SECONDS": "0.2",
+            **RUNNING_CLOCK_ENV,
         }
         self.processes: list[subprocess.Popen[bytes]] = []
 
@@ -110,7 +116,7 @@ def servers(postgres_schema: str, tmp_path: Path) -> Iterator[Servers]:
 
 async def seed_due_rows(app: App, count: int) -> set[str]:
     """``count`` messages due a moment ago, spread over the demo people; returns their idempotency keys."""
-    now = datetime.now(UTC)
+    now = app.now()
     async with app.sessions() as session, session.begin():
         recipients = [person.id for person in await people.list_professionals(session)]
         rows = [
@@ -194,13 +200,12 @@ async def own_cluster(tmp_path: Path) -> AsyncIterator[tuple[App, Servers, Throw
     cluster.start()
     app = build_app(
         Settings(data_dir=tmp_path, database_url=cluster.url, encryption_keys=SecretStr(TEST_KEYS)),
-        SystemClock(),
+        running_clock(),
     )
     started = Servers(None, tmp_path / "delivered.jsonl", cluster.url)
     try:
         await migrate.upgrade(app.engine)
-        async with app.sessions() as session, session.begin():
-            await load_demo(session, app.now())
+        await load_demo_apart(app, app.now())
         yield app, started, cluster
     finally:
         started.stop_all()

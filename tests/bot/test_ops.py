@@ -18,10 +18,9 @@ from pydantic import SecretStr
 from bot.app import App, build_app
 from bot.ops import OpsSite
 from config.settings import Settings
-from handlers.dates.clock import SystemClock
 from storage import migrate
 from tests.bot.teams.connector import free_port
-from tests.conftest import TEST_KEYS, Chat
+from tests.conftest import TEST_KEYS, Chat, running_clock
 from tests.test_scenario import refer_a_case
 from tests.throwaway_postgres import ThrowawayCluster
 
@@ -108,7 +107,7 @@ async def on_own_cluster(tmp_path: Path) -> AsyncIterator[tuple[App, ThrowawayCl
         encryption_keys=SecretStr(TEST_KEYS),
         ops_port=free_port(),
     )
-    app = build_app(settings, SystemClock())
+    app = build_app(settings, running_clock())
     try:
         await migrate.upgrade(app.engine)
         yield app, cluster

@@ -13,12 +13,11 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.app import App, build_app
-from bot.demo import load_demo
 from config.settings import Settings
 from handlers.dates.clock import FixedClock
 from storage import keys
 from storage.crypto import Keyring, StoreKeyError, new_key_entry, parse_keys
-from tests.conftest import Chat, _truncate_postgres
+from tests.conftest import Chat, _truncate_postgres, load_demo_apart
 from tests.seeding import decrypted_texts, seed_every_field
 
 CIPHERTEXT = re.compile(r"^k[0-9a-f]{8}:[A-Za-z0-9+/=]+$")
@@ -130,8 +129,7 @@ async def test_rotation_re_encrypts_everything_while_the_bot_keeps_working(
     key_file = tmp_path / "vhbot.keys"
     app = await own_key_file(settings, clock, key_file)
     await app.open()
-    async with app.sessions() as session, session.begin():
-        await load_demo(session, clock.now())
+    await load_demo_apart(app, clock.now())
     chat = Chat(app)
     markers = await seed_every_field(chat, chat.app)
     old = app.keyring.current

@@ -37,6 +37,7 @@ from bot.channels.teams.open_cards import OpenCards
 from bot.channels.teams.render import (
     CARD_TYPE,
     MESSAGE_TYPE,
+    CardAnswer,
     CardLabels,
     FormSubmission,
     activity_of,
@@ -223,12 +224,12 @@ class TeamsChannel:
             )
             return
         answer = answer_of(activity.value)
-        text = answer.text if answer else (activity.text or "")
         if answer is None:
+            text = activity.text or ""
             await self._close_answered_card(context, text, identity)
-        await self._answer(
-            context, identity, self._incoming(activity, text, answer.question if answer else None)
-        )
+            await self._answer(context, identity, self._incoming(activity, text, None))
+            return
+        await self._answer(context, identity, self._incoming(activity, answer, answer.question))
 
     async def _close_answered_card(self, context: TurnContext, typed: str, identity: Identity | None) -> None:
         """An answer typed to the open card's question: the card says what was understood and keeps no buttons,
@@ -270,10 +271,10 @@ class TeamsChannel:
         if refusal is not None or answer is None or identity is None:
             await self._card_response(context, note_card(refusal or self._text(language, "teams.stale")))
             return
-        if not answer.text:  # a choice set sent with nothing ticked: the card stays, with what to do
+        if not answer.keys:  # a choice set sent with nothing ticked: the card stays, with what to do
             await self._invoke_message(context, self._text(language, "teams.pick_one"))
             return
-        incoming = self._incoming(activity, answer.text, answer.question)
+        incoming = self._incoming(activity, answer, answer.question)
         if not await self._question_opens(identity, incoming):
             await self._card_response(context, note_card(self._text(language, "teams.stale")))
             return
@@ -331,9 +332,13 @@ class TeamsChannel:
         if await self._tenant_allowed(context.activity):
             await self._answer(context, identity, self._incoming(context.activity, "help", None, once=False))
 
-    def _incoming(self, activity: Activity, text: str, answers: str | None, once: bool = True) -> Incoming:
+    def _incoming(
+        self, activity: Activity, said: str | CardAnswer, answers: str | None, once: bool = True
+    ) -> Incoming:
+        """What the person typed, or the options a card sent (by key, with the keys as the text for the log)."""
         return Incoming(
-            text=text,
+            text=",".join(said.keys) if isinstance(said, CardAnswer) else said,
+            keys=said.keys if isinstance(said, CardAnswer) else None,
             conversation=activity.conversation.id,
             private=is_personal(activity),
             channel=CHANNEL,

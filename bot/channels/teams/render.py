@@ -227,9 +227,10 @@ def form_submission_of(value: Any) -> FormSubmission | None:
 
 @dataclass(frozen=True)
 class CardAnswer:
-    """What a pressed button or sent choice set says: the text to hand in, and what to show instead of the card."""
+    """What a pressed button or sent choice set says: the keys of the options (handed in as keys, never as typed
+    text), and what to show instead of the card."""
 
-    text: str
+    keys: tuple[str, ...]
     shown: str
     question: str | None
 
@@ -242,12 +243,12 @@ def answer_of(value: Any) -> CardAnswer | None:
     data = action.get("data") if isinstance(action, dict) else value
     if not isinstance(data, dict) or not isinstance(data.get("choice"), str):
         return None
-    keys = [key for key in data["choice"].split(",") if key]
+    keys = tuple(key for key in data["choice"].split(",") if key)
     labels = data.get("labels")
     names = labels if isinstance(labels, dict) else {}
     question = data.get("question")
     return CardAnswer(
-        text=",".join(keys),
+        keys=keys,
         shown=", ".join(str(names.get(key, key)) for key in keys),
         question=question if isinstance(question, str) else None,
     )

@@ -19,7 +19,7 @@ from tests.bot.matrix.conftest import PASSWORD
 from tests.bot.matrix.homeserver import ROOT, Homeserver
 from tests.bot.matrix.person import Person
 from tests.bot.test_delivery_processes import store  # noqa: F401 - the PostgreSQL store fixture
-from tests.conftest import PG_URL, TEST_KEYS, link_address
+from tests.conftest import PG_URL, RUNNING_CLOCK_ENV, TEST_KEYS, link_address
 
 UNKNOWN = "Dat begrijp ik niet"
 
@@ -65,6 +65,7 @@ def bot_account(app: App, homeserver: Homeserver, tmp_path: Path, **extra: str) 
         "VHBOT_MATRIX_PASSWORD": PASSWORD,
         "VHBOT_MATRIX_STORE_DIR": str(tmp_path / "matrix-store"),
         "VHBOT_MATRIX_SYNC_TIMEOUT_MS": "2000",
+        **RUNNING_CLOCK_ENV,
         **extra,
     }
     return bot, env
