@@ -124,6 +124,9 @@ class Settings(BaseSettings):
     teams_certificate_file: Path | None = None
     teams_tenant_id: str | None = None
     teams_local: bool = False
+    # Who may call the endpoint in production: tokens issued by the Bot Framework (this issuer, signed with its
+    # keys) for this app, naming the service URL the activity answers on. US Government: https://api.botframework.us
+    teams_token_issuer: str = "https://api.botframework.com"
     # Only people of these Microsoft 365 tenants are served (empty: only ``teams_tenant_id``'s, if set).
     teams_allowed_tenants: list[str] = Field(default_factory=list)
     # Teams waits about 15 s for a turn; answers that take longer than this are acknowledged first and sent after.

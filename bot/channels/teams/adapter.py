@@ -91,6 +91,10 @@ def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
         client_secret=secret,
         cert_pfx_file=str(settings.teams_certificate_file) if settings.teams_certificate_file else None,
         anonymous_allowed=False,
+        # Off by default in the SDK: without it a token from any app in the tenant, or any issuer whose keys the
+        # SDK fetched, would do. The guard (bot/channels/teams/guard.py) then pins the Bot Framework's issuer.
+        issuers=[settings.teams_token_issuer],
+        validate_issuer=True,
     )
 
 

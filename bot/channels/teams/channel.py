@@ -32,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import App
 from bot.channels.form_page import add_form_routes
 from bot.channels.teams.adapter import auth_configuration, build_adapter
-from bot.channels.teams.guard import activity_or_none, authenticated
+from bot.channels.teams.guard import activity_or_none, authenticated, from_bot_framework
 from bot.channels.teams.open_cards import OpenCards
 from bot.channels.teams.render import (
     CARD_TYPE,
@@ -126,8 +126,13 @@ class TeamsChannel:
         return application
 
     async def _endpoint(self, request: web.Request) -> web.StreamResponse:
-        if await activity_or_none(request) is None:
+        activity = await activity_or_none(request)
+        if activity is None:
             return web.json_response({"error": "not a Bot Framework activity"}, status=400)
+        if not self._settings.teams_local and not from_bot_framework(
+            request, activity, self._settings.teams_token_issuer
+        ):
+            return web.json_response({"error": "unauthorized"}, status=401)
         response = await self.adapter.process(request, self)
         return response if response is not None else web.Response(status=202)
 

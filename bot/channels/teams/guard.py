@@ -43,6 +43,28 @@ def authenticated(handler: Handler) -> Handler:
     return guarded
 
 
+def from_bot_framework(request: web.Request, activity: Activity, issuer: str) -> bool:
+    """Whether the request's (already verified) token is the Bot Framework's for this very activity: issued by the
+    Bot Framework itself, not by Entra for some app (the SDK also trusts Microsoft's first-party Entra issuers,
+    which any app registration can obtain tokens from), and naming the service URL the activity would be answered
+    on, so a token taken from one conversation cannot steer answers elsewhere. Microsoft's Teams SDK checks the
+    same two claims."""
+    identity = request.get("claims_identity")
+    claims = getattr(identity, "claims", None) or {}
+    service_url = claims.get("serviceurl")
+    if claims.get("iss") != issuer or not isinstance(service_url, str):
+        log.warning("Teams: a token not issued by the Bot Framework for this activity was refused")
+        return False
+    if _same_url(service_url, activity.service_url or ""):
+        return True
+    log.warning("Teams: a token for another service URL was refused")
+    return False
+
+
+def _same_url(first: str, second: str) -> bool:
+    return first.rstrip("/").casefold() == second.rstrip("/").casefold()
+
+
 async def activity_or_none(request: web.Request) -> Activity | None:
     """The activity in the body, or None (logged by the kind of problem) when the body is not one the bot can
     answer: not a JSON object, fields of the wrong type, or no conversation or service URL to answer on."""

@@ -8,6 +8,10 @@ from collections.abc import AsyncIterator
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from microsoft_agents.authentication.msal import MsalAuth
+from microsoft_agents.hosting.core.authorization.jwt.jwt_token_validator import _JwkClientManager
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
@@ -127,3 +131,75 @@ def test_local_mode_refuses_to_start_with_production_credentials(settings: Setti
     ):
         with pytest.raises(TeamsSetupError, match="production credentials"):
             auth_configuration(local.model_copy(update=credential))
+
+
+@pytest.fixture
+def microsofts_key(monkeypatch: pytest.MonkeyPatch) -> rsa.RSAPrivateKey:
+    """The two parts of a turn that need Microsoft's cloud, stood in for: a key of this test's signs tokens as the
+    Bot Framework's and Entra's keys would (the SDK's key lookup answers with its public half), and the bot's own
+    token for answering comes without asking Entra. The answer itself then goes nowhere (no route out of here)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = jwt.PyJWK.from_json(RSAAlgorithm.to_jwk(key.public_key()))
+
+    async def lookup(self: object, jwks_uri: str, header: dict[str, object]) -> jwt.PyJWK:
+        return public
+
+    async def bots_own_token(self: object, *args: object, **kwargs: object) -> str:
+        return "the-bots-token-from-entra"
+
+    monkeypatch.setattr(_JwkClientManager, "get_signing_key", lookup)
+    monkeypatch.setattr(MsalAuth, "get_access_token", bots_own_token)
+    return key
+
+
+OTHER_TENANT = "99999999-8888-7777-6666-555555555555"
+# Production answers only on Microsoft's connector hosts, so the activities come from one.
+SERVICE_URL = "https://smba.trafficmanager.net/emea/"
+BOT_FRAMEWORK = {"iss": "https://api.botframework.com", "serviceurl": SERVICE_URL}
+
+
+async def posted_with(bot: TeamsBot, key: rsa.RSAPrivateKey, granted: dict[str, object]) -> tuple[int, int]:
+    """The status of a message posted with a token of these claims, and how many messages the bot handled."""
+    token = jwt.encode({k: v for k, v in granted.items() if v is not None}, key, algorithm="RS256")
+    before = await handled(bot.app)
+    activity = bot.activity("agent", "status", serviceUrl=SERVICE_URL)
+    response = await bot.post(activity, {"Authorization": f"Bearer {token}"})
+    return response.status, await handled(bot.app) - before
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"iss": f"https://sts.windows.net/{TENANT}/", "appid": "another-app-of-the-tenant", "tid": TENANT},
+        {"iss": f"https://login.microsoftonline.com/{TENANT}/v2.0", "azp": "another-app", "tid": TENANT},
+        {"iss": f"https://sts.windows.net/{OTHER_TENANT}/", "appid": "a-foreign-app", "tid": OTHER_TENANT},
+        {"iss": "https://evil.example.org/"},
+        {"serviceurl": "https://smba.trafficmanager.net/amer/"},
+        {"serviceurl": None},
+        {"aud": "00000000-0000-0000-0000-0000000000ff"},
+    ],
+    ids=[
+        "another app",
+        "another app v2",
+        "another tenant",
+        "any issuer",
+        "other service url",
+        "no service url",
+        "other audience",
+    ],
+)
+async def test_a_signed_token_not_from_the_bot_framework_for_this_activity_is_refused(
+    production_bot: TeamsBot, microsofts_key: rsa.RSAPrivateKey, changed: dict[str, object]
+) -> None:
+    status, taken = await posted_with(
+        production_bot, microsofts_key, {**claims(), **BOT_FRAMEWORK, **changed}
+    )
+    assert (status, taken) == (401, 0)
+
+
+async def test_the_bot_frameworks_token_for_this_activity_is_let_through(
+    production_bot: TeamsBot, microsofts_key: rsa.RSAPrivateKey
+) -> None:
+    as_written = {**BOT_FRAMEWORK, "serviceurl": "https://SMBA.trafficmanager.net/emea"}  # case, no slash
+    status, taken = await posted_with(production_bot, microsofts_key, {**claims(), **as_written})
+    assert status != 401 and taken == 1  # the message reached the bot
