@@ -11,6 +11,7 @@ import asyncio
 import logging
 import random
 import time
+import traceback
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -23,9 +24,18 @@ from bot import metrics, retention
 from bot.app import App
 from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
 from handlers import recipients
-from handlers.notices import Batch, Notice, Notices, forward_to_stand_ins, leave_answer_open, load_batch
+from handlers.notices import (
+    Batch,
+    Notice,
+    Notices,
+    forward_to_stand_ins,
+    leave_answer_open,
+    load_batch,
+    superseded,
+)
 from handlers.reminders import ACTION_REMINDERS, MEETING_REMINDER, plan_overviews
 from storage import audit, outbox
+from storage.crypto import StoreKeyError
 from storage.models import OutboxStatus, PendingMessage, Professional
 from storage.outbox import Outcome
 
@@ -34,6 +44,14 @@ log = logging.getLogger(__name__)
 REPORT = "delivery_failed"
 OVERVIEW_PLANNING_SECONDS = 300.0
 PURGE_SECONDS = 24 * 3600.0
+# After a step of housekeeping fails, when it is tried again (not at every cycle: the log would fill up).
+RETRY_STEP_SECONDS = 300.0
+# A row of a kind this version does not know (written by a newer version during a rolling upgrade) waits this long
+# for a process that knows it, without using up an attempt.
+UNKNOWN_KIND_WAIT = timedelta(minutes=10)
+# Errors of the store itself: the cycle is given up and the store waited for. Anything else one row or one channel
+# causes is that row's fault alone.
+STORE_ERRORS = (SQLAlchemyError, OSError)
 
 
 @dataclass(frozen=True)
@@ -118,22 +136,43 @@ class DeliveryEngine:
         self._purged_at = float("-inf")
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until ``stop`` is set; a database that goes away is waited for, never fatal."""
+        """Deliver until ``stop`` is set. A database that goes away is waited for; nothing one row, one channel or
+        one step of housekeeping does is fatal (each fails alone, counted and logged, and the others go on)."""
         failures = 0
         while not stop.is_set():
+            await self._housekeeping()
             try:
-                await self._plan_overviews_now_and_then()
-                await self._purge_daily()
                 claimed = await self.deliver_due()
                 failures = 0
                 if claimed >= self._settings.outbox_batch_size:
                     continue
                 pause = await self._seconds_until_due()
-            except (SQLAlchemyError, OSError) as error:
+            except STORE_ERRORS as error:
                 failures += 1
                 pause = min(30.0, backoff_seconds(failures, base=0.5, cap=30.0))
                 log.warning("outbox: store unavailable (%s); retrying in %.1fs", type(error).__name__, pause)
+            except Exception as error:  # noqa: BLE001 - a bug met in one cycle must not stop every later one
+                failures += 1
+                pause = min(30.0, backoff_seconds(failures, base=0.5, cap=30.0))
+                metrics.ENGINE_FAULTS.labels("deliver").inc()
+                log.error("outbox: a delivery cycle failed (%s); again in %.1fs", _where(error), pause)
             await sleep_unless(stop, pause)
+
+    async def _housekeeping(self) -> None:
+        """Planning overviews and the daily purge, each on its own: a failure of one (a purge refused by the
+        database's grants, a name that cannot be decrypted) keeps neither the other nor delivery from running."""
+        for step, due_at in (("overviews", "_overviews_planned_at"), ("purge", "_purged_at")):
+            try:
+                await (self._plan_overviews_now_and_then() if step == "overviews" else self._purge_daily())
+            except Exception as error:  # noqa: BLE001 - housekeeping never stops delivery
+                metrics.ENGINE_FAULTS.labels(step).inc()
+                if step == "purge":
+                    metrics.PURGE_FAILING.set(1)
+                interval = OVERVIEW_PLANNING_SECONDS if step == "overviews" else PURGE_SECONDS
+                setattr(self, due_at, time.monotonic() - interval + RETRY_STEP_SECONDS)
+                log.error(
+                    "engine: %s failed (%s); tried again in %.0f s", step, _where(error), RETRY_STEP_SECONDS
+                )
 
     async def _seconds_until_due(self) -> float:
         """Until the next row falls due, at most one poll interval (rows may come from other processes).
@@ -163,6 +202,7 @@ class DeliveryEngine:
             return
         done = await retention.purge(self._app, dry_run=False, channel="engine")
         self._purged_at = time.monotonic()
+        metrics.PURGE_FAILING.set(0)
         metrics.PURGE_RUNS.inc()
         metrics.PURGED_CASES.inc(len(done.cases))
         metrics.LAST_PURGE.set_to_current_time()
@@ -194,20 +234,68 @@ class DeliveryEngine:
             )
             if not rows:
                 return 0
-            batch = await load_batch(session, rows)
-            attempts = [
-                Attempt(
-                    row,
-                    await self._notices.render(session, batch, row, now),
-                    batch.people.get(row.recipient_id),
-                )
-                for row in rows
-            ]
+            batch, unreadable = await self._load(session, rows)
+            attempts = [await self._prepared(session, batch, unreadable, row, now) for row in rows]
         done = await asyncio.gather(*(self._attempt(attempt) for attempt in attempts))
         async with self._app.sessions() as session, session.begin():
             await self._record(session, batch, done)
         await self._leave_answers_open(done)
         return len(rows)
+
+    async def _load(
+        self, session: AsyncSession, rows: Sequence[PendingMessage]
+    ) -> tuple[Batch, dict[int, str]]:
+        """The people, actions and cases of the batch, and why any row's could not be read. A value that cannot be
+        decrypted fails the whole query, so then the rows are read one by one and only the unreadable ones stay
+        behind."""
+        try:
+            return await load_batch(session, rows), {}
+        except STORE_ERRORS:
+            raise
+        except Exception as error:  # noqa: BLE001 - read again row by row to find the one at fault
+            log.warning("outbox: a batch could not be read (%s); reading it row by row", type(error).__name__)
+        batch, unreadable = Batch(superseded=superseded(rows)), {}
+        for row in rows:
+            try:
+                batch.add(await load_batch(session, [row]))
+            except STORE_ERRORS:
+                raise
+            except Exception as error:  # noqa: BLE001 - this row alone
+                unreadable[row.id] = _reason(error)
+        return batch, unreadable
+
+    async def _prepared(
+        self,
+        session: AsyncSession,
+        batch: Batch,
+        unreadable: dict[int, str],
+        row: PendingMessage,
+        now: datetime,
+    ) -> Attempt:
+        """The row with its notice, or with the outcome that keeps it from going out (and keeps it from stopping
+        the rest): left for a version that knows its kind, or failed with the reason."""
+        person = batch.people.get(row.recipient_id)
+        failed = tuple(row.failed_channels)
+        if not self._notices.knows(row.kind):
+            metrics.UNSENDABLE.labels("unknown_kind").inc()
+            log.warning(
+                "outbox: row %s has a kind this version does not know; left for one that does", row.id
+            )
+            due = now + UNKNOWN_KIND_WAIT
+            outcome = Outcome(row.id, OutboxStatus.PENDING, due, None, failed, "unknown kind", refund=True)
+            return Attempt(row, None, person, outcome)
+        reason = unreadable.get(row.id)
+        if reason is None:
+            try:
+                return Attempt(row, await self._notices.render(session, batch, row, now), person)
+            except STORE_ERRORS:
+                raise
+            except Exception as error:  # noqa: BLE001 - this row alone
+                reason = _reason(error)
+        metrics.UNSENDABLE.labels("unreadable" if row.id in unreadable else "render").inc()
+        log.error("outbox: row %s (%s) cannot be made into a message: %s", row.id, row.kind, reason)
+        outcome = Outcome(row.id, OutboxStatus.FAILED, failed_channels=failed, error=reason[:120])
+        return Attempt(row, None, person, outcome)
 
     async def _leave_answers_open(self, attempts: Sequence[Attempt]) -> None:
         """The question each sent notice asks becomes the recipient's open dialogue, each in a transaction of its
@@ -230,6 +318,8 @@ class DeliveryEngine:
 
     async def _attempt(self, attempt: Attempt) -> Attempt:
         row, person = attempt.row, attempt.person
+        if attempt.outcome is not None:  # settled before sending
+            return attempt
         if attempt.notice is None or person is None:
             return replace(attempt, outcome=Outcome(row.id, OutboxStatus.CANCELLED))
         failed = tuple(row.failed_channels)
@@ -376,3 +466,16 @@ def count_outcomes(attempts: Sequence[Attempt], now: datetime) -> None:
         metrics.DELIVERIES.labels(attempt.outcome.channel or "none", _outcome_word(attempt.outcome)).inc()
         if attempt.outcome.status is OutboxStatus.SENT and attempt.row.kind in REMINDERS:
             metrics.REMINDER_LATENESS.observe(max(0.0, (now - attempt.row.scheduled_at).total_seconds()))
+
+
+def _reason(error: Exception) -> str:
+    """Why a row cannot go out, fit for the log and the row: a key error says which key and column (never a
+    value); anything else is named by its type, since its text may hold what was stored."""
+    return str(error) if isinstance(error, StoreKeyError) else type(error).__name__
+
+
+def _where(error: BaseException) -> str:
+    """The error's type and the innermost place it was raised: enough to find the bug, nothing of the data."""
+    frames = traceback.extract_tb(error.__traceback__)
+    place = f" at {frames[-1].filename.rsplit('/', 2)[-1]}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}{place}"

@@ -31,9 +31,21 @@ OUTBOX_ROWS = Gauge("vhbot_outbox_rows", "Outbox rows by status, when scraped", 
 RATE_LIMITED = Counter(
     "vhbot_rate_limit_refusals", "Refused for too many messages or case lookups", ["limit"]
 )
+UNSENDABLE = Counter(
+    "vhbot_outbox_unsendable",
+    "Outbox rows this process could not make a message of, by reason (unknown_kind: left for a newer version; "
+    "unreadable: a value the keys cannot decrypt; render: a text that does not format)",
+    ["reason"],
+)
+ENGINE_FAULTS = Counter(
+    "vhbot_engine_faults",
+    "Unexpected errors in a step of the delivery engine (deliver, overviews, purge); the engine went on",
+    ["step"],
+)
 PURGE_RUNS = Counter("vhbot_purge_runs", "Retention purges run by this process")
 PURGED_CASES = Counter("vhbot_purged_cases", "Closed cases purged after their retention period")
 LAST_PURGE = Gauge("vhbot_last_purge_timestamp_seconds", "When this process last purged successfully")
+PURGE_FAILING = Gauge("vhbot_purge_failing", "1 while this process's last retention purge failed")
 EXPIRED_DIALOGUES = Counter(
     "vhbot_expired_dialogues", "Dialogues found expired when their person wrote again"
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 TEXTS_DIR = Path(__file__).parent / "texts"
@@ -80,7 +81,11 @@ class Catalogue:
         template = table.get(key) or self._texts[self.default_language][key]
         if isinstance(template, tuple):
             template = template[0] if params["count"] == 1 else template[1]
-        return template.format(**params) if params else template
+        if params:
+            return template.format(**params)
+        if "{" in template and any(field is not None for _, field, _, _ in Formatter().parse(template)):
+            raise KeyError(f"{key} needs its parameters")  # never a '{case}' in what someone reads
+        return template
 
 
 @lru_cache(maxsize=2)

@@ -56,6 +56,12 @@ class Batch:
     cases: dict[str, Case] = field(default_factory=dict)
     superseded: set[int] = field(default_factory=set)
 
+    def add(self, other: Batch) -> None:
+        """Take in what another batch loaded (rows read one by one)."""
+        self.people.update(other.people)
+        self.actions.update(other.actions)
+        self.cases.update(other.cases)
+
 
 async def load_batch(session: AsyncSession, rows: Sequence[PendingMessage]) -> Batch:
     return Batch(
@@ -95,6 +101,10 @@ class Notices:
 
     def _date(self, person: Professional, moment: datetime) -> str:
         return long_date(self._texts, person.language, moment, self._calendar.tz)
+
+    def knows(self, kind: str) -> bool:
+        """Whether this version can write a notice of this kind (a newer one may have written the row)."""
+        return self._texts.has(f"notice.{kind}")
 
     def relevant(self, batch: Batch, row: PendingMessage) -> bool:
         """False for a row whose reason is gone: a disabled recipient, a completed action, a closed case."""

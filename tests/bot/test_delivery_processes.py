@@ -83,7 +83,7 @@ class Servers:
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=open(str(self.recording) + ".stderr", "ab"),
         )
         self.processes.append(process)
         return process
