@@ -75,6 +75,8 @@ class Servers:
             **RUNNING_CLOCK_ENV,
         }
         self.processes: list[subprocess.Popen[bytes]] = []
+        # What the processes log, beside the recording, for a failing test to show.
+        self._log = recording.with_suffix(".log").open("ab")  # noqa: SIM115 - closed in stop_all
 
     def start(self, **settings: str) -> subprocess.Popen[bytes]:
         env = {**self.env, **{f"VHBOT_{name.upper()}": value for name, value in settings.items()}}
@@ -83,7 +85,7 @@ class Servers:
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
-            stderr=open(str(self.recording) + ".stderr", "ab"),
+            stderr=self._log,
         )
         self.processes.append(process)
         return process
@@ -105,6 +107,7 @@ class Servers:
             except subprocess.TimeoutExpired:
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait()
+        self._log.close()
 
 
 @pytest.fixture
