@@ -76,7 +76,7 @@ class Servers:
         }
         self.processes: list[subprocess.Popen[bytes]] = []
         # What the processes log, beside the recording, for a failing test to show.
-        self._log = recording.with_suffix(".log").open("ab")  # noqa: SIM115 - closed in stop_all
+        self._log = recording.with_suffix(".log").open("ab")
 
     def start(self, **settings: str) -> subprocess.Popen[bytes]:
         env = {**self.env, **{f"VHBOT_{name.upper()}": value for name, value in settings.items()}}
