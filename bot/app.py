@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -47,6 +47,9 @@ class App:
     settings: Settings
     texts: Catalogue
     keyring: Keyring
+    # What this process's housekeeping finds wrong while it goes on serving (a purge the database refuses), for
+    # /readyz to show: step -> what is wrong.
+    warnings: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def calendar(self) -> WorkingCalendar:

@@ -166,6 +166,7 @@ class DeliveryEngine:
                 await (self._plan_overviews_now_and_then() if step == "overviews" else self._purge_daily())
             except Exception as error:  # noqa: BLE001 - housekeeping never stops delivery
                 metrics.ENGINE_FAULTS.labels(step).inc()
+                self._app.warnings[step] = f"failing ({type(error).__name__}); see the log"
                 if step == "purge":
                     metrics.PURGE_FAILING.set(1)
                 interval = OVERVIEW_PLANNING_SECONDS if step == "overviews" else PURGE_SECONDS
@@ -194,15 +195,23 @@ class DeliveryEngine:
         async with self._app.sessions() as session, session.begin():
             await plan_overviews(session, self._calendar, self._settings, self._app.now())
         self._overviews_planned_at = time.monotonic()
+        self._app.warnings.pop("overviews", None)
 
     async def _purge_daily(self) -> None:
         """Retention runs in every serving process once a day (at start, then every 24 hours); a second process
         purging the same day finds nothing left to do."""
         if time.monotonic() - self._purged_at < PURGE_SECONDS:
             return
-        done = await retention.purge(self._app, dry_run=False, channel="engine")
+        try:
+            done = await retention.purge(self._app, dry_run=False, channel="engine")
+            self._app.warnings.pop("purge", None)
+            metrics.PURGE_FAILING.set(0)
+        except retention.AuditPurgeFailed as failed:  # the rest was purged: counted, and the failure shown
+            done = failed.done
+            self._app.warnings["purge"] = str(failed)
+            metrics.PURGE_FAILING.set(1)
+            log.error("retention: %s", failed)
         self._purged_at = time.monotonic()
-        metrics.PURGE_FAILING.set(0)
         metrics.PURGE_RUNS.inc()
         metrics.PURGED_CASES.inc(len(done.cases))
         metrics.LAST_PURGE.set_to_current_time()

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import metrics
 from bot.app import App
 from storage import outbox
+from storage.models import OutboxStatus
 from storage.revisions import head_revision
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,8 @@ class OpsSite:
             problems["store"] = store
         if problems:
             return web.json_response({"status": "not ready", "problems": problems}, status=503)
+        if self._app.warnings:  # serving people still works: ready, but someone should look
+            return web.json_response({"status": "ready", "warnings": dict(self._app.warnings)})
         return web.json_response({"status": "ready"})
 
     async def _store_problem(self) -> str | None:
@@ -85,8 +88,8 @@ class OpsSite:
         try:
             async with asyncio.timeout(STORE_TIMEOUT_SECONDS), self._app.sessions() as session:
                 counts = await outbox.count_by_status(session)
-            for status, count in counts.items():
-                metrics.OUTBOX_ROWS.labels(status.value).set(count)
+            for status in OutboxStatus:  # every status, 0 included: an alert can then compare and sum
+                metrics.OUTBOX_ROWS.labels(status.value).set(counts.get(status, 0))
         except (SQLAlchemyError, OSError, TimeoutError):
             pass  # the process's own figures still count; /readyz says the store is away
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.app import App
 from storage import audit, retention
 from storage.retention import Cutoffs, Purge
+
+
+class AuditPurgeFailed(Exception):
+    """The audit entries past their term could not be deleted (typically: the role may not, as the README's grants
+    intend for the serving processes); everything else was purged, in ``done``."""
+
+    def __init__(self, done: Purge, error: SQLAlchemyError) -> None:
+        super().__init__(
+            f"the audit trail was not purged ({type(error).__name__}): give the purge a role that may"
+        )
+        self.done = done
 
 
 def cutoffs_now(app: App) -> Cutoffs:
@@ -19,7 +32,9 @@ def cutoffs_now(app: App) -> Cutoffs:
 
 
 async def purge(app: App, *, dry_run: bool, channel: str) -> Purge:
-    """What goes (``dry_run``) or went; every purged case leaves an audit entry, in the same transaction."""
+    """What goes (``dry_run``) or went; every purged case leaves an audit entry, in the same transaction. The audit
+    trail's own term is applied after, in a transaction of its own: a refusal there (AuditPurgeFailed) leaves the
+    rest purged."""
     cutoffs = cutoffs_now(app)
     async with app.sessions() as session, session.begin():
         if dry_run:
@@ -37,4 +52,10 @@ async def purge(app: App, *, dry_run: bool, channel: str) -> Purge:
             for number in done.cases
         ]
         await audit.record_many(session, entries)
+    if cutoffs.audit is not None:
+        try:
+            async with app.sessions() as session, session.begin():
+                done.audit_entries = await retention.purge_audit(session, cutoffs.audit)
+        except SQLAlchemyError as error:
+            raise AuditPurgeFailed(done, error) from error
     return done

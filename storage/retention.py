@@ -98,8 +98,6 @@ def _expired(cutoffs: Cutoffs) -> dict[str, tuple[type[Base], ColumnElement[bool
             & (MatrixDirectRoom.updated_at < cutoffs.dialogues),
         ),
     }
-    if cutoffs.audit is not None:
-        expired["audit_entries"] = (AuditEntry, AuditEntry.at < cutoffs.audit)
     return expired
 
 
@@ -111,16 +109,20 @@ async def _closed_cases(session: AsyncSession, cutoffs: Cutoffs) -> list[str]:
 
 
 async def plan(session: AsyncSession, cutoffs: Cutoffs) -> Purge:
-    """What ``purge`` would delete now."""
+    """What ``purge`` and ``purge_audit`` would delete now."""
+    expired = _expired(cutoffs)
+    if cutoffs.audit is not None:
+        expired["audit_entries"] = (AuditEntry, AuditEntry.at < cutoffs.audit)
     counts = {
         name: int(await session.scalar(select(func.count()).select_from(model).where(condition)) or 0)
-        for name, (model, condition) in _expired(cutoffs).items()
+        for name, (model, condition) in expired.items()
     }
     return Purge(cases=await _closed_cases(session, cutoffs), **counts)
 
 
 async def purge(session: AsyncSession, cutoffs: Cutoffs) -> Purge:
-    """Delete it, in the caller's transaction (all of it or, on an error, none)."""
+    """Delete it, in the caller's transaction (all of it or, on an error, none); the audit trail apart, in
+    ``purge_audit``, so that a database that refuses the one (its grants, as recommended) keeps the other."""
     done = Purge(cases=await _closed_cases(session, cutoffs))
     if done.cases:
         # A case's transitions, participants, actions and feedback go with it (foreign keys cascade).
@@ -129,9 +131,18 @@ async def purge(session: AsyncSession, cutoffs: Cutoffs) -> Purge:
             delete(Case).where(Case.number.in_(done.cases)),
         ):
             await session.execute(statement, execution_options=_NOT_LOADED)
-    if cutoffs.audit is not None and session.get_bind().dialect.name == "postgresql":
-        await session.execute(text(f"SET LOCAL {AUDIT_PURGE_SETTING} = 'on'"))
     for name, (model, condition) in _expired(cutoffs).items():
         result = await session.execute(delete(model).where(condition), execution_options=_NOT_LOADED)
         setattr(done, name, result.rowcount)  # type: ignore[attr-defined]
     return done
+
+
+async def purge_audit(session: AsyncSession, before: datetime) -> int:
+    """Delete audit entries older than ``before``, in the caller's transaction; how many went. On PostgreSQL the
+    append-only trigger lets them go only inside a transaction that says so."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text(f"SET LOCAL {AUDIT_PURGE_SETTING} = 'on'"))
+    result = await session.execute(
+        delete(AuditEntry).where(AuditEntry.at < before), execution_options=_NOT_LOADED
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

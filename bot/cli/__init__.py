@@ -20,10 +20,21 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="vhbot", description="vhbot: chat assistant for a Zorg- en Veiligheidshuis"
     )
+    top.add_argument("--version", action="version", version=f"vhbot {_installed_version()}")
     commands = top.add_subparsers(dest="command", required=True)
     for group in GROUPS:
         group.register(commands)
     return top
+
+
+def _installed_version() -> str:
+    """The version of the installed distribution (what an operator upgrades), not of a file in the tree."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("vhbot")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 async def _run(args: argparse.Namespace) -> int:

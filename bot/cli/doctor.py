@@ -45,6 +45,46 @@ async def _store(app: App) -> Finding:
     return Finding(True, f"the store answers, its schema is current ({head}) and its keys are configured")
 
 
+async def _audit_grants(app: App) -> Finding:
+    """Whether the configured database role could undo the audit trail (PostgreSQL; README: PostgreSQL roles)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if app.engine.dialect.name != "postgresql":
+        return Finding(True, "the audit trail is in SQLite: as safe as the file's permissions")
+    query = text(
+        "SELECT current_user, pg_get_userbyid(c.relowner) = current_user,"
+        " has_table_privilege(c.oid, 'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE')"
+        " FROM pg_class c WHERE c.oid = to_regclass('audit_entries')"
+    )
+    try:
+        async with app.engine.connect() as connection:
+            found = (await connection.execute(query)).first()
+    except (SQLAlchemyError, OSError):
+        return Finding(False, "the audit table's grants cannot be read")
+    if found is None:
+        return Finding(False, "no audit table yet: run 'vhbot migrate'")
+    role, owns, may_delete = found
+    purges = app.settings.audit_retention_months is not None
+    if owns:
+        return Finding(
+            False,
+            f"role {role} owns the audit table: it could grant itself DELETE again and drop its trigger",
+        )
+    if may_delete and not purges:
+        return Finding(
+            False, f"role {role} may delete audit entries: revoke DELETE and TRUNCATE on audit_entries"
+        )
+    if purges and not may_delete:
+        return Finding(
+            False,
+            f"VHBOT_AUDIT_RETENTION_MONTHS is set but role {role} may not delete audit entries: set it only "
+            "where the purge's role runs 'vhbot purge'",
+        )
+    what = "purges audit entries past their term" if purges else "may not delete audit entries"
+    return Finding(True, f"role {role} {what}")
+
+
 def _key_file(app: App) -> Finding:
     settings = app.settings
     if settings.encryption_keys is not None:
@@ -115,6 +155,7 @@ async def cmd_doctor(app: App, args: argparse.Namespace) -> int:
     checks: list[Callable[[App], Awaitable[Finding]] | Callable[[App], Finding]] = [
         _key_file,
         _store,
+        _audit_grants,
         _public_url,
     ]
     findings: list[Finding] = []

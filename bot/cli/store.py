@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from bot.cli.common import SubParsers
@@ -24,7 +25,11 @@ async def cmd_purge(app: App, args: argparse.Namespace) -> int:
     """Retention by hand (``vhbot serve`` runs it daily); ``--dry-run`` only shows what would go."""
     from bot import retention
 
-    found = await retention.purge(app, dry_run=args.dry_run, channel="cli")
+    failure: retention.AuditPurgeFailed | None = None
+    try:
+        found = await retention.purge(app, dry_run=args.dry_run, channel="cli")
+    except retention.AuditPurgeFailed as failed:
+        found, failure = failed.done, failed
     verb = "would purge" if args.dry_run else "purged"
     count = len(found.cases)
     cases = "case" if count == 1 else "cases"
@@ -36,6 +41,9 @@ async def cmd_purge(app: App, args: argparse.Namespace) -> int:
         f"{found.subject_forms} old form links, {found.join_offers} unanswered offers to join, "
         f"{found.strangers_chats} Matrix chats of people without an account, {found.audit_entries} audit entries"
     )
+    if failure is not None:
+        print(f"vhbot purge: {failure}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,0 +1,114 @@
+"""What an operator installs: the built wheel, in a virtual environment of its own, away from the checkout. The
+package must carry every file it reads at run time (a missing word list once made every free-text answer fail
+while the editable checkout worked), so a referral with free text, an action and an update go through it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RUNNING_CLOCK_ENV
+from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ("bot", "handlers", "storage", "config", "pyproject.toml", "README.md")
+UNAVAILABLE = "Het lukt nu even niet"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``bin`` directory of a fresh environment with the wheel installed (not editable). The dependencies
+    come from this run's environment, read-only, so no index is needed; vhbot itself only from the wheel."""
+    work = tmp_path_factory.mktemp("installed")
+    source = work / "source"
+    for name in SHIPPED:
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
+        copy(ROOT / name, source / name)  # type: ignore[operator]
+    for cache in source.rglob("__pycache__"):
+        shutil.rmtree(cache)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "-w", str(work), str(source)], check=True
+    )
+    wheel = next(work.glob("vhbot-*.whl"))
+    environment = work / "env"
+    subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True)
+    site = next((environment / "lib").glob("python3*/site-packages"))
+    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run(
+        [environment / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", wheel], check=True
+    )
+    return environment / "bin"
+
+
+def run(bin_dir: Path, data: Path, *arguments: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VHBOT_")} | RUNNING_CLOCK_ENV
+    env |= {"VHBOT_DATA_DIR": str(data)}
+    return subprocess.run(
+        [str(bin_dir / "vhbot"), *arguments],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=data,
+        check=False,
+        timeout=120,
+    )
+
+
+def lines(*messages: str) -> str:
+    return "\n".join(messages) + "\n"
+
+
+def test_the_installed_package_is_used_and_not_the_checkout(installed: Path) -> None:
+    where = subprocess.run(
+        [str(installed / "python"), "-c", "import config, bot; print(config.__file__, bot.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=installed,
+    ).stdout
+    assert str(ROOT) not in where and str(installed.parent) in where
+    version = run(installed, installed.parent, "--version")
+    assert version.returncode == 0 and version.stdout.startswith("vhbot 0.")
+
+
+def test_a_referral_an_action_and_an_update_go_through_the_installed_package(
+    installed: Path, tmp_path: Path
+) -> None:
+    assert run(installed, tmp_path, "demo").returncode == 0
+    referred = run(
+        installed, tmp_path, "chat", "--as", "agent", stdin=lines(*CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    )
+    assert "VH-2026-0001" in referred.stdout and UNAVAILABLE not in referred.stdout, referred.stdout
+    planned = run(
+        installed,
+        tmp_path,
+        "chat",
+        "--as",
+        "regisseur",
+        stdin=lines(
+            "beoordeel VH-2026-0001", "accepteren", "Petra Regisseur", "plan VH-2026-0001", *PLAN_ONE_ACTION
+        ),
+    )
+    assert "Huisbezoek afleggen" in planned.stdout and UNAVAILABLE not in planned.stdout, planned.stdout
+    update = "Huisbezoek gedaan, het gesprek met Jan ging goed"  # a first name: the word list is read
+    told = run(
+        installed,
+        tmp_path,
+        "chat",
+        "--as",
+        "agent",
+        stdin=lines("terugkoppeling VH-2026-0001", "1", update, "nee"),
+    )
+    assert UNAVAILABLE not in told.stdout and "Traceback" not in told.stderr, told.stdout + told.stderr
+    assert "feedback\tto regisseur\tVH-2026-0001" in run(installed, tmp_path, "outbox").stdout
+    doctor = run(installed, tmp_path, "doctor")
+    assert "ok       the store answers, its schema is current" in doctor.stdout, doctor.stdout
+    assert "Traceback" not in doctor.stderr
