@@ -33,9 +33,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for cache in source.rglob("__pycache__"):
         shutil.rmtree(cache)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run(
-        [*pip, "wheel", "--no-deps", "-w", str(work), str(source)], check=True
-    )
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(work), str(source)], check=True)
     wheel = next(work.glob("vhbot-*.whl"))
     environment = work / "env"
     subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True)
