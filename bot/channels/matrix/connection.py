@@ -280,8 +280,12 @@ class MatrixConnection:
                 self.client.olm.update_tracked_users(room)
 
     def private(self, room: MatrixRoom, person: str) -> bool:
-        """Only the bot and this person in the room (joined or invited): case content may be shown."""
-        return room.member_count == 2 and person in room.users and self.user_id in room.users
+        """Only the bot and this person in the room (joined or invited): case content may be shown. The count is
+        the larger of the sync's summary and the members known: a summary can lag behind the room's state (a room
+        just made, before its invite), and lazily loaded members can lag behind the summary; either way a room
+        never looks more private than one of them says."""
+        members = max(room.member_count, len(room.users))
+        return members == 2 and person in room.users and self.user_id in room.users
 
     async def send(self, room_id: str, content: dict[str, Any], tx_id: str) -> str:
         """Send (encrypted where the room is); the transaction id makes a repeated send a no-op at the
@@ -336,10 +340,14 @@ class MatrixConnection:
     async def direct_room(self, person: str) -> str:
         """The private, encrypted room with this person; created (and the person invited) when there is none."""
         known = self._direct.get(person)
-        if known is None or not await self._is_direct_with(known, person):
-            async with self._creating.setdefault(person, asyncio.Lock()):
+        if known is not None and await self._is_direct_with(known, person):
+            return known
+        # One chat per person: notices due together wait here, and take the room the first one made.
+        async with self._creating.setdefault(person, asyncio.Lock()):
+            known = self._direct.get(person)
+            if known is None or not await self._is_direct_with(known, person):
                 known = self._find_direct(person) or await self._create_direct(person)
-            await self._keep({person: known})
+                await self._keep({person: known})
         return known
 
     async def _is_direct_with(self, room_id: str, person: str) -> bool:

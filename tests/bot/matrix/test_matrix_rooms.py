@@ -99,6 +99,9 @@ async def test_a_store_that_knows_no_direct_chat_gets_them_from_one_full_sync(
         await session.execute(delete(MatrixDirectRoom))
 
     await restarted_and_synced(bot)
+    async with asyncio.timeout(30):  # stored after nio took the sync in, before the stored token moves on
+        while not await kept(demo, bot):
+            await asyncio.sleep(0.1)
     assert await kept(demo, bot) == {agent.user_id: agent_room}
     assert (rooms_loaded() or 0) >= 1
     await restarted_and_synced(bot)
@@ -184,3 +187,23 @@ async def test_the_bot_leaves_a_disabled_persons_chat_and_opens_a_new_one_once_t
     assert room != agent_room
     assert (await kept(demo, bot))[agent.user_id] == room
     assert "check" in await regisseur.ask(regisseur_room, "help")
+
+
+@SQLITE_ONLY
+async def test_notices_due_together_for_someone_without_a_chat_open_one_chat(
+    bot: RunningBot, meet: Meet, demo: App
+) -> None:
+    """A plan gives someone an action and the next overleg at once: their notices fall due together, before the bot
+    has any chat with them. They all arrive in one new chat, and the later ones go there too."""
+    agent = await meet("agent")  # signed in, never wrote to the bot
+    for _ in range(3):
+        await notify(demo, "agent")
+    arrived = [await agent.expect("toegekend", seconds=60) for _ in range(3)]
+    assert len({room for room, _, _ in arrived}) == 1
+    bots_rooms = set(await joined(bot))
+    with_agent = [room for room in agent.client.rooms if room in bots_rooms]
+    assert len(with_agent) == 1, with_agent
+    assert (await kept(demo, bot))[agent.user_id] == with_agent[0]
+    await notify(demo, "agent")
+    room, _, _ = await agent.expect("toegekend")
+    assert room == with_agent[0]
