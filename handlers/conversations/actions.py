@@ -37,7 +37,7 @@ POSTPONE = DateStep("postpone", "actions.postpone_prompt")
 # "uitstel tot volgende week dinsdag", "verplaatsen naar vrijdag", "postpone until Monday"
 _POSTPONE_PHRASE = re.compile(
     r"^\s*(?:uitstel(?:len)?|verplaats(?:en)?|verzet(?:ten)?|postpone|snooze)\b"
-    r"(?:\s+(?:tot|naar|tot en met|until|to))?\s*(?P<when>.*)$",
+    r"(?:\s+(?:tot en met|tot|naar|until|to))?\s*(?P<when>.*)$",
     re.IGNORECASE,
 )
 
@@ -124,7 +124,9 @@ async def _on_what(turn: Turn, state: Actions, loaded: tuple[Action, Case]) -> A
     said = _POSTPONE_PHRASE.match(turn.incoming.text)
     if said and said.group("when"):
         state.step = POSTPONE.name
-        moment = POSTPONE.handle(turn, state, said.group("when"))
+        moment = POSTPONE.handle(
+            turn, state, said.group("when"), lambda when: _not_later(turn, state, loaded, when)
+        )
         return await _postponed(turn, state, loaded, moment) if isinstance(moment, datetime) else state
     choice = "postpone" if said else choose(turn, state)
     if choice == "postpone":
@@ -157,10 +159,6 @@ async def _postponed(
     action, case = loaded
     if moment is None:
         return state
-    if moment <= action.deadline:  # uitstel that moves nothing, or brings the deadline forward
-        current = long_date(turn.texts, turn.lang, action.deadline, turn.tz, with_time=True)
-        POSTPONE.ask(turn, state, turn.t("actions.postpone_not_later", when=current))
-        return state
     action.deadline = moment
     await reminders.replan_action(turn, case, action)
     await turn.audit("action.postpone", case.number)
@@ -171,7 +169,18 @@ async def _postponed(
     return None
 
 
-steps.date(POSTPONE, _postponed)
+def _not_later(turn: Turn, state: Actions, loaded: tuple[Action, Case], moment: datetime) -> str | None:
+    """Uitstel moves the deadline later: one that moves nothing, or brings it forward, is refused as read."""
+    action = loaded[0]
+    if moment > action.deadline:
+        return None
+    return turn.t(
+        "actions.postpone_not_later",
+        when=long_date(turn.texts, turn.lang, action.deadline, turn.tz, with_time=True),
+    )
+
+
+steps.date(POSTPONE, _postponed, _not_later)
 
 
 @steps(TEXT)

@@ -170,19 +170,22 @@ async def _change_description(turn: Turn, state: Change, target: Target) -> None
 
 
 async def _on_deadline(turn: Turn, state: Change, target: Target, moment: datetime | None) -> Change:
-    action = target.action
     assert moment is not None
-    if moment <= action.deadline:
-        current = long_date(turn.texts, turn.lang, action.deadline, turn.tz, with_time=True)
-        DEADLINE.ask(turn, state, turn.t("change.deadline_not_later", when=current))
-        return state
     state.data.deadline = moment
     state.step = DEADLINE_REASON
     turn.ask_open(state, turn.t("change.deadline_reason"))
     return state
 
 
-steps.date(DEADLINE, _on_deadline)
+def _not_later(turn: Turn, state: Change, target: Target, moment: datetime) -> str | None:
+    """A deadline moves later here; an earlier one is refused as soon as it is read (cancel and plan anew)."""
+    if moment > target.action.deadline:
+        return None
+    current = long_date(turn.texts, turn.lang, target.action.deadline, turn.tz, with_time=True)
+    return turn.t("change.deadline_not_later", when=current)
+
+
+steps.date(DEADLINE, _on_deadline, _not_later)
 
 
 @steps(DEADLINE_REASON)

@@ -49,7 +49,10 @@ PART_OF_DAY = {"ochtend": time(9), "morgens": time(9), "middag": time(14), "midd
                "avond": time(19), "avonds": time(19)}  # fmt: skip
 # Words that carry no date ('uitstel tot volgende week dinsdag', as the reminder suggests, is read as the date).
 FILLER = {"op", "om", "uiterlijk", "tot", "rond", "de", "het", "s", "aanstaande", "komende", "deze", "a.s", "as",
-          "uitstel"}  # fmt: skip
+          "uitstel", "met", "t/m", "tm"}  # fmt: skip
+# A date without a year that passed less than this long ago is more likely a slip than next year's: it is asked
+# about ("1 december" typed on 7 December), where one further back is simply next year's ("15 januari" in December).
+RECENTLY_PASSED = timedelta(days=92)
 
 _WEEKDAY_ALT = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -75,6 +78,8 @@ class DateReading:
     moment: datetime | None
     has_time: bool = False
     problem: Problem | None = None
+    # The phrase named a day and month without a year that passed only recently: it was read as next year's.
+    next_year: bool = False
 
 
 def _fail(problem: Problem) -> DateReading:
@@ -95,7 +100,12 @@ class _Reader:
     """Consumes recognised pieces of the phrase; what is left over decides whether it was understood."""
 
     def __init__(self, phrase: str, english: bool = False) -> None:
-        text = fold(phrase)
+        self.next_year = (
+            False  # a date without a year was taken into next year although it passed only recently
+        )
+        text = re.sub(
+            r"\btot en met\b|\bt/m\b", " tm ", fold(phrase)
+        )  # 'uitstel t/m vrijdag': through Friday
         text = (to_dutch(text) if english else text).replace("'", " ").replace("’", " ")
         text = re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: str(NUMBER_WORDS[m.group(1)]), text)
         text = re.sub(
@@ -247,7 +257,7 @@ def _read_calendar_date(reader: _Reader, today: date, past: bool = False) -> dat
     match = reader.take(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}|\d{2}))?\b")
     if match:
         day, month, year = match.groups()
-        return _build_date(int(year) if year else None, int(month), int(day), today, past)
+        return _without_year(reader, year, int(month), int(day), today, past)
     match = reader.take(r"\b(\d{2})(\d{2})(\d{4})\b")  # 29021980: as the form page's date field takes it
     if match:
         day, month, year = match.groups()
@@ -255,8 +265,22 @@ def _read_calendar_date(reader: _Reader, today: date, past: bool = False) -> dat
     match = reader.take(rf"\b(\d{{1,2}})(?:e|ste|de)? ({_MONTH_ALT})\.?(?: (\d{{4}}))?\b")
     if match:
         day, month_name, year = match.groups()
-        return _build_date(int(year) if year else None, MONTHS[month_name], int(day), today, past)
+        return _without_year(reader, year, MONTHS[month_name], int(day), today, past)
     return None
+
+
+def _without_year(
+    reader: _Reader, year: str | None, month: int, day: int, today: date, past: bool
+) -> date | Problem:
+    """A date whose year may be left out; notes on the reader when that made it next year's so soon after."""
+    found = _build_date(int(year) if year else None, month, day, today, past)
+    if year is None and not past and isinstance(found, date) and found.year > today.year:
+        try:
+            this_year = date(today.year, month, day)
+        except ValueError:
+            return found
+        reader.next_year = today - this_year < RECENTLY_PASSED
+    return found
 
 
 def _read_named(
@@ -389,4 +413,4 @@ def _parse(
         return DateReading(moment, chosen is not None, Problem.FUTURE)
     if not past and moment < now:
         return DateReading(moment, chosen is not None, Problem.PAST)
-    return DateReading(moment, chosen is not None)
+    return DateReading(moment, chosen is not None, next_year=reader.next_year)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any, ClassVar
@@ -15,6 +16,8 @@ from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
 
 _NO_DATE = ("geen", "nee", "none", "no", "-")
+# Why a date read correctly still cannot be taken (a deadline 'moved' earlier), said before it is confirmed.
+Refusal = Callable[[datetime], "str | None"]
 EARLIER = "earlier"  # the answer that takes the working day before a weekend or holiday
 
 
@@ -57,17 +60,22 @@ class DateStep:
         turn.ask_open(state, f"{lead}\n\n{prompt}" if lead else prompt)
 
     def handle(
-        self, turn: Turn, state: DialogueState[Any], text: str | None = None
+        self,
+        turn: Turn,
+        state: DialogueState[Any],
+        text: str | None = None,
+        refuse: Refusal | None = None,
     ) -> datetime | _Skipped | None:
         """The confirmed moment, SKIPPED, or None while the question is still open.
 
-        ``text`` replaces the message text when the date came with the entry word ("status sinds maandag").
+        ``text`` replaces the message text when the date came with the entry word ("status sinds maandag");
+        ``refuse`` says why a date cannot be taken, before anyone is asked to confirm it.
         """
         if state.step == self.name:
             phrase = turn.incoming.text if text is None else text
             if self.optional and fold(phrase) in _NO_DATE:
                 return self.SKIPPED
-            self._read(turn, state, phrase)
+            self._read(turn, state, phrase, refuse)
             return None
         answer = choose(turn, state)
         if answer in ("ja", EARLIER) and state.pending_date is not None:
@@ -77,7 +85,7 @@ class DateStep:
             self.ask(turn, state, turn.t("date.ask_again"))
         return None
 
-    def _read(self, turn: Turn, state: DialogueState[Any], phrase: str) -> None:
+    def _read(self, turn: Turn, state: DialogueState[Any], phrase: str, refuse: Refusal | None) -> None:
         default = (
             time(0) if self.looking_back else _clock(str(getattr(turn.settings, self.default_time_setting)))
         )
@@ -94,18 +102,24 @@ class DateStep:
             turn.say(f"date.problem.{reading.problem.value}")
             return
         assert reading.moment is not None
+        refused = refuse(reading.moment) if refuse is not None else None
+        if refused is not None:
+            self.ask(turn, state, refused)
+            return
         state.pending_date = reading.moment
         state.step = f"{self.name}:confirm"
         written = long_date(turn.texts, turn.lang, reading.moment, turn.tz, with_time=True)
         earlier = _working_day_before(turn, reading.moment)
-        if self.looking_back or earlier == reading.moment or earlier < turn.now():
-            turn.offer(state, turn.t("date.confirm", when=written), turn.yes_no())
+        if self.looking_back or earlier == reading.moment:
+            confirm = "date.confirm_next_year" if reading.next_year else "date.confirm"
+            turn.offer(state, turn.t(confirm, when=written), turn.yes_no())
             return
-        # A deadline or overleg on a weekend or holiday is kept if meant, but the working day before is offered.
+        # A deadline or overleg on a weekend or holiday is flagged whatever words made it ('morgen' on a Friday
+        # evening), kept if meant, and the working day before offered while it is still to come.
+        choices = [Choice("ja", turn.t("date.keep")), Choice("nee", turn.t("date.other"))]
+        if earlier < turn.now():
+            turn.offer(state, turn.t("date.not_working_only", when=written), choices)
+            return
         before = long_date(turn.texts, turn.lang, earlier, turn.tz, with_time=True)
-        choices = [
-            Choice("ja", turn.t("date.keep")),
-            Choice(EARLIER, turn.t("date.earlier", when=before)),
-            Choice("nee", turn.t("date.other")),
-        ]
+        choices.insert(1, Choice(EARLIER, turn.t("date.earlier", when=before)))
         turn.offer(state, turn.t("date.not_working", when=written), choices)

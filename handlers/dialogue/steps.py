@@ -20,6 +20,8 @@ C = TypeVar("C")
 # A step may hand the person on to another conversation, so what it returns is any conversation's state.
 Step = Callable[[Turn, DialogueState[S], C], Awaitable["DialogueState[Any] | None"]]
 AfterDate = Callable[[Turn, DialogueState[S], C, "datetime | None"], Awaitable["DialogueState[Any] | None"]]
+# Why a date cannot be taken in this dialogue (it must lie after the current deadline, say); None when it can.
+DateRefusal = Callable[[Turn, DialogueState[S], C, datetime], "str | None"]
 
 
 class Steps(Generic[S, C]):
@@ -40,12 +42,15 @@ class Steps(Generic[S, C]):
 
         return register
 
-    def date(self, question: DateStep, then: AfterDate[S, C]) -> None:
+    def date(
+        self, question: DateStep, then: AfterDate[S, C], refuse: DateRefusal[S, C] | None = None
+    ) -> None:
         """A date question (its own two steps: the date, then its confirmation) followed by ``then`` with the
-        confirmed moment, or None where an optional date was skipped."""
+        confirmed moment, or None where an optional date was skipped; a date ``refuse`` has a reason against is
+        refused as soon as it is read, and asked for again."""
 
         async def on_date(turn: Turn, state: DialogueState[S], context: C) -> DialogueState[Any] | None:
-            answer = question.handle(turn, state)
+            answer = question.handle(turn, state, refuse=_bound(refuse, turn, state, context))
             if answer is None:
                 return state
             return await then(turn, state, context, answer if isinstance(answer, datetime) else None)
@@ -77,3 +82,11 @@ class Steps(Generic[S, C]):
         if step is None:
             raise OutdatedDialogue(f"{state.kind}:{state.step}")
         return await step(turn, state, context)
+
+
+def _bound(
+    refuse: DateRefusal[S, C] | None, turn: Turn, state: DialogueState[S], context: C
+) -> Callable[[datetime], str | None] | None:
+    if refuse is None:
+        return None
+    return lambda moment: refuse(turn, state, context, moment)

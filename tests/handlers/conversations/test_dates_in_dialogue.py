@@ -3,11 +3,15 @@ suggestion is understood at the date question, and English users may type Englis
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
 
 from handlers.dates.clock import FixedClock
+from storage.models import Action
 from tests.conftest import Chat
 from tests.test_reminders import plan_one_action
+from tests.test_scenario import refer_a_case
 
 
 async def test_since_yesterday_starts_at_the_beginning_of_yesterday(chat: Chat, clock: FixedClock) -> None:
@@ -23,7 +27,7 @@ async def test_since_yesterday_starts_at_the_beginning_of_yesterday(chat: Chat, 
 
 
 async def test_the_reminders_own_suggestion_is_understood_at_the_date_question(chat: Chat) -> None:
-    number = await plan_one_action(chat, "vrijdag 4 december 14:00")
+    number = await plan_one_action(chat, "donderdag 26 november 14:00")
     await chat("agent", "acties", "1", "uitstel")
     assert "begrijp ik niet" in await chat("agent", "ergens binnenkort")
     assert "dinsdag 1 december 2026" in await chat("agent", "uitstel tot volgende week dinsdag")
@@ -31,7 +35,7 @@ async def test_the_reminders_own_suggestion_is_understood_at_the_date_question(c
 
 
 async def test_english_users_type_english_dates(chat: Chat) -> None:
-    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    await plan_one_action(chat, "donderdag 26 november 14:00")
     await chat("agent", "language en")
     assert "Tuesday 1 December 2026" in await chat("agent", "actions", "1", "postpone", "next week Tuesday")
     assert "read day first" in await chat("agent", "no", "12/15/2026")  # month first: refused, not guessed
@@ -52,3 +56,50 @@ async def test_a_deadline_on_a_day_off_is_kept_if_meant_or_moved_to_the_working_
     assert "geen werkdag" not in await chat(
         "agent", "stop", "acties", "1", "uitstel", "maandag 11 januari 2027"
     )
+
+
+def day_and_month(chat: Chat, moment: datetime) -> str:
+    """'4 december' for a moment, in the catalogue's own month names (as a person types it, without a year)."""
+    months = chat.app.texts.text("nl", "date.months").split(",")
+    return f"{moment.day} {months[moment.month - 1]}"
+
+
+async def test_a_date_that_just_passed_is_asked_about_not_moved_a_year_without_a_word(
+    chat: Chat, clock: FixedClock
+) -> None:
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    clock.advance(timedelta(days=14))  # Monday 7 December
+    passed = day_and_month(chat, clock.now() - timedelta(days=6))
+    asked = await chat("agent", "acties", "1", "uitstel", passed)
+    assert f"{passed} 2027" in asked and "dit jaar al geweest, dus dit is volgend jaar" in asked
+    assert "Geef de datum dan opnieuw" in await chat("agent", "nee")  # the slip is put right at once
+    further_back = day_and_month(chat, clock.now() - timedelta(days=200))  # plainly next year's
+    assert "volgend jaar" not in await chat("agent", further_back)
+
+
+async def test_a_day_off_is_flagged_whatever_words_made_it_even_when_the_day_before_has_gone(
+    chat: Chat, clock: FixedClock
+) -> None:
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    clock.advance(timedelta(days=4, hours=9, minutes=15))  # Friday 27 November, 19:30
+    flagged = await chat("regisseur", f"plan {number}", "Huisbezoek afleggen", "agent", "morgen")
+    assert "zaterdag 28 november 2026, 17:00" in flagged and "Dat is geen werkdag" in flagged
+    assert "de werkdag ervoor:" not in flagged  # Friday 17:00 is gone: nothing earlier to offer
+    await chat("regisseur", "ja, zo houden", "nee", "geen", "ja")
+    async with chat.app.sessions() as session:
+        deadline = await session.scalar(select(Action.deadline))
+    assert (
+        deadline is not None
+        and deadline.astimezone(clock.now().tzinfo).strftime("%a %d %H:%M") == "Sat 28 17:00"
+    )
+
+
+async def test_through_a_day_is_read_and_an_earlier_deadline_refused_before_it_is_confirmed(
+    chat: Chat,
+) -> None:
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    for phrase in ("uitstel t/m donderdag 10 december", "uitstel tot en met donderdag 10 december"):
+        assert "donderdag 10 december 2026" in await chat("agent", "stop", "acties", "1", phrase)
+    refused = await chat("agent", "stop", "acties", "1", "uitstel t/m donderdag")  # 26 November: earlier
+    assert "Uitstel moet na de huidige deadline liggen" in refused and "Klopt dat" not in refused
