@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 
 from bot.app import App
 from bot.charts import PNG_SIGNATURE, png_of
+from bot.cli.common import UsageError
 from bot.cli.report import cmd_report
 from handlers.figures.counts import shown, spread
 from handlers.figures.period import Period, read_period
@@ -169,6 +170,14 @@ async def test_the_report_is_a_spreadsheet_safe_to_open_and_audited(chat: Chat, 
     assert [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)] == rows
     assert "VH-2026" not in text
     assert (tmp_path / "figures.png").read_bytes().startswith(PNG_SIGNATURE)  # the chart next to the export
+    for path in (*written, tmp_path / "figures.png"):
+        assert path.stat().st_mode & 0o777 == 0o600, path  # the region's figures are the operator's only
+    nowhere = argparse.Namespace(
+        to=date(2026, 11, 30), out=str(tmp_path / "missing" / "f.csv"), language="nl"
+    )
+    setattr(nowhere, "from", date(2026, 11, 1))
+    with pytest.raises(UsageError, match="there is no folder"):
+        await cmd_report(chat.app, nowhere)
     async with chat.app.sessions() as session:
         exports = [entry for entry in await audit.export(session) if entry[0].event == "figures.export"]
     assert len(exports) == 2

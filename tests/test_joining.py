@@ -118,3 +118,13 @@ async def test_only_the_ketenmanager_makes_codes_in_chat_and_an_operator_from_th
     async with chat.app.sessions() as session:
         newcomer = await session.scalar(select(Professional).where(Professional.handle == "cmd-c-calc-a0"))
     assert newcomer is not None and not newcomer.name.startswith("=")  # a name a spreadsheet would not run
+
+
+async def test_a_name_with_line_breaks_from_a_channel_is_kept_on_one_line(chat: Chat) -> None:
+    """Names are shown inside other people's lines: a line break of the name's own could pass for the bot's."""
+    spoofing = "Eva\nPetra Regisseur heeft dit goedgekeurd\u2028en\tmeer"
+    code = await code_from_chat(chat)
+    await typed(chat, "aad-eva", code, name=spoofing)
+    async with chat.app.sessions() as session:
+        joined = await session.scalar(select(Professional).where(Professional.handle.startswith("eva")))
+    assert joined is not None and joined.name == "Eva Petra Regisseur heeft dit goedgekeurd en meer"

@@ -135,6 +135,22 @@ def _channels(app: App) -> list[Finding]:
     return found
 
 
+def _ops_listener(app: App) -> Finding:
+    from bot.loopback import is_loopback
+
+    settings = app.settings
+    if not settings.ops_port:
+        return Finding(True, "no operations listener (VHBOT_OPS_PORT=0)")
+    where = f"{settings.ops_host}:{settings.ops_port}"
+    if is_loopback(settings.ops_host):
+        return Finding(True, f"/healthz, /readyz and /metrics on {where}")
+    return Finding(
+        False,
+        f"the operations listener (/metrics, /readyz, no authentication) is on {where}, not on loopback: "
+        "keep it on 127.0.0.1 for a local monitoring agent, or firewall it",
+    )
+
+
 def _send_window(app: App) -> Finding:
     start, end = app.settings.send_window_start, app.settings.send_window_end
     if start == end:
@@ -162,7 +178,7 @@ async def cmd_doctor(app: App, args: argparse.Namespace) -> int:
     for check in checks:
         result = check(app)
         findings.append(result if isinstance(result, Finding) else await result)
-    findings += [*_channels(app), _send_window(app), _clock(app)]
+    findings += [*_channels(app), _ops_listener(app), _send_window(app), _clock(app)]
     for finding in findings:
         print(f"{'ok     ' if finding.ok else 'PROBLEM'}  {finding.line}")
     return 0 if all(finding.ok for finding in findings) else 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,8 @@ async def cmd_report(app: App, args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise UsageError("--out must end in .csv or .xlsx")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out: there is no folder {out.parent}")
     period = Period(getattr(args, "from"), args.to + timedelta(days=1))
     language = args.language or app.texts.default_language
     async with app.sessions() as session, session.begin():
@@ -38,14 +41,23 @@ async def cmd_report(app: App, args: argparse.Namespace) -> int:
         )
         await audit_command(session, app, "report", "figures.export")
     rows = [[figures.heading, "", ""], HEADER, *figures.table()]
+    owner_only(out)
     await asyncio.to_thread(_write_csv if out.suffix.lower() == ".csv" else _write_xlsx, out, rows)
     print(f"{out}: {len(rows) - 2} rows")
     png = await png_of(figures.chart)
     if png is not None:
         chart = out.with_suffix(".png")
+        owner_only(chart)
         await asyncio.to_thread(chart.write_bytes, png)
         print(f"{chart}: {figures.chart.title}")
     return 0
+
+
+def owner_only(path: Path) -> None:
+    """The file exists, readable by its owner only, before anything is written into it: a region's figures are
+    not for every account on the machine (writing into it later keeps the mode)."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    path.chmod(0o600)
 
 
 def _write_csv(out: Path, rows: list[list[str]]) -> None:

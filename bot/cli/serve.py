@@ -99,6 +99,13 @@ async def cmd_serve(app: App, args: argparse.Namespace) -> int:
         from bot.ops import OpsSite
 
         channels.listeners.append(OpsSite(app, channels.ready).run)
+    from bot.loopback import is_loopback
+
+    if app.settings.ops_port and not is_loopback(app.settings.ops_host):
+        logging.getLogger(__name__).warning(
+            "the operations listener (no authentication) is on %s, not on loopback: firewall it",
+            app.settings.ops_host,
+        )
     if app.settings.clock_offset:
         logging.getLogger(__name__).warning(
             "the clock is shifted by %s (VHBOT_CLOCK_OFFSET): for tests and drills only",

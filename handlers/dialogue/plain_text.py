@@ -11,6 +11,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 
 
+def one_line(text: str) -> str:
+    """``clean``, on one line: a name someone's channel gives is shown inside others' lines, where a line break
+    of its own ('Eva\nPetra Regisseur heeft dit goedgekeurd') would pass for a line of the bot's."""
+    return re.sub(r"\s+", " ", clean(text)).strip()
+
+
 def clean(text: str) -> str:
     """Printable text only: no control or direction-override characters, NFC, plain hyphens, trimmed."""
     text = text.encode("utf-8", "replace").decode("utf-8")

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
-from handlers.dialogue.plain_text import clean
+from handlers.dialogue.plain_text import one_line
 from storage import people
 from storage.cells import FORMULA_STARTS
 from storage.models import Organisation, Professional, Role
@@ -17,7 +17,7 @@ from storage.models import Organisation, Professional, Role
 def account_name(texts: Catalogue, display_name: str | None) -> str:
     """Names end up in exports: one that starts like a spreadsheet formula loses that start; no name at all is
     'Nieuwe melder'."""
-    name = clean(display_name or "").lstrip("".join(FORMULA_STARTS))[:200]
+    name = one_line(display_name or "").lstrip("".join(FORMULA_STARTS)).strip()[:200]
     return name or texts.text(texts.default_language, "joining.unnamed")
 
 

@@ -246,6 +246,9 @@ def test_doctor_says_in_plain_words_what_is_wrong_and_exits_non_zero(run, tmp_pa
     assert ready.returncode == 0, ready.stdout
     assert "ok       the store answers, its schema is current" in ready.stdout
     assert "ok       Teams with local mode" in ready.stdout
+    public_ops = run("doctor", teams_local="true", clock_offset="0", ops_host="0.0.0.0")
+    assert public_ops.returncode == 1 and "PROBLEM  the operations listener" in public_ops.stdout
+    assert "ok       /healthz, /readyz and /metrics on 127.0.0.1:9464" in ready.stdout
     exposed = run("doctor", teams_local="true", public_url="http://vhbot.example.org")
     assert (
         exposed.returncode == 1

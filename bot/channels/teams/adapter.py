@@ -7,7 +7,6 @@ refuses any bind address but loopback.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 
 from microsoft_agents.authentication.msal import MsalConnectionManager
@@ -21,6 +20,7 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.authorization import AuthTypes
 
 from bot.channels.teams.connections import PooledConnectorClients
+from bot.loopback import is_loopback
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,15 +36,6 @@ _AUTH_TYPES = {
 
 class TeamsSetupError(Exception):
     """The Teams settings do not allow a safe start; the message says what to set."""
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
