@@ -437,7 +437,6 @@ class DeliveryEngine:
     async def _report(self, session: AsyncSession, batch: Batch, row: PendingMessage, now: datetime) -> None:
         """A message no channel could deliver goes to the case's procesregisseur, who can pick up the phone."""
         case = batch.cases.get(row.case_number) if row.case_number else None
-        person = batch.people.get(row.recipient_id)
         log.warning("outbox: message %s could not be delivered on any channel", row.id)
         if row.kind == REPORT or case is None:
             return
@@ -446,7 +445,7 @@ class DeliveryEngine:
                 session,
                 recipient_id=director,
                 kind=REPORT,
-                params={"case": case.number, "recipient": person.name if person else "?"},
+                params={"case": case.number, "recipient": row.recipient_id},
                 case_number=case.number,
                 scheduled_at=self._calendar.next_allowed(now, urgent=row.urgent),
                 now=now,

@@ -61,7 +61,7 @@ async def disable(
             session,
             recipient_id=director,
             kind=ACTIONS_HANDED_ON,
-            params={"case": number, "name": person.name, "count": count},
+            params={"case": number, outbox.PERSON: person.id, "count": count},
             case_number=number,
             scheduled_at=now,
             now=now,

@@ -36,7 +36,7 @@ from storage import actions, cases, dialogues, feedback, joins, outbox, people, 
 from storage.models import Action, ActionStatus, Case, CaseState, JoinStatus, PendingMessage, Professional
 
 # The parameter a copy for a waarnemer carries: the name of the absent procesregisseur it was meant for.
-STAND_IN_FOR = "stand_in_for"
+from storage.outbox import NAMED, STAND_IN_FOR
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,10 @@ class Batch:
 
 
 async def load_batch(session: AsyncSession, rows: Sequence[PendingMessage]) -> Batch:
+    """The recipients, and the people the notices name (by id), the actions and the cases of a batch."""
+    named = {value for row in rows for key in NAMED if isinstance(value := row.params.get(key), int)}
     return Batch(
-        people=await people.by_ids(session, {row.recipient_id for row in rows}),
+        people=await people.by_ids(session, {row.recipient_id for row in rows} | named),
         actions=await actions.by_ids(session, {row.action_id for row in rows if row.action_id is not None}),
         cases=await cases.by_numbers(
             session, {row.case_number for row in rows if row.case_number is not None}
@@ -140,6 +142,9 @@ class Notices:
         if row.kind == JOIN_REQUEST:
             return await self._join_request(session, person, int(row.params["request"]))
         params: dict[str, object] = {key: value for key, value in row.params.items() if value is not None}
+        for key, shown in NAMED.items():  # names are looked up as the notice is sent, never kept in the row
+            if isinstance(ref := params.get(key), int):
+                params[shown] = named.name if (named := batch.people.get(ref)) is not None else "?"
         key = f"notice.{row.kind}"
         action = batch.actions.get(row.action_id) if row.action_id is not None else None
         details: list[str] = []
@@ -249,7 +254,7 @@ async def forward_to_stand_ins(
                 session,
                 recipient_id=held.stand_in_id,
                 kind=row.kind,
-                params={**row.params, STAND_IN_FOR: batch.people[row.recipient_id].name},
+                params={**row.params, STAND_IN_FOR: row.recipient_id},
                 case_number=row.case_number,
                 scheduled_at=now,
                 now=now,

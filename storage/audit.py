@@ -13,6 +13,22 @@ from storage.models import AuditEntry, Professional
 
 # Shown on /metrics with the bot's own figures: how many entries this process wrote (never what they say).
 WRITTEN = Counter("vhbot_audit_entries_written", "Audit entries written by this process")
+# How the trail names a person someone acted for (a waarneming's absent procesregisseur, an action's holder): by
+# id. Names are kept encrypted; the trail is append-only, so a name written in it could be neither re-encrypted
+# when keys rotate nor purged with the person. The export shows the name.
+PERSON = "professional:"
+
+
+def for_person(person_id: int) -> str:
+    return f"{PERSON}{person_id}"
+
+
+def person_of(on_behalf_of: str | None) -> int | None:
+    """The person an entry names as acted for, if it names one by id."""
+    if on_behalf_of is None or not on_behalf_of.startswith(PERSON):
+        return None
+    number = on_behalf_of.removeprefix(PERSON)
+    return int(number) if number.isdigit() else None
 
 
 async def record(

@@ -20,6 +20,12 @@ from storage.models import ChannelAddress, OutboxStatus, PendingMessage, Profess
 
 PENDING = OutboxStatus.PENDING
 
+# A row's parameters name people by id only (the row is not encrypted, and names are): the notice's text gets the
+# name, looked up when it is sent, under the key on the right. A row written before this rule holds the name.
+PERSON = "person"
+STAND_IN_FOR = "stand_in_for"
+NAMED = {PERSON: "name", STAND_IN_FOR: STAND_IN_FOR, "recipient": "recipient"}
+
 
 def _row(
     *,

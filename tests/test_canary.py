@@ -10,8 +10,12 @@ import logging
 import uuid
 
 import pytest
+from sqlalchemy import select
 
 from bot.logs import JsonLines
+from handlers import accounts
+from storage import people
+from storage.models import PendingMessage
 from tests.conftest import Chat
 from tests.seeding import assert_nowhere_in_clear, database_contents, decrypted_texts, seed_every_field
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST, refer_a_case
@@ -114,3 +118,41 @@ async def test_refused_messages_of_every_kind_are_stored_nowhere_and_logged_nowh
         for probe in (text, part):
             assert probe not in readable and probe.encode() not in raw, f"{kind}: {probe!r} is stored"
             assert probe not in caplog.text, f"{kind}: {probe!r} is in the logs"
+
+
+async def test_professionals_names_are_nowhere_in_clear(chat: Chat, caplog: pytest.LogCaptureFixture) -> None:
+    """Professionals' names are kept encrypted; the notices about a waarneming, the audit entries of what the
+    colleague does on the absent one's behalf and of an action done on a holder's behalf, and the notice that a
+    disabled person's actions were handed on, name them by id only."""
+    caplog.set_level(logging.DEBUG)
+    tag = uuid.uuid4().hex[:8]
+    names = {"regisseur": f"Petra kanarieregisseur{tag}", "regisseur2": f"Ruben kanariewaarnemer{tag}"}
+    names["agent"] = f"Anna kanarieactiehouder{tag}"
+    async with chat.app.sessions() as session, session.begin():
+        for handle, name in names.items():
+            person = await people.professional_by_handle(session, handle)
+            assert person is not None
+            person.name = name
+    number = await refer_a_case(chat)
+    await chat("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    for case in (number, "VH-2026-0002"):
+        await chat("regisseur", f"beoordeel {case}", "accepteren", names["regisseur"])
+        await chat("regisseur", f"plan {case}", *PLAN_ONE_ACTION)
+    await chat("regisseur", f"wijzig {number} #1", "afmelden als gedaan", "ja")  # on the holder's behalf
+    confirm = await chat("regisseur", "waarneming", names["regisseur2"], "vrijdag 11 december 17:00", "ja")
+    assert names["regisseur2"] in confirm
+    await chat("regisseur", "ja")
+    assert number in await chat("regisseur2", f"casus {number}")  # on the absent procesregisseur's behalf
+    assert "is beëindigd" in await chat("regisseur", "waarneming", "ja")
+    async with chat.app.sessions() as session, session.begin():
+        agent = await people.professional_by_handle(session, "agent")
+        assert agent is not None
+        await accounts.disable(session, agent, chat.app.now(), by="test", channel="test")
+    raw = database_contents(chat.app)
+    for name in names.values():
+        marker = name.split()[1]
+        assert marker.encode() not in raw, f"{marker} is stored in clear"
+        assert marker not in caplog.text, f"{marker} is in the logs"
+    async with chat.app.sessions() as session:
+        kinds = set(await session.scalars(select(PendingMessage.kind)))
+    assert {"stand_in_started", "stand_in_ended", "actions_handed_on"} <= kinds  # each carried a name before

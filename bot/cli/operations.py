@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from bot.cli.spreadsheet import write_rows
 
 if TYPE_CHECKING:
     from bot.app import App
+    from storage.models import Professional
 
 
 async def cmd_outbox(app: App, args: argparse.Namespace) -> int:
@@ -54,6 +56,9 @@ async def cmd_audit(app: App, args: argparse.Namespace) -> int:
                 raise UsageError(f"no user with handle {args.user!r}")
             actor_id = person.id
         entries = await audit.export(session, case_number=number, actor_id=actor_id)
+        named = await people.by_ids(
+            session, {i for e, _ in entries if (i := audit.person_of(e.on_behalf_of))}
+        )
         await audit_command(
             session, app, "audit", "audit.export.case" if number else "audit.export.user", number
         )
@@ -62,7 +67,7 @@ async def cmd_audit(app: App, args: argparse.Namespace) -> int:
         [
             entry.at.astimezone(UTC).isoformat(timespec="seconds"),
             handle or "",
-            entry.on_behalf_of or "",
+            _behalf(entry.on_behalf_of, named),
             entry.event,
             entry.case_number or "",
             entry.channel,
@@ -71,6 +76,14 @@ async def cmd_audit(app: App, args: argparse.Namespace) -> int:
     )
     write_rows(sys.stdout, [header, *rows])
     return 0
+
+
+def _behalf(on_behalf_of: str | None, named: Mapping[int, Professional]) -> str:
+    """A person acted for is kept by id in the trail; the privacy officer reads their name and handle."""
+    from storage import audit
+
+    person = named.get(audit.person_of(on_behalf_of) or 0)
+    return f"{person.name} ({person.handle})" if person is not None else on_behalf_of or ""
 
 
 def register(commands: SubParsers) -> None:

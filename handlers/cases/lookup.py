@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from handlers.authorization import Access, case_access, directing_for
 from handlers.dialogue.turn import Turn
-from storage import audit, cases, people
+from storage import audit, cases
 from storage.models import Case
 
 _NUMBER = re.compile(r"\b([a-z]{1,8})[-\s]?(\d{4})[-\s]?(\d{1,6})\b", re.IGNORECASE)
@@ -57,8 +57,7 @@ async def visible_case(
         return None
     if access is Access.FULL and case.procesregisseur_id not in (None, turn.person.id):
         # A waarneming: everything done to this case is done on behalf of the procesregisseur directing it.
-        absent = await people.professional_by_id(turn.session, case.procesregisseur_id)
-        turn.on_behalf_of = absent.name if absent is not None else None
+        turn.on_behalf_of = audit.for_person(case.procesregisseur_id)
     await turn.audit(event, case.number)
     return case, access
 

@@ -26,7 +26,7 @@ from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
-from storage import actions, cases
+from storage import actions, audit, cases
 from storage.models import Action, ActionStatus, Case, CaseState
 
 KIND = "change"
@@ -267,7 +267,8 @@ async def _done_on_behalf(turn: Turn, state: Change, target: Target) -> None:
     holder = await _holder_name(turn, action)
     actions.complete(action, turn.now())
     await reminders.cancel_action(turn, action)
-    await turn.audit("action.done", case.number, on_behalf_of=holder)
+    behalf = audit.for_person(action.holder_id) if action.holder_id is not None else holder
+    await turn.audit("action.done", case.number, on_behalf_of=behalf)
     await _tell_holders(turn, target, "action_done_on_behalf")
     turn.say("change.done", action=target.name, holder=holder)
 

@@ -114,8 +114,7 @@ async def _start(turn: Turn, state: StandInDialogue, _: None) -> None:
         return
     held = await stand_ins.start(turn.session, turn.person.id, colleague.id, turn.now(), data.until)
     await turn.audit("stand_in.start")
-    me = await _name(turn, turn.person.id)
-    await turn.notify(colleague.id, "stand_in_started", None, name=me, until=_iso(held))
+    await turn.notify(colleague.id, "stand_in_started", None, person=turn.person.id, until=_iso(held))
     await _tell_the_end(turn, held, colleague, at=held.ends_at)
     turn.say("stand_in.started", name=colleague.name, when=_until(turn, held))
 
@@ -133,10 +132,12 @@ async def _end(turn: Turn, state: StandInDialogue, _: None) -> None:
 
 
 async def _tell_the_end(turn: Turn, held: StandIn, colleague: Professional, at: datetime | None) -> None:
-    until, me = _iso(held), await _name(turn, turn.person.id)
-    await turn.notify(colleague.id, ENDED[0], None, at=at, stand_in=held.id, until=until, name=me)
+    until = _iso(held)
     await turn.notify(
-        turn.person.id, ENDED[1], None, at=at, stand_in=held.id, until=until, name=colleague.name
+        colleague.id, ENDED[0], None, at=at, stand_in=held.id, until=until, person=turn.person.id
+    )
+    await turn.notify(
+        turn.person.id, ENDED[1], None, at=at, stand_in=held.id, until=until, person=colleague.id
     )
 
 

@@ -17,7 +17,7 @@ from handlers.dialogue.messages import FormOffer, Reply
 from handlers.dialogue.turn import Turn
 from handlers.identifying.desk import FormAnswer, FormDeskContext, closed, record_audit
 from handlers.identifying.forms import CARD, LINK, form_path
-from storage import cases, people, subjects
+from storage import audit, cases, subjects
 from storage.models import Case, Professional, SubjectForm
 from storage.subjects import READ, FormState
 
@@ -74,8 +74,7 @@ async def show_once(
         return closed(context, language, FormState.USED, form)
     absent = None
     if case.procesregisseur_id not in (None, person.id):
-        director = await people.professional_by_id(context.session, case.procesregisseur_id)
-        absent = director.name if director else None
+        absent = audit.for_person(case.procesregisseur_id)
     await record_audit(context, person, "case.subject.read", case.number, channel, on_behalf_of=absent)
 
     def t(key: str) -> str:

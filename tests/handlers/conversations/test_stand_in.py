@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 from datetime import timedelta
 
+import pytest
+
+from bot.cli.operations import cmd_audit
 from handlers.dates.clock import FixedClock
-from storage import audit
+from storage import audit, people
 from tests.bot.test_delivery import ScriptedSender, deliver_all
 from tests.conftest import Chat
 from tests.test_reminders import plan_one_action
@@ -22,7 +26,9 @@ async def stand_in_until_friday(chat: Chat) -> str:
     return number
 
 
-async def test_the_stand_in_directs_the_cases_receives_their_notices_and_acts_on_behalf(chat: Chat) -> None:
+async def test_the_stand_in_directs_the_cases_receives_their_notices_and_acts_on_behalf(
+    chat: Chat, capsys: pytest.CaptureFixture[str]
+) -> None:
     number = await stand_in_until_friday(chat)
     sender = ScriptedSender("recording")
     await deliver_all(chat.app, [sender])
@@ -51,8 +57,14 @@ async def test_the_stand_in_directs_the_cases_receives_their_notices_and_acts_on
     assert "opgeschaald" in await chat("regisseur2", "ja")
     async with chat.app.sessions() as session:
         entries = await audit.entries_for_case(session, number)
+        absent = await people.professional_by_handle(session, "regisseur")
+    assert absent is not None
     escalated = [entry for entry in entries if entry.event == "case.state.opgeschaald"]
-    assert [entry.on_behalf_of for entry in escalated] == ["Petra Regisseur"]
+    assert [entry.on_behalf_of for entry in escalated] == [audit.for_person(absent.id)]  # by id, not a name
+    assert await cmd_audit(chat.app, argparse.Namespace(case=number, user=None)) == 0
+    assert (
+        ',"Petra Regisseur (regisseur)","case.state.opgeschaald",' in capsys.readouterr().out
+    )  # the export names
 
 
 async def test_it_ends_by_itself_at_its_date_and_both_are_told(chat: Chat, clock: FixedClock) -> None:
