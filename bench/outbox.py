@@ -58,11 +58,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def fresh_store(schema: str) -> App:
+async def fresh_store(schema: str, keys: str) -> App:
+    """The benchmark's schema with an empty outbox and audit trail; ``keys`` are the run's one key (the demo
+    people are written with it, so every step and every process it starts reads them)."""
     settings = Settings(
         database_url=PG_URL,
         database_schema=schema,
-        encryption_keys=SecretStr(new_key_entry()),
+        encryption_keys=SecretStr(keys),
         send_window_start="00:00",  # type: ignore[arg-type]
         send_window_end="00:00",  # type: ignore[arg-type]
         send_on_non_working_days=True,
@@ -104,15 +106,27 @@ async def burst(app: App, schema: str, count: int) -> None:
     env.update({f"VHBOT_{key.upper()}": value for key, value in ALWAYS_OPEN.items()})
     due = datetime.now(UTC) + timedelta(seconds=8)
     await seed(app, count, due)
-    processes = [
-        await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "serve", cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL
-        )
-        for _ in range(2)
-    ]
+    log = recording.with_suffix(".log")
+    with log.open("wb") as errors:
+        processes = [
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "serve",
+                cwd=ROOT,
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=errors,
+            )
+            for _ in range(2)
+        ]
     try:
         while True:
             await asyncio.sleep(0.5)
+            if any(process.returncode is not None for process in processes):  # fail fast, with its error
+                tail = log.read_text(errors="replace").strip().splitlines()[-5:]
+                raise SystemExit("bench-outbox: a vhbot serve process exited:\n" + "\n".join(tail))
             async with app.sessions() as session:
                 query = select(func.count()).where(PendingMessage.status == OutboxStatus.SENT)
                 if (await session.execute(query)).scalar_one() >= count:
@@ -230,7 +244,8 @@ async def main() -> None:
         migrating = create_engine(PG_URL, schema)
         await migrate.upgrade(migrating)
         await migrating.dispose()
-        app = await fresh_store(schema)
+        keys = new_key_entry()
+        app = await fresh_store(schema, keys)
         async with app.sessions() as session, session.begin():
             await load_demo(session, app.now())
         await app.close()
@@ -241,7 +256,7 @@ async def main() -> None:
         )
         for size, step in steps:
             if size:
-                app = await fresh_store(schema)
+                app = await fresh_store(schema, keys)
                 await step(app)
                 await app.close()
     finally:
