@@ -233,8 +233,10 @@ class Dispatcher:
             self._calendar,
             REGISTRY.help_lines,
         )
-        if not incoming.text:
-            turn.say("input.empty")
+        if not incoming.text:  # an empty line inside a dialogue shows its open question again
+            question = self._open_question(stored)
+            turn.say("input.empty_open" if question else "input.empty")
+            turn.replies += [question] if question else []
             return turn.replies
         if len(incoming.text) > self._settings.max_message_length:
             turn.say("input.too_long", limit=self._settings.max_message_length)
@@ -268,6 +270,16 @@ class Dispatcher:
         if aside is not aside_before or (aside is None and kept_aside is not None):
             await self._store_state(turn, kept_aside, aside, aside_key(incoming.conversation))
         return _with_question(turn.replies, next_state)
+
+    def _open_question(self, stored: StoredDialogue | None) -> Reply | None:
+        """The question the person's dialogue here waits on, as it was asked; None when none is open."""
+        if stored is None or not self._fresh(stored):
+            return None
+        try:
+            asked = _state_of(stored).asked
+        except OutdatedDialogue:
+            return None
+        return Reply.from_json(asked) if asked is not None else None
 
     def _aside_state(self, kept: StoredDialogue | None) -> DialogueState[Any] | None:
         """The dialogue set aside, while it is fresh and fits this version (else it is let go without a word)."""

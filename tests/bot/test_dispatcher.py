@@ -44,6 +44,17 @@ async def test_empty_long_and_unknown_input_get_a_hint(chat: Chat) -> None:
     assert "Typ 'help'" in await chat("agent", "goedemorgen")
 
 
+async def test_an_empty_line_inside_a_dialogue_shows_its_open_question_again(chat: Chat) -> None:
+    """Off the book: someone presses enter, or sends a space, halfway through the check; the question is shown
+    again (not 'typ help'), and answering it goes on where they were."""
+    asked = await chat("agent", "check", "nee")
+    assert "huiselijk geweld" in asked.lower()
+    again = await chat("agent", " ")
+    assert "leeg bericht" in again and "staat nog open" in again and "huiselijk geweld" in again.lower()
+    assert "Typ 'help'" not in again
+    assert "psychische stoornis" in await chat("agent", "nee")  # answered: the check goes on where it was
+
+
 def test_control_and_direction_override_characters_are_removed() -> None:
     assert clean("sta\x00tus\u202e\u200b ") == "status"
     assert clean("\ud800ok") == "?ok"
