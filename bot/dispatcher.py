@@ -327,8 +327,9 @@ class Dispatcher:
                 return state, None
             ask_again(turn, REGISTRY, aside)
             return aside, state if state is not None and not state.left_by_notice else None
-        if state is not None and intent == HELP:
+        if state is not None and intent == HELP:  # help, then the question that waits, as it was asked
             turn.say_lines([*REGISTRY.help_lines(turn), "", turn.t("dialogue.still_open")])
+            turn.replies += [Reply.from_json(state.asked)] if state.asked is not None else []
             return state, aside
         try:
             if state is not None and not self._leaves_dialogue(turn, state, intent):

@@ -52,6 +52,8 @@ async def test_an_empty_line_inside_a_dialogue_shows_its_open_question_again(cha
     again = await chat("agent", " ")
     assert "leeg bericht" in again and "staat nog open" in again and "huiselijk geweld" in again.lower()
     assert "Typ 'help'" not in again
+    helped = await chat("agent", "help")  # help in a dialogue: what the bot can do, then the question again
+    assert "midden in een gesprek" in helped and helped.lower().rindex("huiselijk geweld") > helped.index("midden")
     assert "psychische stoornis" in await chat("agent", "nee")  # answered: the check goes on where it was
 
 
