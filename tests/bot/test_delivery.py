@@ -268,11 +268,15 @@ async def test_an_unreachable_person_gets_the_other_channel_else_the_procesregis
         "geen",
         "ja",
     )
-    await deliver_all(chat.app, [ScriptedSender("teams", {"agent": [PermanentFailure("403")]})])
+    only_teams = ScriptedSender("teams", {"agent": [PermanentFailure("403")]})
+    await deliver_all(chat.app, [only_teams])
     failed = [row for row in await rows(chat.app, "action_assigned") if row.status is OutboxStatus.FAILED]
     assert len(failed) == 1 and failed[0].last_error == "unreachable"
     report = await rows(chat.app, "delivery_failed")
-    assert [(row.case_number, row.params["recipient"]) for row in report] == [(number, "Anna Agent")]
+    agent = failed[0].recipient_id
+    assert [(row.case_number, row.params["recipient"]) for row in report] == [(number, agent)]  # an id, no name
+    told = [text for to, text in only_teams.delivered if "kon op geen enkel kanaal" in text]
+    assert told and "bezorgd aan Anna Agent" in told[0]  # the name, looked up as the report was sent
     assert "1 bericht over uw casussen kon op geen enkel kanaal" in await chat("regisseur", "status mijn")
 
 
