@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -40,3 +41,9 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
             if sqlite:
                 await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 await connection.commit()
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The revision the store is at; None for a store no migration has touched."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())

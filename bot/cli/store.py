@@ -15,9 +15,14 @@ if TYPE_CHECKING:
 async def cmd_migrate(app: App, args: argparse.Namespace) -> int:
     from storage import migrate
 
+    before = await migrate.current_revision(app.engine)
     await migrate.upgrade(app.engine)
+    after = await migrate.current_revision(app.engine)
     await app.open()
-    print("database is up to date")
+    if before == after:
+        print(f"database is up to date (at {after}); nothing to do")
+    else:
+        print(f"database migrated from {before or 'empty'} to {after}")
     return 0
 
 

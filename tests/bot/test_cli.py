@@ -40,10 +40,13 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def test_migrate_creates_the_default_sqlite_store_and_is_idempotent(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert run("migrate").returncode == 0
+    from storage.revisions import head_revision
+
+    first = run("migrate")
+    assert first.returncode == 0 and f"database migrated from empty to {head_revision()}" in first.stdout
     assert (tmp_path / "vhbot.sqlite3").exists()
     again = run("migrate")
-    assert again.returncode == 0 and "up to date" in again.stdout
+    assert again.returncode == 0 and "up to date" in again.stdout and "nothing to do" in again.stdout
 
 
 def test_organisations_and_users_are_administered_from_the_command_line(run) -> None:  # type: ignore[no-untyped-def]
