@@ -37,6 +37,13 @@ def _installed_version() -> str:
         return "unknown (not installed)"
 
 
+def _cause(error: Exception) -> str:
+    """The database's own first line ('schema "zvh" does not exist'); the engine hides statements' values."""
+    cause = getattr(error, "orig", None) or error
+    first = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    return f"{type(cause).__name__}: {first}" if first else type(cause).__name__
+
+
 async def _run(args: argparse.Namespace) -> int:
     from bot.app import build_app
     from config.settings import get_settings
@@ -53,6 +60,8 @@ async def _run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.app import run
     from storage.crypto import StoreKeyError
 
@@ -60,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
         return run(_run(args))
     except (UsageError, StoreKeyError) as error:
         print(f"vhbot: {error}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as error:  # a store that cannot be reached or used: one line, not a traceback
+        hint = " (does VHBOT_DATABASE_SCHEMA name a schema that exists?)" if "schema" in str(error) else ""
+        print(f"vhbot: the store cannot be used: {_cause(error)}{hint}", file=sys.stderr)
+        return 2
+    except ConnectionError as error:
+        print(f"vhbot: the store cannot be reached: {error.strerror or type(error).__name__}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away ('vhbot audit … | head'): no traceback for that
         os.dup2(

@@ -107,6 +107,16 @@ def test_notices_reach_the_person_at_the_terminal_and_the_operator_sees_the_outb
     assert "pending: 1  sent: 1" in run("outbox").stdout
 
 
+def test_a_store_that_cannot_be_used_or_reached_is_one_line_not_a_traceback(run) -> None:  # type: ignore[no-untyped-def]
+    pg = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+    missing = run("migrate", database_url=pg, database_schema=f"no_such_schema_{os.getpid()}")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    (said,) = [line for line in missing.stderr.splitlines() if line.startswith("vhbot:")]
+    assert "VHBOT_DATABASE_SCHEMA" in said
+    away = run("users", "list", database_url="postgresql+asyncpg://postgres@127.0.0.1:9/test")
+    assert away.returncode == 2 and "the store cannot be reached" in away.stderr and "Traceback" not in away.stderr
+
+
 def test_serve_without_any_channel_says_what_to_configure(run) -> None:  # type: ignore[no-untyped-def]
     result = run("serve")
     assert result.returncode == 2 and "no channel is configured" in result.stderr
