@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from config.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -29,8 +31,13 @@ def test_the_readme_unit_is_hardened() -> None:
         "ReadWritePaths=",
         "User=vhbot",
         "UMask=0077",
+        "RestartPreventExitStatus=2",  # a configuration error does not restart for ever
     ):
         assert setting in unit
+    stop = int(unit.split("TimeoutStopSec=")[1].split()[0])
+    assert (
+        stop > Settings().shutdown_seconds
+    )  # systemd does not kill a process that is still finishing its batch
 
 
 def test_the_readme_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
