@@ -344,8 +344,9 @@ class Dispatcher:
         if not conversation.rule.allows(turn.person):
             turn.say(conversation.rule.refusal)
             return state, aside  # the open question stays open
-        if state is not None and not state.left_by_notice:
-            # A dialogue the person began waits while the other job is done (a reminder's question does not).
+        if state is not None and not state.left_by_notice and not _browsing(state):
+            # A dialogue the person began waits while the other job is done (a reminder's question does not, nor
+            # a list that only offered to act on what it showed).
             turn.say("dialogue.set_aside", where=where(turn, REGISTRY, state))
             aside = state
         return await conversation.start(turn, argument), aside
@@ -382,6 +383,11 @@ class Dispatcher:
             data=state.to_stored(),
             now=turn.now(),
         )
+
+
+def _browsing(state: DialogueState[Any]) -> bool:
+    conversation = REGISTRY.get(state.kind)
+    return conversation is not None and state.step in conversation.browsing
 
 
 def _answers(turn: Turn, state: DialogueState[Any] | None) -> bool:

@@ -75,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vhbot: the store cannot be used: {_cause(error)}{hint}", file=sys.stderr)
         return 2
     except ConnectionError as error:
-        print(f"vhbot: the store cannot be reached: {error.strerror or type(error).__name__}", file=sys.stderr)
+        print(
+            f"vhbot: the store cannot be reached: {error.strerror or type(error).__name__}", file=sys.stderr
+        )
         return 2
     except BrokenPipeError:  # the reader went away ('vhbot audit … | head'): no traceback for that
         os.dup2(

@@ -194,4 +194,4 @@ async def _on_concern(turn: Turn, state: Actions, loaded: tuple[Action, Case]) -
     return await on_concern(turn, state, case, action.id)
 
 
-CONVERSATION = Conversation(KIND, CASE_WORKERS, ActionsState, start, resume)
+CONVERSATION = Conversation(KIND, CASE_WORKERS, ActionsState, start, resume, browsing=frozenset({PICK}))

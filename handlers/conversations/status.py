@@ -189,4 +189,6 @@ async def _counts(turn: Turn) -> None:
     turn.say_lines(lines)
 
 
-CONVERSATION = Conversation(KIND, ANYONE, NoState, start, resume, help_keys=_help_keys)
+CONVERSATION = Conversation(
+    KIND, ANYONE, NoState, start, resume, help_keys=_help_keys, browsing=frozenset({MENU, *SINCE.steps})
+)

@@ -38,7 +38,9 @@ class Conversation(Generic[S]):
     ``resume`` continues it from its stored state. Both return the state to keep, or None when it is over.
     ``help_keys`` overrides which help lines a person is shown for it (by default ``help.<kind>``); ``progress``
     says how far a long one has come, for the line that offers to continue it after an interruption. Its name in
-    that line is the catalogue's ``dialogue.kind.<kind>``."""
+    that line is the catalogue's ``dialogue.kind.<kind>``. ``browsing`` names the steps at which it only shows
+    something and offers to act on it (a list to pick from, a view's menu): starting something else there drops
+    it without a word, as nothing would be lost, instead of setting it aside to be continued."""
 
     kind: str
     rule: Rule
@@ -47,6 +49,7 @@ class Conversation(Generic[S]):
     resume: Resume[S] = _never_stored
     help_keys: Callable[[Person], tuple[str, ...]] | None = None
     progress: Progress[S] | None = None
+    browsing: frozenset[str] = frozenset()
 
     def help_for(self, person: Person) -> tuple[str, ...]:
         if not self.rule.allows(person):

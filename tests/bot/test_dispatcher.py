@@ -16,6 +16,7 @@ from handlers.dialogue.plain_text import clean
 from storage import people
 from storage.models import Case, Dialogue, Feedback
 from tests.conftest import Chat, link_address
+from tests.test_reminders import plan_one_action
 from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
 
 
@@ -53,7 +54,9 @@ async def test_an_empty_line_inside_a_dialogue_shows_its_open_question_again(cha
     assert "leeg bericht" in again and "staat nog open" in again and "huiselijk geweld" in again.lower()
     assert "Typ 'help'" not in again
     helped = await chat("agent", "help")  # help in a dialogue: what the bot can do, then the question again
-    assert "midden in een gesprek" in helped and helped.lower().rindex("huiselijk geweld") > helped.index("midden")
+    assert "midden in een gesprek" in helped and helped.lower().rindex("huiselijk geweld") > helped.index(
+        "midden"
+    )
     assert "psychische stoornis" in await chat("agent", "nee")  # answered: the check goes on where it was
 
 
@@ -201,3 +204,18 @@ async def test_a_dialogue_set_aside_goes_stale_from_when_it_was_set_aside(
         clock.advance(timedelta(hours=5))
         await chat("agent", "help")
     assert "Er wacht geen gesprek" in await chat("agent", "verder")
+
+
+async def test_a_list_that_only_offers_to_act_leaves_nothing_open_when_something_else_is_started(
+    chat: Chat,
+) -> None:
+    """'acties' lists and offers to pick one; someone who reads it and goes on to something else has left no
+    dialogue behind: nothing is set aside and no later reply says 'U was bezig met uw acties'."""
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    assert "Uw open acties (1)" in await chat("agent", "acties")
+    other = await chat("agent", "status")
+    assert "bezig met" not in other and "verder" not in other
+    assert "Er wacht geen gesprek om mee verder te gaan" in await chat("agent", "verder")
+    assert "bezig met" not in await chat("agent", "help")
+    await chat("regisseur", "status")  # the procesregisseur's menu is a view as well
+    assert "bezig met" not in await chat("regisseur", "acties")
