@@ -114,7 +114,11 @@ def test_a_store_that_cannot_be_used_or_reached_is_one_line_not_a_traceback(run)
     (said,) = [line for line in missing.stderr.splitlines() if line.startswith("vhbot:")]
     assert "VHBOT_DATABASE_SCHEMA" in said
     away = run("users", "list", database_url="postgresql+asyncpg://postgres@127.0.0.1:9/test")
-    assert away.returncode == 2 and "the store cannot be reached" in away.stderr and "Traceback" not in away.stderr
+    assert (
+        away.returncode == 2
+        and "the store cannot be reached" in away.stderr
+        and "Traceback" not in away.stderr
+    )
 
 
 def test_serve_without_any_channel_says_what_to_configure(run) -> None:  # type: ignore[no-untyped-def]

@@ -274,7 +274,9 @@ async def test_an_unreachable_person_gets_the_other_channel_else_the_procesregis
     assert len(failed) == 1 and failed[0].last_error == "unreachable"
     report = await rows(chat.app, "delivery_failed")
     agent = failed[0].recipient_id
-    assert [(row.case_number, row.params["recipient"]) for row in report] == [(number, agent)]  # an id, no name
+    assert [(row.case_number, row.params["recipient"]) for row in report] == [
+        (number, agent)
+    ]  # an id, no name
     told = [text for to, text in only_teams.delivered if "kon op geen enkel kanaal" in text]
     assert told and "bezorgd aan Anna Agent" in told[0]  # the name, looked up as the report was sent
     assert "1 bericht over uw casussen kon op geen enkel kanaal" in await chat("regisseur", "status mijn")

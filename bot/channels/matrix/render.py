@@ -6,6 +6,7 @@ import html
 import re
 from typing import Any
 
+from bot.channels.unbroken import unbroken
 from handlers.dialogue.messages import Reply, numbered
 
 # Bots send m.notice so that other bots do not answer them (and we ignore notices in return).
@@ -18,15 +19,17 @@ def content_of(reply: Reply, in_reply_to: str | None = None) -> dict[str, Any]:
     """A plain ``body`` and an HTML ``formatted_body``; everything in it is escaped, including our own texts,
     which quote what people typed. Choices become a numbered list: the number or the word both answer."""
     body = reply.text
-    markup = html.escape(reply.text).replace("\n", "<br>")
+    markup = unbroken(html.escape(reply.text)).replace("\n", "<br>")
     if reply.choices:
         options = numbered(reply.choices)
         body += "\n" + "\n".join(f"{number}. {choice.label}" for number, choice in options)
         if [number for number, _ in options] == list(range(1, len(options) + 1)):
-            items = "".join(f"<li>{html.escape(choice.label)}</li>" for _, choice in options)
+            items = "".join(f"<li>{unbroken(html.escape(choice.label))}</li>" for _, choice in options)
             markup += f"<ol>{items}</ol>"
         else:  # a menu that keeps its numbers: an <ol> would renumber the items it shows
-            items = "".join(f"<li>{number}. {html.escape(choice.label)}</li>" for number, choice in options)
+            items = "".join(
+                f"<li>{number}. {unbroken(html.escape(choice.label))}</li>" for number, choice in options
+            )
             markup += f"<ul>{items}</ul>"
     content: dict[str, Any] = {
         "msgtype": MSGTYPE,

@@ -21,6 +21,7 @@ from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
+from bot.channels.unbroken import unbroken
 from bot.charts import CHART_FILE
 from handlers.dialogue.messages import Choice, FormOffer, Reply, numbered
 from handlers.identifying.forms import DATE_SHAPE
@@ -37,8 +38,6 @@ MAX_BUTTONS = 5
 MAX_BUTTON_LABEL = 24
 # A choice set this long or longer is a drop-down; shorter ones list every option, wrapping long labels.
 COMPACT_FROM = 9
-NON_BREAKING_HYPHEN = "\u2011"
-_CASE_NUMBER = re.compile(r"\b[A-Z]{2,5}-\d{4}-\d{3,6}\b")
 _LABELLED = re.compile(r"^((?:[-•] )?[^\W\d][^:]{0,28}): (\S.*)$")
 
 
@@ -101,11 +100,6 @@ def _as_buttons(reply: Reply) -> bool:
 
 def _option(number: int | None, choice: Choice) -> str:
     return unbroken(choice.label if number is None else f"{number}. {choice.label}")
-
-
-def unbroken(text: str) -> str:
-    """Case numbers with hyphens that do not break a line ("VH-2026-" / "0001" reads as two things)."""
-    return _CASE_NUMBER.sub(lambda found: found.group(0).replace("-", NON_BREAKING_HYPHEN), text)
 
 
 def text_blocks(text: str, **style: object) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.channels.matrix.render import content_of, text_of
 from handlers.dialogue.messages import Choice, Reply
+from handlers.dialogue.plain_text import clean
 
 
 def test_choices_become_a_numbered_list_and_everything_is_escaped() -> None:
@@ -27,3 +28,19 @@ def test_the_quoted_fallback_of_a_reply_is_not_part_of_the_answer() -> None:
     body = "> <@vhbot:localhost> Herinnering: actie VH-2026-0001 #1\n> 1. gedaan\n\ngedaan"
     assert text_of(body, is_reply=True) == "gedaan"
     assert text_of("> citaat van mijzelf", is_reply=False) == "> citaat van mijzelf"
+
+
+def test_case_numbers_stay_on_one_line_where_they_are_shown_and_read_back_plain() -> None:
+    """On a phone 'VH-2026-' / '0001' reads as two things: the shown (HTML) text keeps a case number whole with
+    non-breaking hyphens; the plain body keeps plain ones, and a number copied from the screen reads as typed."""
+    reply = Reply(
+        "Uw aanmelding VH-2026-0001 is ontvangen.", (Choice("VH-2026-0002", "VH-2026-0002 (ingediend)"),)
+    )
+    content = content_of(reply)
+    assert (
+        "VH\u20112026\u20110001" in content["formatted_body"]
+        and "VH-2026-0001" not in content["formatted_body"]
+    )
+    assert "<li>VH\u20112026\u20110002 (ingediend)</li>" in content["formatted_body"]
+    assert "VH-2026-0001" in content["body"]
+    assert clean("status VH\u20112026\u20110001") == "status VH-2026-0001"

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import App
-from bot.channels.teams.render import NON_BREAKING_HYPHEN
+from bot.channels.unbroken import NON_BREAKING_HYPHEN
 from storage import cases, joins, people
 from storage.models import Action, CaseParticipant, Feedback, Invite, JoinRequest, JoinStatus, Professional
 from tests.bot.teams.conftest import AAD, TeamsBot, personal
