@@ -66,6 +66,9 @@ class Region:
     has_regieteam: bool
     organisation_types: tuple[str, ...]
     contacts: dict[str, Contact]
+    # How the bot's account is named in people's chat lists: always saying that it is a bot, as healthcare
+    # messengers require ("<name> (Chatbot)"), so nobody wonders whether a person is typing.
+    chatbot_name: str = ""
     # School holidays people plan around ("na de zomervakantie"): name → (first day, last day) per year.
     school_holidays: dict[str, tuple[tuple[date, date], ...]] = field(default_factory=dict)
 
@@ -130,7 +133,9 @@ def load_criteria(path: Path = CONFIG_DIR / "criteria.toml") -> Criteria:
 
 def load_region(path: Path = CONFIG_DIR / "region.toml") -> Region:
     raw = _read(path)
+    chatbot = str(raw.get("chatbot_name") or raw["name"])
     return Region(
+        chatbot_name=chatbot if chatbot.endswith("(Chatbot)") else f"{chatbot} (Chatbot)",
         name=raw["name"],
         gemeenten=tuple(raw["gemeenten"]),
         has_regieteam=bool(raw.get("has_regieteam", False)),

@@ -48,6 +48,7 @@ from bot.charts import CHART_FILE, png_of
 from bot.delivery import backoff_seconds, sleep_unless
 from bot.dispatcher import Identity
 from bot.senders import PermanentFailure, RateLimited, SendError, TemporaryFailure
+from config.definitions import load_definitions
 from handlers.dialogue.messages import Chart, Incoming, Reply
 from handlers.identifying.forms import LINK
 from storage import cursors, matrix_rooms
@@ -113,7 +114,9 @@ class MatrixChannel:
             while not stop.is_set() and await leadership.still_held():
                 try:
                     if self.connection is None:
-                        self.connection = await connect(self._settings, self._keep_direct)
+                        self.connection = await connect(
+                            self._settings, self._keep_direct, load_definitions().region.chatbot_name
+                        )
                     failures = 0
                     await self._sync_until_stopped(stop, leadership, self.connection)
                 except MatrixSetupError:

@@ -124,8 +124,9 @@ async def _first_login(client: AsyncClient, settings: Settings) -> tuple[str, st
     return login.device_id, login.access_token
 
 
-async def connect(settings: Settings, keep_direct: KeepDirect) -> MatrixConnection:
-    """Log in the first time, restore the same device afterwards; upload the device's keys once."""
+async def connect(settings: Settings, keep_direct: KeepDirect, display_name: str) -> MatrixConnection:
+    """Log in the first time, restore the same device afterwards; upload the device's keys once; make sure the
+    account is shown under ``display_name`` (which says it is a chatbot)."""
     store = settings.resolved_matrix_store_dir
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
     client = _client(settings, store)
@@ -141,10 +142,22 @@ async def connect(settings: Settings, keep_direct: KeepDirect) -> MatrixConnecti
             uploaded = await client.keys_upload()
             if isinstance(uploaded, ErrorResponse):
                 raise TemporaryFailure(f"key upload failed: {uploaded.status_code}")
+        await _introduce(client, display_name)
     except BaseException:
         await client.close()
         raise
     return MatrixConnection(client, settings, keep_direct)
+
+
+async def _introduce(client: AsyncClient, display_name: str) -> None:
+    """The account's display name, set when it differs (one request at a start, none after); a homeserver that
+    refuses it leaves the old name, which is logged, not fatal."""
+    current = await client.get_displayname(client.user_id)
+    if getattr(current, "displayname", None) == display_name:
+        return
+    changed = await client.set_displayname(display_name)
+    if isinstance(changed, ErrorResponse):
+        log.warning("matrix: the display name was not set (%s)", changed.status_code)
 
 
 def failure_of(response: ErrorResponse, what: str) -> SendError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from config.definitions import load_definitions
 from tests.bot.matrix.conftest import Meet, RunningBot
 
 
@@ -10,3 +11,12 @@ async def test_help_in_an_encrypted_direct_chat(bot: RunningBot, meet: Meet) -> 
     room = await agent.open_direct_chat(bot.user_id)
     answer = await agent.ask(room, "help")
     assert "check" in answer.lower()
+
+
+async def test_the_bot_says_it_is_a_chatbot_in_its_name(bot: RunningBot, meet: Meet) -> None:
+    """People should never wonder whether a person is typing: the account's name, from the region's
+    configuration, ends in '(Chatbot)' (as healthcare messengers on Matrix require)."""
+    agent = await meet("agent")
+    shown = await agent.client.get_displayname(bot.user_id)
+    expected = load_definitions().region.chatbot_name
+    assert expected.endswith(" (Chatbot)") and shown.displayname == expected
