@@ -74,13 +74,13 @@ def main(argv: list[str] | None = None) -> int:
         hint = " (does VHBOT_DATABASE_SCHEMA name a schema that exists?)" if "schema" in str(error) else ""
         print(f"vhbot: the store cannot be used: {_cause(error)}{hint}", file=sys.stderr)
         return 2
-    except ConnectionError as error:
-        print(
-            f"vhbot: the store cannot be reached: {error.strerror or type(error).__name__}", file=sys.stderr
-        )
-        return 2
     except BrokenPipeError:  # the reader went away ('vhbot audit … | head'): no traceback for that
         os.dup2(
             os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()
         )  # the interpreter flushes stdout at exit
         return 1
+    except ConnectionError as error:  # after BrokenPipeError, which is one too
+        print(
+            f"vhbot: the store cannot be reached: {error.strerror or type(error).__name__}", file=sys.stderr
+        )
+        return 2
