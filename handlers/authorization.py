@@ -13,7 +13,7 @@ from enum import IntEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import stand_ins
+from storage import cases, stand_ins
 from storage.cases import OPEN_INTAKE, CaseKey, participates
 from storage.models import Case, CaseState, Role
 from storage.people import Person
@@ -86,7 +86,10 @@ async def case_access(session: AsyncSession, person: Person, case: Case | CaseKe
         )
     ):
         return Access.FULL
-    if case.state is not CaseState.AFGESLOTEN and await participates(session, person, case.id):
+    # The participation query runs for closed cases too: a refusal must take as long for a closed case as for
+    # a number that does not exist, or its timing tells that the case is there.
+    taking_part = await participates(session, person, case.id)
+    if case.state is not CaseState.AFGESLOTEN and taking_part:
         return Access.ACTION_LIST
     if case.melder_id == person.id:
         return Access.REFERRAL_STATE
@@ -98,12 +101,26 @@ def may_post_feedback(access: Access, case: Case) -> bool:
     return access >= Access.REFERRAL_STATE and case.state is not CaseState.AFGESLOTEN
 
 
-def may_enter_subject(person: Person, access: Access, case: Case) -> bool:
+async def may_enter_subject(
+    session: AsyncSession, person: Person, access: Access, case: Case, now: datetime
+) -> bool:
     """The identifying details of an open case come from its melder, or from the procesregisseur directing it."""
     return case.state is not CaseState.AFGESLOTEN and (case.melder_id == person.id or access is Access.FULL)
 
 
-def may_read_subject(person: Person, access: Access, case: Case) -> bool:
+async def may_read_subject(
+    session: AsyncSession, person: Person, access: Access, case: Case, now: datetime
+) -> bool:
     """The identifying details of an open case are read by the procesregisseur directing it (or standing in),
-    never by the melder who sent them (they see that the details are in) nor by the ketenmanager."""
-    return directs_cases(person) and access is Access.FULL and case.state is not CaseState.AFGESLOTEN
+    never by the melder who sent them (they see that the details are in) nor by the ketenmanager.
+
+    During intake every procesregisseur may screen and decide, but only the one who opened the referral for
+    screening (or whoever stands in for them) reads who it is about: screening may need the name to ask partners,
+    the rest of the queue does not.
+    """
+    if not directs_cases(person) or access is not Access.FULL or case.state is CaseState.AFGESLOTEN:
+        return False
+    if case.procesregisseur_id is not None:
+        return True
+    screener = await cases.screened_by(session, case.id)
+    return screener is not None and screener in await directing_for(session, person, now)

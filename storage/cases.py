@@ -199,6 +199,17 @@ async def count_by_state(session: AsyncSession) -> dict[CaseState, int]:
     return {state: int(count) for state, count in rows.all()}
 
 
+async def screened_by(session: AsyncSession, case_id: int) -> int | None:
+    """The procesregisseur who opened the referral for screening (the last move into SCREENING), if any."""
+    query = (
+        select(CaseTransition.actor_id)
+        .where(CaseTransition.case_id == case_id, CaseTransition.to_state == CaseState.SCREENING)
+        .order_by(CaseTransition.id.desc())
+        .limit(1)
+    )
+    return await session.scalar(query)
+
+
 async def by_id(session: AsyncSession, case_id: int) -> Case | None:
     return await session.get(Case, case_id)
 

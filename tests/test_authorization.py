@@ -6,8 +6,10 @@ Where a person may not see a case, the reply must be exactly the reply for a cas
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from tests.conftest import Chat
 from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
@@ -103,6 +105,36 @@ async def test_a_deelnemer_loses_the_action_list_when_the_case_closes(two_cases:
         await chat("wijkteam", f"acties {UNKNOWN}"), UNKNOWN
     )
     assert "afgesloten" in await chat("agent", f"status {ASSIGNED}")  # the melder still sees the outcome
+
+
+async def _statements_for(chat: Chat, person: str, message: str) -> list[str]:
+    """The SQL one message costs, parameters aside: what a refusal's timing follows."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        statements.append(statement)
+
+    engine = chat.app.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        await chat(person, message)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return statements
+
+
+@pytest.mark.parametrize("person", ["reclassering", "regisseur2"])
+async def test_a_closed_case_is_refused_with_the_same_work_as_a_number_that_does_not_exist(
+    two_cases: Chat, person: str
+) -> None:
+    """A refusal that skips a query for closed cases answers measurably faster, and so tells they exist."""
+    chat = two_cases
+    await chat("regisseur", f"casus {ASSIGNED}", "afsluiten", "doel bereikt", "ja")
+    await chat(person, f"status {UNKNOWN}")  # the first lookup of a turn may warm caches the second one uses
+    for command in ("status {n}", "acties {n}", "casus {n}"):
+        closed = await _statements_for(chat, person, command.format(n=ASSIGNED))
+        unknown = await _statements_for(chat, person, command.format(n=UNKNOWN))
+        assert closed == unknown, command
 
 
 async def test_melders_cannot_direct_cases(two_cases: Chat) -> None:

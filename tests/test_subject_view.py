@@ -162,3 +162,31 @@ async def test_on_teams_a_card_shows_them_to_its_own_person_only(chat: Chat) -> 
     assert not forwarded.details
     shown = await chat.app.forms.submit(card_token, {}, "teams", Identity("teams", "aad-regisseur"))
     assert shown.details == SHOWN
+
+
+async def test_during_intake_only_the_procesregisseur_screening_it_reads_them(
+    chat: Chat, clock: FixedClock
+) -> None:
+    """Every procesregisseur may screen the unassigned queue; who it is about is read only by the one who
+    opened the referral for screening, or by whoever stands in for them."""
+    number = await refer_a_case(chat)
+    await chat.app.forms.submit(await form_token(chat.app, number, "agent"), GOOD, "web")
+    unknown = await over_link_channel(chat.app, "regisseur", "inzien VH-2026-0999")
+    not_yet = await over_link_channel(chat.app, "regisseur", f"inzien {number}")
+    assert not_yet == unknown.replace("0999", "0001")  # nobody screens it yet
+    await chat("regisseur2", f"beoordeel {number}", "later beoordelen")
+    elsewhere = await over_link_channel(chat.app, "regisseur", f"inzien {number}")
+    assert elsewhere == unknown.replace("0999", "0001")
+    token = token_in(await over_link_channel(chat.app, "regisseur2", f"inzien {number}"))
+    assert (await chat.app.forms.submit(token, {}, "web")).details == SHOWN
+    async with chat.app.sessions() as session, session.begin():
+        screener = await people.professional_by_handle(session, "regisseur2")
+        colleague = await people.professional_by_handle(session, "regisseur")
+        assert screener is not None and colleague is not None
+        await stand_ins.start(session, screener.id, colleague.id, clock.now(), clock.now() + timedelta(days=3))
+    standing_in = token_in(await over_link_channel(chat.app, "regisseur", f"inzien {number}"))
+    assert (await chat.app.forms.submit(standing_in, {}, "web")).details == SHOWN
+    assert await read_events(chat.app, number) == [
+        ("case.subject.read", "Zorg- en Veiligheidshuis Voorbeeldregio"),
+        ("case.subject.read", audit.for_person(screener.id)),
+    ]

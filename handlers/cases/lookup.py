@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from handlers.authorization import Access, case_access, directing_for
@@ -28,12 +28,16 @@ def find_case_number(text: str) -> str | None:
     return f"{prefix.upper()}-{year}-{int(seq):04d}"
 
 
-def _anything(case: Case, access: Access) -> bool:
+async def _anything(case: Case, access: Access) -> bool:
     return True
 
 
 async def visible_case(
-    turn: Turn, number: str, need: Access, event: str, allows: Callable[[Case, Access], bool] = _anything
+    turn: Turn,
+    number: str,
+    need: Access,
+    event: str,
+    allows: Callable[[Case, Access], Awaitable[bool]] = _anything,
 ) -> tuple[Case, Access] | None:
     """The case if the person may see at least ``need`` of it and ``allows`` it, else None, exactly as if it did
     not exist.
@@ -52,7 +56,7 @@ async def visible_case(
     key = await cases.key_of(turn.session, number)
     access = await case_access(turn.session, turn.person, key or cases.NO_CASE, turn.now())
     case = await turn.session.get(Case, key.id) if key is not None and access >= need else None
-    if case is None or not allows(case, access):
+    if case is None or not await allows(case, access):
         await turn.audit(f"{event}.refused", number if key is not None else None)
         return None
     if access is Access.FULL and case.procesregisseur_id not in (None, turn.person.id):

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.authorization import Access, Rule
 from handlers.cases.lookup import find_case_number, say_not_found, visible_case
@@ -26,7 +29,7 @@ class OneCase:
     rule: Rule
     need: Access
     event: str
-    allows: Callable[[Person, Access, Case], bool]
+    allows: Callable[[AsyncSession, Person, Access, Case, datetime], Awaitable[bool]]
     candidates: Callable[[Turn], Awaitable[Sequence[Case]]]
     act: Callable[[Turn, Case], Awaitable[None]]
 
@@ -52,8 +55,8 @@ class OneCase:
         return None
 
     async def _act_on(self, turn: Turn, number: str) -> None:
-        def allowed(case: Case, access: Access) -> bool:
-            return self.allows(turn.person, access, case)
+        async def allowed(case: Case, access: Access) -> bool:
+            return await self.allows(turn.session, turn.person, access, case, turn.now())
 
         found = await visible_case(turn, number, self.need, self.event, allowed)
         if found is None:

@@ -56,6 +56,11 @@ async def offer_view(turn: Turn, case: Case) -> None:
     turn.say("subject.view.link", number=case.number, url=url, minutes=minutes)
 
 
+async def _reads(context: FormDeskContext, person: Professional, case: Case) -> bool:
+    access = await case_access(context.session, person, case, context.now)
+    return await may_read_subject(context.session, person, access, case, context.now)
+
+
 async def show_once(
     context: FormDeskContext, form: SubjectForm, person: Professional, channel: str
 ) -> FormAnswer:
@@ -63,9 +68,8 @@ async def show_once(
     audited (on behalf of the procesregisseur a stand-in reads for)."""
     language = person.language
     case = await cases.by_id(context.session, form.case_id)
-    access = await case_access(context.session, person, case, context.now) if case else None
     details = await subjects.details(context.session, form.case_id) if case else None
-    if case is None or access is None or not may_read_subject(person, access, case) or details is None:
+    if case is None or details is None or not await _reads(context, person, case):
         await record_audit(
             context, person, "case.subject.read.refused", case.number if case else None, channel
         )
@@ -73,8 +77,9 @@ async def show_once(
     if not await subjects.consume(context.session, form, context.now):
         return closed(context, language, FormState.USED, form)
     absent = None
-    if case.procesregisseur_id not in (None, person.id):
-        absent = audit.for_person(case.procesregisseur_id)
+    reading_for = case.procesregisseur_id or await cases.screened_by(context.session, case.id)
+    if reading_for not in (None, person.id):
+        absent = audit.for_person(reading_for)
     await record_audit(context, person, "case.subject.read", case.number, channel, on_behalf_of=absent)
 
     def t(key: str) -> str:
