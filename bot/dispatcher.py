@@ -67,10 +67,14 @@ def _state_of(stored: StoredDialogue) -> DialogueState[Any]:
 
 def _with_question(replies: list[Reply], state: DialogueState[Any] | None) -> list[Reply]:
     """The last reply that offers choices is the open question: it carries the question's fingerprint, so a
-    channel can tell a button pressed on it from one pressed on an older card."""
+    channel can tell a button pressed on it from one pressed on an older card. An earlier reply of the turn that
+    offers the same options (a wrong answer told before the question is asked again) shows them no more: the
+    options stand once, under the question."""
     if state is None or not replies or not replies[-1].choices:
         return replies
-    return [*replies[:-1], replace(replies[-1], question=state.fingerprint())]
+    last = replies[-1]
+    told = [replace(reply, choices=()) if reply.choices == last.choices else reply for reply in replies[:-1]]
+    return [*told, replace(last, question=state.fingerprint())]
 
 
 class Dispatcher:
@@ -162,23 +166,23 @@ class Dispatcher:
         async with self._sessions() as session:
             return await people.homes(session, channel)
 
-    async def question_open(self, identity: Identity, incoming: Incoming) -> bool:
-        """Whether the question a button answers (``incoming.answers``) is still open, in front or set aside, so
-        a channel can tell a stale card before handing the answer in (handling checks it again, in its own
-        transaction)."""
+    async def open_questions(self, identity: Identity, conversation: str) -> set[str]:
+        """The fingerprints of the questions open in this conversation, in front or set aside, so a channel can
+        tell a stale card before handing the answer in (handling checks it again, in its own transaction) and close
+        the cards of questions that have ended."""
         async with self._sessions() as session:
-            found = await self._active_sender(session, identity, incoming.conversation)
+            found = await self._active_sender(session, identity, conversation)
         if found is None:
-            return False
+            return set()
+        fingerprints = set()
         for stored in (found.dialogue, found.aside):
             if stored is None or not self._fresh(stored):
                 continue
             try:
-                if incoming.answers is None or _state_of(stored).fingerprint() == incoming.answers:
-                    return True
+                fingerprints.add(_state_of(stored).fingerprint())
             except OutdatedDialogue:
                 continue
-        return False
+        return fingerprints
 
     async def delivered(self, channel: str, message_id: str) -> None:
         """The channel has sent the answer to this message; its text need not be kept any longer."""

@@ -183,7 +183,9 @@ async def test_during_intake_only_the_procesregisseur_screening_it_reads_them(
         screener = await people.professional_by_handle(session, "regisseur2")
         colleague = await people.professional_by_handle(session, "regisseur")
         assert screener is not None and colleague is not None
-        await stand_ins.start(session, screener.id, colleague.id, clock.now(), clock.now() + timedelta(days=3))
+        await stand_ins.start(
+            session, screener.id, colleague.id, clock.now(), clock.now() + timedelta(days=3)
+        )
     standing_in = token_in(await over_link_channel(chat.app, "regisseur", f"inzien {number}"))
     assert (await chat.app.forms.submit(standing_in, {}, "web")).details == SHOWN
     assert await read_events(chat.app, number) == [

@@ -42,6 +42,7 @@ from bot.channels.teams.render import (
     FormSubmission,
     activity_of,
     answer_of,
+    closed_card,
     details_card,
     form_card,
     form_submission_of,
@@ -230,31 +231,48 @@ class TeamsChannel:
             return
         answer = answer_of(activity.value)
         if answer is None:
-            text = activity.text or ""
-            await self._close_answered_card(context, text, identity)
-            await self._answer(context, identity, self._incoming(activity, text, None))
+            await self._answer(context, identity, self._incoming(activity, activity.text or "", None))
             return
         await self._answer(context, identity, self._incoming(activity, answer, answer.question))
 
-    async def _close_answered_card(self, context: TurnContext, typed: str, identity: Identity | None) -> None:
-        """An answer typed to the open card's question: the card says what was understood and keeps no buttons,
-        as after a press. A card Teams will not change any more (too old, deleted) is left as it is."""
-        conversation = context.activity.conversation.id
-        card = self.open_cards.peek(conversation)
-        understood = card.understood(typed, self.app.texts.synonyms()) if card else None
-        if card is None or understood is None:
+    async def _close_ended(
+        self,
+        context: TurnContext,
+        identity: Identity,
+        conversation: str,
+        replies: list[Reply],
+        answering: Incoming | None,
+    ) -> None:
+        """Close, in place, the cards of questions that the new replies ask again, and, when they answer a message,
+        those that message ended (answered by typing, stopped, timed out): each keeps its lines and says how it
+        ended, with nothing left to press. A notice closes only what it asks again: a message of the person's
+        may be on its way in the same moment, and how that ended a question is for its own answer to say. A card
+        Teams will not change any more (too old, deleted) is left as it is."""
+        if not self.open_cards.tracked(conversation):
             return
-        self.open_cards.take(conversation)
-        note = note_card(self._text(await self._language(identity), "teams.answered", answer=understood))
-        replaced = Activity(
-            id=card.activity_id,
-            type=ActivityTypes.message,
-            attachments=[Attachment(content_type=CARD_TYPE, content=note)],
-        )
-        try:
-            await context.update_activity(replaced)
-        except (aiohttp.ClientError, OSError) as error:
-            log.info("an answered card was not closed: %s", type(error).__name__)
+        still_open = None
+        if answering is not None:
+            still_open = await self.app.dispatcher.open_questions(identity, conversation)
+        typed = answering.text if answering is not None and answering.keys is None else None
+        asked_now = {reply.question for reply in replies if reply.choices and reply.question}
+        language = self._last_language(identity)
+        for card in self.open_cards.ended(conversation, still_open, asked_now):
+            understood = card.understood(typed, self.app.texts.synonyms()) if typed is not None else None
+            if card.question in asked_now:
+                outcome = self._text(language, "teams.asked_again")
+            elif understood is not None:
+                outcome = self._text(language, "teams.answered", answer=understood)
+            else:
+                outcome = self._text(language, "teams.stale")
+            replaced = Activity(
+                id=card.activity_id,
+                type=ActivityTypes.message,
+                attachments=[Attachment(content_type=CARD_TYPE, content=closed_card(card.text, outcome))],
+            )
+            try:
+                await context.update_activity(replaced)
+            except (aiohttp.ClientError, OSError, NotImplementedError) as error:
+                log.info("an ended question's card was not closed: %s", type(error).__name__)
 
     async def _on_card_action(self, context: TurnContext) -> None:
         """A button on a card: the card is replaced in place, the conversation's answer follows as messages."""
@@ -262,9 +280,6 @@ class TeamsChannel:
         identity = self._identity(activity)
         refusal = await self._refusal(activity, identity)
         language = await self._language(identity)
-        self.open_cards.take(
-            activity.conversation.id
-        )  # pressed: its card is replaced by the answer to the press
         if hide_pressed(activity.value):
             await self._card_response(context, note_card(self._text(language, "subject.view.hidden")))
             return
@@ -276,16 +291,17 @@ class TeamsChannel:
         if refusal is not None or answer is None or identity is None:
             await self._card_response(context, note_card(refusal or self._text(language, "teams.stale")))
             return
+        # Pressed: the card is replaced by the answer to the press, whatever it says.
+        self.open_cards.pressed(activity.conversation.id, answer.question)
         if not answer.keys:  # a choice set sent with nothing ticked: the card stays, with what to do
             await self._invoke_message(context, self._text(language, "teams.pick_one"))
             return
         incoming = self._incoming(activity, answer, answer.question)
         if not await self._question_opens(identity, incoming):
-            await self._card_response(context, note_card(self._text(language, "teams.stale")))
+            await self._card_response(context, closed_card(answer.asked, self._text(language, "teams.stale")))
             return
-        await self._card_response(
-            context, note_card(self._text(language, "teams.answered", answer=answer.shown))
-        )
+        outcome = self._text(language, "teams.answered", answer=answer.shown)
+        await self._card_response(context, closed_card(answer.asked, outcome))
         await self._answer(context, identity, incoming)
 
     async def _on_form(
@@ -315,7 +331,8 @@ class TeamsChannel:
         """A reminder's question is opened when the engine records the send, just after the card arrived: a
         quick press may come first, so a question that is not open yet is looked at again for a moment."""
         for _ in range(QUESTION_CHECKS):
-            if await self.app.dispatcher.question_open(identity, incoming):
+            opened = await self.app.dispatcher.open_questions(identity, incoming.conversation)
+            if incoming.answers in opened or (incoming.answers is None and opened):
                 return True
             await asyncio.sleep(QUESTION_RECHECK_SECONDS)
         return False
@@ -401,12 +418,17 @@ class TeamsChannel:
                 )
             )
             reference = context.activity.get_conversation_reference()
-            late = asyncio.create_task(self._send_late(reference, work, incoming, language))
+            late = asyncio.create_task(self._send_late(reference, work, identity, incoming, language))
             self._late.add(late)
             late.add_done_callback(self._late.discard)
             return
         await self.send_replies(
-            context.send_activity, replies, self._last_language(identity), context.activity.conversation.id
+            context,
+            replies,
+            self._last_language(identity),
+            context.activity.conversation.id,
+            identity,
+            incoming,
         )
         if incoming.message_id:
             await self.app.dispatcher.delivered(CHANNEL, incoming.message_id)
@@ -437,13 +459,15 @@ class TeamsChannel:
         self,
         reference: ConversationReference,
         work: asyncio.Future[list[Reply]],
+        identity: Identity | None,
         incoming: Incoming,
         language: str,
     ) -> None:
         replies = await work
 
         async def send(context: TurnContext) -> None:
-            await self.send_replies(context.send_activity, replies, language, reference.conversation.id)
+            conversation = reference.conversation.id
+            await self.send_replies(context, replies, language, conversation, identity, incoming)
 
         await self.continue_conversation(reference, send)
         if incoming.message_id:
@@ -451,11 +475,17 @@ class TeamsChannel:
 
     async def send_replies(
         self,
-        send: Callable[[Activity], Awaitable[Any]],
+        context: TurnContext,
         replies: list[Reply],
         language: str | None,
         conversation: str,
+        identity: Identity | None,
+        answering: Incoming | None = None,
     ) -> None:
+        """The replies as cards; first the cards of questions that have ended are closed (``answering`` is the
+        message these replies answer: what it typed tells how a question ended)."""
+        if identity is not None:
+            await self._close_ended(context, identity, conversation, replies, answering)
         language = language or self.app.texts.default_language
         labels = CardLabels(
             send=self._text(language, "teams.send"),
@@ -464,10 +494,10 @@ class TeamsChannel:
             pick_one=self._text(language, "teams.pick_one"),
         )
         for reply in replies:
-            sent = await send(activity_of(reply, labels))
+            sent = await context.send_activity(activity_of(reply, labels))
             self.open_cards.sent(conversation, getattr(sent, "id", None), reply)
             if reply.chart is not None and (png := await png_of(reply.chart)) is not None:
-                await send(image_activity(png, reply.chart.alt))
+                await context.send_activity(image_activity(png, reply.chart.alt))
 
     async def continue_conversation(
         self, reference: ConversationReference, callback: Callable[[TurnContext], Awaitable[None]]

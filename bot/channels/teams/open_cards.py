@@ -1,8 +1,9 @@
-"""The card of each personal chat's open question, so that an answer typed instead of pressed closes it in place
-the way a press does ("Beantwoord: nee"), and its buttons cannot be pressed later for a question gone by.
+"""The cards of each personal chat whose questions may still be open, so that a question that ends in any way
+(answered by typing, ``stop``, asked again, timed out) closes its card in place the way a press does, keeping its
+lines and saying how it ended, and its buttons cannot be pressed later for a question gone by.
 
-Kept in this process only: a typed answer that reaches another process of a shared deployment leaves the old
-card as it was, and its buttons then meet the stale-question check as before.
+Kept in this process only: a turn that reaches another process of a shared deployment leaves the old card as it
+was, and its buttons then meet the stale-question check as before.
 """
 
 from __future__ import annotations
@@ -12,16 +13,20 @@ from dataclasses import dataclass
 from handlers.dialogue.choices import Synonyms, pick_many, pick_one
 from handlers.dialogue.messages import Choice, Reply
 
+# A question in front and one set aside are open at most; a few more cover replies that raced each other.
+KEPT_PER_CHAT = 4
+
 
 @dataclass(frozen=True)
 class OpenCard:
     activity_id: str
+    text: str
     choices: tuple[Choice, ...]
     multiple: bool
+    question: str | None
 
     def understood(self, text: str, synonyms: Synonyms) -> str | None:
-        """The labels of the options a typed text picks, or None when it answers none of them (then the card
-        stays: the text was something else, a question may be set aside and answered later)."""
+        """The labels of the options a typed text picks, or None when it answers none of them."""
         labels = {choice.key: choice.label for choice in self.choices}
         if self.multiple:
             picked = pick_many(text, self.choices, synonyms)
@@ -34,16 +39,34 @@ class OpenCard:
 
 class OpenCards:
     def __init__(self) -> None:
-        self._by_conversation: dict[str, OpenCard] = {}
+        self._by_conversation: dict[str, list[OpenCard]] = {}
 
     def sent(self, conversation: str, activity_id: str | None, reply: Reply) -> None:
-        """A reply went out; a question with options is the conversation's open card from now on."""
-        if reply.choices and activity_id:
-            self._by_conversation[conversation] = OpenCard(activity_id, reply.choices, reply.multiple)
+        """A reply went out; a question with options is one of the conversation's open cards from now on."""
+        if not reply.choices or not activity_id:
+            return
+        card = OpenCard(activity_id, reply.text, reply.choices, reply.multiple, reply.question)
+        kept = self._by_conversation.setdefault(conversation, [])
+        kept.append(card)
+        del kept[:-KEPT_PER_CHAT]
 
-    def take(self, conversation: str) -> OpenCard | None:
-        """The open card, no longer tracked (it is answered now, by a press or in words)."""
-        return self._by_conversation.pop(conversation, None)
+    def pressed(self, conversation: str, question: str | None) -> None:
+        """A card of this question was answered by a press: its card is replaced by the answer to the press."""
+        kept = self._by_conversation.get(conversation, [])
+        kept[:] = [card for card in kept if card.question != question]
 
-    def peek(self, conversation: str) -> OpenCard | None:
-        return self._by_conversation.get(conversation)
+    def ended(self, conversation: str, still_open: set[str] | None, asked_now: set[str]) -> list[OpenCard]:
+        """The cards to close now: those whose question is no longer open (``still_open`` None: take them all
+        as open), and those whose question is asked again in a new card (its options must not stand twice). They
+        are no longer tracked."""
+        kept = self._by_conversation.get(conversation, [])
+        ending = [
+            card
+            for card in kept
+            if card.question in asked_now or (still_open is not None and card.question not in still_open)
+        ]
+        kept[:] = [card for card in kept if card not in ending]
+        return ending
+
+    def tracked(self, conversation: str) -> bool:
+        return bool(self._by_conversation.get(conversation))

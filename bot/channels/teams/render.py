@@ -66,7 +66,8 @@ def reply_card(reply: Reply, labels: CardLabels) -> dict[str, Any]:
     if not reply.choices:
         return _card(body, [])
     names = {choice.key: choice.label for choice in reply.choices}
-    data: dict[str, Any] = {"question": reply.question, "labels": names}
+    # The card's own lines go with its answer, so that the card answered in place keeps its question.
+    data: dict[str, Any] = {"question": reply.question, "labels": names, "asked": reply.text}
     # Numbered as the other channels number them, so a hint to type a number holds; a yes or no needs none.
     options = [
         (number if len(reply.choices) > 2 else None, choice) for number, choice in numbered(reply.choices)
@@ -176,6 +177,13 @@ def note_card(text: str) -> dict[str, Any]:
     return _card([_plain(text, isSubtle=True)], [])
 
 
+def closed_card(asked: str, outcome: str) -> dict[str, Any]:
+    """A question that is over, as it stays in the history: its lines as they were, then how it ended (the answer
+    given, or that it is no longer open), and nothing left to press, the way Teams' own approval cards read."""
+    ending = {**_plain(outcome, weight="bolder", isSubtle=True), "separator": True, "spacing": "medium"}
+    return _card([*text_blocks(asked), ending], [])
+
+
 def _plain(text: str, **style: object) -> dict[str, Any]:
     """Text shown as it is (a TextBlock would render Markdown)."""
     return _runs((text, style))
@@ -227,6 +235,7 @@ class CardAnswer:
     keys: tuple[str, ...]
     shown: str
     question: str | None
+    asked: str  # the lines of the card it came from
 
 
 def answer_of(value: Any) -> CardAnswer | None:
@@ -240,11 +249,12 @@ def answer_of(value: Any) -> CardAnswer | None:
     keys = tuple(key for key in data["choice"].split(",") if key)
     labels = data.get("labels")
     names = labels if isinstance(labels, dict) else {}
-    question = data.get("question")
+    question, asked = data.get("question"), data.get("asked")
     return CardAnswer(
         keys=keys,
         shown=", ".join(str(names.get(key, key)) for key in keys),
         question=question if isinstance(question, str) else None,
+        asked=asked if isinstance(asked, str) else "",
     )
 
 

@@ -59,12 +59,12 @@ class TeamsSender:
             raise PermanentFailure("no reachable Teams chat")
         self._channel.tenants[address] = row.tenant_id
         reference = ConversationReference.model_validate(row.reference)
-        language = await self._app.dispatcher.language_of(Identity(CHANNEL, address))
+        identity = Identity(CHANNEL, address)
+        language = await self._app.dispatcher.language_of(identity)
 
         async def deliver(context: TurnContext) -> None:
-            await self._channel.send_replies(
-                context.send_activity, [message.reply], language, reference.conversation.id
-            )
+            conversation = reference.conversation.id
+            await self._channel.send_replies(context, [message.reply], language, conversation, identity)
 
         try:
             await self._channel.continue_conversation(reference, deliver)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,12 +16,15 @@ from sqlalchemy import func, select, text
 
 from bot.app import App
 from bot.channels.teams.render import note_card
+from handlers.dates.clock import FixedClock
+from handlers.reminders import ANSWERABLE
 from storage import invites, people, teams
 from storage.models import InboundMessage, OutboxStatus, PendingMessage, Professional, TeamsConversation
 from tests.bot.teams.conftest import AAD, BOT_ID, TENANT, TeamsBot, personal
 from tests.bot.teams.connector import FakeConnector
 from tests.bot.teams.test_teams_auth import handled
-from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
+from tests.conftest import AMSTERDAM
+from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
 
 
 def last_card(connector: FakeConnector, verb: str | None = None) -> dict[str, Any]:
@@ -233,6 +236,25 @@ async def outbox_row(app: App, kind: str, handle: str = "regisseur") -> PendingM
     return row
 
 
+async def sent_to(app: App, handle: str, kinds: Collection[str], seconds: float = 10.0) -> None:
+    """Until a notice of one of ``kinds`` is recorded as sent to this person."""
+    query = (
+        select(PendingMessage.id)
+        .join(Professional, Professional.id == PendingMessage.recipient_id)
+        .where(
+            PendingMessage.kind.in_(kinds),
+            Professional.handle == handle,
+            PendingMessage.status == OutboxStatus.SENT,
+        )
+    )
+    async with asyncio.timeout(seconds):
+        while True:
+            async with app.sessions() as session:
+                if await session.scalar(query.limit(1)) is not None:
+                    return
+            await asyncio.sleep(0.05)
+
+
 async def test_blocked_or_removed_marks_the_address_unreachable(teams_bot: TeamsBot) -> None:
     await teams_bot.say("regisseur", "help")
     teams_bot.connector.fail[personal("regisseur")] = (403, {})
@@ -313,9 +335,14 @@ async def test_a_slow_answer_is_acknowledged_within_the_window_and_follows(teams
 
 
 def note_text(card: dict[str, Any]) -> str:
-    (block,) = card["body"]
-    assert block["type"] == "RichTextBlock"  # a TextBlock would render Markdown
-    return "".join(run["text"] for run in block["inlines"])
+    """The lines of a card that has nothing left to press (an answered question keeps its own lines above the
+    answer), each as shown."""
+    assert card["actions"] == []
+    lines = []
+    for block in card["body"]:
+        assert block["type"] == "RichTextBlock"  # a TextBlock would render Markdown
+        lines.append("".join(run["text"] for run in block["inlines"]))
+    return "\n".join(lines)
 
 
 def test_a_note_shows_typed_text_as_it_is() -> None:
@@ -354,10 +381,15 @@ async def test_an_answer_typed_instead_of_pressed_closes_the_card_in_place(teams
     await teams_bot.say("agent", "status")  # not an answer: the card stays as it is (its check waits)
     assert card_id not in teams_bot.connector.updated
     await teams_bot.say("agent", "verder")
+    (again,) = teams_bot.connector.updated[card_id]["attachments"]  # its options now stand in the new card
+    assert note_text(again["content"]).endswith(
+        "acuut gevaar voor iemand?\nDeze vraag staat hieronder opnieuw."
+    )
     reopened = f"activity-{len(teams_bot.connector.posted) - 1}"
     assert "huiselijk geweld" in await teams_bot.say("agent", "nee")
     (replaced,) = teams_bot.connector.updated[reopened]["attachments"]
-    assert note_text(replaced["content"]) == "Beantwoord: nee" and replaced["content"]["actions"] == []
+    # As after a press: the question stays, with the answer under it, and nothing is left to press.
+    assert note_text(replaced["content"]).endswith("acuut gevaar voor iemand?\nBeantwoord: nee")
 
 
 async def test_a_newcomer_from_the_tenant_joins_with_an_invite_code(teams_bot: TeamsBot) -> None:
@@ -373,3 +405,59 @@ async def test_a_newcomer_from_the_tenant_joins_with_an_invite_code(teams_bot: T
     assert "aanmelden" in await teams_bot.say("stranger", "help")  # and the chat is theirs from now on
     async with app.sessions() as session:
         assert await session.get(TeamsConversation, AAD["stranger"]) is not None
+
+
+def pressable(connector: FakeConnector) -> list[str]:
+    """The lines of every card in the chat that still has something to press (as replaced in place, if it was)."""
+    live = []
+    for index, posted in enumerate(connector.posted):
+        replaced = connector.updated.get(f"activity-{index}")
+        card = replaced["attachments"][0]["content"] if replaced else posted.card
+        if card and card["actions"]:
+            live.append(posted.text)
+    return live
+
+
+async def test_a_wrong_answer_is_told_once_and_only_the_newest_card_can_be_pressed(
+    teams_bot: TeamsBot,
+) -> None:
+    await teams_bot.say("agent", "check")
+    first = f"activity-{len(teams_bot.connector.posted) - 1}"
+    wrong = await teams_bot.say("agent", "misschien")
+    assert "geen van de mogelijke antwoorden" in wrong and wrong.count("acuut gevaar") == 1
+    (closed,) = teams_bot.connector.updated[first]["attachments"]
+    assert note_text(closed["content"]).endswith(
+        "acuut gevaar voor iemand?\nDeze vraag staat hieronder opnieuw."
+    )
+    # Told once, just above the question asked again: the options stand once, in the newest card.
+    assert pressable(teams_bot.connector) == ["Is er nu acuut gevaar voor iemand?"]
+    assert "huiselijk geweld" in await teams_bot.say("agent", "nee")
+
+
+async def test_stop_closes_the_open_card_and_keeps_its_question(teams_bot: TeamsBot) -> None:
+    await teams_bot.say("agent", "check", "nee")
+    asked = f"activity-{len(teams_bot.connector.posted) - 1}"
+    await teams_bot.say("agent", "stop")
+    (closed,) = teams_bot.connector.updated[asked]["attachments"]
+    assert note_text(closed["content"]).endswith("kindermishandeling?\nDeze vraag staat niet meer open.")
+    assert pressable(teams_bot.connector) == []
+
+
+async def test_a_reminder_answered_by_typing_keeps_its_action_and_deadline(
+    teams_bot: TeamsBot, clock: FixedClock
+) -> None:
+    await teams_bot.say("agent", "help")  # the personal chat exists: the bot may write first
+    await teams_bot.say("agent", *CHECK_THAT_FITS, "ja", *REFERRAL_REST)
+    await teams_bot.say("regisseur", "beoordeel VH-2026-0001", "accepteren", "Petra Regisseur")
+    await teams_bot.say("regisseur", "plan VH-2026-0001", *PLAN_ONE_ACTION)
+    # Two working days before the deadline (Friday 4 December on the tests' clock), 09:00: the reminder.
+    clock.advance(datetime(2026, 12, 2, 9, 1, tzinfo=AMSTERDAM) - clock.now())
+    reminder = await wait_for_text(teams_bot.connector, "moet uiterlijk")
+    await sent_to(teams_bot.app, "agent", ANSWERABLE)  # its question opens when the send is recorded
+    card_id = f"activity-{teams_bot.connector.posted.index(reminder)}"
+    assert "staat op gedaan" in await teams_bot.say("agent", "gedaan")
+    (closed,) = teams_bot.connector.updated[card_id]["attachments"]
+    lines = note_text(closed["content"])
+    assert (
+        "Huisbezoek afleggen" in lines and "moet uiterlijk" in lines and lines.endswith("Beantwoord: gedaan")
+    )

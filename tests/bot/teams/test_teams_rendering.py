@@ -216,8 +216,10 @@ async def test_replies_read_well_on_a_desktop_and_in_a_phones_column(screens: An
     asked = [key for key, _ in check_answers()]
     for key in asked[asked.index("leefgebieden") + 1 : -1]:
         answered, card = card, await agent.type(answers[key], "?")
-    # A typed answer closes its card as a press does: what was understood, and no buttons left.
-    assert (await asyncio.to_thread(lambda: plain(answered.text))).startswith("Beantwoord:")
+    # A typed answer closes its card as a press does: the question stays, what was understood under it, and no
+    # buttons left.
+    closed = await agent.look(answered, "answered-card")
+    assert closed[-2].endswith("?") and closed[-1].startswith("Beantwoord: "), closed
     outcome = await agent.type(answers[asked[-1]], "Uitkomst")
     lines = await agent.look(outcome, "outcome")
     assert lines[0].startswith("Uitkomst: past waarschijnlijk") and lines.count("Waarom:") == 1
