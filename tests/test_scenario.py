@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -199,10 +201,22 @@ async def test_case_walks_the_process_states_and_every_move_is_recorded(chat: Ch
     assert history[4].note == "Partners komen afspraken niet na"
     assert history[5].note == "Wijkteam Amersfoort-Noord"
     assert case.closed_at is not None
-    # A closed case can only be reopened, and its option keeps the number it has in every state.
+    # A closed case can only be reopened: the menu shows that one option, numbered as shown.
     menu = await chat("regisseur", f"casus {number}")
-    assert "7. heropenen" in menu and "afsluiten" not in menu
-    assert "heropend" in await chat("regisseur", "7", "ja")
+    assert menu.endswith("Wat wilt u doen?\n  1. heropenen")
+    assert "heropend" in await chat("regisseur", "1", "ja")
+
+
+async def test_the_case_menu_is_numbered_as_shown_and_says_each_handover_apart(chat: Chat) -> None:
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    menu = await chat("regisseur", f"casus {number}")
+    options = re.findall(r"^\s+(\d+)\. (.+)$", menu, flags=re.MULTILINE)
+    assert [int(shown) for shown, _ in options] == list(range(1, len(options) + 1)), menu
+    assert len(options) >= 4 and sum("overdragen" in label for _, label in options) == 1, menu
+    picked = dict(options)[str(len(options))]  # the last one shown is answered by its own number
+    assert picked == "overdragen aan een collega-procesregisseur"
+    assert "Aan welke collega" in await chat("regisseur", str(len(options)))
 
 
 async def test_english_speakers_get_english(chat: Chat) -> None:

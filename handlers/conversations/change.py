@@ -93,7 +93,7 @@ async def start(turn: Turn, argument: str) -> Change | None:
 
 def _menu(turn: Turn, state: Change, target: Target) -> Change:
     state.step = MENU
-    options = [Choice(key, turn.t(f"change.option.{key}"), n) for n, key in enumerate(OPTIONS, start=1)]
+    options = [Choice(key, turn.t(f"change.option.{key}")) for key in OPTIONS]
     turn.offer(state, turn.t("change.menu", action=target.name), options)
     return state
 

@@ -1,8 +1,8 @@
 """The procesregisseur walks a case through the process: overleg, plan, escalation, handover, closing, reopening.
 
-Every option keeps its number and word whatever the case's state (a menu that only shows what is possible
-would shift its numbers: '4' must never mean one thing here and another there), and every transition asks what
-the process needs and is confirmed by name before anything changes.
+The menu shows only what the process allows in the case's state, numbered 1, 2, 3, … as shown (a number is read
+against the menu it answers, never against another state's). Every option keeps its word, and every transition
+asks what the process needs and is confirmed by name before anything changes.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ ONE_ACTION = ("handover", "keep", "cancel")
 HANDOVER_OPTIONS = (*ONE_ACTION, "each")
 COLLEAGUE, COLLEAGUE_CONFIRM = "colleague", "colleague_confirm"
 MEETING = DateStep("meeting", "manage.meeting_prompt", "default_meeting_time")
-# Every option in its fixed place (its number is its position), with the state it moves the case to (None: the
-# state stays, the case changes hands).
+# Every option in the order the menu shows it, with the state it moves the case to (None: the state stays, the
+# case changes hands).
 OPTIONS: dict[str, CaseState | None] = {
     "plan": CaseState.PLAN_VAN_AANPAK,
     "meeting": CaseState.CASUSOVERLEG_GEPLAND,
@@ -77,7 +77,7 @@ steps: Steps[ManageState, Case] = Steps()
 
 
 def _options(turn: Turn, case: Case) -> list[Choice]:
-    """What can be done now, each with its fixed number."""
+    """What can be done now."""
     possible = [
         key
         for key, target in OPTIONS.items()
@@ -89,11 +89,7 @@ def _options(turn: Turn, case: Case) -> list[Choice]:
             else target in NEXT_STATES[case.state]
         )
     ]
-    return [
-        Choice(key, turn.t(f"manage.option.{key}"), number)
-        for number, key in enumerate(OPTIONS, start=1)
-        if key in possible
-    ]
+    return [Choice(key, turn.t(f"manage.option.{key}")) for key in OPTIONS if key in possible]
 
 
 async def start(turn: Turn, argument: str) -> Manage | None:

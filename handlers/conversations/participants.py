@@ -56,7 +56,7 @@ async def start(turn: Turn, argument: str) -> Participants | None:
         turn.say_lines(lines)
         return None
     state = DialogueState(KIND, MENU, ParticipantsState(case.number))
-    options = [Choice(key, turn.t(f"participants.option.{key}"), n) for n, key in enumerate(OPTIONS, start=1)]
+    options = [Choice(key, turn.t(f"participants.option.{key}")) for key in OPTIONS]
     turn.offer(state, "\n".join([*lines, "", turn.t("participants.menu")]), options)
     return state
 

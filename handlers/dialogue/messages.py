@@ -75,27 +75,24 @@ class FormOffer:
 
 @dataclass(frozen=True)
 class Choice:
-    """One answer option: ``key`` is what the bot stores, ``label`` what the person reads. ``number`` fixes the
-    number it is answered by where a menu must keep its numbers whatever subset it shows (otherwise options are
-    numbered 1, 2, … in order)."""
+    """One answer option: ``key`` is what the bot stores, ``label`` what the person reads. Options are numbered 1,
+    2, … in the order they are shown, and a number is read against the options it was shown with."""
 
     key: str
     label: str
-    number: int | None = None
 
     def to_json(self) -> list[Any]:
-        return [self.key, self.label] if self.number is None else [self.key, self.label, self.number]
+        return [self.key, self.label]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> Choice:
-        return cls(
-            str(data[0]), str(data[1]), int(data[2]) if len(data) > 2 and data[2] is not None else None
-        )
+        # Dialogues stored by an earlier version may hold a third element (a fixed number): it is not used.
+        return cls(str(data[0]), str(data[1]))
 
 
 def numbered(choices: Sequence[Choice]) -> list[tuple[int, Choice]]:
     """Each option with the number it is shown and answered by."""
-    return [(choice.number or index, choice) for index, choice in enumerate(choices, start=1)]
+    return list(enumerate(choices, start=1))
 
 
 @dataclass(frozen=True)
