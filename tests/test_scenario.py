@@ -218,6 +218,29 @@ async def test_the_case_menu_is_numbered_as_shown_and_says_each_handover_apart(c
     assert "Aan welke collega" in await chat("regisseur", str(len(options)))
 
 
+async def test_a_holder_is_named_by_a_part_of_a_name_and_picked_from_a_list_when_several_fit(
+    chat: Chat,
+) -> None:
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    prompt = await chat("regisseur", f"plan {number}", "Huisbezoek afleggen")
+    assert "handle" not in prompt and "naam van een persoon" in prompt
+    assert "ken ik niet" in await chat("regisseur", "Xantippe")
+    several = await chat("regisseur", "regis")  # a part of two names
+    listed = {label: shown for shown, label in re.findall(r"^\s+(\d+)\. (.+)$", several, flags=re.MULTILINE)}
+    assert "meer dan één" in several and len(listed) == 2, several
+    ruben = next(shown for label, shown in listed.items() if label.startswith("Ruben Regisseur"))
+    await chat("regisseur", ruben, *PLAN_ONE_ACTION[2:])
+    async with chat.app.sessions() as session:
+        held = await session.scalar(
+            select(Professional.handle).join(Action, Action.holder_id == Professional.id)
+        )
+    assert held == "regisseur2"
+    # One name that fits one person is taken at once, whatever its case.
+    await chat("regisseur", f"wijzig {number} #1", "andere actiehouder")
+    assert "Willem Wijkteam" in await chat("regisseur", "willem")
+
+
 async def test_english_speakers_get_english(chat: Chat) -> None:
     assert "speak English" in await chat("ggz", "language en")
     help_text = await chat("ggz", "help")

@@ -162,6 +162,12 @@ async def test_on_teams_a_card_shows_them_to_its_own_person_only(chat: Chat) -> 
     assert not forwarded.details
     shown = await chat.app.forms.submit(card_token, {}, "teams", Identity("teams", "aad-regisseur"))
     assert shown.details == SHOWN
+    # What the card says under them speaks of the card, not of a page or a link.
+    assert (
+        "kaart" in str(shown.message)
+        and "pagina" not in str(shown.message)
+        and "link" not in str(shown.message)
+    )
 
 
 async def test_during_intake_only_the_procesregisseur_screening_it_reads_them(

@@ -9,11 +9,12 @@ from typing import Any
 from handlers import recipients
 from handlers.authorization import works_on_cases
 from handlers.cases.views import names
+from handlers.dialogue.choices import fold
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
 from storage import cases, people
-from storage.models import Case
+from storage.models import Case, Organisation, Professional
 
 PERSON, ORGANISATION = "p", "o"
 
@@ -26,17 +27,23 @@ class Holder:
     person_id: int | None = None
 
 
-class NoHolder(Exception):
-    """The named holder cannot hold an action; ``key`` is the catalogue line that says why."""
+# A part of a name that fits more people and organisations than this is asked to be longer, not listed.
+MOST_LISTED = 8
 
-    def __init__(self, key: str, **params: object) -> None:
+
+class NoHolder(Exception):
+    """The named holder cannot hold an action; ``key`` is the catalogue line that says why. ``choices`` are the
+    people and organisations a part of a name fits, when it fits several: the person picks one of them."""
+
+    def __init__(self, key: str, choices: tuple[Choice, ...] = (), **params: object) -> None:
         super().__init__(key)
         self.key = key
+        self.choices = choices
         self.params = params
 
 
 async def holder_shortcuts(turn: Turn, case: Case) -> list[Choice]:
-    """The people already on the case, as a shortcut; anyone else is typed by handle or organisation."""
+    """The people already on the case, as a shortcut; anyone else is typed by (a part of) their name."""
     members = await cases.participants(turn.session, case.id)
     known = await names(
         turn, [case.melder_id, *(m.professional_id for m in members)], (m.organisation_id for m in members)
@@ -53,8 +60,22 @@ async def holder_shortcuts(turn: Turn, case: Case) -> list[Choice]:
     return choices
 
 
+async def read_holder(turn: Turn, state: DialogueState[Any]) -> Holder | None:
+    """The holder the answer names; None after saying why it names none, or after offering the people and
+    organisations a part of a name fits (the question stays open with them as its options)."""
+    try:
+        return await named_holder(turn, state)
+    except NoHolder as refusal:
+        if refusal.choices:
+            turn.offer(state, turn.t(refusal.key, **refusal.params), list(refusal.choices))
+        else:
+            turn.say(refusal.key, **refusal.params)
+        return None
+
+
 async def named_holder(turn: Turn, state: DialogueState[Any]) -> Holder:
-    """The holder picked from the options or typed (a handle, or an organisation's name); NoHolder otherwise."""
+    """The holder picked from the options or typed (a name or a part of one, an organisation's name; a handle
+    still works for those who know one); NoHolder otherwise."""
     picked = turn.picked(state)
     if picked is not None:
         kind, ident = picked.split(":")
@@ -63,9 +84,7 @@ async def named_holder(turn: Turn, state: DialogueState[Any]) -> Holder:
             await people.organisation_by_id(turn.session, int(ident)) if kind == ORGANISATION else None
         )
     else:
-        typed = turn.incoming.text.strip().lstrip("@")
-        person = await people.professional_by_handle(turn.session, typed)
-        organisation = None if person else await people.organisation_named(turn.session, typed)
+        person, organisation = await _typed(turn)
     if person is not None:
         if not works_on_cases(person):
             raise NoHolder("holder.not_allowed", name=person.name)
@@ -75,3 +94,36 @@ async def named_holder(turn: Turn, state: DialogueState[Any]) -> Holder:
     if not await recipients.receivers(turn.session, organisation.id):
         raise NoHolder("holder.nobody", organisation=organisation.name)
     return Holder(organisation.id)
+
+
+async def _typed(turn: Turn) -> tuple[Professional | None, Organisation | None]:
+    """Whom a typed answer names: a handle or an organisation's whole name, else the one active person or
+    organisation whose name holds what was typed. Several: NoHolder with them to pick from."""
+    typed = turn.incoming.text.strip().lstrip("@")
+    person = await people.professional_by_handle(turn.session, typed)
+    organisation = None if person else await people.organisation_named(turn.session, typed)
+    if person is not None or organisation is not None:
+        return person, organisation
+    wanted = fold(typed)
+    if len(wanted) < 2:
+        raise NoHolder("holder.unknown")
+    persons = [
+        p for p in await people.list_professionals(turn.session) if p.active and wanted in fold(p.name)
+    ]
+    organisations = [o for o in await people.list_organisations(turn.session) if wanted in fold(o.name)]
+    exact = [p for p in persons if fold(p.name) == wanted]
+    if len(exact) == 1:
+        return exact[0], None
+    if len(persons) + len(organisations) == 1:
+        return (persons[0], None) if persons else (None, organisations[0])
+    if not persons and not organisations:
+        raise NoHolder("holder.unknown")
+    if len(persons) + len(organisations) > MOST_LISTED:
+        raise NoHolder("holder.too_many", count=len(persons) + len(organisations))
+    holding = [p for p in persons if works_on_cases(p)]
+    known = await names(turn, [p.id for p in holding], [o.id for o in organisations])
+    choices = [Choice(f"{PERSON}:{p.id}", known.of(p.id)) for p in holding]
+    choices += [Choice(f"{ORGANISATION}:{o.id}", known.of(None, o.id)) for o in organisations]
+    if not choices:
+        raise NoHolder("holder.unknown")
+    raise NoHolder("holder.several", tuple(choices))

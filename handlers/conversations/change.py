@@ -14,7 +14,7 @@ from typing import Any
 
 from handlers import recipients, reminders
 from handlers.authorization import DIRECTORS
-from handlers.cases.holders import Holder, NoHolder, holder_shortcuts, named_holder
+from handlers.cases.holders import Holder, holder_shortcuts, read_holder
 from handlers.cases.lookup import directed_case, find_case_number
 from handlers.cases.views import action_line, action_names, names
 from handlers.dates.formatting import long_date
@@ -207,10 +207,8 @@ async def _on_deadline_reason(turn: Turn, state: Change, target: Target) -> Chan
 @steps(HOLDER)
 async def _on_holder(turn: Turn, state: Change, target: Target) -> Change:
     action = target.action
-    try:
-        holder = await named_holder(turn, state)
-    except NoHolder as refusal:
-        turn.say(refusal.key, **refusal.params)
+    holder = await read_holder(turn, state)
+    if holder is None:
         return state
     if (holder.person_id, holder.organisation_id) == (action.holder_id, action.holder_organisation_id):
         turn.say("change.same_holder")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.authorization import DIRECTORS
-from handlers.cases.holders import NoHolder, named_holder
+from handlers.cases.holders import read_holder
 from handlers.cases.lookup import directed_case, find_case_number
 from handlers.cases.views import names
 from handlers.dialogue.answers import choose
@@ -90,10 +90,8 @@ async def _on_menu(turn: Turn, state: Participants, case: Case) -> Participants 
 
 @steps(ADD)
 async def _on_add(turn: Turn, state: Participants, case: Case) -> Participants | None:
-    try:
-        who = await named_holder(turn, state)
-    except NoHolder as refusal:
-        turn.say(refusal.key, **refusal.params)
+    who = await read_holder(turn, state)
+    if who is None:
         return state
     if who.person_id is not None:
         await cases.add_participant(turn.session, case.id, professional_id=who.person_id)

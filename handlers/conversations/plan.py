@@ -8,7 +8,7 @@ from datetime import datetime
 from handlers import recipients, reminders
 from handlers.authorization import DIRECTORS, Access
 from handlers.cases.flow import PLANNABLE, announce_meeting, move
-from handlers.cases.holders import Holder, NoHolder, holder_shortcuts, named_holder
+from handlers.cases.holders import Holder, holder_shortcuts, read_holder
 from handlers.cases.lookup import (
     directed_case,
     directed_ids,
@@ -104,10 +104,8 @@ async def _on_description(turn: Turn, state: Plan, case: Case) -> Plan:
 
 @steps(HOLDER)
 async def _on_holder(turn: Turn, state: Plan, case: Case) -> Plan:
-    try:
-        holder = await named_holder(turn, state)
-    except NoHolder as refusal:
-        turn.say(refusal.key, **refusal.params)
+    holder = await read_holder(turn, state)
+    if holder is None:
         return state
     state.data.holder = holder
     DEADLINE.ask(turn, state)

@@ -32,6 +32,9 @@ class Incoming:
     answers: str | None = None
     keys: tuple[str, ...] | None = None
     forms: str | None = None
+    # The channel shows a question's options as buttons or boxes to tick (Teams): where a catalogue line has a
+    # variant for it (``<key>_buttons``), that one is said, so nobody is asked for a number they cannot see.
+    buttons: bool = False
     # Of someone the bot does not know yet, as the channel gives them: their name, their e-mail address or user
     # principal name (Teams' member API), and their tenant (Teams).
     display_name: str | None = None

@@ -21,6 +21,9 @@ from handlers.dialogue.state import DialogueState
 from storage import audit, outbox
 from storage.people import Author
 
+# The catalogue line a channel with buttons says instead (see Incoming.buttons).
+BUTTONS_VARIANT = "_buttons"
+
 
 @dataclass
 class Turn:
@@ -56,6 +59,9 @@ class Turn:
         return self.now().astimezone(self.tz).date()
 
     def t(self, key: str, **params: object) -> str:
+        """The line in the person's language, in its variant for channels with buttons where it has one."""
+        if self.incoming.buttons and self.texts.has(f"{key}{BUTTONS_VARIANT}"):
+            key = f"{key}{BUTTONS_VARIANT}"
         return self.texts.text(self.lang, key, **params)
 
     def say(self, key: str, **params: object) -> None:

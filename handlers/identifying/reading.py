@@ -92,4 +92,5 @@ async def show_once(
         (t("subject.field.birth_date"), born),
         (t("subject.field.address"), details.address),
     )
-    return FormAnswer(language, message=t("subject.view.shown"), details=shown)
+    note = t("subject.view.shown_card") if form.style == CARD else t("subject.view.shown")
+    return FormAnswer(language, message=note, details=shown)

@@ -367,6 +367,7 @@ class TeamsChannel:
             message_id=message_key(activity) if once and activity.id else None,
             answers=answers,
             forms=CARD,
+            buttons=True,
             display_name=activity.from_property.name if activity.from_property else None,
             tenant=tenant_of(activity),
         )

@@ -198,3 +198,14 @@ async def test_a_button_of_a_dialogue_set_aside_still_answers_it(teams_channel: 
     assert shown.endswith("acuut gevaar voor iemand?\nBeantwoord: nee") and "huiselijk geweld" in text_of(
         following
     )
+
+
+async def test_teams_asks_for_a_press_where_other_channels_ask_for_a_number(
+    teams_channel: TeamsChannel, chat: Chat
+) -> None:
+    teams = TeamsChat(teams_channel, "agent")
+    await teams.type("check")
+    told = "\n".join(text_of(activity) for activity in await teams.type("misschien"))
+    assert "Druk op een knop" in told and "nummer" not in told
+    await chat("wijkteam", "check")
+    assert "nummer" in await chat("wijkteam", "misschien")  # the terminal lists numbered options
