@@ -85,8 +85,10 @@ class FormPages:
 
     def _page(self, answer: FormAnswer) -> web.Response:
         texts, language = self._app.texts, answer.language
-        title = texts.text(language, "subject.view.title" if answer.details else "subject.title")
-        title = answer.form.title if answer.form is not None else title
+        reading = answer.details or (answer.form is not None and not answer.form.fields)
+        # The tab's title stays in the browser's history: it names no case. The heading on the page does.
+        title = texts.text(language, "subject.view.title" if reading else "subject.title")
+        heading = answer.form.title if answer.form is not None else title
         if answer.form is not None:
             body = _form(answer.form)
         elif answer.details:
@@ -99,7 +101,7 @@ class FormPages:
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<meta name="robots" content="noindex, nofollow">'
             f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
-            f"<body><main><h1>{escape(title)}</h1>{body}</main></body></html>"
+            f"<body><main><h1>{escape(heading)}</h1>{body}</main></body></html>"
         )
         return web.Response(text=html, content_type="text/html", charset="utf-8", headers=HEADERS)
 

@@ -26,7 +26,11 @@ DATE_SHAPE = r"^\s*(\d{8}|\d{1,2}[-./ ]\d{1,2}[-./ ]\d{4})\s*$"
 LONGEST = {key: limit for key, _, limit in FIELDS}
 
 
-def form_offer(texts: Catalogue, language: str, token: str, error: str | None = None) -> FormOffer:
+def form_offer(
+    texts: Catalogue, language: str, token: str, number: str, error: str | None = None
+) -> FormOffer:
+    """The form for one case's details; its title names the case, also when it comes back after a mistake."""
+
     def t(key: str, **params: object) -> str:
         return texts.text(language, key, **params)
 
@@ -41,7 +45,8 @@ def form_offer(texts: Catalogue, language: str, token: str, error: str | None = 
         )
         for key, kind, limit in FIELDS
     )
-    return FormOffer(token, t("subject.title"), t("subject.intro"), fields, t("subject.submit"), error)
+    title = t("subject.title_for", number=number)
+    return FormOffer(token, title, t("subject.intro"), fields, t("subject.submit"), error)
 
 
 def form_path(token: str) -> str:
@@ -60,7 +65,7 @@ async def offer(turn: Turn, case: Case) -> None:
     await turn.audit("case.subject.form", case.number)
     if style == CARD:
         text = turn.t("subject.card", number=case.number, minutes=turn.settings.form_link_minutes)
-        turn.replies.append(Reply(text, form=form_offer(turn.texts, turn.lang, token)))
+        turn.replies.append(Reply(text, form=form_offer(turn.texts, turn.lang, token, case.number)))
         return
     url = f"{str(turn.settings.public_url).rstrip('/')}{form_path(token)}"
     turn.say("subject.link", number=case.number, url=url, minutes=turn.settings.form_link_minutes)

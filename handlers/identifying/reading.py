@@ -22,13 +22,14 @@ from storage.models import Case, Professional, SubjectForm
 from storage.subjects import READ, FormState
 
 
-def view_offer(texts: Catalogue, language: str, token: str) -> FormOffer:
+def view_offer(texts: Catalogue, language: str, token: str, number: str) -> FormOffer:
     """What the link's page or the card shows before the details: no fields, one button."""
 
-    def t(key: str) -> str:
-        return texts.text(language, key)
+    def t(key: str, **params: object) -> str:
+        return texts.text(language, key, **params)
 
-    return FormOffer(token, t("subject.view.title"), t("subject.view.intro"), (), t("subject.view.show"))
+    title = t("subject.view.title_for", number=number)
+    return FormOffer(token, title, t("subject.view.intro"), (), t("subject.view.show"))
 
 
 async def offer_view(turn: Turn, case: Case) -> None:
@@ -50,7 +51,7 @@ async def offer_view(turn: Turn, case: Case) -> None:
     await turn.audit("case.subject.view_offered", case.number)
     if style == CARD:
         text = turn.t("subject.view.card", number=case.number, minutes=minutes)
-        turn.replies.append(Reply(text, form=view_offer(turn.texts, turn.lang, token)))
+        turn.replies.append(Reply(text, form=view_offer(turn.texts, turn.lang, token, case.number)))
         return
     url = f"{str(turn.settings.public_url).rstrip('/')}{form_path(token)}"
     turn.say("subject.view.link", number=case.number, url=url, minutes=minutes)

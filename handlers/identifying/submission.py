@@ -27,11 +27,12 @@ async def open_form(context: FormDeskContext, token: str) -> FormAnswer:
     a second look must not spend the person's only chance."""
     state, form, person = await find(context, token, None)
     language = person.language if person else context.texts.default_language
-    if state is not FormState.OPEN or form is None:
+    case = await cases.by_id(context.session, form.case_id) if form is not None else None
+    if state is not FormState.OPEN or form is None or case is None:
         return closed(context, language, state, form)
     if form.purpose == READ:
-        return FormAnswer(language, form=reading.view_offer(context.texts, language, token))
-    return FormAnswer(language, form=form_offer(context.texts, language, token))
+        return FormAnswer(language, form=reading.view_offer(context.texts, language, token, case.number))
+    return FormAnswer(language, form=form_offer(context.texts, language, token, case.number))
 
 
 async def submit_form(
@@ -49,6 +50,9 @@ async def submit_form(
         return closed(context, language, state, form)
     if form.purpose == READ:
         return await reading.show_once(context, form, person, channel)
+    case = await cases.by_id(context.session, form.case_id)
+    if case is None or case.state is CaseState.AFGESLOTEN:
+        return closed(context, language, FormState.INVALID)
     details, problems = _read(values, context.now.date())
     if details is None:
         wrong = [
@@ -56,10 +60,7 @@ async def submit_form(
             for key in problems
         ]
         error = "\n".join([context.texts.text(language, "subject.invalid"), *(f"- {line}" for line in wrong)])
-        return FormAnswer(language, form=form_offer(context.texts, language, token, error))
-    case = await cases.by_id(context.session, form.case_id)
-    if case is None or case.state is CaseState.AFGESLOTEN:
-        return closed(context, language, FormState.INVALID)
+        return FormAnswer(language, form=form_offer(context.texts, language, token, case.number, error))
     if not await subjects.consume(context.session, form, context.now):
         return closed(context, language, FormState.USED)
     replaced = await subjects.record(context.session, case.id, details, person.id, context.now)

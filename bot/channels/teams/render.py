@@ -127,7 +127,8 @@ def form_card(offer: FormOffer, lead: str = "") -> dict[str, Any]:
     """A form for identifying details under the reply's ``lead`` lines: empty inputs (a card sent back after a
     wrong attempt is empty again, it never carries what was typed), and one button whose data is the form's
     signed token."""
-    body = [*text_blocks(lead), _plain(offer.intro)]
+    # The title names the case: a form that comes back after a mistake still says which case it is for.
+    body = [*text_blocks(lead), _plain(offer.title, weight="bolder"), _plain(offer.intro)]
     if offer.error:
         body += text_blocks(offer.error, color="attention")
     for item in offer.fields:

@@ -42,6 +42,7 @@ async def test_a_referral_in_teams_ends_with_a_form_card_that_is_sent_once(teams
     again = await press(teams_bot, "agent", send, {**TYPED, "birth_date": "01-01-2999", "name": "x"})
     assert [item["id"] for item in inputs_of(again)] == ["name", "birth_date", "address"]
     said = card_lines(again)
+    assert "Gegevens betrokkene voor VH-2026-0001" in said  # still says which case it is for
     assert "- Naam: vul voor- en achternaam in." in said
     assert "- Geboortedatum: die ligt in de toekomst. Kijk het jaar na." in said
     assert not any(value in json.dumps(again) for value in ("Kerkstraat", "2999"))  # nothing typed comes back
