@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from handlers import recipients
-from handlers.dates.formatting import long_date, short_date
+from handlers.dates.formatting import short_date
 from handlers.dialogue.turn import Turn
 from storage import actions, cases, feedback, people, subjects
 from storage.cases import OPEN_INTAKE
@@ -48,7 +48,9 @@ def state_label(turn: Turn, case: Case) -> str:
     return turn.t(f"state.{case.state.value}")
 
 
-def action_line(turn: Turn, action: Action, number: str, known: Names) -> str:
+def action_line(turn: Turn, action: Action, known: Names, number: str | None = None) -> str:
+    """One action on one line that reads on a phone: what, who, by when, and a flag. ``number`` (the case) is
+    given where a list spans cases; a case's own list does not repeat it."""
     deadline = short_date(turn.texts, turn.lang, action.deadline, turn.tz)
     if action.status is ActionStatus.DONE:
         flag = turn.t("actions.flag_done")
@@ -57,13 +59,17 @@ def action_line(turn: Turn, action: Action, number: str, known: Names) -> str:
     else:
         flag = turn.t("actions.flag_overdue") if action.deadline < turn.now() else ""
     holder = known.of(action.holder_id, action.holder_organisation_id)
-    return f"{number} #{action.seq}: {action.description} | {holder} | {deadline}{flag}"
+    fields = {"seq": action.seq, "description": action.description, "holder": holder, "deadline": deadline}
+    if number is None:
+        return turn.t("case.action", **fields, flag=flag)
+    return turn.t("case.action_of", **fields, number=number, flag=flag)
 
 
 def _next_meeting(turn: Turn, case: Case) -> str:
+    """In the date style of the action lines above it."""
     if case.next_meeting_at is None:
         return turn.t("case.no_meeting")
-    return turn.t("case.next_meeting", when=long_date(turn.texts, turn.lang, case.next_meeting_at, turn.tz))
+    return turn.t("case.next_meeting", when=short_date(turn.texts, turn.lang, case.next_meeting_at, turn.tz))
 
 
 async def action_list_lines(
@@ -73,9 +79,7 @@ async def action_list_lines(
     items = list(await actions.for_case(turn.session, case.id)) if items is None else items
     known = known or await action_names(turn, items)
     lines = [turn.t("case.action_list_title", number=case.number)]
-    lines += [f"- {action_line(turn, action, case.number, known)}" for action in items] or [
-        turn.t("case.no_actions")
-    ]
+    lines += [f"- {action_line(turn, action, known)}" for action in items] or [turn.t("case.no_actions")]
     lines.append(_next_meeting(turn, case))
     return lines
 

@@ -76,7 +76,7 @@ async def start(turn: Turn, argument: str) -> Actions | None:
         return None
     state = DialogueState(KIND, PICK, ActionsState())
     known = await action_names(turn, (action for action, _ in mine))
-    choices = [Choice(str(action.id), action_line(turn, action, number, known)) for action, number in mine]
+    choices = [Choice(str(action.id), action_line(turn, action, known, number)) for action, number in mine]
     turn.offer(state, turn.t("actions.mine", count=len(mine)), choices)
     return state
 

@@ -86,7 +86,7 @@ async def start(turn: Turn, argument: str) -> Change | None:
         state.data.action_id = chosen.id
         return _menu(turn, state, Target(case, chosen))
     known = await action_names(turn, open_ones)
-    choices = [Choice(str(a.id), action_line(turn, a, case.number, known)) for a in open_ones]
+    choices = [Choice(str(a.id), action_line(turn, a, known)) for a in open_ones]
     turn.offer(state, turn.t("change.pick", number=case.number), choices)
     return state
 

@@ -321,7 +321,7 @@ async def _ask_next_action(turn: Turn, state: Manage, case: Case) -> Manage:
     if not undecided:
         return await _ask_handover(turn, state, case)
     action = undecided[0]
-    line = action_line(turn, action, case.number, await action_names(turn, [action]))
+    line = action_line(turn, action, await action_names(turn, [action]))
     text = turn.t("manage.handover_each", action=line)
     return ask_choice(turn, state, HANDOVER_EACH, text, ONE_ACTION, "manage.handover_one")
 

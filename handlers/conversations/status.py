@@ -154,7 +154,7 @@ async def _show(turn: Turn, view: str) -> None:
         shown = [number for _, number in overdue]
         lines = [turn.t("status.overdue", count=len(overdue))]
         known = await action_names(turn, (action for action, _ in overdue))
-        lines += [f"- {action_line(turn, action, number, known)}" for action, number in overdue]
+        lines += [f"- {action_line(turn, action, known, number)}" for action, number in overdue]
     else:
         queue = await cases.intake_queue(turn.session)
         shown = [case.number for case in queue]

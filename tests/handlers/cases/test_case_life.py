@@ -75,9 +75,9 @@ async def test_a_whole_case_life_stays_consistent_and_tells_everyone_concerned(
     handover = await chat("regisseur2", f"casus {number}", "afschalen", "Woonstichting Voorbeeld")
     assert "niemand die via de bot bereikbaar is" in handover  # nobody there could take casusregie
     first = await chat("regisseur2", "Wijkteam Amersfoort-Noord", "Willem Wijkteam", "per actie kiezen")
-    assert f"{number} #1: Huisbezoek afleggen | Anna Agent" in first
+    assert "#1 Huisbezoek afleggen — Anna Agent" in first
     second = await chat("regisseur2", "overdragen aan de nieuwe casusregisseur")
-    assert f"{number} #2: Schuldhulp regelen | Rik Reclassering" in second
+    assert "#2 Schuldhulp regelen — Rik Reclassering" in second
     summary = await chat("regisseur2", "laten bij de huidige actiehouder")
     assert "#1 overdragen aan de nieuwe casusregisseur, #2 laten bij de huidige actiehouder" in summary
     assert "overgedragen aan Willem Wijkteam" in await chat("regisseur2", "ja")
