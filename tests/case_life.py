@@ -130,9 +130,7 @@ async def live_a_case(app: App, number: str, people: Mapping[str, Client]) -> No
     await colleague.ask(f"casus {number}", "afschalen", "Wijkteam Amersfoort-Noord", "Willem Wijkteam")
     first = await colleague.ask("per actie kiezen")
     assert "#1 Huisbezoek afleggen" in first
-    assert "#2 Schuldhulp regelen" in await colleague.ask(
-        "overdragen aan de nieuwe casusregisseur"
-    )
+    assert "#2 Schuldhulp regelen" in await colleague.ask("overdragen aan de nieuwe casusregisseur")
     summary = await colleague.ask("laten bij de huidige actiehouder")
     assert "#1 overdragen aan de nieuwe casusregisseur, #2 laten bij de huidige actiehouder" in summary
     assert "overgedragen aan Willem Wijkteam" in await colleague.ask("ja")

@@ -146,6 +146,22 @@ async def test_the_chart_shows_what_the_text_shows_and_is_drawn_apart(chat: Chat
     assert "matplotlib" not in sys.modules  # drawn in a child process, never loaded here
 
 
+async def test_a_year_in_chat_shows_the_months_that_count_and_the_chart_names_months_as_the_dutch_do(
+    chat: Chat,
+) -> None:
+    await seeded(chat)
+    lines = (await chat("manager", "cijfers 2026")).splitlines()
+    months = lines[lines.index("Aanmeldingen per maand") + 1 : lines.index("Aanmeldingen per maand") + 3]
+    assert months == ["- november 2026: 15", "- de andere maanden: 0"]  # not twelve lines, eleven of them 0
+    tz = ZoneInfo(chat.app.settings.timezone)
+    async with chat.app.sessions() as session:
+        year = await build(
+            session, chat.app.texts, "nl", Period(date(2026, 1, 1), date(2027, 1, 1)), chat.app.now(), tz
+        )
+    assert year.chart.categories[2:4] == ("mrt 2026", "apr 2026")
+    assert sum(row[0] == "Aanmeldingen per maand" for row in year.table()) == 12  # the spreadsheet keeps all
+
+
 async def test_only_the_ketenmanager_gets_the_figures(chat: Chat) -> None:
     for handle in ("agent", "regisseur"):
         assert "voor de ketenmanager" in await chat(handle, "cijfers")
@@ -189,7 +205,9 @@ async def test_anonymous_checks_and_advice_are_counted_by_outcome_and_to_whom(ch
     number = await refer_a_case(chat)  # a second check that fits, and the referral
     await chat("regisseur", f"beoordeel {number}", "doorverwijzen", "wijkteam", "Past beter bij het wijkteam")
     lines = (await chat("manager", "cijfers")).splitlines()
-    assert "- past waarschijnlijk: <5" in lines and "- twijfel: 0" in lines
+    assert (
+        "- past waarschijnlijk: <5" in lines and "- twijfel, doorverwijzen: 0" in lines
+    )  # the zeros together
     assert "- gestopt om acuut gevaar: <5" in lines
     assert "- advies gegeven (niet in behandeling): wijkteam / gebiedsteam: <5" in lines
     async with chat.app.sessions() as session:

@@ -24,8 +24,20 @@ Row = tuple[str, str]
 
 @dataclass(frozen=True)
 class Section:
+    """In chat, the rows whose value is 0 stand together on one line (a phone shows what counts, and nothing is
+    lost): their labels joined, or ``zeros`` where listing them would be long (eleven months). The spreadsheet
+    keeps every row."""
+
     title: str
     rows: tuple[Row, ...]
+    zeros: str | None = None
+
+    def chat_rows(self) -> tuple[Row, ...]:
+        nothing = [label for label, value in self.rows if value == "0"]
+        if len(nothing) < 2:
+            return self.rows
+        counted = tuple((label, value) for label, value in self.rows if value != "0")
+        return (*counted, (self.zeros or ", ".join(nothing), "0"))
 
 
 @dataclass(frozen=True)
@@ -38,7 +50,7 @@ class Figures:
         """As chat lines: the heading, then each section's title and its rows."""
         lines = [self.heading]
         for section in self.sections:
-            lines += ["", section.title, *(f"- {label}: {value}" for label, value in section.rows)]
+            lines += ["", section.title, *(f"- {label}: {value}" for label, value in section.chat_rows())]
         return lines
 
     def table(self) -> list[list[str]]:
@@ -77,6 +89,7 @@ async def build(
                 (f"{months[month.month - 1]} {month.year}", shown(by_month[month]))
                 for month in period.months()
             ),
+            t("figures.other_months"),
         ),
         Section(t("figures.per_gemeente"), _counted(Counter(row.gemeente for row in referred))),
         Section(
@@ -122,7 +135,7 @@ def _chart(
     texts: Catalogue, language: str, period: Period, referred: list[figures.Referral], tz: ZoneInfo
 ) -> Chart:
     """Referrals per month by their first decision, as the sections show them (small counts hidden)."""
-    months = texts.text(language, "date.months").split(",")
+    months = texts.text(language, "date.months_short").split(",")
     per = Counter((row.created_at.astimezone(tz).date().replace(day=1), row.decision) for row in referred)
     labels = (
         (CaseState.GEACCEPTEERD, texts.text(language, "state.geaccepteerd")),
@@ -133,7 +146,7 @@ def _chart(
         (label, tuple(shown(per[(month, decision)]) for month in period.months()))
         for decision, label in labels
     )
-    categories = tuple(f"{months[month.month - 1][:3]} {month.year}" for month in period.months())
+    categories = tuple(f"{months[month.month - 1]} {month.year}" for month in period.months())
     title = texts.text(language, "figures.chart_title")
     return Chart(title, texts.text(language, "figures.chart_alt", title=title), categories, series)
 

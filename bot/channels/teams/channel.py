@@ -47,7 +47,6 @@ from bot.channels.teams.render import (
     form_card,
     form_submission_of,
     hide_pressed,
-    image_activity,
     note_card,
 )
 from bot.charts import png_of
@@ -495,10 +494,9 @@ class TeamsChannel:
             pick_one=self._text(language, "teams.pick_one"),
         )
         for reply in replies:
-            sent = await context.send_activity(activity_of(reply, labels))
+            png = await png_of(reply.chart) if reply.chart is not None else None
+            sent = await context.send_activity(activity_of(reply, labels, png))
             self.open_cards.sent(conversation, getattr(sent, "id", None), reply)
-            if reply.chart is not None and (png := await png_of(reply.chart)) is not None:
-                await context.send_activity(image_activity(png, reply.chart.alt))
 
     async def continue_conversation(
         self, reference: ConversationReference, callback: Callable[[TurnContext], Awaitable[None]]

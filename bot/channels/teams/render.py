@@ -2,8 +2,9 @@
 
 Every reply is one Adaptive Card: Teams renders a message's text as Markdown whatever ``textFormat`` says and
 folds single line breaks, so text travels in the card as one ``RichTextBlock`` per line, whose ``TextRun`` is
-shown as it is (what people typed never turns bold or into a link). A "Label: value" line shows its label in
-bold. The question's options are in the same card: a few short ones as buttons, others as a choice set, all
+shown as it is (what people typed never turns bold or into a link). One style for every card: a short "Label:
+value" line shows its label in bold, a line that heads a list is bold, list items all start with "•" and are
+never bold. The question's options are in the same card: a few short ones as buttons, others as a choice set, all
 numbered as in every channel (a plain yes or no needs no numbers), so that "kies een nummer" holds and a typed
 number answers too. Case numbers do
 not break across lines. A notification shows the activity's ``summary``, which names no case.
@@ -15,6 +16,7 @@ of the question it answers, so a button on an older card cannot act.
 from __future__ import annotations
 
 import base64
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +24,6 @@ from typing import Any
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
 from bot.channels.unbroken import unbroken
-from bot.charts import CHART_FILE
 from handlers.dialogue.messages import Choice, FormOffer, Reply, numbered
 from handlers.identifying.forms import DATE_SHAPE
 
@@ -35,10 +36,13 @@ HIDE_VERB = "hide"  # the button under a case's identifying details: replaces th
 # Up to this many options, each this short, show as buttons (they fit side by side or stacked on a phone);
 # others become a choice set with one send button.
 MAX_BUTTONS = 5
+# Teams refuses a bot message over about 28 KB; a card with a picture stays under this.
+CARD_BYTES = 26_000
 MAX_BUTTON_LABEL = 24
 # A choice set this long or longer is a drop-down; shorter ones list every option, wrapping long labels.
 COMPACT_FROM = 9
-_LABELLED = re.compile(r"^((?:[-•] )?[^\W\d][^:]{0,28}): (\S.*)$")
+_LABELLED = re.compile(r"^([^\W\d][^:]{0,28}): (\S.*)$")
+_ITEM = re.compile(r"^[-•] (.*)$")
 
 
 @dataclass(frozen=True)
@@ -51,11 +55,14 @@ class CardLabels:
     pick_one: str  # what a choice set sent with nothing ticked gets
 
 
-def activity_of(reply: Reply, labels: CardLabels) -> Activity:
+def activity_of(reply: Reply, labels: CardLabels, chart_png: bytes | None = None) -> Activity:
+    """The reply as one card; its chart (drawn already, as PNG) inside it, under the text, where it fits."""
     if reply.form:
         card = form_card(reply.form, reply.text)
     else:
         card = reply_card(reply, labels)
+    if chart_png is not None and reply.chart is not None:
+        card = with_chart(card, chart_png, reply.chart.alt)
     attachment = Attachment(content_type=CARD_TYPE, content=card)
     return Activity(type=ActivityTypes.message, summary=labels.summary, attachments=[attachment])
 
@@ -104,18 +111,27 @@ def _option(number: int | None, choice: Choice) -> str:
 
 
 def text_blocks(text: str, **style: object) -> list[dict[str, Any]]:
-    """One block per line, a blank line as extra space above the next; "Label: value" with the label in bold."""
+    """One block per line, a blank line as extra space above the next, in one style for every card: a list item
+    ("- " or "• ") always with "• " and never bold; the line that heads a list in bold; "Label: value" with its
+    short label in bold."""
+    lines = [line.strip() for line in text.split("\n")]
     blocks: list[dict[str, Any]] = []
     gap = False
-    for line in text.split("\n"):
-        if not line.strip():
+    for index, line in enumerate(lines):
+        if not line:
             gap = True
             continue
-        labelled = _LABELLED.match(line.strip())
-        if labelled:
+        following = next((later for later in lines[index + 1 :] if later), "")
+        item = _ITEM.match(line)
+        labelled = None if item else _LABELLED.match(line)
+        if item:
+            block = _plain(f"• {item[1]}", **style)
+        elif labelled:
             block = _runs((f"{labelled[1]}: ", {"weight": "bolder", **style}), (labelled[2], style))
+        elif _ITEM.match(following):
+            block = _plain(line, weight="bolder", **style)
         else:
-            block = _plain(line.strip(), **style)
+            block = _plain(line, **style)
         if blocks:  # lines of one paragraph close together, paragraphs apart
             block["spacing"] = "medium" if gap else "small"
         gap = False
@@ -259,9 +275,18 @@ def answer_of(value: Any) -> CardAnswer | None:
     )
 
 
-def image_activity(png: bytes, alt: str) -> Activity:
-    """A picture inline in the chat: Teams shows a base64 image (up to 1024 × 1024 pixels and 1 MB) in a personal
-    chat without an upload. The text alternative goes with it."""
-    data = base64.b64encode(png).decode()
-    image = Attachment(content_type="image/png", content_url=f"data:image/png;base64,{data}", name=CHART_FILE)
-    return Activity(type=ActivityTypes.message, text=alt, text_format="plain", attachments=[image])
+def with_chart(card: dict[str, Any], png: bytes, alt: str) -> dict[str, Any]:
+    """The card with the chart inside it, under its text, as every Teams client (and the Playground) shows an
+    Adaptive Card image: a data URI (cards 1.2+), stretched to the card's width, with its text alternative. A
+    chart that would take the message past Teams' size limit is left out: the text carries the same counts."""
+    image = {
+        "type": "Image",
+        "url": f"data:image/png;base64,{base64.b64encode(png).decode()}",
+        "altText": alt,
+        "size": "stretch",
+        "spacing": "medium",
+    }
+    charted = {**card, "body": [*card["body"], image]}
+    if len(json.dumps(charted)) > CARD_BYTES:
+        return card
+    return charted

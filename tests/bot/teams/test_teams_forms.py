@@ -43,8 +43,8 @@ async def test_a_referral_in_teams_ends_with_a_form_card_that_is_sent_once(teams
     assert [item["id"] for item in inputs_of(again)] == ["name", "birth_date", "address"]
     said = card_lines(again)
     assert "Gegevens betrokkene voor VH-2026-0001" in said  # still says which case it is for
-    assert "- Naam: vul voor- en achternaam in." in said
-    assert "- Geboortedatum: die ligt in de toekomst. Kijk het jaar na." in said
+    assert "• Naam: vul voor- en achternaam in." in said
+    assert "• Geboortedatum: die ligt in de toekomst. Kijk het jaar na." in said
     assert not any(value in json.dumps(again) for value in ("Kerkstraat", "2999"))  # nothing typed comes back
 
     someone_else = await press(teams_bot, "regisseur", send, TYPED)

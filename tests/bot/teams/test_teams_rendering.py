@@ -29,7 +29,9 @@ from selenium.webdriver.remote.webelement import WebElement
 from tests.bot.teams.conftest import AAD, TENANT, TeamsBot
 from tests.bot.teams.playground import Playground, node_or_skip
 from tests.browser import chromium
+from tests.conftest import link_address
 from tests.scripts import check_answers, referral_after_check
+from tests.test_scenario import PLAN_ONE_ACTION
 
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = Path(os.environ.get("VHBOT_SCREENSHOTS") or ROOT / ".screenshots" / "teams-playground")
@@ -72,7 +74,7 @@ class Screen:
 
     async def open(self) -> None:
         def work() -> None:
-            self.driver.set_window_size(DESKTOP, 900)
+            self.driver.set_window_size(DESKTOP, 2400)  # tall enough that a long card is seen whole
             self.driver.get(f"http://127.0.0.1:{self.playground.port}/")
             self._wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, "[data-lexical-editor='true']"))
             self.driver.find_element(By.CSS_SELECTOR, "button[title='Toggle Log Panel']").click()
@@ -141,6 +143,19 @@ class Screen:
 
         return await asyncio.to_thread(work)
 
+    async def image_shown(self, card: WebElement) -> bool:
+        """Whether the card shows a picture the browser could decode."""
+
+        def work() -> bool:
+            return bool(
+                self.driver.execute_script(
+                    "return [...arguments[0].querySelectorAll('img')].some(i => i.complete && i.naturalWidth > 0)",
+                    card,
+                )
+            )
+
+        return await asyncio.to_thread(work)
+
     async def look(self, card: WebElement, state: str) -> list[str]:
         """Check the card at both widths and keep a screenshot of each; its lines as shown."""
 
@@ -198,7 +213,9 @@ async def screens(teams_bot: TeamsBot, tmp_path: Path, browser: webdriver.Chrome
 
 
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
-async def test_replies_read_well_on_a_desktop_and_in_a_phones_column(screens: Any) -> None:
+async def test_replies_read_well_on_a_desktop_and_in_a_phones_column(
+    screens: Any, teams_bot: TeamsBot
+) -> None:
     agent = await screens("agent")
     help_card = await agent.type("help", "Wat ik kan")
     lines = await agent.look(help_card, "help")
@@ -243,3 +260,25 @@ async def test_replies_read_well_on_a_desktop_and_in_a_phones_column(screens: An
     assert any(line.startswith("Procesregisseur:") for line in lines)
     assert any(line.startswith("Gemeente:") for line in lines)  # on a line of its own, not run on
     assert f"Doel van de melder: {TYPED_GOAL}" in lines
+
+    await regisseur.type("beoordeel VH-2026-0001", "Wat is uw besluit")
+    await regisseur.type("accepteren", "?")
+    await regisseur.type("Petra Regisseur", "geaccepteerd")
+    await regisseur.type("plan VH-2026-0001", "?")
+    for answer in PLAN_ONE_ACTION[:-1]:
+        await regisseur.type(answer, "")
+    await regisseur.type(PLAN_ONE_ACTION[-1], "vastgelegd")
+    listed = await agent.type("acties VH-2026-0001", "Actielijst")
+    lines = await agent.look(listed, "action-list")
+    (action,) = [line for line in lines if line.startswith("• #1 ")]
+    assert "|" not in action and "VH-2026-0001" not in action and "uiterlijk" in action
+
+    await link_address(teams_bot.app, "manager", "teams", AAD["manager"])
+    manager = await screens("manager")
+    figures = await manager.type("cijfers", "Kengetallen")
+    lines = await manager.look(figures, "figures")
+    assert "• de andere maanden: 0" in lines and not any(line.startswith("• januari") for line in lines)
+    assert await manager.image_shown(figures)  # the chart, inside the card
+    # A line per month and per count of 0 made 45 lines, 1,450 px tall at phone width; with the chart inside now
+    # it is 28 lines and about 1,230 px.
+    assert len(lines) <= 30, lines
