@@ -41,7 +41,9 @@ CARD_BYTES = 26_000
 MAX_BUTTON_LABEL = 24
 # A choice set this long or longer is a drop-down; shorter ones list every option, wrapping long labels.
 COMPACT_FROM = 9
-_LABELLED = re.compile(r"^([^\W\d][^:]{0,28}): (\S.*)$")
+# A label is a few words ("Doel van de melder"), not the start of a sentence ("U kunt hier direct antwoorden").
+_LABELLED = re.compile(r"^([^\W\d][^:\s]*(?: [^:\s]+){0,3}): (\S.*)$")
+LONGEST_LABEL = 28
 _ITEM = re.compile(r"^[-•] (.*)$")
 
 
@@ -124,6 +126,7 @@ def text_blocks(text: str, **style: object) -> list[dict[str, Any]]:
         following = next((later for later in lines[index + 1 :] if later), "")
         item = _ITEM.match(line)
         labelled = None if item else _LABELLED.match(line)
+        labelled = labelled if labelled and len(labelled[1]) <= LONGEST_LABEL else None
         if item:
             block = _plain(f"• {item[1]}", **style)
         elif labelled:

@@ -18,6 +18,7 @@ import os
 import shutil
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,11 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 
+from handlers.dates.clock import FixedClock
 from tests.bot.teams.conftest import AAD, TENANT, TeamsBot
 from tests.bot.teams.playground import Playground, node_or_skip
 from tests.browser import chromium
-from tests.conftest import link_address
+from tests.conftest import AMSTERDAM, link_address
 from tests.scripts import check_answers, referral_after_check
 from tests.test_scenario import PLAN_ONE_ACTION
 
@@ -71,9 +73,13 @@ class Screen:
         self.driver = driver
         self.playground = playground
         self.shots = shots  # one numbering for everyone's screenshots, in the order the states were seen
+        self.window = ""  # each person's Playground in a tab of its own
 
     async def open(self) -> None:
         def work() -> None:
+            if self.driver.current_url.startswith("http"):  # the browser shows someone else's Playground
+                self.driver.switch_to.new_window("tab")
+            self.window = self.driver.current_window_handle
             self.driver.set_window_size(DESKTOP, 2400)  # tall enough that a long card is seen whole
             self.driver.get(f"http://127.0.0.1:{self.playground.port}/")
             self._wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, "[data-lexical-editor='true']"))
@@ -92,7 +98,13 @@ class Screen:
             time.sleep(0.2)
         raise AssertionError("the Playground did not show it in time")
 
+    def _front(self) -> None:
+        """This person's Playground tab is the one the browser works in."""
+        if self.driver.current_window_handle != self.window:
+            self.driver.switch_to.window(self.window)
+
     def _cards(self) -> list[WebElement]:
+        self._front()
         return self.driver.find_elements(By.CSS_SELECTOR, ".ac-adaptiveCard")
 
     async def type(self, text: str, then: str) -> WebElement:
@@ -143,10 +155,27 @@ class Screen:
 
         return await asyncio.to_thread(work)
 
+    async def newest(self, then: str) -> WebElement:
+        """The newest card that contains ``then``, once it is there (a message the bot sent by itself)."""
+
+        def work() -> WebElement:
+            return self._newest(0, then)
+
+        return await asyncio.to_thread(work)
+
+    async def pressable(self) -> int:
+        """How many cards in the chat still have a button to press."""
+
+        def work() -> int:
+            return sum(1 for card in self._cards() if card.find_elements(By.CSS_SELECTOR, "button"))
+
+        return await asyncio.to_thread(work)
+
     async def image_shown(self, card: WebElement) -> bool:
         """Whether the card shows a picture the browser could decode."""
 
         def work() -> bool:
+            self._front()
             return bool(
                 self.driver.execute_script(
                     "return [...arguments[0].querySelectorAll('img')].some(i => i.complete && i.naturalWidth > 0)",
@@ -160,6 +189,7 @@ class Screen:
         """Check the card at both widths and keep a screenshot of each; its lines as shown."""
 
         def work() -> list[str]:
+            self._front()
             lines: list[str] = []
             for width in (DESKTOP, PHONE):
                 # The message bubble (its padding is 16 px a side) around the box the Playground gives a card.
@@ -214,7 +244,7 @@ async def screens(teams_bot: TeamsBot, tmp_path: Path, browser: webdriver.Chrome
 
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
 async def test_replies_read_well_on_a_desktop_and_in_a_phones_column(
-    screens: Any, teams_bot: TeamsBot
+    screens: Any, teams_bot: TeamsBot, clock: FixedClock
 ) -> None:
     agent = await screens("agent")
     help_card = await agent.type("help", "Wat ik kan")
@@ -225,6 +255,12 @@ async def test_replies_read_well_on_a_desktop_and_in_a_phones_column(
     answers = dict(check_answers())
     card = await agent.type("check", "acuut gevaar")
     await agent.look(card, "check-buttons")
+    told = await agent.type("misschien", "geen van de mogelijke antwoorden")
+    await agent.look(told, "wrong-answer")
+    card = await agent.newest("acuut gevaar")
+    assert (
+        await agent.pressable() == 1
+    )  # the options stand once: in the question asked again, the old card closed
     for key in ("acuut", "huiselijk_geweld", "wvggz"):
         card = await agent.press(card, answers[key], "?")
     assert "leefgebieden" in card.text.lower()
@@ -268,6 +304,13 @@ async def test_replies_read_well_on_a_desktop_and_in_a_phones_column(
     for answer in PLAN_ONE_ACTION[:-1]:
         await regisseur.type(answer, "")
     await regisseur.type(PLAN_ONE_ACTION[-1], "vastgelegd")
+    # Two working days before the deadline (on the tests' clock), 09:00: the reminder, answered with a press.
+    clock.advance(datetime(2026, 12, 2, 9, 1, tzinfo=AMSTERDAM) - clock.now())
+    reminder = await agent.newest("moet uiterlijk")
+    await agent.look(reminder, "reminder")
+    await agent.press(reminder, "gedaan", "staat op gedaan")
+    closed = await agent.look(reminder, "reminder-answered")
+    assert "Huisbezoek afleggen" in " ".join(closed) and closed[-1] == "Beantwoord: gedaan", closed
     listed = await agent.type("acties VH-2026-0001", "Actielijst")
     lines = await agent.look(listed, "action-list")
     (action,) = [line for line in lines if line.startswith("• #1 ")]
