@@ -64,3 +64,10 @@ def test_every_option_of_the_check_and_the_referral_has_other_words_in_both_lang
         for option in question.options:
             for language in texts.languages:
                 assert texts.words(language, f"synonyms.{option}"), (language, question.key, option)
+
+
+def test_nothing_a_professional_reads_names_an_operator_command() -> None:
+    """'vhbot outbox', 'vhbot users set': commands of whoever runs the bot, not of whoever chats with it."""
+    for language in ("nl", "en"):
+        toml = (ROOT / "config" / "texts" / f"{language}.toml").read_text()
+        assert re.findall(r"['(]vhbot [a-z]+", toml) == [], language
