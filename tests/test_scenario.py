@@ -242,6 +242,23 @@ async def test_a_holder_is_named_by_a_part_of_a_name_and_picked_from_a_list_when
     assert "Willem Wijkteam" in await chat("regisseur", "willem")
 
 
+async def test_an_organisation_is_named_by_a_part_of_its_name_at_afschalen(chat: Chat) -> None:
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    await chat("regisseur", f"casus {number}", "casusoverleg plannen", "volgende week dinsdag 10:00", "ja")
+    await chat(
+        "regisseur", f"casus {number}", "opschalen", "Partners komen afspraken niet na", "ketenmanager", "ja"
+    )
+    await chat("regisseur", f"casus {number}", "afschalen")
+    assert "Wie neemt bij Wijkteam Amersfoort-Noord" in await chat("regisseur", "wijkteam")  # one fits
+    await chat("regisseur", "stop")
+    await chat("regisseur", f"casus {number}", "afschalen")
+    several = await chat("regisseur", "voorbeeld")  # four organisations hold it
+    assert "meer dan één organisatie" in several and "GGZ Voorbeeld" in several and "Woonstichting" in several
+    assert "ken ik niet" in await chat("regisseur", "Xyzzy")
+    assert "Wie neemt bij GGZ Voorbeeld" in await chat("regisseur", "voorbeeld", "ggz")
+
+
 async def test_english_speakers_get_english(chat: Chat) -> None:
     assert "speak English" in await chat("ggz", "language en")
     help_text = await chat("ggz", "help")

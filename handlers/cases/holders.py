@@ -8,8 +8,8 @@ from typing import Any
 
 from handlers import recipients
 from handlers.authorization import works_on_cases
+from handlers.cases import naming
 from handlers.cases.views import names
-from handlers.dialogue.choices import fold
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
@@ -25,10 +25,6 @@ class Holder:
 
     organisation_id: int
     person_id: int | None = None
-
-
-# A part of a name that fits more people and organisations than this is asked to be longer, not listed.
-MOST_LISTED = 8
 
 
 class NoHolder(Exception):
@@ -97,28 +93,18 @@ async def named_holder(turn: Turn, state: DialogueState[Any]) -> Holder:
 
 
 async def _typed(turn: Turn) -> tuple[Professional | None, Organisation | None]:
-    """Whom a typed answer names: a handle or an organisation's whole name, else the one active person or
-    organisation whose name holds what was typed. Several: NoHolder with them to pick from."""
-    typed = turn.incoming.text.strip().lstrip("@")
-    person = await people.professional_by_handle(turn.session, typed)
-    organisation = None if person else await people.organisation_named(turn.session, typed)
-    if person is not None or organisation is not None:
-        return person, organisation
-    wanted = fold(typed)
-    if len(wanted) < 2:
-        raise NoHolder("holder.unknown")
-    persons = [
-        p for p in await people.list_professionals(turn.session) if p.active and wanted in fold(p.name)
-    ]
-    organisations = [o for o in await people.list_organisations(turn.session) if wanted in fold(o.name)]
-    exact = [p for p in persons if fold(p.name) == wanted]
-    if len(exact) == 1:
-        return exact[0], None
+    """Whom a typed answer names: a handle, else the one active person or organisation it fits (a whole name or a
+    part of one). Several: NoHolder with them to pick from."""
+    handle = await people.professional_by_handle(turn.session, turn.incoming.text.strip().lstrip("@"))
+    if handle is not None:  # operators and the terminal know people by handle
+        return handle, None
+    persons = await naming.active_people_named(turn.session, turn.incoming.text)
+    organisations = await naming.organisations_named(turn.session, turn.incoming.text)
     if len(persons) + len(organisations) == 1:
         return (persons[0], None) if persons else (None, organisations[0])
     if not persons and not organisations:
         raise NoHolder("holder.unknown")
-    if len(persons) + len(organisations) > MOST_LISTED:
+    if len(persons) + len(organisations) > naming.MOST_LISTED:
         raise NoHolder("holder.too_many", count=len(persons) + len(organisations))
     holding = [p for p in persons if works_on_cases(p)]
     known = await names(turn, [p.id for p in holding], [o.id for o in organisations])

@@ -13,7 +13,7 @@ from typing import Any
 
 from handlers import reminders
 from handlers.authorization import DIRECTORS, directs_cases
-from handlers.cases import lifecycle
+from handlers.cases import lifecycle, naming
 from handlers.cases.flow import NEXT_STATES, PLANNABLE, announce_meeting, move
 from handlers.cases.lookup import directed_case, find_case_number
 from handlers.cases.views import action_line, action_names, state_label
@@ -257,10 +257,20 @@ async def _escalate(turn: Turn, state: Manage, case: Case) -> None:
 
 @steps(HANDOVER_ORG)
 async def _on_handover_org(turn: Turn, state: Manage, case: Case) -> Manage:
-    organisation = await people.organisation_named(turn.session, turn.incoming.text.strip())
-    if organisation is None:
+    """The organisation by (a part of) its name, or picked from the short list of those a part fits."""
+    picked = turn.picked(state)
+    if picked is not None:
+        fitting = [await people.organisation_by_id(turn.session, int(picked))]
+    else:
+        fitting = await naming.organisations_named(turn.session, turn.incoming.text)
+    if not fitting or len(fitting) > naming.MOST_LISTED:
         turn.say("manage.handover_org_unknown")
         return state
+    if len(fitting) > 1:
+        listed = [Choice(str(organisation.id), organisation.name) for organisation in fitting]
+        turn.offer(state, turn.t("manage.handover_org_several"), listed)
+        return state
+    organisation = fitting[0]
     members = await people.members_of(turn.session, organisation.id)
     if not members:
         turn.say("manage.handover_nobody", organisation=organisation.name)

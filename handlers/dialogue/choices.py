@@ -89,10 +89,19 @@ def pick_many(
     for part in (part.strip() for part in re.split(_SEPARATORS, text) if part.strip()):
         key = pick_one(part, choices, synonyms)
         words = part.split()
-        if key is None and len(words) > 1 and all(pick_one(word, choices, synonyms) for word in words):
-            for word in words:
-                picked.add(str(pick_one(word, choices, synonyms)))
-            continue
+        if key is None and len(words) > 1:
+            # 'wonen psychsch veiligheid': each word an option of its own, a typo read as such where allowed.
+            exact = [pick_one(word, choices, synonyms) for word in words]
+            read = [
+                found or (close_one(word, choices, synonyms) if loosely else None)
+                for word, found in zip(words, exact, strict=True)
+            ]
+            if all(read):
+                for found, meant in zip(exact, read, strict=True):
+                    if found is None:
+                        picked.loosely.append(str(meant))
+                    picked.add(str(meant))
+                continue
         if key is None and loosely and (key := close_one(part, choices, synonyms)) is not None:
             picked.loosely.append(key)
         if key is None:

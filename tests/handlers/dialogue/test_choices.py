@@ -71,6 +71,18 @@ def test_what_matched_nothing_is_named_and_a_typo_is_read_only_loosely() -> None
     assert loose.keys == ["wonen", "verslaving"] and loose.loosely == ["verslaving"] and not loose.unknown
 
 
+def test_answers_separated_by_spaces_may_hold_a_typo_where_it_is_said_back() -> None:
+    """'wonen psychsch veiligheid' was refused whole; now each word is an option, the typo read as one."""
+    spaced = pick_many("wonen psychsch veiligheid", DOMAINS, SYNONYMS, loosely=True)
+    assert spaced.keys == ["wonen", "psychisch", "veiligheid"] and spaced.loosely == ["psychisch"]
+    assert not spaced.unknown
+    assert pick_many("zorg strf", CHAINS, SYNONYMS, loosely=True).keys == [
+        "zorg",
+        "straf",
+    ]  # another question
+    assert pick_many("wonen psychsch", DOMAINS, SYNONYMS).unknown == ["wonen psychsch"]  # never silently
+
+
 async def test_a_typo_is_asked_about_and_yes_takes_it_no_asks_again(chat: Chat) -> None:
     """'verslavnig' at the check's leefgebieden: 'Bedoelt u: …?'; yes goes on, no shows the options again."""
     from tests.scripts import check_script
