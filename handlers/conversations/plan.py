@@ -16,13 +16,14 @@ from handlers.cases.lookup import (
     say_not_found,
     visible_case,
 )
-from handlers.cases.views import state_label
-from handlers.dates.formatting import long_date
-from handlers.dialogue.answers import ask_confirm, confirmed
+from handlers.cases.views import names, state_label
+from handlers.dates.formatting import short_date
+from handlers.dialogue.answers import ask_confirm, choose, confirmed
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.free_text import read_text
+from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
@@ -31,6 +32,10 @@ from storage.models import Case, CaseState
 
 KIND = "plan"
 DESCRIPTION, HOLDER, MORE, CONFIRM = "description", "holder", "more", "confirm"
+# After 'nee' at the summary: which part to change (an action, the overleg), add one, or throw it all away (asked
+# once more). Nothing typed so far is lost by a 'nee'.
+CHANGE, DISCARD = "change", "discard"
+MEETING_PART, ADD_PART, DISCARD_PART = "meeting", "add", "discard"
 DEADLINE = DateStep("deadline", "plan.deadline_prompt")
 MEETING = DateStep("meeting", "plan.meeting_prompt", "default_meeting_time", optional=True)
 
@@ -49,6 +54,10 @@ class PlanState:
     description: str | None = None  # the action being written, until its holder and deadline are known
     holder: Holder | None = None
     meeting: datetime | None = None
+    # Where the action being written goes when it is written from the summary (then the summary comes back at
+    # once): in place of the one there (``replacing``: kept until its new version is complete) or added there.
+    at: int | None = None
+    replacing: bool = False
 
 
 Plan = DialogueState[PlanState]
@@ -115,8 +124,16 @@ async def _on_holder(turn: Turn, state: Plan, case: Case) -> Plan:
 async def _on_deadline(turn: Turn, state: Plan, case: Case, moment: datetime | None) -> Plan:
     description, holder = state.data.description, state.data.holder
     assert moment is not None and description is not None and holder is not None
-    state.data.actions.append(PlannedAction(description, holder, moment))
+    planned = PlannedAction(description, holder, moment)
     state.data.description = state.data.holder = None
+    if state.data.at is not None:  # written from the summary: back to it
+        if state.data.replacing:
+            state.data.actions[state.data.at] = planned
+        else:
+            state.data.actions.insert(state.data.at, planned)
+        state.data.at, state.data.replacing = None, False
+        return await _ask_summary(turn, state)
+    state.data.actions.append(planned)
     return ask_confirm(turn, state, MORE, turn.t("plan.more"))
 
 
@@ -136,20 +153,38 @@ async def _on_more(turn: Turn, state: Plan, case: Case) -> Plan:
 
 async def _on_meeting(turn: Turn, state: Plan, case: Case, moment: datetime | None) -> Plan:
     state.data.meeting = moment
-    return ask_confirm(turn, state, CONFIRM, _summary(turn, state.data))
+    return await _ask_summary(turn, state)
 
 
 steps.date(MEETING, _on_meeting)
 
 
-def _summary(turn: Turn, plan: PlanState) -> str:
+async def _ask_summary(turn: Turn, state: Plan) -> Plan:
+    return ask_confirm(turn, state, CONFIRM, await _summary(turn, state.data))
+
+
+async def _summary(turn: Turn, plan: PlanState) -> str:
+    """Everything that will be stored: each action with its holder and deadline, and the next overleg."""
+    known = await names(
+        turn,
+        [item.holder.person_id for item in plan.actions],
+        [item.holder.organisation_id for item in plan.actions],
+    )
     lines = [turn.t("plan.summary", count=len(plan.actions))]
     for index, item in enumerate(plan.actions, start=1):
+        holder = known.of(item.holder.person_id, item.holder.organisation_id)
+        deadline = short_date(turn.texts, turn.lang, item.deadline, turn.tz)
         lines.append(
-            f"{index}. {item.description} ({long_date(turn.texts, turn.lang, item.deadline, turn.tz)})"
+            turn.t(
+                "plan.summary_action",
+                index=index,
+                description=item.description,
+                holder=holder,
+                deadline=deadline,
+            )
         )
     lines.append(
-        turn.t("case.next_meeting", when=long_date(turn.texts, turn.lang, plan.meeting, turn.tz))
+        turn.t("case.next_meeting", when=short_date(turn.texts, turn.lang, plan.meeting, turn.tz))
         if plan.meeting
         else turn.t("case.no_meeting")
     )
@@ -157,10 +192,54 @@ def _summary(turn: Turn, plan: PlanState) -> str:
     return "\n".join(lines)
 
 
-@steps.on_yes(CONFIRM, no="plan.cancelled")
-async def _confirmed(turn: Turn, state: Plan, case: Case) -> None:
-    await _record(turn, case, state.data)
-    turn.say("plan.recorded", number=case.number, count=len(state.data.actions))
+@steps(CONFIRM)
+async def _on_summary(turn: Turn, state: Plan, case: Case) -> Plan | None:
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if answer:
+        await _record(turn, case, state.data)
+        turn.say("plan.recorded", number=case.number, count=len(state.data.actions))
+        return None
+    parts = [
+        Choice(str(index), turn.t("plan.change_action", index=index + 1, description=item.description))
+        for index, item in enumerate(state.data.actions)
+    ]
+    parts += [Choice(key, turn.t(f"plan.change.{key}")) for key in (MEETING_PART, ADD_PART, DISCARD_PART)]
+    state.step = CHANGE
+    turn.offer(state, turn.t("plan.change_which"), parts)
+    return state
+
+
+@steps(CHANGE)
+async def _on_change(turn: Turn, state: Plan, case: Case) -> Plan | None:
+    part = choose(turn, state)
+    if part is None:
+        return state
+    if part == DISCARD_PART:
+        text = turn.t("plan.discard_confirm", count=len(state.data.actions))
+        return ask_confirm(turn, state, DISCARD, text)
+    if part == MEETING_PART:
+        MEETING.ask(turn, state)
+        return state
+    if part == ADD_PART:
+        state.data.at, state.data.replacing = len(state.data.actions), False
+    else:  # written again in its place; the others stay as they are
+        state.data.at, state.data.replacing = int(part), True
+    state.step = DESCRIPTION
+    turn.ask_open(state, turn.t("plan.description_prompt"))
+    return state
+
+
+@steps(DISCARD)
+async def _on_discard(turn: Turn, state: Plan, case: Case) -> Plan | None:
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if not answer:
+        return await _ask_summary(turn, state)  # back to the summary, nothing lost
+    turn.say("plan.cancelled")
+    return None
 
 
 async def _record(turn: Turn, case: Case, plan: PlanState) -> None:
