@@ -29,7 +29,7 @@ from handlers.dates.clock import Clock
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Incoming, Reply
 from handlers.dialogue.plain_text import clean
-from handlers.dialogue.registry import RESUME, STOP, Registry
+from handlers.dialogue.registry import BACK, RESUME, STOP, Registry
 from handlers.dialogue.state import DialogueState, OutdatedDialogue, from_stored
 from handlers.dialogue.turn import Turn
 from handlers.joining import answer_newcomer
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 REGISTRY = Registry(CONVERSATIONS)
 HELP = "help"
-ALWAYS = (STOP, HELP, RESUME)
+ALWAYS = (STOP, HELP, RESUME, BACK)
 
 
 @dataclass(frozen=True)
@@ -335,6 +335,8 @@ class Dispatcher:
             turn.say_lines([*REGISTRY.help_lines(turn), "", turn.t("dialogue.still_open")])
             turn.replies += [Reply.from_json(state.asked)] if state.asked is not None else []
             return state, aside
+        if intent == BACK and not _answers(turn, state):  # 'terug' may be an option, a reminder's
+            return self._back(turn, state), aside
         try:
             if state is not None and not self._leaves_dialogue(turn, state, intent):
                 return await self._resume(turn, state), aside
@@ -357,10 +359,34 @@ class Dispatcher:
 
     @staticmethod
     async def _resume(turn: Turn, state: DialogueState[Any]) -> DialogueState[Any] | None:
+        """The message goes to the dialogue; where it moved the dialogue on, 'terug' comes back here."""
         conversation = REGISTRY.get(state.kind)
         if conversation is None:
             raise OutdatedDialogue(state.kind)
-        return await conversation.resume(turn, state)
+        before, history, fingerprint = state.snapshot(), list(state.earlier), state.fingerprint()
+        after = await conversation.resume(turn, state)
+        if after is not None and after.kind == state.kind:
+            after.went_on_from(before, history, fingerprint)
+        return after
+
+    @staticmethod
+    def _back(turn: Turn, state: DialogueState[Any] | None) -> DialogueState[Any] | None:
+        """The question before the open one, as it was asked, with the answers given since undone (nothing in
+        the store is: a dialogue writes when it is confirmed)."""
+        conversation = REGISTRY.get(state.kind) if state is not None else None
+        if state is None or conversation is None:
+            turn.say("dialogue.back_none")
+            return None
+        if not state.earlier:
+            turn.say("dialogue.back_first")
+            turn.replies += [Reply.from_json(state.asked)] if state.asked is not None else []
+            return state
+        place = state.earlier[-1]
+        previous = from_stored(state.kind, place["step"], place["stored"], conversation.state)
+        previous.earlier = state.earlier[:-1]
+        turn.say("dialogue.back")
+        turn.replies += [Reply.from_json(previous.asked)] if previous.asked is not None else []
+        return previous
 
     def _leaves_dialogue(self, turn: Turn, state: DialogueState[Any], intent: str | None) -> bool:
         """An entry word starts another conversation only where it cannot be an answer to the open question."""

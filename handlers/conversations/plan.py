@@ -84,7 +84,8 @@ async def begin(turn: Turn, number: str) -> Plan | None:
         turn.say("plan.not_now", number=case.number, state=state_label(turn, case))
         return None
     state = DialogueState(KIND, DESCRIPTION, PlanState(case.number))
-    turn.say_lines([turn.t("plan.intro", number=case.number), "", turn.t("plan.description_prompt")])
+    turn.say("plan.intro", number=case.number)
+    turn.ask_open(state, turn.t("plan.description_prompt"))
     return state
 
 

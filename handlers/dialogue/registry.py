@@ -12,13 +12,14 @@ from handlers.dialogue.turn import Turn
 # Words the dispatcher itself answers, in every dialogue: they are no conversation of their own.
 STOP = "stop"
 RESUME = "resume"  # 'verder': take up again the dialogue set aside when another job began
+BACK = "back"  # 'terug': the question before, as it was asked, with what was answered since undone
 
 
 class Registry:
     def __init__(self, conversations: Iterable[Conversation[Any]]) -> None:
         self._by_kind: dict[str, Conversation[Any]] = {}
         for conversation in conversations:
-            if conversation.kind in self._by_kind or conversation.kind in (STOP, RESUME):
+            if conversation.kind in self._by_kind or conversation.kind in (STOP, RESUME, BACK):
                 raise ValueError(f"conversation kind {conversation.kind!r} is declared twice")
             self._by_kind[conversation.kind] = conversation
 
@@ -30,7 +31,7 @@ class Registry:
 
     def entry_words(self, texts: Catalogue) -> dict[str, tuple[str, ...]]:
         """Every kind's entry words (and the stop words) in all languages at once: people mix them."""
-        kinds = [*self._by_kind, STOP, RESUME]
+        kinds = [*self._by_kind, STOP, RESUME, BACK]
         return {
             kind: tuple(
                 word for language in texts.languages for word in texts.words(language, f"entry.{kind}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from handlers.dialogue.messages import Choice
 
 S = TypeVar("S")
+EARLIER_KEPT = 12
 
 # The keys under which the previous storage shape kept the toolkit's bookkeeping inside the state itself.
 _LEGACY_OFFERED = "_offered"
@@ -51,6 +52,21 @@ class DialogueState(Generic[S]):
     suggested: tuple[str, ...] = ()  # the options a typo most likely meant, asked about ('Bedoelt u: …?')
     without_name: str | None = None  # a refused answer with its names left out, offered to send as it is
     asked: dict[str, Any] | None = None  # the open question as it was sent (a Reply's JSON), to ask it again
+    # The dialogue as it stood at each earlier question (step and stored form, newest last), so 'terug' can go
+    # back to one; the oldest are let go past EARLIER_KEPT.
+    earlier: list[dict[str, Any]] = field(default_factory=list)
+
+    def snapshot(self) -> dict[str, Any]:
+        """This place in the dialogue, to come back to (without the places before it: those are kept apart)."""
+        stored = self.to_stored()
+        del stored["earlier"]
+        return {"step": self.step, "stored": stored}
+
+    def went_on_from(self, before: dict[str, Any], history: list[dict[str, Any]], fingerprint: str) -> None:
+        """After a message: if the dialogue moved on from the question it stood at (``before``, with the places
+        before that and its fingerprint), that place is one 'terug' leads to."""
+        if self.fingerprint() != fingerprint:
+            self.earlier = [*history, before][-EARLIER_KEPT:]
 
     def to_stored(self) -> dict[str, Any]:
         """The JSON-compatible form kept in the dialogue row."""
@@ -62,6 +78,7 @@ class DialogueState(Generic[S]):
             "suggested": list(self.suggested),
             "without_name": self.without_name,
             "asked": self.asked,
+            "earlier": self.earlier,
         }
 
     def fingerprint(self) -> str:
@@ -72,7 +89,8 @@ class DialogueState(Generic[S]):
         stored = {
             key: value
             for key, value in self.to_stored().items()
-            if key not in ("suggested", "without_name", "asked")  # the same question, however it was worded
+            if key
+            not in ("suggested", "without_name", "asked", "earlier")  # the same question, however worded
         }
         canonical = json.dumps([self.kind, self.step, stored], sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
@@ -85,10 +103,11 @@ def from_stored(kind: str, step: str, stored: dict[str, Any], state_type: type[S
         raw, offered, pending = stored["state"], stored.get("offered") or [], stored.get("pending_date")
         by_notice, suggested = bool(stored.get("left_by_notice")), tuple(stored.get("suggested") or ())
         without_name, asked = stored.get("without_name"), stored.get("asked")
+        earlier = stored.get("earlier") or []
     else:
         raw = {key: value for key, value in stored.items() if key not in (_LEGACY_OFFERED, _LEGACY_PENDING)}
         offered, pending, by_notice = stored.get(_LEGACY_OFFERED) or [], stored.get(_LEGACY_PENDING), False
-        suggested, without_name, asked = (), None, None
+        suggested, without_name, asked, earlier = (), None, None, []
     try:
         data = _adapter(state_type).validate_python(raw)
         choices = tuple(Choice.from_json(item) for item in offered)
@@ -107,6 +126,7 @@ def from_stored(kind: str, step: str, stored: dict[str, Any], state_type: type[S
         tuple(str(key) for key in suggested),
         offered_text,
         question,
+        [item for item in earlier if isinstance(item, dict)] if isinstance(earlier, list) else [],
     )
 
 
