@@ -107,7 +107,7 @@ async def seed_every_field(chat: Say, app: App) -> Markers:
     await chat("regisseur", f"beoordeel {first}", "accepteren", "1")
     await chat("regisseur", f"plan {first}", f"Actie {markers.action} afleggen", *PLAN_ONE_ACTION[1:])
     await chat("regisseur", f"beoordeel {second}", "doorverwijzen", "wijkteam")
-    await chat("regisseur", f"Advies {markers.advice} bij het wijkteam")
+    await chat("regisseur", f"Advies {markers.advice} bij het wijkteam", "ja")
     await chat("regisseur", f"wijzig {first} #1", "deadline verzetten", "vrijdag 11 december 14:00", "ja")
     await chat("regisseur", f"Wacht op {markers.note} van de partner")
     await chat("regisseur", f"casus {first}", "opschalen", f"Stagnatie {markers.escalation} blijft")

@@ -55,7 +55,7 @@ async def test_asking_for_the_details_form_of_a_case_one_may_not_fill_counts_as_
     limit."""
     number = await refer_a_case(chat)
     await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
-    await chat("regisseur", f"deelnemers {number}", "iemand toevoegen", "wijkteam")
+    await chat("regisseur", f"deelnemers {number}", "iemand toevoegen", "wijkteam", "ja")
     assert number in await chat("wijkteam", f"acties {number}")  # they do see its action list
     for _ in range(3):
         assert "Ik kan geen casus" in await chat("wijkteam", f"gegevens {number}")

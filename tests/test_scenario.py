@@ -155,7 +155,13 @@ async def test_the_whole_process_from_referral_to_status(chat: Chat, clock: Fixe
 async def test_redirect_with_advice_reaches_the_melder(chat: Chat) -> None:
     number = await refer_a_case(chat)
     await chat("regisseur2", f"beoordeel {number}", "doorverwijzen", "wijkteam")
-    assert "doorverwezen" in await chat("regisseur2", "Past beter bij het wijkteam, graag daar aanmelden")
+    asked = await chat("regisseur2", "Past beter bij het wijkteam, graag daar aanmelden")
+    assert "doorverwijzen naar wijkteam / gebiedsteam, met dit advies aan de melder?" in asked  # confirmed first
+    assert "Niets verstuurd" in await chat("regisseur2", "nee")
+    assert await pending(chat.app, "referral_redirected") == []
+    await chat("regisseur2", f"beoordeel {number}", "doorverwijzen", "wijkteam")
+    await chat("regisseur2", "Past beter bij het wijkteam, graag daar aanmelden")
+    assert "doorverwezen" in await chat("regisseur2", "ja")
     view = await chat("agent", f"status {number}")
     assert "advies gegeven" in view and "Past beter bij het wijkteam" in view
     assert await pending(chat.app, "referral_redirected") == [("agent", number)]
@@ -164,7 +170,8 @@ async def test_redirect_with_advice_reaches_the_melder(chat: Chat) -> None:
 async def test_a_question_to_the_melder_is_answered_by_feedback(chat: Chat) -> None:
     number = await refer_a_case(chat)
     await chat("regisseur", f"beoordeel {number}", "vraag stellen")
-    await chat("regisseur", "Welke partners zijn al betrokken?")
+    assert "aan de melder sturen?" in await chat("regisseur", "Welke partners zijn al betrokken?")
+    await chat("regisseur", "ja")
     assert "Welke partners zijn al betrokken?" in await chat("agent", f"status {number}")
     await chat("agent", f"terugkoppeling {number}", "GGZ en wijkteam zijn betrokken", "nee")
     updates = await chat("regisseur", f"updates {number}")

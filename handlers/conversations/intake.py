@@ -12,7 +12,7 @@ from handlers.cases.lookup import (
 )
 from handlers.cases.views import full_view_lines, state_label
 from handlers.dates.formatting import short_date
-from handlers.dialogue.answers import ask_choice, choose
+from handlers.dialogue.answers import ask_choice, ask_confirm, choose, confirmed
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.free_text import read_text
@@ -26,6 +26,8 @@ from storage.models import Case, CaseState, Role
 KIND = "intake"
 DECIDE, ASSIGNEE, REDIRECT_TO, ADVICE, QUESTION = "decide", "assignee", "redirect_to", "advice", "question"
 DECISIONS = ("accept", "redirect", "ask", "later")
+# The advice or the question, confirmed by name before it goes to the melder.
+SEND_ADVICE, SEND_QUESTION = "send_advice", "send_question"
 TARGETS = ("wijkteam", "regieteam", "veilig_thuis", "wvggz", "anders")
 
 
@@ -33,6 +35,7 @@ TARGETS = ("wijkteam", "regieteam", "veilig_thuis", "wvggz", "anders")
 class IntakeState:
     number: str | None = None
     target: str | None = None
+    message: str | None = None  # the advice or question typed, until it is confirmed
 
 
 Intake = DialogueState[IntakeState]
@@ -131,11 +134,29 @@ async def _on_redirect_to(turn: Turn, state: Intake, case: Case) -> Intake:
 
 @steps(ADVICE, QUESTION)
 async def _on_message_to_melder(turn: Turn, state: Intake, case: Case) -> Intake | None:
-    """The advice that goes with a redirection, or a question; the melder is told there is a message."""
+    """The advice that goes with a redirection, or a question, read and then confirmed by name."""
     text = await read_text(turn, state)
     if text is None:
         return state
-    redirect = state.step == ADVICE
+    state.data.message = text
+    if state.step == ADVICE:
+        target = turn.t(f"intake.target.{state.data.target}")
+        return ask_confirm(
+            turn, state, SEND_ADVICE, turn.t("intake.redirect_confirm", number=case.number, target=target)
+        )
+    return ask_confirm(turn, state, SEND_QUESTION, turn.t("intake.question_confirm", number=case.number))
+
+
+@steps(SEND_ADVICE, SEND_QUESTION)
+async def _on_send(turn: Turn, state: Intake, case: Case) -> Intake | None:
+    """Sent on a yes; a no keeps the referral in the queue as it was, nothing sent."""
+    answer = confirmed(turn, state)
+    if answer is None:
+        return state
+    if not answer or state.data.message is None:
+        turn.say("intake.not_sent", number=case.number)
+        return None
+    text, redirect = state.data.message, state.step == SEND_ADVICE
     if redirect:
         text = f"{turn.t(f'intake.target.{state.data.target}')}: {text}"
         await move(turn, case, CaseState.ADVIES, reason=state.data.target)  # counted: advice to whom

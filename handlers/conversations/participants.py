@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.authorization import DIRECTORS
-from handlers.cases.holders import read_holder
+from handlers.cases.holders import Holder, read_holder
 from handlers.cases.lookup import directed_case, find_case_number
 from handlers.cases.views import names
-from handlers.dialogue.answers import choose
+from handlers.dialogue.answers import ask_confirm, choose
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
@@ -23,12 +23,15 @@ from storage.models import ActionStatus, Case, CaseParticipant, CaseState
 
 KIND = "participants"
 MENU, ADD, REMOVE = "menu", "add", "remove"
+ADD_CONFIRM, REMOVE_CONFIRM = "add_confirm", "remove_confirm"  # every change confirmed by name
 OPTIONS = ("add", "remove")
 
 
 @dataclass
 class ParticipantsState:
     number: str
+    joining: Holder | None = None  # whom to add, once named
+    leaving: int | None = None  # the participant row to remove, once picked
 
 
 Participants = DialogueState[ParticipantsState]
@@ -93,6 +96,18 @@ async def _on_add(turn: Turn, state: Participants, case: Case) -> Participants |
     who = await read_holder(turn, state)
     if who is None:
         return state
+    state.data.joining = who
+    known = await names(turn, [who.person_id], [who.organisation_id])
+    name = known.of(who.person_id, who.organisation_id)
+    return ask_confirm(
+        turn, state, ADD_CONFIRM, turn.t("participants.add_confirm", name=name, number=case.number)
+    )
+
+
+@steps.on_yes(ADD_CONFIRM, no="participants.unchanged")
+async def _add(turn: Turn, state: Participants, case: Case) -> None:
+    who = state.data.joining
+    assert who is not None
     if who.person_id is not None:
         await cases.add_participant(turn.session, case.id, professional_id=who.person_id)
         told = [who.person_id]
@@ -104,7 +119,6 @@ async def _on_add(turn: Turn, state: Participants, case: Case) -> Participants |
         await turn.notify(recipient, "participant_added", case.number)
     known = await names(turn, [who.person_id], [who.organisation_id])
     turn.say("participants.added", number=case.number, name=known.of(who.person_id, who.organisation_id))
-    return None
 
 
 @steps(REMOVE)
@@ -133,12 +147,25 @@ async def _on_remove(turn: Turn, state: Participants, case: Case) -> Participant
     if held:
         turn.say("participants.holds_actions", name=name, count=len(held), number=case.number)
         return None
+    state.data.leaving = member.id
+    text = turn.t("participants.remove_confirm", name=name, number=case.number)
+    return ask_confirm(turn, state, REMOVE_CONFIRM, text)
+
+
+@steps.on_yes(REMOVE_CONFIRM, no="participants.unchanged")
+async def _remove(turn: Turn, state: Participants, case: Case) -> None:
+    members = await cases.participants(turn.session, case.id)
+    member = next((m for m in members if m.id == state.data.leaving), None)
+    if member is None:  # removed meanwhile (by a stand-in, on another device): nothing left to do
+        turn.say("participants.unchanged")
+        return
+    known = await names(turn, [member.professional_id], [member.organisation_id])
+    name = known.of(member.professional_id, member.organisation_id)
     await cases.remove_participant(turn.session, member.id)
     await turn.audit("case.participant.remove", case.number)
     if member.professional_id is not None:
         await turn.notify(member.professional_id, "participant_removed", case.number)
     turn.say("participants.removed", number=case.number, name=name)
-    return None
 
 
 CONVERSATION = Conversation(KIND, DIRECTORS, ParticipantsState, start, resume)

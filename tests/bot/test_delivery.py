@@ -331,7 +331,7 @@ async def test_a_question_and_an_update_are_acted_on_in_one_step_where_their_not
     chat: Chat,
 ) -> None:
     number = await refer_a_case(chat)
-    await chat("regisseur", f"beoordeel {number}", "vraag stellen", "Welke partners zijn al betrokken?")
+    await chat("regisseur", f"beoordeel {number}", "vraag stellen", "Welke partners zijn al betrokken?", "ja")
     melder = TerminalChannel(chat.app.dispatcher, "agent")
     screen = io.StringIO()
     await deliver_all(chat.app, [TerminalSender(melder, screen)])
@@ -353,7 +353,7 @@ async def test_a_question_and_an_update_are_acted_on_in_one_step_where_their_not
 async def test_a_question_a_notice_left_open_gives_way_to_a_command_without_a_word(chat: Chat) -> None:
     """The person did not start it: typing something else drops it without a word (it is not set aside)."""
     number = await refer_a_case(chat)
-    await chat("regisseur", f"beoordeel {number}", "vraag stellen", "Welke partners zijn al betrokken?")
+    await chat("regisseur", f"beoordeel {number}", "vraag stellen", "Welke partners zijn al betrokken?", "ja")
     await deliver_all(
         chat.app, [TerminalSender(TerminalChannel(chat.app.dispatcher, "agent"), io.StringIO())]
     )

@@ -77,9 +77,10 @@ async def test_an_invite_is_for_the_organisation_whose_name_was_pressed(teams_bo
 
 async def test_the_participant_pressed_is_the_one_removed(teams_bot: TeamsBot) -> None:
     number = await two_actions(teams_bot.say)
-    await teams_bot.say("regisseur", f"deelnemers {number}", "iemand toevoegen", "reclassering")
+    await teams_bot.say("regisseur", f"deelnemers {number}", "iemand toevoegen", "reclassering", "ja")
     await teams_bot.say("regisseur", f"deelnemers {number}", "iemand verwijderen")
-    assert "neemt niet meer deel" in await press_labelled(teams_bot, "regisseur", "Rik Reclassering")
+    assert "Rik Reclassering" in await press_labelled(teams_bot, "regisseur", "Rik Reclassering")
+    assert "neemt niet meer deel" in await press_labelled(teams_bot, "regisseur", "ja")
     rik = await person(teams_bot.app, "reclassering")
     async with teams_bot.app.sessions() as session:
         left = set(await session.scalars(select(CaseParticipant.professional_id)))

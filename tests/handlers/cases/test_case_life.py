@@ -49,7 +49,7 @@ async def test_a_whole_case_life_stays_consistent_and_tells_everyone_concerned(
     assert "geannuleerd" in await chat("regisseur", "ja")
     await assert_consistent(app, "cancelled")
     assert await told(app, "action_cancelled") == ["wijkteam"]
-    assert "neemt nu deel" in await chat("regisseur", f"deelnemers {number}", "iemand toevoegen", "ggz")
+    assert "neemt nu deel" in await chat("regisseur", f"deelnemers {number}", "iemand toevoegen", "ggz", "ja")
     assert await told(app, "participant_added") == ["ggz"]
 
     await chat(

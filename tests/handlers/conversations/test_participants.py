@@ -13,12 +13,22 @@ async def test_a_participant_is_added_sees_the_action_list_and_is_removed_again(
     assert f"Casus {number} heeft 2 deelnemers:" in listing and "Gerda GGZ (GGZ Voorbeeld)" in listing
     assert "Ik kan geen casus" in await chat("reclassering", f"acties {number}")  # not on the case yet
     assert "kan geen actie houden" in await chat("regisseur", "1", "manager")  # nor may the ketenmanager join
-    assert "neemt nu deel" in await chat("regisseur", "reclassering")
+    asked = await chat("regisseur", "reclassering")
+    assert "Rik Reclassering (Reclassering Nederland) laten deelnemen aan casus" in asked  # confirmed by name
+    assert "Ik kan geen casus" in await chat("reclassering", f"acties {number}")  # not before the yes
+    assert "neemt nu deel" in await chat("regisseur", "ja")
     assert await told(chat.app, "participant_added") == ["reclassering"]
     view = await chat("reclassering", f"acties {number}")
     assert "Huisbezoek afleggen" in view and "Doel" not in view  # the action list, no case content
     await chat("regisseur", f"deelnemers {number}", "iemand verwijderen")
-    assert "neemt niet meer deel" in await chat("regisseur", "Rik Reclassering (Reclassering Nederland)")
+    leaving = await chat("regisseur", "Rik Reclassering (Reclassering Nederland)")
+    assert "niet meer laten deelnemen" in leaving
+    assert "niets veranderd" in await chat("regisseur", "nee")
+    assert "Actielijst" in await chat("reclassering", f"acties {number}")  # still on it after the no
+    await chat(
+        "regisseur", f"deelnemers {number}", "iemand verwijderen", "Rik Reclassering (Reclassering Nederland)"
+    )
+    assert "neemt niet meer deel" in await chat("regisseur", "ja")
     assert "Ik kan geen casus" in await chat("reclassering", f"acties {number}")
     assert await told(chat.app, "participant_removed") == ["reclassering"]
 
