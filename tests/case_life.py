@@ -113,7 +113,9 @@ async def live_a_case(app: App, number: str, people: Mapping[str, Client]) -> No
     await assert_consistent(app, "cancelled")
     await wijkteam.expect(f"Actie {number} #3 is geannuleerd")
 
-    assert "neemt nu deel" in await regisseur.ask(f"deelnemers {number}", "iemand toevoegen", "wijkteam", "ja")
+    assert "neemt nu deel" in await regisseur.ask(
+        f"deelnemers {number}", "iemand toevoegen", "wijkteam", "ja"
+    )
     await wijkteam.expect(f"U neemt deel aan casus {number}")
 
     await regisseur.ask(f"casus {number}", "opschalen", "Afspraken worden niet nagekomen", "bestuurlijk")

@@ -98,7 +98,10 @@ async def test_holding_an_action_or_taking_part_needs_a_role_that_works_on_cases
         planned = await chat("regisseur", "stop", f"plan {unplanned}", "Nog een actie", handle)
         may_hold = handle != "manager"
         assert ("overdragen aan" in holder) is may_hold, (handle, holder)
-        assert ("laten deelnemen aan casus" in joined) is may_hold, (handle, joined)  # asked before it is done
+        assert ("laten deelnemen aan casus" in joined) is may_hold, (
+            handle,
+            joined,
+        )  # asked before it is done
         assert ("kan geen actie houden" in planned) is not may_hold, (handle, planned)
     await chat("regisseur", "stop")
 

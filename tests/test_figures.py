@@ -203,7 +203,9 @@ async def test_anonymous_checks_and_advice_are_counted_by_outcome_and_to_whom(ch
     await chat("agent", *CHECK_THAT_FITS, "nee")  # a check that fits, no referral after it
     await chat("ggz", "check", "ja")  # stopped: acute danger
     number = await refer_a_case(chat)  # a second check that fits, and the referral
-    await chat("regisseur", f"beoordeel {number}", "doorverwijzen", "wijkteam", "Past beter bij het wijkteam", "ja")
+    await chat(
+        "regisseur", f"beoordeel {number}", "doorverwijzen", "wijkteam", "Past beter bij het wijkteam", "ja"
+    )
     lines = (await chat("manager", "cijfers")).splitlines()
     assert (
         "- past waarschijnlijk: <5" in lines and "- twijfel, doorverwijzen: 0" in lines

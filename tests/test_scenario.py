@@ -156,7 +156,9 @@ async def test_redirect_with_advice_reaches_the_melder(chat: Chat) -> None:
     number = await refer_a_case(chat)
     await chat("regisseur2", f"beoordeel {number}", "doorverwijzen", "wijkteam")
     asked = await chat("regisseur2", "Past beter bij het wijkteam, graag daar aanmelden")
-    assert "doorverwijzen naar wijkteam / gebiedsteam, met dit advies aan de melder?" in asked  # confirmed first
+    assert (
+        "doorverwijzen naar wijkteam / gebiedsteam, met dit advies aan de melder?" in asked
+    )  # confirmed first
     assert "Niets verstuurd" in await chat("regisseur2", "nee")
     assert await pending(chat.app, "referral_redirected") == []
     await chat("regisseur2", f"beoordeel {number}", "doorverwijzen", "wijkteam")
@@ -165,6 +167,18 @@ async def test_redirect_with_advice_reaches_the_melder(chat: Chat) -> None:
     view = await chat("agent", f"status {number}")
     assert "advies gegeven" in view and "Past beter bij het wijkteam" in view
     assert await pending(chat.app, "referral_redirected") == [("agent", number)]
+
+
+async def test_the_melder_answers_a_question_the_way_its_notice_and_status_say(chat: Chat) -> None:
+    """The notice and the status say 'antwoord VH-…': that shows the question and takes the answer."""
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "vraag stellen", "Is de huisarts al betrokken?", "ja")
+    status = await chat("agent", f"status {number}")
+    assert "Is de huisarts al betrokken?" in status and f"typ 'antwoord {number}'" in status
+    asked = await chat("agent", f"antwoord {number}")
+    assert "Is de huisarts al betrokken?" in asked and "Typ uw terugkoppeling" in asked
+    await chat("agent", "Ja, de huisarts weet ervan", "nee")
+    assert "de huisarts weet ervan" in await chat("regisseur", f"updates {number}")
 
 
 async def test_a_question_to_the_melder_is_answered_by_feedback(chat: Chat) -> None:

@@ -95,6 +95,8 @@ async def referral_state_lines(turn: Turn, case: Case) -> list[str]:
         question = await feedback.latest_question(turn.session, case.id)
         if question is not None:
             lines.append(turn.t("case.question_from_director", text=question.body))
+            if case.state in OPEN_INTAKE:  # a question waits for its answer; advice does not
+                lines.append(turn.t("case.answer_hint", number=case.number))
     subject = await subject_line(turn, case)
     return lines if subject is None else [*lines, subject]
 

@@ -67,6 +67,11 @@ async def _begin(turn: Turn, number: str) -> Feedback | None:
         return None
     case, access = found
     state = DialogueState(KIND, TEXT, FeedbackState(case.number))
+    if access < Access.ACTION_LIST and case.state in cases.OPEN_INTAKE:
+        # 'antwoord VH-…', as the notice of a question says: the question first, then its answer.
+        question = await updates.latest_question(turn.session, case.id)
+        if question is not None:
+            turn.say("case.question_from_director", text=question.body)
     open_actions = [a for a in await actions.for_case(turn.session, case.id) if a.status is ActionStatus.OPEN]
     if access < Access.ACTION_LIST or not open_actions:
         return ask_text(turn, state)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from handlers import recipients, reminders
 from handlers.authorization import DIRECTORS, Access
-from handlers.cases.flow import PLANNABLE, announce_meeting, move
+from handlers.cases.flow import NEXT_STATES, PLANNABLE, announce_meeting, move
 from handlers.cases.holders import Holder, holder_shortcuts, read_holder
 from handlers.cases.lookup import (
     directed_case,
@@ -82,6 +82,8 @@ async def begin(turn: Turn, number: str) -> Plan | None:
         return None
     if case.state not in PLANNABLE:
         turn.say("plan.not_now", number=case.number, state=state_label(turn, case))
+        if CaseState.VERVOLGOVERLEG in NEXT_STATES[case.state]:  # a running plan: how an action is added
+            turn.say("plan.add_through_follow_up", number=case.number)
         return None
     state = DialogueState(KIND, DESCRIPTION, PlanState(case.number))
     turn.say("plan.intro", number=case.number)

@@ -58,3 +58,13 @@ async def test_throwing_the_plan_away_is_asked_once_more_and_no_brings_the_summa
     assert "niet vastgelegd" in await chat("regisseur", "ja")
     async with chat.app.sessions() as session:
         assert (await session.scalars(select(Action.id))).all() == []
+
+
+async def test_plan_on_a_running_case_says_how_an_action_is_added(chat: Chat) -> None:
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    await chat("regisseur", f"plan {number}", *THREE_ACTIONS, "ja")
+    refused = await chat("regisseur", f"plan {number}")
+    assert "vervolgoverleg starten" in refused and f"'wijzig {number}'" in refused
+    await chat("regisseur", f"casus {number}", "vervolgoverleg starten", "ja")
+    assert "Wat is de actie?" in await chat("regisseur", f"plan {number}")  # the way it said works
