@@ -32,6 +32,10 @@ from handlers.dialogue.messages import Reply
 from handlers.dialogue.state import DialogueState
 from handlers.joining.requests import JOIN_REQUEST
 from handlers.reminders import ACTION_REMINDERS, ANSWERABLE, MEETING_REMINDER, OVERVIEW
+
+# Notices that ask the holder to act on an action: not sent once it is done or cancelled, and they say by when
+# (a reference and a date, no content), so nobody has to ask again.
+ACTION_TOLD = ("action_assigned", "action_changed", "action_deadline_changed")
 from storage import actions, cases, dialogues, feedback, joins, outbox, people, stand_ins
 from storage.models import Action, ActionStatus, Case, CaseState, JoinStatus, PendingMessage, Professional
 
@@ -118,6 +122,9 @@ class Notices:
             return False
         if row.kind == "new_referral":  # someone took it up meanwhile: it is no longer new
             return case is not None and case.state in cases.OPEN_INTAKE and case.procesregisseur_id is None
+        if row.kind in ACTION_TOLD and row.action_id is not None:  # rows from before ids were kept: sent
+            action = batch.actions.get(row.action_id)
+            return action is not None and action.status is ActionStatus.OPEN
         if row.kind in ACTION_REMINDERS:
             action = batch.actions.get(row.action_id) if row.action_id is not None else None
             return (
@@ -154,6 +161,8 @@ class Notices:
                 details.append(
                     self._texts.text(person.language, "notice.action_line", description=action.description)
                 )
+            if row.kind in ACTION_TOLD:
+                details.append(self._texts.text(person.language, "notice.action_due", when=params["when"]))
         elif row.kind == MEETING_REMINDER:
             meeting = batch.cases[str(row.case_number)].next_meeting_at
             assert meeting is not None

@@ -147,7 +147,9 @@ async def _holder_name(turn: Turn, action: Action) -> str:
 async def _tell_holders(turn: Turn, target: Target, kind: str) -> None:
     for recipient in await recipients.action_holders(turn.session, target.action):
         if recipient != turn.person.id:
-            await turn.notify(recipient, kind, target.case.number, action=target.action.seq)
+            await turn.notify(
+                recipient, kind, target.case.number, action_id=target.action.id, action=target.action.seq
+            )
 
 
 @steps(DESCRIPTION)

@@ -264,7 +264,9 @@ async def _record(turn: Turn, case: Case, plan: PlanState) -> None:
         else:
             await cases.add_participant(turn.session, case.id, organisation_id=item.holder.organisation_id)
         for recipient in await recipients.action_holders(turn.session, action):
-            await turn.notify(recipient, "action_assigned", case.number, action=action.seq)
+            await turn.notify(
+                recipient, "action_assigned", case.number, action_id=action.id, action=action.seq
+            )
         await reminders.plan_action(turn, case, action)
     case.next_meeting_at = plan.meeting
     await move(turn, case, CaseState.PLAN_VAN_AANPAK)

@@ -87,7 +87,8 @@ async def test_due_messages_are_sent_once_with_their_key_and_audited(chat: Chat,
     assert await deliver_all(chat.app, [recorder]) == 0  # nothing is sent twice
     sent = read_recording(recorder.path)
     texts = {(item["to"], item["text"]) for item in sent}
-    assert ("agent", f"U bent actiehouder van actie {number} #1. Typ 'acties' voor uw acties.") in texts
+    assigned = f"U bent actiehouder van actie {number} #1. Typ 'acties' voor uw acties."
+    assert ("agent", f"{assigned}\nUiterlijk: vrijdag 4 december 2026, 14:00") in texts  # what and by when
     # Accepted before anything was delivered: "new referral" is no longer news to anyone, so it is dropped.
     assert all(f"Nieuwe aanmelding {number}" not in text for _, text in texts)
     assert any(to == "agent" and f"Uw aanmelding {number} is geaccepteerd" in text for to, text in texts)
@@ -163,6 +164,35 @@ async def test_nothing_goes_out_in_the_evening_and_it_does_the_next_morning(
     clock.advance(timedelta(hours=13))  # Tuesday 08:15
     assert await deliver_all(chat.app, [sender]) > 0
     assert all("Verlaat" not in text for _, text in sender.delivered)  # waiting for the window is not late
+
+
+async def test_an_action_marked_done_in_the_evening_is_not_announced_the_next_morning(
+    chat: Chat, clock: FixedClock
+) -> None:
+    """'U bent actiehouder van actie #1' arrived the morning after the holder marked it done: no longer."""
+    clock.advance(timedelta(hours=9))  # Monday 19:15: the notices wait for the morning
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    await chat("agent", "acties", "1", "gedaan")
+    clock.advance(timedelta(hours=13))  # Tuesday 08:15
+    sender = ScriptedSender("recording")
+    await deliver_all(chat.app, [sender])
+    assert not [text for handle, text in sender.delivered if "actiehouder" in text]
+    assert [row.status for row in await rows(chat.app, "action_assigned", "agent")] == [
+        OutboxStatus.CANCELLED
+    ]
+
+
+async def test_a_moved_deadline_is_told_with_the_new_date(chat: Chat) -> None:
+    """Another notice of an action says its date too: nobody has to ask again."""
+    number = await plan_one_action(chat, "vrijdag 4 december 14:00")
+    sender = ScriptedSender("recording")
+    await deliver_all(chat.app, [sender])
+    await chat("regisseur", f"wijzig {number} #1", "deadline verzetten", "vrijdag 11 december 14:00", "ja")
+    await chat("regisseur", "Wacht op de partner", "ja")
+    sender.delivered.clear()
+    await deliver_all(chat.app, [sender])
+    (told,) = [text for handle, text in sender.delivered if handle == "agent" and "is verzet" in text]
+    assert told.endswith("Uiterlijk: vrijdag 11 december 2026, 14:00") and "Huisbezoek" not in told
 
 
 async def test_a_completed_action_is_not_reminded_even_if_its_row_is_due(
@@ -251,7 +281,7 @@ async def test_an_unreachable_person_gets_the_other_channel_else_the_procesregis
     await deliver_all(chat.app, [blocked, other])
     assert (
         "agent",
-        f"U bent actiehouder van actie {number} #1. Typ 'acties' voor uw acties.",
+        f"U bent actiehouder van actie {number} #1. Typ 'acties' voor uw acties.\nUiterlijk: vrijdag 4 december 2026, 14:00",
     ) in other.delivered
     sent = (await rows(chat.app, "action_assigned"))[0]
     assert sent.status is OutboxStatus.SENT and sent.channel == "matrix" and sent.failed_channels == ["teams"]
