@@ -152,6 +152,8 @@ class Notices:
         for key, shown in NAMED.items():  # names are looked up as the notice is sent, never kept in the row
             if isinstance(ref := params.get(key), int):
                 params[shown] = named.name if (named := batch.people.get(ref)) is not None else "?"
+        if isinstance(target := params.get("target"), str):  # to whom a case was escalated: a configured key
+            params["target"] = self._texts.text(person.language, f"escalation_target.{target}")
         key = f"notice.{row.kind}"
         action = batch.actions.get(row.action_id) if row.action_id is not None else None
         details: list[str] = []

@@ -280,6 +280,12 @@ async def test_an_organisation_is_named_by_a_part_of_its_name_at_afschalen(chat:
     assert "Wie neemt bij GGZ Voorbeeld" in await chat("regisseur", "voorbeeld", "ggz")
 
 
+async def test_an_empty_list_says_so_in_a_sentence_not_under_a_bare_colon(chat: Chat) -> None:
+    assert "U regisseert geen open casussen." in await chat("regisseur", "status mijn")
+    assert "(0):" not in await chat("regisseur", "status nieuw")
+    assert "Er staan geen acties over de deadline" in await chat("regisseur2", "status achterstallig")
+
+
 async def test_english_speakers_get_english(chat: Chat) -> None:
     assert "speak English" in await chat("ggz", "language en")
     help_text = await chat("ggz", "help")

@@ -28,6 +28,7 @@ from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState, NoState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.figures.counts import shown as shown_count
 from storage import actions, cases, feedback, outbox
 from storage.models import CaseState
 from storage.people import Person
@@ -127,7 +128,7 @@ async def _on_since(turn: Turn, state: Status, _: None, since: datetime | None) 
     items = await feedback.since_for_director(turn.session, await directed_ids(turn), since)
     await turn.audit_shown("status.since", (number for _, number in items))
     when = long_date(turn.texts, turn.lang, since, turn.tz)
-    lines = [turn.t("status.since", count=len(items), when=when)]
+    lines = [_title(turn, "status.since", len(items), when=when)]
     lines += await feedback_lines(turn, list(items))
     turn.say_lines(lines)
 
@@ -135,12 +136,17 @@ async def _on_since(turn: Turn, state: Status, _: None, since: datetime | None) 
 steps.date(SINCE, _on_since)
 
 
+def _title(turn: Turn, key: str, count: int, **params: object) -> str:
+    """A list's heading over its lines ('Uw casussen (3):'), or a sentence of its own when it has none."""
+    return turn.t(f"{key}_none", **params) if count == 0 else turn.t(key, count=count, **params)
+
+
 async def _show(turn: Turn, view: str) -> None:
     now = turn.now()
     if view == "mine":
         mine = await cases.directed_by(turn.session, await directed_ids(turn))
         shown = [case.number for case in mine]
-        lines = [turn.t("status.mine", count=len(mine))]
+        lines = [_title(turn, "status.mine", len(mine))]
         for case in mine:
             unread = await feedback.unread_count(turn.session, case.id)
             lines.append(
@@ -152,13 +158,13 @@ async def _show(turn: Turn, view: str) -> None:
     elif view == "overdue":
         overdue = await actions.overdue_for_director(turn.session, await directed_ids(turn), now)
         shown = [number for _, number in overdue]
-        lines = [turn.t("status.overdue", count=len(overdue))]
+        lines = [_title(turn, "status.overdue", len(overdue))]
         known = await action_names(turn, (action for action, _ in overdue))
         lines += [f"- {action_line(turn, action, known, number)}" for action, number in overdue]
     else:
         queue = await cases.intake_queue(turn.session)
         shown = [case.number for case in queue]
-        lines = [turn.t("status.new", count=len(queue))]
+        lines = [_title(turn, "status.new", len(queue))]
         lines += [
             f"- {c.number} · {c.gemeente} · {short_date(turn.texts, turn.lang, c.created_at, turn.tz)}"
             for c in queue
@@ -180,12 +186,16 @@ async def _melder_overview(turn: Turn) -> None:
 
 
 async def _counts(turn: Turn) -> None:
-    """The ketenmanager sees figures, never content."""
+    """The ketenmanager sees figures, never content, by the figures' one rule: 1 to 4 as '<5', the rest rounded
+    to fives (a count of one is a case that can be told apart)."""
     await turn.audit("status.counts")
     counts = await cases.count_by_state(turn.session)
     lines = [turn.t("status.counts")]
-    lines += [f"- {turn.t(f'state.{state.value}')}: {counts.get(state, 0)}" for state in CaseState]
-    lines.append(turn.t("status.overdue_count", count=await actions.count_overdue(turn.session, turn.now())))
+    lines += [
+        f"- {turn.t(f'state.{state.value}')}: {shown_count(counts.get(state, 0))}" for state in CaseState
+    ]
+    overdue = await actions.count_overdue(turn.session, turn.now())
+    lines.append(turn.t("status.overdue_count", count=shown_count(overdue)))
     turn.say_lines(lines)
 
 

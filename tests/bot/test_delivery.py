@@ -391,3 +391,15 @@ async def test_a_question_a_notice_left_open_gives_way_to_a_command_without_a_wo
     assert "Uw aanmeldingen (1)" in reply and "wacht even" not in reply and "verder" not in reply
     await chat("agent", "check")
     assert "wacht even" in await chat("agent", "status")  # a conversation the person started is set aside
+
+
+async def test_the_ketenmanager_reads_to_whom_a_case_was_escalated_in_words(chat: Chat) -> None:
+    """'opgeschaald naar ketenmanager' read like a key; now in the recipient's words and language."""
+    number = await plan_one_action(chat, "vrijdag 4 december 14:00")
+    await chat(
+        "regisseur", f"casus {number}", "opschalen", "Afspraken worden niet nagekomen", "bestuurlijk", "ja"
+    )
+    sender = ScriptedSender("recording")
+    await deliver_all(chat.app, [sender])
+    (told,) = [text for handle, text in sender.delivered if handle == "manager"]
+    assert told == f"Casus {number} is opgeschaald naar bestuurlijk (burgemeester, driehoek)."

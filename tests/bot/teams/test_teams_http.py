@@ -15,7 +15,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.app import App
+from bot.channels.teams.channel import CHANNEL
 from bot.channels.teams.render import note_card
+from bot.dispatcher import Identity
 from handlers.dates.clock import FixedClock
 from handlers.reminders import ANSWERABLE
 from storage import invites, people, teams
@@ -255,6 +257,14 @@ async def sent_to(app: App, handle: str, kinds: Collection[str], seconds: float 
             await asyncio.sleep(0.05)
 
 
+async def question_opened(bot: TeamsBot, handle: str, seconds: float = 10.0) -> None:
+    """Until a question is open in the person's personal chat (a notice's, once its send is recorded)."""
+    identity = Identity(CHANNEL, AAD[handle])
+    async with asyncio.timeout(seconds):
+        while not await bot.app.dispatcher.open_questions(identity, personal(handle)):
+            await asyncio.sleep(0.05)
+
+
 async def test_blocked_or_removed_marks_the_address_unreachable(teams_bot: TeamsBot) -> None:
     await teams_bot.say("regisseur", "help")
     teams_bot.connector.fail[personal("regisseur")] = (403, {})
@@ -453,7 +463,8 @@ async def test_a_reminder_answered_by_typing_keeps_its_action_and_deadline(
     # Two working days before the deadline (Friday 4 December on the tests' clock), 09:00: the reminder.
     clock.advance(datetime(2026, 12, 2, 9, 1, tzinfo=AMSTERDAM) - clock.now())
     reminder = await wait_for_text(teams_bot.connector, "moet uiterlijk")
-    await sent_to(teams_bot.app, "agent", ANSWERABLE)  # its question opens when the send is recorded
+    await sent_to(teams_bot.app, "agent", ANSWERABLE)
+    await question_opened(teams_bot, "agent")  # its question opens when the send is recorded
     card_id = f"activity-{teams_bot.connector.posted.index(reminder)}"
     assert "staat op gedaan" in await teams_bot.say("agent", "gedaan")
     (closed,) = teams_bot.connector.updated[card_id]["attachments"]

@@ -55,7 +55,7 @@ async def test_a_dialogue_stored_before_typed_state_continues(chat: Chat) -> Non
         ["new", "nieuwe aanmeldingen"],
     ]
     await _store(chat.app, "regisseur", "status", "menu", {"_offered": offered})
-    assert "Uw casussen (0)" in await chat("regisseur", "1")
+    assert "U regisseert geen open casussen." in await chat("regisseur", "1")
 
 
 async def test_a_dialogue_whose_shape_no_longer_fits_is_closed_politely_and_the_next_message_works(
