@@ -207,5 +207,9 @@ async def test_teams_asks_for_a_press_where_other_channels_ask_for_a_number(
     await teams.type("check")
     told = "\n".join(text_of(activity) for activity in await teams.type("misschien"))
     assert "Druk op een knop" in told and "nummer" not in told
+    await teams.type("nee")
+    await teams.type("nee")
+    areas = "\n".join(text_of(activity) for activity in await teams.type("nee"))
+    assert "aanvinken" in areas and "1, 3, 4" not in areas  # a choice set is ticked, not typed as numbers
     await chat("wijkteam", "check")
     assert "nummer" in await chat("wijkteam", "misschien")  # the terminal lists numbered options
