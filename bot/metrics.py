@@ -28,6 +28,11 @@ REMINDER_LATENESS = Histogram(
     buckets=(1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600),
 )
 OUTBOX_ROWS = Gauge("vhbot_outbox_rows", "Outbox rows by status, when scraped", ["status"])
+OUTBOX_BEHIND = Gauge(
+    "vhbot_outbox_oldest_due_seconds",
+    "How long the longest-waiting due message has been due, when scraped (0: nothing waits); what to alert on "
+    "when reminders are not going out",
+)
 RATE_LIMITED = Counter(
     "vhbot_rate_limit_refusals", "Refused for too many messages or case lookups", ["limit"]
 )

@@ -88,6 +88,9 @@ class OpsSite:
         try:
             async with asyncio.timeout(STORE_TIMEOUT_SECONDS), self._app.sessions() as session:
                 counts = await outbox.count_by_status(session)
+                now = self._app.now()
+                oldest = await outbox.oldest_due(session, now)
+            metrics.OUTBOX_BEHIND.set((now - oldest).total_seconds() if oldest is not None else 0)
             for status in OutboxStatus:  # every status, 0 included: an alert can then compare and sum
                 metrics.OUTBOX_ROWS.labels(status.value).set(counts.get(status, 0))
         except (SQLAlchemyError, OSError, TimeoutError):

@@ -304,6 +304,14 @@ async def count_by_status(session: AsyncSession) -> dict[OutboxStatus, int]:
     return {status: count for status, count in (await session.execute(query)).all()}
 
 
+async def oldest_due(session: AsyncSession, now: datetime) -> datetime | None:
+    """When the longest-waiting message that is due now fell due: how far delivery is behind."""
+    query = select(func.min(PendingMessage.due_at)).where(
+        PendingMessage.status == OutboxStatus.PENDING, PendingMessage.due_at <= now
+    )
+    return await session.scalar(query)
+
+
 async def count_failed(session: AsyncSession, case_numbers: Collection[str]) -> int:
     """Messages about these cases that could not be delivered on any channel."""
     if not case_numbers:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from pydantic import SecretStr
 from bot.app import App, build_app
 from bot.ops import OpsSite
 from config.settings import Settings
+from handlers.dates.clock import FixedClock
 from storage import migrate
 from tests.bot.teams.connector import free_port
 from tests.conftest import TEST_KEYS, Chat, running_clock
@@ -84,6 +86,8 @@ async def test_metrics_parse_and_name_no_case_person_or_typed_text(
     }
     assert {"check", "status"} <= kinds
     assert "vhbot_outbox_rows" in families and "vhbot_handling_seconds" in families
+    (behind,) = families["vhbot_outbox_oldest_due_seconds"].samples
+    assert behind.value == 0  # the new referral's notices fell due just now
     written = [s.value for s in families["vhbot_audit_entries_written"].samples if s.name.endswith("_total")]
     assert written and written[0] > 0
     for name in (
@@ -95,6 +99,20 @@ async def test_metrics_parse_and_name_no_case_person_or_typed_text(
         assert name in families
     for secret in (number, "VH-", "kanarie", "agent", "Anna", "Petra", "Politie"):
         assert secret not in body
+
+
+async def test_the_oldest_due_message_says_how_far_delivery_is_behind(
+    ops: tuple[Ops, dict[str, bool]], chat: Chat, clock: FixedClock
+) -> None:
+    """Nothing delivers in this test: the new referral's notices wait, and the gauge counts from when they fell
+    due, so an alert can fire when reminders are not going out."""
+    site, _ = ops
+    await refer_a_case(chat)
+    clock.advance(timedelta(minutes=7))
+    _, body = await site.get("/metrics")
+    families = {family.name: family for family in text_string_to_metric_families(body)}
+    (behind,) = families["vhbot_outbox_oldest_due_seconds"].samples
+    assert behind.value == 7 * 60
 
 
 @pytest.fixture
