@@ -86,6 +86,8 @@ class MatrixChannel:
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._told_undecryptable: set[str] = set()
         self._leaving = Leaving(app, self._account)
+        # The bot's own links (form pages) stay links in its messages; anything else linkable is shown as code.
+        self.own_links = str(self._settings.public_url) if self._settings.public_url else None
 
     # The process's role: stand by, or hold the account and serve it.
 
@@ -385,7 +387,10 @@ class MatrixChannel:
         if language is not None:
             reply = Reply(self._app.texts.text(language, "access.undecryptable"))
             await self._send(
-                connection, room_id, content_of(reply, event.event_id), transaction_id(event.event_id, 0)
+                connection,
+                room_id,
+                content_of(reply, event.event_id, self.own_links),
+                transaction_id(event.event_id, 0),
             )
         return None
 
@@ -393,7 +398,7 @@ class MatrixChannel:
         self, connection: MatrixConnection, room_id: str, message_id: str, replies: list[Reply], thread: bool
     ) -> None:
         for index, reply in enumerate(replies):
-            content = content_of(reply, message_id if thread and index == 0 else None)
+            content = content_of(reply, message_id if thread and index == 0 else None, self.own_links)
             await self._send(connection, room_id, content, transaction_id(message_id, index))
             if reply.chart is not None:
                 await self._send_chart(

@@ -30,5 +30,7 @@ class MatrixSender:
         if connection is None or not self._channel.serving.is_set():
             raise NotHere("another process serves Matrix")
         room_id = await connection.direct_room(address)  # network trouble arrives as TemporaryFailure
-        await connection.send(room_id, content_of(message.reply), message.key)
+        await connection.send(
+            room_id, content_of(message.reply, own_links=self._channel.own_links), message.key
+        )
         return room_id

@@ -44,3 +44,23 @@ def test_case_numbers_stay_on_one_line_where_they_are_shown_and_read_back_plain(
     assert "<li>VH\u20112026\u20110002 (ingediend)</li>" in content["formatted_body"]
     assert "VH-2026-0001" in content["body"]
     assert clean("status VH\u20112026\u20110001") == "status VH-2026-0001"
+
+
+def test_links_someone_typed_are_code_and_only_the_bots_own_links_are_links() -> None:
+    """A melder's goal with a URL, a bare domain and an anchor reached the procesregisseur as live links in the
+    bot's own message; now they are code, which no client makes a link of. The form link the bot hands out stays
+    a link."""
+    typed = 'Zie https://example.org/x en evil.example/login <a href="https://evil.example">klik</a>'
+    own = "https://vhbot.zvh.example/forms/abc.def"
+    shown = content_of(Reply(f"Doel: {typed}\nFormulier: {own}"), own_links="https://vhbot.zvh.example")
+    markup = shown["formatted_body"]
+    assert "<code>https://example.org/x</code>" in markup and "<code>evil.example/login</code>" in markup
+    assert "<code>https://evil.example&quot;&gt;klik&lt;/a&gt;</code>" in markup
+    assert markup.count("<a ") == 1 and f'<a href="{own}">{own}</a>' in markup
+    # The same path under another host is someone else's: code, not a link.
+    fake = content_of(Reply("https://vhbot.zvh.example.evil/forms/x"), own_links="https://vhbot.zvh.example")
+    assert "<a " not in fake["formatted_body"]
+    # Choices too (an action's description typed by a procesregisseur), and Dutch text stays as it is.
+    listed = content_of(Reply("Welke actie? Bijv. o.a. 2.5 uur", (Choice("1", "Bel www.x.nl"),)))
+    assert "<li>Bel <code>www.x.nl</code></li>" in listed["formatted_body"]
+    assert "Bijv. o.a. 2.5 uur" in listed["formatted_body"]
