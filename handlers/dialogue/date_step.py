@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any, ClassVar
 
-from handlers.dates.dutch import parse_dutch_datetime
+from handlers.dates.dutch import DateReading, parse_dutch_datetime
 from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import choose
 from handlers.dialogue.choices import fold
@@ -19,6 +20,8 @@ _NO_DATE = ("geen", "nee", "none", "no", "-")
 # Why a date read correctly still cannot be taken (a deadline 'moved' earlier), said before it is confirmed.
 Refusal = Callable[[datetime], "str | None"]
 EARLIER = "earlier"  # the answer that takes the working day before a weekend or holiday
+# "nee, vrijdag" at 'Klopt dat?': the no that leads a correction.
+_LEADING_NO = re.compile(r"^\s*(nee|no)\b[\s,.:;!-]*", re.IGNORECASE)
 
 
 def _working_day_before(turn: Turn, moment: datetime) -> datetime:
@@ -77,6 +80,8 @@ class DateStep:
                 return self.SKIPPED
             self._read(turn, state, phrase, refuse)
             return None
+        if self._corrected(turn, state, refuse):
+            return None
         answer = choose(turn, state)
         if answer in ("ja", EARLIER) and state.pending_date is not None:
             moment, state.pending_date = state.pending_date, None
@@ -85,11 +90,24 @@ class DateStep:
             self.ask(turn, state, turn.t("date.ask_again"))
         return None
 
-    def _read(self, turn: Turn, state: DialogueState[Any], phrase: str, refuse: Refusal | None) -> None:
+    def _corrected(self, turn: Turn, state: DialogueState[Any], refuse: Refusal | None) -> bool:
+        """At 'Klopt dat?' another date ('vrijdag', 'nee, 15 december') is the correction: read as if the question
+        had been asked again, instead of refused as no answer to yes or no. A bare number stays a choice."""
+        if turn.incoming.keys or state.suggested or turn.picked(state) is not None:
+            return False
+        phrase = _LEADING_NO.sub("", turn.incoming.text).strip()
+        if not phrase or phrase.isdigit() or self._reading(turn, phrase).moment is None:
+            return False
+        state.pending_date = None
+        state.step = self.name
+        self._read(turn, state, phrase, refuse)
+        return True
+
+    def _reading(self, turn: Turn, phrase: str) -> DateReading:
         default = (
             time(0) if self.looking_back else _clock(str(getattr(turn.settings, self.default_time_setting)))
         )
-        reading = parse_dutch_datetime(
+        return parse_dutch_datetime(
             phrase,
             turn.now(),
             default,
@@ -98,6 +116,9 @@ class DateStep:
             english=turn.lang == "en",
             seasons=turn.definitions.region.school_holidays,
         )
+
+    def _read(self, turn: Turn, state: DialogueState[Any], phrase: str, refuse: Refusal | None) -> None:
+        reading = self._reading(turn, phrase)
         if reading.problem is not None:
             turn.say(f"date.problem.{reading.problem.value}")
             return

@@ -103,3 +103,34 @@ async def test_through_a_day_is_read_and_an_earlier_deadline_refused_before_it_i
         assert "donderdag 10 december 2026" in await chat("agent", "stop", "acties", "1", phrase)
     refused = await chat("agent", "stop", "acties", "1", "uitstel t/m donderdag")  # 26 November: earlier
     assert "Uitstel moet na de huidige deadline liggen" in refused and "Klopt dat" not in refused
+
+
+async def test_another_date_at_the_confirmation_is_the_correction(chat: Chat, clock: FixedClock) -> None:
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    first = day_and_month(chat, clock.now() + timedelta(days=15))
+    second = day_and_month(chat, clock.now() + timedelta(days=16))
+    assert "Klopt dat" in await chat("agent", "acties", "1", "uitstel", first)
+    corrected = await chat("agent", f"nee, {second}")
+    assert second in corrected and first not in corrected and "Klopt dat" in corrected
+    done = await chat("agent", "ja")
+    assert second in done
+    async with chat.app.sessions() as session:
+        deadline = await session.scalar(select(Action.deadline))
+    assert (
+        deadline is not None
+        and deadline.astimezone(clock.now().tzinfo).day == (clock.now() + timedelta(days=16)).day
+    )
+
+
+async def test_the_correction_at_a_confirmation_works_in_a_dialogue_looking_back(
+    chat: Chat, clock: FixedClock
+) -> None:
+    await plan_one_action(chat, "vrijdag 4 december 14:00")
+    clock.advance(timedelta(days=9))
+    moment = clock.now() - timedelta(days=3)
+    earlier = day_and_month(chat, moment)
+    assert "Klopt dat" in await chat("regisseur", "status sinds gisteren")
+    corrected = await chat("regisseur", earlier)  # no 'nee' needed
+    assert f"{earlier} {moment.year}, 00:00" in corrected and "Klopt dat" in corrected
+    answer = await chat("regisseur", "ja")
+    assert earlier in answer and "sinds" in answer
