@@ -162,7 +162,7 @@ async def _on_description(turn: Turn, state: Change, target: Target) -> Change:
     return ask_confirm(turn, state, DESCRIPTION_CONFIRM, question)
 
 
-@steps.on_yes(DESCRIPTION_CONFIRM)
+@steps.on_yes(DESCRIPTION_CONFIRM, corrects=DESCRIPTION)
 async def _change_description(turn: Turn, state: Change, target: Target) -> None:
     assert state.data.text is not None, "asked at the step before"
     target.action.description = state.data.text

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from handlers.dialogue.choices import close_one
+from handlers.dialogue.choices import close_one, fold
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
@@ -65,6 +66,27 @@ def confirmed(turn: Turn, state: DialogueState[Any]) -> bool | None:
     """True for yes, False for no, None (after asking again) for anything else."""
     answer = choose(turn, state)
     return None if answer is None else answer == "ja"
+
+
+def is_correction(turn: Turn, state: DialogueState[Any]) -> bool:
+    """Whether a message at a yes/no confirmation is rather a new value for what it confirms: typed, not one of
+    the options, and not a likely typo of one ('jaa', 'neee' are asked about as usual)."""
+    text = turn.incoming.text.strip()
+    return not (
+        turn.incoming.keys
+        or state.suggested
+        or len(fold(text)) < 4
+        or text.isdigit()
+        or turn.picked(state) is not None
+        or close_one(text, state.offered, turn.texts.synonyms()) is not None
+        or _stretched(text)
+        in {_stretched(word) for choice in state.offered for word in (choice.key, choice.label)}
+    )
+
+
+def _stretched(text: str) -> str:
+    """A word with its repeated letters taken once: 'neee' and 'jaaa' are 'nee' and 'ja' typed with emphasis."""
+    return re.sub(r"(.)\1+", r"\1", fold(text))
 
 
 def ask_choice(

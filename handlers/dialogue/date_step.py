@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from handlers.dates.dutch import DateReading, parse_dutch_datetime
 from handlers.dates.formatting import long_date
-from handlers.dialogue.answers import choose
+from handlers.dialogue.answers import choose, is_correction
 from handlers.dialogue.choices import fold
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
@@ -92,11 +92,11 @@ class DateStep:
 
     def _corrected(self, turn: Turn, state: DialogueState[Any], refuse: Refusal | None) -> bool:
         """At 'Klopt dat?' another date ('vrijdag', 'nee, 15 december') is the correction: read as if the question
-        had been asked again, instead of refused as no answer to yes or no. A bare number stays a choice."""
-        if turn.incoming.keys or state.suggested or turn.picked(state) is not None:
+        had been asked again, instead of refused as no answer to yes or no."""
+        if not is_correction(turn, state):
             return False
         phrase = _LEADING_NO.sub("", turn.incoming.text).strip()
-        if not phrase or phrase.isdigit() or self._reading(turn, phrase).moment is None:
+        if not phrase or self._reading(turn, phrase).moment is None:
             return False
         state.pending_date = None
         state.step = self.name

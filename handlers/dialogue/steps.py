@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from handlers.dialogue.answers import confirmed
+from handlers.dialogue.answers import confirmed, is_correction
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.turn import Turn
@@ -58,12 +58,18 @@ class Steps(Generic[S, C]):
         for name in question.steps:
             self(name)(on_date)
 
-    def on_yes(self, name: str, no: str = "common.ok") -> Callable[[Step[S, C]], Step[S, C]]:
+    def on_yes(
+        self, name: str, no: str = "common.ok", corrects: str | None = None
+    ) -> Callable[[Step[S, C]], Step[S, C]]:
         """Register the decorated function as what a yes to the question at step ``name`` does; a no says ``no``
-        and ends the conversation with nothing changed, anything else asks the question again."""
+        and ends the conversation with nothing changed, anything else asks the question again. Where the question
+        confirms what was typed at step ``corrects``, a new text there is that step's answer: the correction."""
 
         def register(apply: Step[S, C]) -> Step[S, C]:
             async def on_answer(turn: Turn, state: DialogueState[S], context: C) -> DialogueState[Any] | None:
+                if corrects is not None and is_correction(turn, state):
+                    state.step = corrects
+                    return await self._table[corrects](turn, state, context)
                 answer = confirmed(turn, state)
                 if answer is None:
                     return state

@@ -44,6 +44,18 @@ async def test_the_description_changes_after_confirmation_and_the_holder_hears(c
     assert await told(chat.app, "action_changed") == ["agent"]
 
 
+async def test_a_new_description_at_its_confirmation_is_the_correction(chat: Chat) -> None:
+    number = await two_actions(chat)
+    await chat("regisseur", f"wijzig {number} #1", "1", "Huisbezoek met wijkagnet")
+    corrected = await chat("regisseur", "Huisbezoek met wijkagent")  # a slip seen at 'Klopt dat?'
+    assert "wordt: Huisbezoek met wijkagent. Klopt dat" in corrected
+    assert "gewijzigd" in await chat("regisseur", "ja")
+    assert (await action(chat, 1)).description == "Huisbezoek met wijkagent"
+    assert "Klopt dat" in await chat("regisseur", f"wijzig {number} #2", "1", "Schuldhulp")
+    assert "wordt:" not in await chat("regisseur", "neee")  # 'nee' with emphasis is no new description
+    assert (await action(chat, 2)).description == "Schuldhulp regelen"
+
+
 async def test_a_deadline_only_moves_later_with_a_reason_and_the_reminders_follow(chat: Chat) -> None:
     number = await two_actions(chat)
     refused = await chat("regisseur", f"wijzig {number} #1", "deadline verzetten", "vrijdag 4 december")
