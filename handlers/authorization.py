@@ -20,12 +20,18 @@ from storage.people import Person
 
 
 class Access(IntEnum):
-    """How much of one case a person may see; each level includes the ones below it."""
+    """How much of one case a person may see; from REFERRAL_STATE up each level includes the ones below it.
+
+    ESCALATION is the ketenmanager's alone, and only through their own conversation: while a case is escalated
+    they read why, who directs it and which organisations hold what is open, never its content. The melder's
+    REFERRAL_STATE does not include it, though it ranks above it.
+    """
 
     NONE = 0
-    REFERRAL_STATE = 1  # the melder: state and outcome of their own referral
-    ACTION_LIST = 2  # a deelnemer: the action list and the next overleg
-    FULL = 3  # the procesregisseur of the case, or any procesregisseur for the unassigned intake queue
+    ESCALATION = 1  # the ketenmanager, while the case is escalated
+    REFERRAL_STATE = 2  # the melder: state and outcome of their own referral
+    ACTION_LIST = 3  # a deelnemer: the action list and the next overleg
+    FULL = 4  # the procesregisseur of the case, or any procesregisseur for the unassigned intake queue
 
 
 def directs_cases(person: Person) -> bool:
@@ -75,8 +81,10 @@ async def directing_for(session: AsyncSession, person: Person, now: datetime) ->
 
 
 async def case_access(session: AsyncSession, person: Person, case: Case | CaseKey, now: datetime) -> Access:
-    if not person.active or person.role is Role.KETENMANAGER:
+    if not person.active:
         return Access.NONE
+    if person.role is Role.KETENMANAGER:
+        return Access.ESCALATION if case.state is CaseState.OPGESCHAALD else Access.NONE
     if person.role is Role.PROCESREGISSEUR and (
         case.procesregisseur_id == person.id
         or (case.procesregisseur_id is None and case.state in OPEN_INTAKE)

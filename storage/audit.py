@@ -82,6 +82,17 @@ async def export(
     return [(entry, handle) for entry, handle in rows.all()]
 
 
+async def last_event(session: AsyncSession, case_number: str, event: str, since: datetime) -> AuditEntry | None:
+    """The latest entry of one kind about a case after a moment (who took up an escalation, and when)."""
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.case_number == case_number, AuditEntry.event == event, AuditEntry.at >= since)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return await session.scalar(query)
+
+
 async def refusals_since(session: AsyncSession, actor_id: int, since: datetime) -> int:
     """How many lookups by this person found nothing they may see (events ending in '.refused') after that moment."""
     query = select(func.count(AuditEntry.id)).where(

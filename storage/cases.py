@@ -199,15 +199,27 @@ async def count_by_state(session: AsyncSession) -> dict[CaseState, int]:
     return {state: int(count) for state, count in rows.all()}
 
 
-async def screened_by(session: AsyncSession, case_id: int) -> int | None:
-    """The procesregisseur who opened the referral for screening (the last move into SCREENING), if any."""
+async def last_move_into(session: AsyncSession, case_id: int, state: CaseState) -> CaseTransition | None:
+    """The latest time the case moved into ``state``: who moved it, when, and the note and reason given."""
     query = (
-        select(CaseTransition.actor_id)
-        .where(CaseTransition.case_id == case_id, CaseTransition.to_state == CaseState.SCREENING)
+        select(CaseTransition)
+        .where(CaseTransition.case_id == case_id, CaseTransition.to_state == state)
         .order_by(CaseTransition.id.desc())
         .limit(1)
     )
     return await session.scalar(query)
+
+
+async def screened_by(session: AsyncSession, case_id: int) -> int | None:
+    """The procesregisseur who opened the referral for screening (the last move into SCREENING), if any."""
+    moved = await last_move_into(session, case_id, CaseState.SCREENING)
+    return None if moved is None else moved.actor_id
+
+
+async def in_state(session: AsyncSession, state: CaseState, limit: int = 30) -> Sequence[Case]:
+    """The cases in one state, the most recently changed first."""
+    query = select(Case).where(Case.state == state).order_by(Case.updated_at.desc()).limit(limit)
+    return (await session.execute(query)).scalars().all()
 
 
 async def by_id(session: AsyncSession, case_id: int) -> Case | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from handlers.authorization import ANYONE, Access, directs_cases, sees_counts_only
 from handlers.cases.lookup import (
@@ -19,6 +20,7 @@ from handlers.cases.views import (
     referral_state_lines,
     state_label,
 )
+from handlers.conversations import escalation
 from handlers.dates.formatting import long_date, short_date
 from handlers.dialogue.answers import choose
 from handlers.dialogue.choices import fold
@@ -72,8 +74,10 @@ async def show_case(turn: Turn, number: str) -> None:
         turn.say_lines(await referral_state_lines(turn, case))
 
 
-async def start(turn: Turn, argument: str) -> Status | None:
+async def start(turn: Turn, argument: str) -> DialogueState[Any] | None:
     number = find_case_number(argument)
+    if number and sees_counts_only(turn.person):  # the ketenmanager reads a case only while it is escalated
+        return await escalation.show(turn, number)
     if number:
         await show_case(turn, number)
         return None
