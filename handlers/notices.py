@@ -32,15 +32,19 @@ from handlers.dialogue.messages import Reply
 from handlers.dialogue.state import DialogueState
 from handlers.joining.requests import JOIN_REQUEST
 from handlers.reminders import ACTION_REMINDERS, ANSWERABLE, MEETING_REMINDER, OVERVIEW
+from storage import actions, cases, dialogues, feedback, joins, outbox, people, stand_ins
+from storage.models import Action, ActionStatus, Case, CaseState, JoinStatus, PendingMessage, Professional
+
+# NAMED: the parameters that name a person by id (STAND_IN_FOR: the absent procesregisseur a waarnemer's copy was
+# meant for), looked up as the notice is sent.
+from storage.outbox import NAMED, STAND_IN_FOR
 
 # Notices that ask the holder to act on an action: not sent once it is done or cancelled, and they say by when
 # (a reference and a date, no content), so nobody has to ask again.
 ACTION_TOLD = ("action_assigned", "action_changed", "action_deadline_changed")
-from storage import actions, cases, dialogues, feedback, joins, outbox, people, stand_ins
-from storage.models import Action, ActionStatus, Case, CaseState, JoinStatus, PendingMessage, Professional
-
-# The parameter a copy for a waarnemer carries: the name of the absent procesregisseur it was meant for.
-from storage.outbox import NAMED, STAND_IN_FOR
+# Parameters that hold a key of config/process.toml, with the catalogue section that names it: to whom a case was
+# escalated, why it was closed.
+CONFIGURED = {"target": "escalation_target", "reason": "close_reason"}
 
 
 @dataclass(frozen=True)
@@ -152,8 +156,9 @@ class Notices:
         for key, shown in NAMED.items():  # names are looked up as the notice is sent, never kept in the row
             if isinstance(ref := params.get(key), int):
                 params[shown] = named.name if (named := batch.people.get(ref)) is not None else "?"
-        if isinstance(target := params.get("target"), str):  # to whom a case was escalated: a configured key
-            params["target"] = self._texts.text(person.language, f"escalation_target.{target}")
+        for key, section in CONFIGURED.items():  # a configured key, said in the recipient's language
+            if isinstance(value := params.get(key), str):
+                params[key] = self._texts.text(person.language, f"{section}.{value}")
         key = f"notice.{row.kind}"
         action = batch.actions.get(row.action_id) if row.action_id is not None else None
         details: list[str] = []

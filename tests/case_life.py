@@ -143,7 +143,7 @@ async def live_a_case(app: App, number: str, people: Mapping[str, Client]) -> No
     await colleague.ask(f"casus {number}", "afsluiten", "doel bereikt")
     assert "afgesloten (doel bereikt)" in await colleague.ask("ja")
     await assert_consistent(app, "closed")
-    await agent.expect(f"Casus {number} is afgesloten. Dank")
+    await agent.expect(f"Casus {number} is afgesloten, reden: doel bereikt. Dank")
     await wijkteam.expect(f"Casus {number} is afgesloten. Wat er voor u nog open stond, is vervallen")
     assert "geen open acties" in (await agent.ask("acties")).lower()
     assert number not in await wijkteam.ask("acties")

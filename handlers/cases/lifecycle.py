@@ -15,8 +15,9 @@ from handlers.dialogue.turn import Turn
 from storage import actions, cases, outbox
 from storage.models import Action, ActionStatus, Case, CaseState, Organisation, Professional
 
-# Notices that may still go out once a case is closed: they are about the closing itself.
-CLOSING_NOTICES = ("case_closed", "case_closed_team")
+# Notices that may still go out once a case is closed: they are about the closing itself ('case_closed', without
+# the reason, only in rows queued by an earlier version).
+CLOSING_NOTICES = ("case_closed", "case_closed_because", "case_closed_team")
 
 
 async def open_actions(turn: Turn, case: Case) -> list[Action]:
@@ -37,7 +38,7 @@ async def close(turn: Turn, case: Case, reason: str) -> None:
     await outbox.cancel(turn.session, None, case_number=case.number)  # every kind: nothing of it goes out
     await move(turn, case, CaseState.AFGESLOTEN, reason=reason)
     if case.melder_id != turn.person.id:
-        await turn.notify(case.melder_id, "case_closed", case.number)
+        await turn.notify(case.melder_id, "case_closed_because", case.number, reason=reason)
     for recipient in told:
         if recipient != case.melder_id:
             await turn.notify(recipient, "case_closed_team", case.number)
@@ -84,12 +85,19 @@ async def hand_over(
     told = set(await recipients.team(turn.session, case, besides=turn.person.id))
     for action in await open_actions(turn, case):
         open_ones = decide(action)
+        if open_ones == "keep":
+            continue
+        # Each holder hears what became of their own action, besides that the case moved.
+        holders = set(await recipients.action_holders(turn.session, action)) - {turn.person.id, contact.id}
         if open_ones == "cancel":
             actions.cancel(action, turn.now())
             await reminders.cancel_action(turn, action)
-        elif open_ones == "handover":
+        else:
             action.holder_id, action.holder_organisation_id = contact.id, organisation.id
             await reminders.replan_action(turn, case, action)
+        kind = "action_cancelled" if open_ones == "cancel" else "action_reassigned_away"
+        for holder in sorted(holders):
+            await turn.notify(holder, kind, case.number, action_id=action.id, action=action.seq)
     await cases.add_participant(turn.session, case.id, professional_id=contact.id)
     await move(turn, case, CaseState.AFGESCHAALD, note=organisation.name, reason="afgeschaald")
     await turn.notify(contact.id, "case_handed_over", case.number)

@@ -205,10 +205,19 @@ async def _on_close_reason(turn: Turn, state: Manage, case: Case) -> Manage:
     if reason is None:
         return state
     state.data.reason = reason
-    count = len(await lifecycle.open_actions(turn, case))
-    still_open = turn.t("manage.close_open_actions", count=count) if count else ""
+    still_open = await lifecycle.open_actions(turn, case)
     label = turn.t(f"close_reason.{reason}")
-    text = turn.t("manage.close_confirm", number=case.number, reason=label, open=still_open).strip()
+    text = turn.t("manage.close_confirm", number=case.number, reason=label)
+    if still_open:
+        # Named one by one: after an afschalen some stayed with their holders, and closing cancels those too.
+        known = await action_names(turn, still_open)
+        text = "\n".join(
+            [
+                text,
+                turn.t("manage.close_open_actions", count=len(still_open)),
+                *(f"• {action_line(turn, action, known)}" for action in still_open),
+            ]
+        )
     return ask_confirm(turn, state, CLOSE, text)
 
 

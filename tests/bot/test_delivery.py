@@ -402,4 +402,14 @@ async def test_the_ketenmanager_reads_to_whom_a_case_was_escalated_in_words(chat
     sender = ScriptedSender("recording")
     await deliver_all(chat.app, [sender])
     (told,) = [text for handle, text in sender.delivered if handle == "manager"]
-    assert told == f"Casus {number} is opgeschaald naar bestuurlijk (burgemeester, driehoek)."
+    assert told.startswith(f"Casus {number} is opgeschaald naar bestuurlijk (burgemeester, driehoek). Typ")
+
+
+async def test_the_melder_reads_why_the_case_was_closed_in_words(chat: Chat) -> None:
+    number = await plan_one_action(chat, "vrijdag 4 december 14:00")
+    await chat("regisseur", f"casus {number}", "afsluiten", "buiten de regio", "ja")
+    await chat("agent", "language en")
+    sender = ScriptedSender("recording")
+    await deliver_all(chat.app, [sender])
+    (told,) = [text for handle, text in sender.delivered if handle == "agent" and "closed" in text]
+    assert told == f"Case {number} was closed, reason: outside the region. Thank you for your work."

@@ -182,7 +182,7 @@ async def test_a_case_is_escalated_and_closed_with_the_cards_and_a_button_acts_o
     (menu,) = await chat.type(f"casus {number}")
     (reasons,) = await answer_by_card(chat, menu, "close")
     (confirm,) = await answer_by_card(chat, reasons, "doel_bereikt")
-    assert "Open acties (1) worden geannuleerd" in text_of(confirm)
+    assert "Deze open actie wordt dan geannuleerd" in text_of(confirm)
     (closed,) = await answer_by_card(chat, confirm, "ja")
     assert "afgesloten (doel bereikt)" in text_of(closed)
     assert "geen open acties" in (await terminal("agent", "acties")).lower()

@@ -89,11 +89,16 @@ async def test_a_whole_case_life_stays_consistent_and_tells_everyone_concerned(
 
     picked = await chat("wijkteam", "acties", "1")  # the holder has one open, about to answer for it
     assert "gedaan" in picked
+    # Each holder heard what became of their own action at the afschalen, besides that the case moved.
+    assert await told(app, "action_reassigned_away") == ["agent", "ggz"]  # #1 now, #2 at the reassignment
     closing = await chat("regisseur2", f"casus {number}", "afsluiten", "niet meer nodig")
-    assert "Open acties (2) worden geannuleerd" in closing
+    # The action kept with its holder at the afschalen is named before closing cancels it.
+    assert "Deze 2 open acties worden dan geannuleerd" in closing
+    assert "#1 Huisbezoek afleggen — Willem Wijkteam" in closing
+    assert "#2 Schuldhulp regelen — Rik Reclassering" in closing
     assert "afgesloten (niet meer nodig)" in await chat("regisseur2", "ja")
     await assert_consistent(app, "closed")
-    assert await told(app, "case_closed") == ["agent"]  # the melder hears the outcome
+    assert await told(app, "case_closed_because") == ["agent"]  # the melder hears the outcome, and why
     assert await told(app, "case_closed_team") == ["ggz", "reclassering", "wijkteam"]
 
     # Every view agrees: nothing of the case is listed, counted or reminded anywhere.
