@@ -25,6 +25,7 @@ from handlers.conversations.actions import reminder_answer_state
 from handlers.conversations.admission import decision_state
 from handlers.conversations.feedback import question_answer_state
 from handlers.conversations.stand_in import ENDED as STAND_IN_ENDED
+from handlers.conversations.stand_in import account_lines as stand_in_account
 from handlers.conversations.updates import read_updates_state
 from handlers.dates.formatting import long_date
 from handlers.dates.working_days import WorkingCalendar
@@ -180,6 +181,10 @@ class Notices:
             key = "notice.new_referral_urgent"
         elif "until" in params:
             params["when"] = self._date(person, datetime.fromisoformat(str(params["until"])))
+        if row.kind == STAND_IN_ENDED[1] and (
+            held := await stand_ins.by_id(session, int(row.params["stand_in"]))
+        ):
+            details = await stand_in_account(session, self._texts, person.language, held)
         lines = [self._texts.text(person.language, key, **params), *details]
         if STAND_IN_FOR in params:
             lines.append(self._texts.text(person.language, "notice.stand_in_for", name=params[STAND_IN_FOR]))

@@ -82,7 +82,9 @@ async def export(
     return [(entry, handle) for entry, handle in rows.all()]
 
 
-async def last_event(session: AsyncSession, case_number: str, event: str, since: datetime) -> AuditEntry | None:
+async def last_event(
+    session: AsyncSession, case_number: str, event: str, since: datetime
+) -> AuditEntry | None:
     """The latest entry of one kind about a case after a moment (who took up an escalation, and when)."""
     query = (
         select(AuditEntry)
@@ -91,6 +93,24 @@ async def last_event(session: AsyncSession, case_number: str, event: str, since:
         .limit(1)
     )
     return await session.scalar(query)
+
+
+async def acted_for(
+    session: AsyncSession, actor_id: int, on_behalf_of: str, start: datetime, end: datetime
+) -> Sequence[AuditEntry]:
+    """What one person did on behalf of another in a period, oldest first (a waarneming's account to the absent
+    procesregisseur)."""
+    query = (
+        select(AuditEntry)
+        .where(
+            AuditEntry.actor_id == actor_id,
+            AuditEntry.on_behalf_of == on_behalf_of,
+            AuditEntry.at >= start,
+            AuditEntry.at <= end,
+        )
+        .order_by(AuditEntry.id)
+    )
+    return (await session.execute(query)).scalars().all()
 
 
 async def refusals_since(session: AsyncSession, actor_id: int, since: datetime) -> int:

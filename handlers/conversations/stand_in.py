@@ -8,10 +8,14 @@ ends it; both are told either way.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.catalogue import Catalogue
 from handlers.authorization import DIRECTORS, directs_cases
 from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import ask_confirm, choose
@@ -21,7 +25,7 @@ from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
-from storage import people, stand_ins
+from storage import audit, cases, people, stand_ins
 from storage.models import Professional, Role, StandIn
 
 KIND = "stand_in"
@@ -139,6 +143,42 @@ async def _tell_the_end(turn: Turn, held: StandIn, colleague: Professional, at: 
     await turn.notify(
         turn.person.id, ENDED[1], None, at=at, stand_in=held.id, until=until, person=colleague.id
     )
+
+
+# The audited events that change a case (the rest only read it): what the absent procesregisseur is told of.
+CHANGES = (
+    "case.state.",
+    "case.participant.",
+    "case.director.handover",
+    "case.message_to_melder",
+    "case.subject.form",
+    "action.",
+    "feedback.create",
+    "plan.record",
+)
+
+
+async def account_lines(session: AsyncSession, texts: Catalogue, language: str, held: StandIn) -> list[str]:
+    """What the waarnemer did on the absent procesregisseur's cases, from the audit trail: per case how many
+    changes and the state it is in now, and which cases were only looked at. So the one coming back knows where
+    to look without asking."""
+    entries = await audit.acted_for(
+        session, held.stand_in_id, audit.for_person(held.absent_id), held.starts_at, held.ends_at
+    )
+    changed = Counter(e.case_number for e in entries if e.case_number and e.event.startswith(CHANGES))
+    looked = sorted({e.case_number for e in entries if e.case_number} - changed.keys())
+    if not changed and not looked:
+        return [texts.text(language, "notice.stand_in_nothing")]
+    now_in = await cases.by_numbers(session, changed.keys())
+    lines = [texts.text(language, "notice.stand_in_changed_title")] if changed else []
+    for number in sorted(changed):
+        state = texts.text(language, f"state.{now_in[number].state.value}") if number in now_in else "?"
+        lines.append(
+            texts.text(language, "notice.stand_in_changed", case=number, count=changed[number], state=state)
+        )
+    if looked:
+        lines.append(texts.text(language, "notice.stand_in_looked", cases=", ".join(looked)))
+    return lines
 
 
 def _iso(held: StandIn) -> str:

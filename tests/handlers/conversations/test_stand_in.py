@@ -13,6 +13,7 @@ from storage import audit, people
 from tests.bot.test_delivery import ScriptedSender, deliver_all
 from tests.conftest import Chat
 from tests.test_reminders import plan_one_action
+from tests.test_scenario import refer_a_case
 
 NOT_FOUND = "Ik kan geen casus"
 
@@ -100,3 +101,40 @@ async def test_only_a_procesregisseur_arranges_one_and_a_past_date_is_refused(ch
     refused = await chat("regisseur", "waarneming", "Ruben Regisseur", "1 november 2026")
     assert "verleden" in refused
     assert "Tot wanneer" in await chat("regisseur", "stop", "waarneming", "1")
+
+
+async def test_the_absent_one_hears_at_the_end_what_was_done_on_their_behalf(
+    chat: Chat, clock: FixedClock
+) -> None:
+    number = await stand_in_until_friday(chat)
+    other = await refer_a_case(chat)  # a second case of the absent one
+    await chat("regisseur", f"beoordeel {other}", "accepteren", "Petra Regisseur")
+    await chat(
+        "regisseur2", f"casus {number}", "opschalen", "Afspraken worden niet nagekomen", "ketenmanager"
+    )
+    await chat("regisseur2", "ja")
+    await chat("regisseur2", f"wijzig {number} #1", "omschrijving wijzigen", "Huisbezoek met wijkagent", "ja")
+    await chat("regisseur2", f"status {other}")  # only looked at
+    await chat("regisseur", f"status {number}")  # the absent one's own look is not theirs to be told of
+    clock.advance(timedelta(days=21))
+    sender = ScriptedSender("recording")
+    await deliver_all(chat.app, [sender])
+    (told,) = [text for to, text in sender.delivered if to == "regisseur" and "afgelopen" in text]
+    assert told.splitlines()[
+        1:4
+    ] == [  # then the line that says it was sent late, as this test's clock jumped
+        "Wat er namens u gebeurde:",
+        f"• {number}: 2 wijzigingen, nu opgeschaald",
+        f"Alleen bekeken: {other}",
+    ]
+
+
+async def test_the_absent_one_hears_when_nothing_was_done_on_their_behalf(
+    chat: Chat, clock: FixedClock
+) -> None:
+    await stand_in_until_friday(chat)
+    clock.advance(timedelta(days=21))
+    sender = ScriptedSender("recording")
+    await deliver_all(chat.app, [sender])
+    (told,) = [text for to, text in sender.delivered if to == "regisseur" and "afgelopen" in text]
+    assert told.splitlines()[1] == "Er is namens u niets gewijzigd of bekeken."
