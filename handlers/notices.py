@@ -43,6 +43,8 @@ from storage.outbox import NAMED, STAND_IN_FOR
 # Notices that ask the holder to act on an action: not sent once it is done or cancelled, and they say by when
 # (a reference and a date, no content), so nobody has to ask again.
 ACTION_TOLD = ("action_assigned", "action_changed", "action_deadline_changed")
+# Notices about the next casusoverleg: they say when it is, and are not sent once none is planned.
+MEETING_TOLD = (MEETING_REMINDER, "meeting_planned")
 # Parameters that hold a key of config/process.toml, with the catalogue section that names it: to whom a case was
 # escalated, why it was closed.
 CONFIGURED = {"target": "escalation_target", "reason": "close_reason"}
@@ -138,7 +140,7 @@ class Notices:
                 and case is not None
                 and case.state is not CaseState.AFGESLOTEN
             )
-        if row.kind == MEETING_REMINDER:
+        if row.kind in MEETING_TOLD:
             return case is not None and case.next_meeting_at is not None
         if row.kind == OVERVIEW:
             return directs_cases(person)
@@ -171,7 +173,7 @@ class Notices:
                 )
             if row.kind in ACTION_TOLD:
                 details.append(self._texts.text(person.language, "notice.action_due", when=params["when"]))
-        elif row.kind == MEETING_REMINDER:
+        elif row.kind in MEETING_TOLD:  # the overleg as it stands when the notice goes out, moved or not
             meeting = batch.cases[str(row.case_number)].next_meeting_at
             assert meeting is not None
             params["when"] = self._date(person, meeting)

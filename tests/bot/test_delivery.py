@@ -413,3 +413,14 @@ async def test_the_melder_reads_why_the_case_was_closed_in_words(chat: Chat) -> 
     await deliver_all(chat.app, [sender])
     (told,) = [text for handle, text in sender.delivered if handle == "agent" and "closed" in text]
     assert told == f"Case {number} was closed, reason: outside the region. Thank you for your work."
+
+
+async def test_a_planned_overleg_is_told_with_its_moment_as_it_stands_when_sent(chat: Chat) -> None:
+    number = await plan_one_action(chat, "vrijdag 4 december 14:00")
+    await chat("regisseur", f"casus {number}", "casusoverleg plannen", "volgende week dinsdag 10:00", "ja")
+    await chat("regisseur", f"casus {number}", "casusoverleg plannen", "volgende week woensdag 11:00", "ja")
+    sender = ScriptedSender("recording")
+    await deliver_all(chat.app, [sender])
+    told = [text for handle, text in sender.delivered if handle == "agent" and "Casusoverleg over" in text]
+    assert len(told) >= 2 and all(f"Casusoverleg over casus {number}: woensdag " in text for text in told)
+    assert all(text.split(": ", 1)[1].startswith("woensdag") and "11:00." in text for text in told)
