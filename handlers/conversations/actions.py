@@ -33,6 +33,8 @@ KIND = "actions"
 PICK = "pick"
 WHAT = "what"
 CHOICES = ("done", "update", "postpone", "back")
+# A reminder came unasked: there is nothing to go back to, so it offers no 'terug'.
+ANSWERING_A_REMINDER = CHOICES[:-1]
 POSTPONE = DateStep("postpone", "actions.postpone_prompt")
 # "uitstel tot volgende week dinsdag", "verplaatsen naar vrijdag", "postpone until Monday"
 _POSTPONE_PHRASE = re.compile(
@@ -52,13 +54,13 @@ Actions = DialogueState[ActionsState]
 steps: Steps[ActionsState, tuple[Action, Case]] = Steps()
 
 
-def what_choices(texts: Catalogue, lang: str) -> list[Choice]:
-    return [Choice(key, texts.text(lang, f"actions.choice.{key}")) for key in CHOICES]
+def what_choices(texts: Catalogue, lang: str, keys: tuple[str, ...] = CHOICES) -> list[Choice]:
+    return [Choice(key, texts.text(lang, f"actions.choice.{key}")) for key in keys]
 
 
 def reminder_answer_state(texts: Catalogue, lang: str, action_id: int) -> Actions:
     """The dialogue a delivered reminder leaves open: the holder's next message answers it."""
-    choices = tuple(what_choices(texts, lang))
+    choices = tuple(what_choices(texts, lang, ANSWERING_A_REMINDER))
     return DialogueState(KIND, WHAT, ActionsState(action_id), choices, left_by_notice=True)
 
 

@@ -121,6 +121,7 @@ async def test_a_reminder_is_answered_in_the_conversation_it_arrived_in(
     )
     assert second == "Actie: Huisbezoek afleggen"
     assert "uitstel (nieuwe datum)" in reminder and "Verlaat" not in reminder
+    assert "terug" not in reminder  # it came unasked: there is nothing to go back to
 
     confirm = await chat("agent", "uitstel tot volgende week dinsdag")
     assert "dinsdag 8 december 2026, 17:00" in confirm
