@@ -24,10 +24,13 @@ from bot import metrics, retention
 from bot.app import App
 from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
 from handlers import recipients
+from handlers.all_notices import NOTICES
 from handlers.notices import (
+    DELIVERY_FAILED,
     Batch,
     Notice,
     Notices,
+    Undelivered,
     forward_to_stand_ins,
     leave_answer_open,
     load_batch,
@@ -41,7 +44,6 @@ from storage.outbox import Outcome
 
 log = logging.getLogger(__name__)
 
-REPORT = "delivery_failed"
 OVERVIEW_PLANNING_SECONDS = 300.0
 PURGE_SECONDS = 24 * 3600.0
 # After a step of housekeeping fails, when it is tried again (not at every cycle: the log would fill up).
@@ -129,7 +131,7 @@ class DeliveryEngine:
         settings = app.settings
         self._settings = settings
         self._calendar = app.calendar
-        self._notices = Notices(app.texts, app.calendar, settings)
+        self._notices = Notices(app.texts, app.calendar, settings, NOTICES)
         self._gates = ScopeGates()
         self._slots = asyncio.Semaphore(settings.outbox_concurrency)
         self._overviews_planned_at = float("-inf")
@@ -438,14 +440,14 @@ class DeliveryEngine:
         """A message no channel could deliver goes to the case's procesregisseur, who can pick up the phone."""
         case = batch.cases.get(row.case_number) if row.case_number else None
         log.warning("outbox: message %s could not be delivered on any channel", row.id)
-        if row.kind == REPORT or case is None:
+        if row.kind == DELIVERY_FAILED or case is None:
             return
         for director in recipients.director(case, besides=row.recipient_id):
             await outbox.enqueue(
                 session,
                 recipient_id=director,
-                kind=REPORT,
-                params={"case": case.number, "recipient": row.recipient_id},
+                kind=DELIVERY_FAILED,
+                params={"case": case.number, **Undelivered(row.recipient_id).as_params()},
                 case_number=case.number,
                 scheduled_at=self._calendar.next_allowed(now, urgent=row.urgent),
                 now=now,

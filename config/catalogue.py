@@ -73,6 +73,12 @@ class Catalogue:
     def keys(self, language: str) -> set[str]:
         return set(self._texts[language])
 
+    def placeholders(self, language: str, key: str) -> set[str]:
+        """The names a text (each of its plural forms) asks to be filled in, in one language."""
+        template = self._texts[language][key]
+        forms = template if isinstance(template, tuple) else (template,)
+        return {field for form in forms for _, field, _, _ in Formatter().parse(form) if field}
+
     def has(self, key: str) -> bool:
         return key in self._texts[self.default_language]
 

@@ -14,10 +14,19 @@ from datetime import datetime
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.notice_kind import NoticeKind, References
 from storage import accounts, audit, outbox
 from storage.models import Professional
 
-ACTIONS_HANDED_ON = "actions_handed_on"
+
+@dataclass(frozen=True)
+class HandedOn(References):
+    person: int  # whose account was disabled
+    count: int  # how many of their open actions on this case are the procesregisseur's now
+
+
+ACTIONS_HANDED_ON = NoticeKind("actions_handed_on", HandedOn)
+NOTICES = (ACTIONS_HANDED_ON,)
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ async def disable(
             session,
             recipient_id=director,
             kind=ACTIONS_HANDED_ON,
-            params={"case": number, outbox.PERSON: person.id, "count": count},
+            params={"case": number, **HandedOn(person.id, count).as_params()},
             case_number=number,
             scheduled_at=now,
             now=now,

@@ -9,7 +9,7 @@ where it arrives; the description passed the identifying-data check when it was 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,10 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config.catalogue import Catalogue
 from config.settings import Settings
 from handlers.authorization import directing_for, directs_cases
+from handlers.cases.flow import MEETING_PLANNED
 from handlers.cases.lifecycle import CLOSING_NOTICES
+from handlers.cases.posting import FEEDBACK, ZORGSIGNAAL
 from handlers.conversations.actions import reminder_answer_state
 from handlers.conversations.admission import decision_state
+from handlers.conversations.change import ACTION_CHANGED, ACTION_DEADLINE_CHANGED
 from handlers.conversations.feedback import question_answer_state
+from handlers.conversations.intake import REFERRAL_QUESTION
+from handlers.conversations.plan import ACTION_ASSIGNED
+from handlers.conversations.referral import NEW_REFERRAL
 from handlers.conversations.stand_in import ENDED as STAND_IN_ENDED
 from handlers.conversations.stand_in import account_lines as stand_in_account
 from handlers.conversations.updates import read_updates_state
@@ -32,6 +38,7 @@ from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Reply
 from handlers.dialogue.state import DialogueState
 from handlers.joining.requests import JOIN_REQUEST
+from handlers.notice_kind import NoticeKind, References
 from handlers.reminders import ACTION_REMINDERS, ANSWERABLE, MEETING_REMINDER, OVERVIEW
 from storage import actions, cases, dialogues, feedback, joins, outbox, people, stand_ins
 from storage.models import Action, ActionStatus, Case, CaseState, JoinStatus, PendingMessage, Professional
@@ -40,11 +47,20 @@ from storage.models import Action, ActionStatus, Case, CaseState, JoinStatus, Pe
 # meant for), looked up as the notice is sent.
 from storage.outbox import NAMED, STAND_IN_FOR
 
+
+@dataclass(frozen=True)
+class Undelivered(References):
+    recipient: int  # whom a notice about the case could not reach
+
+
+# The procesregisseur hears of a notice about their case that no channel could deliver, and to whom.
+DELIVERY_FAILED = NoticeKind("delivery_failed", Undelivered)
+NOTICES = (DELIVERY_FAILED,)
 # Notices that ask the holder to act on an action: not sent once it is done or cancelled, and they say by when
 # (a reference and a date, no content), so nobody has to ask again.
-ACTION_TOLD = ("action_assigned", "action_changed", "action_deadline_changed")
+ACTION_TOLD = (ACTION_ASSIGNED, ACTION_CHANGED, ACTION_DEADLINE_CHANGED)
 # Notices about the next casusoverleg: they say when it is, and are not sent once none is planned.
-MEETING_TOLD = (MEETING_REMINDER, "meeting_planned")
+MEETING_TOLD = (MEETING_REMINDER, MEETING_PLANNED)
 # Parameters that hold a key of config/process.toml, with the catalogue section that names it: to whom a case was
 # escalated, why it was closed.
 CONFIGURED = {"target": "escalation_target", "reason": "close_reason"}
@@ -107,7 +123,16 @@ def superseded(rows: Sequence[PendingMessage]) -> set[int]:
 
 
 class Notices:
-    def __init__(self, texts: Catalogue, calendar: WorkingCalendar, settings: Settings) -> None:
+    """Writes out the notices of the kinds declared (``handlers.all_notices.NOTICES``)."""
+
+    def __init__(
+        self,
+        texts: Catalogue,
+        calendar: WorkingCalendar,
+        settings: Settings,
+        kinds: Collection[NoticeKind[Any]],
+    ) -> None:
+        self._kinds = frozenset(kinds)
         self._texts = texts
         self._calendar = calendar
         self._late_after = timedelta(minutes=settings.outbox_late_after_minutes)
@@ -117,7 +142,7 @@ class Notices:
 
     def knows(self, kind: str) -> bool:
         """Whether this version can write a notice of this kind (a newer one may have written the row)."""
-        return self._texts.has(f"notice.{kind}")
+        return kind in self._kinds
 
     def relevant(self, batch: Batch, row: PendingMessage) -> bool:
         """False for a row whose reason is gone: a disabled recipient, a completed action, a closed case."""
@@ -127,7 +152,7 @@ class Notices:
         case = batch.cases.get(row.case_number) if row.case_number else None
         if case is not None and case.state is CaseState.AFGESLOTEN and row.kind not in CLOSING_NOTICES:
             return False
-        if row.kind == "new_referral":  # someone took it up meanwhile: it is no longer new
+        if row.kind == NEW_REFERRAL:  # someone took it up meanwhile: it is no longer new
             return case is not None and case.state in cases.OPEN_INTAKE and case.procesregisseur_id is None
         if row.kind in ACTION_TOLD and row.action_id is not None:  # rows from before ids were kept: sent
             action = batch.actions.get(row.action_id)
@@ -179,7 +204,7 @@ class Notices:
             params["when"] = self._date(person, meeting)
         elif row.kind == OVERVIEW:
             details = await self._overview_lines(session, person, now)
-        elif row.kind == "new_referral" and row.urgent:
+        elif row.kind == NEW_REFERRAL and row.urgent:
             key = "notice.new_referral_urgent"
         elif "until" in params:
             params["when"] = self._date(person, datetime.fromisoformat(str(params["until"])))
@@ -233,9 +258,9 @@ class Notices:
             return reminder_answer_state(self._texts, language, action.id)
         if row.case_number is None:
             return None
-        if row.kind == "referral_question":
+        if row.kind == REFERRAL_QUESTION:
             return question_answer_state(self._texts, language, row.case_number)
-        if row.kind in ("feedback", "zorgsignaal"):
+        if row.kind in (FEEDBACK, ZORGSIGNAAL):
             return read_updates_state(self._texts, language, row.case_number)
         return None
 

@@ -15,15 +15,29 @@ from config.settings import Settings
 from handlers import recipients
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.turn import Turn
+from handlers.notice_kind import NOTHING, Nothing, NoticeKind, OfAction
 from storage import outbox
 from storage.models import Action, Case
 
-BEFORE_DEADLINE = ("action_due_soon", "action_due_today")
-ACTION_REMINDERS = (*BEFORE_DEADLINE, "action_overdue", "action_overdue_director")
-MEETING_REMINDER = "meeting_reminder"
-OVERVIEW = "weekly_overview"
+# Each says the action's deadline ('when'), read as it stands when the reminder goes out.
+ACTION_DUE_SOON = NoticeKind("action_due_soon", OfAction, adds=("when",))
+ACTION_DUE_TODAY = NoticeKind("action_due_today", OfAction, adds=("when",))
+ACTION_OVERDUE = NoticeKind("action_overdue", OfAction, adds=("when",))
+ACTION_OVERDUE_DIRECTOR = NoticeKind("action_overdue_director", OfAction, adds=("when",))
+MEETING_REMINDER = NoticeKind("meeting_reminder", Nothing, adds=("when",))
+OVERVIEW = NoticeKind("weekly_overview", Nothing)  # its lines are counted when it is sent
+NOTICES = (
+    ACTION_DUE_SOON,
+    ACTION_DUE_TODAY,
+    ACTION_OVERDUE,
+    ACTION_OVERDUE_DIRECTOR,
+    MEETING_REMINDER,
+    OVERVIEW,
+)
+BEFORE_DEADLINE = (ACTION_DUE_SOON, ACTION_DUE_TODAY)
+ACTION_REMINDERS = (*BEFORE_DEADLINE, ACTION_OVERDUE, ACTION_OVERDUE_DIRECTOR)
 # Reminders the actiehouder can answer directly (done / update / postpone).
-ANSWERABLE = ("action_due_soon", "action_due_today", "action_overdue")
+ANSWERABLE = (ACTION_DUE_SOON, ACTION_DUE_TODAY, ACTION_OVERDUE)
 
 
 async def plan_action(turn: Turn, case: Case, action: Action) -> None:
@@ -32,17 +46,17 @@ async def plan_action(turn: Turn, case: Case, action: Action) -> None:
     day = calendar.local_date(action.deadline)
     holders = await recipients.action_holders(turn.session, action)
     overdue_at = calendar.at(calendar.shift(day, 1), settings.reminder_time)
-    planned: list[tuple[str, datetime, list[int]]] = [
+    planned: list[tuple[NoticeKind[OfAction], datetime, list[int]]] = [
         (
-            "action_due_soon",
+            ACTION_DUE_SOON,
             calendar.at(calendar.shift(day, -settings.reminder_working_days_before), settings.reminder_time),
             holders,
         ),
-        ("action_due_today", calendar.at(calendar.on_or_before(day), settings.reminder_time), holders),
-        ("action_overdue", overdue_at, holders),
+        (ACTION_DUE_TODAY, calendar.at(calendar.on_or_before(day), settings.reminder_time), holders),
+        (ACTION_OVERDUE, overdue_at, holders),
     ]
     if case.procesregisseur_id is not None:
-        planned.append(("action_overdue_director", overdue_at, [case.procesregisseur_id]))
+        planned.append((ACTION_OVERDUE_DIRECTOR, overdue_at, [case.procesregisseur_id]))
     seen: set[datetime] = set()
     for kind, moment, planned_for in planned:
         too_late = kind in BEFORE_DEADLINE and moment >= action.deadline
@@ -50,7 +64,9 @@ async def plan_action(turn: Turn, case: Case, action: Action) -> None:
             continue
         seen.add(moment)
         for recipient in planned_for:
-            await turn.notify(recipient, kind, case.number, at=moment, action_id=action.id, action=action.seq)
+            await turn.notify(
+                recipient, kind, case.number, OfAction(action.seq), at=moment, action_id=action.id
+            )
 
 
 async def replan_action(turn: Turn, case: Case, action: Action) -> None:
@@ -75,7 +91,7 @@ async def plan_meeting(turn: Turn, case: Case) -> None:
     if not turn.now() < moment < case.next_meeting_at:
         return
     for invitee in await recipients.meeting_invitees(turn.session, case):
-        await turn.notify(invitee, MEETING_REMINDER, case.number, at=moment)
+        await turn.notify(invitee, MEETING_REMINDER, case.number, NOTHING, at=moment)
 
 
 def next_overview(calendar: WorkingCalendar, settings: Settings, now: datetime) -> datetime:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from handlers import recipients
 from handlers.dialogue.turn import Turn
+from handlers.notice_kind import NOTHING, Nothing, NoticeKind
 from storage.cases import record_transition
 from storage.models import Case, CaseState
 
 S = CaseState
+# Everyone taking part hears that an overleg is planned, and when (as it stands when the notice goes out).
+MEETING_PLANNED = NoticeKind("meeting_planned", Nothing, adds=("when",))
+NOTICES = (MEETING_PLANNED,)
 NEXT_STATES: dict[CaseState, tuple[CaseState, ...]] = {
     S.INGEDIEND: (S.SCREENING, S.GEACCEPTEERD, S.ADVIES),
     S.SCREENING: (S.GEACCEPTEERD, S.ADVIES),
@@ -41,6 +45,6 @@ async def move(
 
 
 async def announce_meeting(turn: Turn, case: Case) -> None:
-    """Tell every person taking part that the (next) overleg is planned; the message carries no date or content."""
+    """Tell every person taking part that the (next) overleg is planned, and when; nothing of its content."""
     for participant in await recipients.participants(turn.session, case):
-        await turn.notify(participant, "meeting_planned", case.number)
+        await turn.notify(participant, MEETING_PLANNED, case.number, NOTHING)

@@ -8,16 +8,53 @@ never its content), the melder hears the outcome.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from handlers import recipients, reminders
 from handlers.cases.flow import move
 from handlers.dialogue.turn import Turn
+from handlers.notice_kind import NOTHING, Nothing, NoticeKind, OfAction, References
 from storage import actions, cases, outbox
 from storage.models import Action, ActionStatus, Case, CaseState, Organisation, Professional
 
-# Notices that may still go out once a case is closed: they are about the closing itself ('case_closed', without
-# the reason, only in rows queued by an earlier version).
-CLOSING_NOTICES = ("case_closed", "case_closed_because", "case_closed_team")
+
+@dataclass(frozen=True)
+class ClosedBecause(References):
+    reason: str  # a key of config/process.toml's close_reasons
+
+
+@dataclass(frozen=True)
+class EscalatedTo(References):
+    target: str  # a key of config/process.toml's escalation_targets
+
+
+CASE_CLOSED = NoticeKind("case_closed", Nothing)  # without the reason: only in rows an earlier version queued
+CASE_CLOSED_BECAUSE = NoticeKind("case_closed_because", ClosedBecause)  # the melder
+CASE_CLOSED_TEAM = NoticeKind("case_closed_team", Nothing)
+CASE_REOPENED = NoticeKind("case_reopened", Nothing)
+CASE_ASSIGNED = NoticeKind("case_assigned", Nothing)  # a procesregisseur directs it from now on
+CASE_ESCALATED_MANAGER = NoticeKind("case_escalated_manager", EscalatedTo)
+CASE_ESCALATED = NoticeKind("case_escalated", Nothing)
+CASE_HANDED_OVER = NoticeKind("case_handed_over", Nothing)  # the casusregisseur outside the ZVH
+CASE_DEESCALATED = NoticeKind("case_deescalated", Nothing)
+# What became of one's own action, when someone else changed its holder or cancelled it.
+ACTION_REASSIGNED_AWAY = NoticeKind("action_reassigned_away", OfAction)
+ACTION_CANCELLED = NoticeKind("action_cancelled", OfAction)
+NOTICES = (
+    CASE_CLOSED,
+    CASE_CLOSED_BECAUSE,
+    CASE_CLOSED_TEAM,
+    CASE_REOPENED,
+    CASE_ASSIGNED,
+    CASE_ESCALATED_MANAGER,
+    CASE_ESCALATED,
+    CASE_HANDED_OVER,
+    CASE_DEESCALATED,
+    ACTION_REASSIGNED_AWAY,
+    ACTION_CANCELLED,
+)
+# Notices that may still go out once a case is closed: they are about the closing itself.
+CLOSING_NOTICES = (CASE_CLOSED, CASE_CLOSED_BECAUSE, CASE_CLOSED_TEAM)
 
 
 async def open_actions(turn: Turn, case: Case) -> list[Action]:
@@ -38,10 +75,10 @@ async def close(turn: Turn, case: Case, reason: str) -> None:
     await outbox.cancel(turn.session, None, case_number=case.number)  # every kind: nothing of it goes out
     await move(turn, case, CaseState.AFGESLOTEN, reason=reason)
     if case.melder_id != turn.person.id:
-        await turn.notify(case.melder_id, "case_closed_because", case.number, reason=reason)
+        await turn.notify(case.melder_id, CASE_CLOSED_BECAUSE, case.number, ClosedBecause(reason))
     for recipient in told:
         if recipient != case.melder_id:
-            await turn.notify(recipient, "case_closed_team", case.number)
+            await turn.notify(recipient, CASE_CLOSED_TEAM, case.number, NOTHING)
 
 
 async def reopen(turn: Turn, case: Case) -> None:
@@ -49,7 +86,7 @@ async def reopen(turn: Turn, case: Case) -> None:
     await move(turn, case, CaseState.GEACCEPTEERD)
     case.closed_at = None
     if case.melder_id != turn.person.id:
-        await turn.notify(case.melder_id, "case_reopened", case.number)
+        await turn.notify(case.melder_id, CASE_REOPENED, case.number, NOTHING)
 
 
 async def to_colleague(turn: Turn, case: Case, colleague: Professional) -> None:
@@ -60,16 +97,16 @@ async def to_colleague(turn: Turn, case: Case, colleague: Professional) -> None:
         await reminders.replan_action(turn, case, action)
     await reminders.plan_meeting(turn, case)
     await turn.audit("case.director.handover", case.number)
-    await turn.notify(colleague.id, "case_assigned", case.number)
+    await turn.notify(colleague.id, CASE_ASSIGNED, case.number, NOTHING)
 
 
 async def escalate(turn: Turn, case: Case, target: str, why: str) -> None:
     """Opgeschaald to the ketenmanager or bestuurlijk, with why; the ketenmanager and the case's team hear."""
     await move(turn, case, CaseState.OPGESCHAALD, note=why, reason=target)
     for recipient in await recipients.ketenmanagers(turn.session):
-        await turn.notify(recipient, "case_escalated_manager", case.number, target=target)
+        await turn.notify(recipient, CASE_ESCALATED_MANAGER, case.number, EscalatedTo(target))
     for recipient in await recipients.team(turn.session, case, besides=turn.person.id):
-        await turn.notify(recipient, "case_escalated", case.number)
+        await turn.notify(recipient, CASE_ESCALATED, case.number, NOTHING)
 
 
 async def hand_over(
@@ -95,11 +132,11 @@ async def hand_over(
         else:
             action.holder_id, action.holder_organisation_id = contact.id, organisation.id
             await reminders.replan_action(turn, case, action)
-        kind = "action_cancelled" if open_ones == "cancel" else "action_reassigned_away"
+        kind = ACTION_CANCELLED if open_ones == "cancel" else ACTION_REASSIGNED_AWAY
         for holder in sorted(holders):
-            await turn.notify(holder, kind, case.number, action_id=action.id, action=action.seq)
+            await turn.notify(holder, kind, case.number, OfAction(action.seq), action_id=action.id)
     await cases.add_participant(turn.session, case.id, professional_id=contact.id)
     await move(turn, case, CaseState.AFGESCHAALD, note=organisation.name, reason="afgeschaald")
-    await turn.notify(contact.id, "case_handed_over", case.number)
+    await turn.notify(contact.id, CASE_HANDED_OVER, case.number, NOTHING)
     for recipient in sorted(told - {contact.id}):
-        await turn.notify(recipient, "case_deescalated", case.number)
+        await turn.notify(recipient, CASE_DEESCALATED, case.number, NOTHING)

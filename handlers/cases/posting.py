@@ -9,9 +9,13 @@ from handlers.dialogue.answers import confirmed
 from handlers.dialogue.free_text import read_text
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
+from handlers.notice_kind import NOTHING, Nothing, NoticeKind
 from storage import feedback
 from storage.models import Case
 
+FEEDBACK = NoticeKind("feedback", Nothing)
+ZORGSIGNAAL = NoticeKind("zorgsignaal", Nothing)  # urgent: it goes out at once, even outside working hours
+NOTICES = (FEEDBACK, ZORGSIGNAAL)
 TEXT = "text"
 CONCERN = "concern"
 
@@ -40,7 +44,7 @@ async def post_feedback(turn: Turn, case: Case, action_id: int | None, body: str
     for recipient in await recipients.directors_of(turn.session, case):
         if recipient != turn.person.id:
             await turn.notify(
-                recipient, "zorgsignaal" if concern else "feedback", case.number, urgent=concern
+                recipient, ZORGSIGNAAL if concern else FEEDBACK, case.number, NOTHING, urgent=concern
             )
     turn.say("feedback.sent_concern" if concern else "feedback.sent", number=case.number)
 

@@ -26,10 +26,15 @@ from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.notice_kind import NoticeKind, OfAction
 from storage import actions, cases
 from storage.models import Action, ActionStatus, Case
 
 KIND = "actions"
+# The procesregisseur hears what a holder did with their action.
+ACTION_DONE = NoticeKind("action_done", OfAction)
+ACTION_POSTPONED = NoticeKind("action_postponed", OfAction)
+NOTICES = (ACTION_DONE, ACTION_POSTPONED)
 PICK = "pick"
 WHAT = "what"
 CHOICES = ("done", "update", "postpone", "back")
@@ -150,7 +155,7 @@ async def _mark_done(turn: Turn, action: Action, case: Case) -> None:
     await reminders.cancel_action(turn, action)
     await turn.audit("action.done", case.number)
     for recipient in recipients.director(case):
-        await turn.notify(recipient, "action_done", case.number, action=action.seq)
+        await turn.notify(recipient, ACTION_DONE, case.number, OfAction(action.seq))
     turn.say("actions.marked_done", action=f"{case.number} #{action.seq}")
 
 
@@ -165,7 +170,7 @@ async def _postponed(
     await reminders.replan_action(turn, case, action)
     await turn.audit("action.postpone", case.number)
     for recipient in recipients.director(case, besides=turn.person.id):
-        await turn.notify(recipient, "action_postponed", case.number, action=action.seq)
+        await turn.notify(recipient, ACTION_POSTPONED, case.number, OfAction(action.seq))
     when = long_date(turn.texts, turn.lang, moment, turn.tz, with_time=True)
     turn.say("actions.postponed", action=f"{case.number} #{action.seq}", when=when)
     return None

@@ -16,13 +16,15 @@ from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.turn import Turn
 from handlers.joining.newcomers import add_melder
+from handlers.notice_kind import NOTHING, Nothing, NoticeKind
 from storage import joins, people
 from storage.models import JoinRequest
 
 KIND = "admission"
 PICK, DECIDE = "pick", "decide"
 ADMIT, DECLINE, LATER = "toelaten", "weigeren", "later"
-JOIN_APPROVED = "join_approved"
+JOIN_APPROVED = NoticeKind("join_approved", Nothing)
+NOTICES = (JOIN_APPROVED,)
 
 
 @dataclass
@@ -104,7 +106,7 @@ async def _decide(turn: Turn, request_id: int, admit: bool) -> None:
         turn.session, decided.channel, decided.address, decided.name, organisation, turn.now()
     )
     await turn.audit("person.join.approved")
-    await turn.notify(person.id, JOIN_APPROVED, None)
+    await turn.notify(person.id, JOIN_APPROVED, None, NOTHING)
     turn.say("admission.approved", name=decided.name, organisation=organisation.name)
 
 

@@ -15,8 +15,10 @@ from typing import Any
 from handlers import recipients, reminders
 from handlers.authorization import DIRECTORS
 from handlers.cases.holders import Holder, holder_shortcuts, read_holder
+from handlers.cases.lifecycle import ACTION_CANCELLED, ACTION_REASSIGNED_AWAY
 from handlers.cases.lookup import directed_case, find_case_number
 from handlers.cases.views import action_line, action_names, names
+from handlers.conversations.plan import ACTION_ASSIGNED
 from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import ask_confirm, choose
 from handlers.dialogue.conversation import Conversation
@@ -26,10 +28,16 @@ from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.notice_kind import NoticeKind, OfAction
 from storage import actions, audit, cases
 from storage.models import Action, ActionStatus, Case, CaseState
 
 KIND = "change"
+# What the holders hear of a change to their action (with its deadline, where they must act on it).
+ACTION_CHANGED = NoticeKind("action_changed", OfAction, adds=("when",))
+ACTION_DEADLINE_CHANGED = NoticeKind("action_deadline_changed", OfAction, adds=("when",))
+ACTION_DONE_ON_BEHALF = NoticeKind("action_done_on_behalf", OfAction)
+NOTICES = (ACTION_CHANGED, ACTION_DEADLINE_CHANGED, ACTION_DONE_ON_BEHALF)
 PICK, MENU = "pick", "menu"
 DESCRIPTION, DESCRIPTION_CONFIRM = "description", "description_confirm"
 DEADLINE_REASON = "deadline_reason"
@@ -144,12 +152,11 @@ async def _holder_name(turn: Turn, action: Action) -> str:
     return known.of(action.holder_id, action.holder_organisation_id)
 
 
-async def _tell_holders(turn: Turn, target: Target, kind: str) -> None:
-    for recipient in await recipients.action_holders(turn.session, target.action):
+async def _tell_holders(turn: Turn, target: Target, kind: NoticeKind[OfAction]) -> None:
+    action = target.action
+    for recipient in await recipients.action_holders(turn.session, action):
         if recipient != turn.person.id:
-            await turn.notify(
-                recipient, kind, target.case.number, action_id=target.action.id, action=target.action.seq
-            )
+            await turn.notify(recipient, kind, target.case.number, OfAction(action.seq), action_id=action.id)
 
 
 @steps(DESCRIPTION)
@@ -167,7 +174,7 @@ async def _change_description(turn: Turn, state: Change, target: Target) -> None
     assert state.data.text is not None, "asked at the step before"
     target.action.description = state.data.text
     await turn.audit("action.edit", target.case.number)
-    await _tell_holders(turn, target, "action_changed")
+    await _tell_holders(turn, target, ACTION_CHANGED)
     turn.say("change.description_changed", action=target.name)
 
 
@@ -200,7 +207,7 @@ async def _on_deadline_reason(turn: Turn, state: Change, target: Target) -> Chan
     action.deadline, action.note = state.data.deadline, reason
     await reminders.replan_action(turn, case, action)
     await turn.audit("action.deadline", case.number)
-    await _tell_holders(turn, target, "action_deadline_changed")
+    await _tell_holders(turn, target, ACTION_DEADLINE_CHANGED)
     when = long_date(turn.texts, turn.lang, action.deadline, turn.tz, with_time=True)
     turn.say("change.deadline_changed", action=target.name, when=when)
     return None
@@ -229,7 +236,7 @@ async def _on_holder(turn: Turn, state: Change, target: Target) -> Change:
 async def _change_holder(turn: Turn, state: Change, target: Target) -> None:
     case, action, holder = target.case, target.action, state.data.holder
     assert holder is not None, "asked at the step before"
-    await _tell_holders(turn, target, "action_reassigned_away")
+    await _tell_holders(turn, target, ACTION_REASSIGNED_AWAY)
     action.holder_id, action.holder_organisation_id = holder.person_id, holder.organisation_id
     if holder.person_id is not None:
         await cases.add_participant(turn.session, case.id, professional_id=holder.person_id)
@@ -237,7 +244,7 @@ async def _change_holder(turn: Turn, state: Change, target: Target) -> None:
         await cases.add_participant(turn.session, case.id, organisation_id=holder.organisation_id)
     await reminders.replan_action(turn, case, action)
     await turn.audit("action.reassign", case.number)
-    await _tell_holders(turn, target, "action_assigned")
+    await _tell_holders(turn, target, ACTION_ASSIGNED)
     turn.say("change.holder_changed", action=target.name)
 
 
@@ -257,7 +264,7 @@ async def _cancel(turn: Turn, state: Change, target: Target) -> None:
     action.note = state.data.text
     await reminders.cancel_action(turn, action)
     await turn.audit("action.cancel", case.number)
-    await _tell_holders(turn, target, "action_cancelled")
+    await _tell_holders(turn, target, ACTION_CANCELLED)
     turn.say("change.cancelled", action=target.name)
 
 
@@ -269,7 +276,7 @@ async def _done_on_behalf(turn: Turn, state: Change, target: Target) -> None:
     await reminders.cancel_action(turn, action)
     behalf = audit.for_person(action.holder_id) if action.holder_id is not None else holder
     await turn.audit("action.done", case.number, on_behalf_of=behalf)
-    await _tell_holders(turn, target, "action_done_on_behalf")
+    await _tell_holders(turn, target, ACTION_DONE_ON_BEHALF)
     turn.say("change.done", action=target.name, holder=holder)
 
 

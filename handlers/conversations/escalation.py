@@ -25,6 +25,7 @@ from handlers.dialogue.free_text import read_text
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.notice_kind import NoticeKind, OfPerson
 from handlers.recipients import directors_of, ketenmanagers
 from storage import actions, audit, cases
 from storage.models import ActionStatus, AuditEntry, Case, CaseState, CaseTransition
@@ -33,6 +34,9 @@ KIND = "escalation"
 CHOOSE, ANSWER = "choose", "answer"
 RESPOND, TAKE_UP = "respond", "take_up"
 TAKEN_UP = "case.escalation.take_up"  # the audit event that records who took an escalation up
+# The procesregisseur and the other ketenmanagers hear who took it up.
+ESCALATION_TAKEN_UP = NoticeKind("escalation_taken_up", OfPerson)
+NOTICES = (ESCALATION_TAKEN_UP,)
 
 
 @dataclass
@@ -128,7 +132,7 @@ async def _on_choose(turn: Turn, state: Escalation, case: Case) -> Escalation | 
     await turn.audit(TAKEN_UP, case.number)
     for recipient in {*await directors_of(turn.session, case), *await ketenmanagers(turn.session)}:
         if recipient != turn.person.id:
-            await turn.notify(recipient, "escalation_taken_up", case.number, person=turn.person.id)
+            await turn.notify(recipient, ESCALATION_TAKEN_UP, case.number, OfPerson(turn.person.id))
     turn.say("escalation.taken", number=case.number)
     return None
 

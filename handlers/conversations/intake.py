@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from handlers.authorization import DIRECTORS
 from handlers.cases.flow import move
+from handlers.cases.lifecycle import CASE_ASSIGNED
 from handlers.cases.lookup import (
     directed_case,
     find_case_number,
@@ -20,10 +21,16 @@ from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.notice_kind import NOTHING, Nothing, NoticeKind
 from storage import cases, feedback, people
 from storage.models import Case, CaseState, Role
 
 KIND = "intake"
+# What the melder hears of the decision on their referral; a question or advice is read with 'status'.
+REFERRAL_ACCEPTED = NoticeKind("referral_accepted", Nothing)
+REFERRAL_REDIRECTED = NoticeKind("referral_redirected", Nothing)
+REFERRAL_QUESTION = NoticeKind("referral_question", Nothing)
+NOTICES = (REFERRAL_ACCEPTED, REFERRAL_REDIRECTED, REFERRAL_QUESTION)
 DECIDE, ASSIGNEE, REDIRECT_TO, ADVICE, QUESTION = "decide", "assignee", "redirect_to", "advice", "question"
 DECISIONS = ("accept", "redirect", "ask", "later")
 # The advice or the question, confirmed by name before it goes to the melder.
@@ -114,9 +121,9 @@ async def _on_assignee(turn: Turn, state: Intake, case: Case) -> Intake | None:
         return state
     case.procesregisseur_id = int(picked)
     await move(turn, case, CaseState.GEACCEPTEERD)
-    await turn.notify(case.melder_id, "referral_accepted", case.number)
+    await turn.notify(case.melder_id, REFERRAL_ACCEPTED, case.number, NOTHING)
     if case.procesregisseur_id != turn.person.id:
-        await turn.notify(case.procesregisseur_id, "case_assigned", case.number)
+        await turn.notify(case.procesregisseur_id, CASE_ASSIGNED, case.number, NOTHING)
     turn.say("intake.accepted", number=case.number)
     return None
 
@@ -171,7 +178,8 @@ async def _on_send(turn: Turn, state: Intake, case: Case) -> Intake | None:
         to_melder=True,
     )
     await turn.audit("case.message_to_melder", case.number)
-    await turn.notify(case.melder_id, "referral_redirected" if redirect else "referral_question", case.number)
+    told = REFERRAL_REDIRECTED if redirect else REFERRAL_QUESTION
+    await turn.notify(case.melder_id, told, case.number, NOTHING)
     turn.say("intake.redirected" if redirect else "intake.asked", number=case.number)
     return None
 

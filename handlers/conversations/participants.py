@@ -18,10 +18,14 @@ from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.notice_kind import NOTHING, Nothing, NoticeKind
 from storage import actions, cases
 from storage.models import ActionStatus, Case, CaseParticipant, CaseState
 
 KIND = "participants"
+PARTICIPANT_ADDED = NoticeKind("participant_added", Nothing)
+PARTICIPANT_REMOVED = NoticeKind("participant_removed", Nothing)
+NOTICES = (PARTICIPANT_ADDED, PARTICIPANT_REMOVED)
 MENU, ADD, REMOVE = "menu", "add", "remove"
 ADD_CONFIRM, REMOVE_CONFIRM = "add_confirm", "remove_confirm"  # every change confirmed by name
 OPTIONS = ("add", "remove")
@@ -116,7 +120,7 @@ async def _add(turn: Turn, state: Participants, case: Case) -> None:
         told = []  # an organisation takes part through its actions; its people hear when they get one
     await turn.audit("case.participant.add", case.number)
     for recipient in told:
-        await turn.notify(recipient, "participant_added", case.number)
+        await turn.notify(recipient, PARTICIPANT_ADDED, case.number, NOTHING)
     known = await names(turn, [who.person_id], [who.organisation_id])
     turn.say("participants.added", number=case.number, name=known.of(who.person_id, who.organisation_id))
 
@@ -164,7 +168,7 @@ async def _remove(turn: Turn, state: Participants, case: Case) -> None:
     await cases.remove_participant(turn.session, member.id)
     await turn.audit("case.participant.remove", case.number)
     if member.professional_id is not None:
-        await turn.notify(member.professional_id, "participant_removed", case.number)
+        await turn.notify(member.professional_id, PARTICIPANT_REMOVED, case.number, NOTHING)
     turn.say("participants.removed", number=case.number, name=name)
 
 

@@ -27,10 +27,14 @@ from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.notice_kind import NoticeKind, OfAction
 from storage import actions, cases
 from storage.models import Case, CaseState
 
 KIND = "plan"
+# The holder of a new action: which one, and by when (the deadline, as it stands when the notice goes out).
+ACTION_ASSIGNED = NoticeKind("action_assigned", OfAction, adds=("when",))
+NOTICES = (ACTION_ASSIGNED,)
 DESCRIPTION, HOLDER, MORE, CONFIRM = "description", "holder", "more", "confirm"
 # After 'nee' at the summary: which part to change (an action, the overleg), add one, or throw it all away (asked
 # once more). Nothing typed so far is lost by a 'nee'.
@@ -265,7 +269,7 @@ async def _record(turn: Turn, case: Case, plan: PlanState) -> None:
             await cases.add_participant(turn.session, case.id, organisation_id=item.holder.organisation_id)
         for recipient in await recipients.action_holders(turn.session, action):
             await turn.notify(
-                recipient, "action_assigned", case.number, action_id=action.id, action=action.seq
+                recipient, ACTION_ASSIGNED, case.number, OfAction(action.seq), action_id=action.id
             )
         await reminders.plan_action(turn, case, action)
     case.next_meeting_at = plan.meeting

@@ -15,10 +15,14 @@ from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from handlers.identifying import forms
+from handlers.notice_kind import NOTHING, Nothing, NoticeKind
 from storage import cases
 from storage.models import Case, CaseState
 
 KIND = "referral"
+# The procesregisseurs hear of a new referral (as urgent, and said so, when its urgency is high).
+NEW_REFERRAL = NoticeKind("new_referral", Nothing)
+NOTICES = (NEW_REFERRAL,)
 PREFIX = "referral.q"
 QUESTION = "question"
 CONFIRM, CORRECT, DISCARD = "confirm", "correct", "discard"
@@ -94,7 +98,7 @@ async def _register(turn: Turn, answers: dict[str, Answer], check_outcome: str |
     await cases.record_creation(turn.session, case, turn.person.id, now)
     await turn.audit("case.create", case.number)
     for director in await recipients.all_directors(turn.session):
-        await turn.notify(director, "new_referral", case.number, urgent=answers["urgency"] == "hoog")
+        await turn.notify(director, NEW_REFERRAL, case.number, NOTHING, urgent=answers["urgency"] == "hoog")
     return case
 
 

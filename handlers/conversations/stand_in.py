@@ -25,14 +25,31 @@ from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.notice_kind import NoticeKind, References
 from storage import audit, cases, people, stand_ins
 from storage.models import Professional, Role, StandIn
 
 KIND = "stand_in"
 PICK, CONFIRM, END = "pick", "confirm", "end"
 UNTIL = DateStep("until", "stand_in.until_prompt")
-# What both are told when it ends, at its end date or when it is ended early.
-ENDED = ("stand_in_ended", "stand_in_ended_absent")
+
+
+@dataclass(frozen=True)
+class Until(References):
+    person: int  # the other one of the two
+    until: str  # when it ends, ISO 8601
+
+
+@dataclass(frozen=True)
+class Ended(Until):
+    stand_in: int  # the waarneming, so a notice planned for an end date that changed is not sent
+
+
+STAND_IN_STARTED = NoticeKind("stand_in_started", Until)
+# What both are told when it ends, at its end date or when it is ended early; the absent one also reads what was
+# done on their behalf (account_lines).
+ENDED = (NoticeKind("stand_in_ended", Ended), NoticeKind("stand_in_ended_absent", Ended))
+NOTICES = (STAND_IN_STARTED, *ENDED)
 
 
 @dataclass
@@ -118,7 +135,7 @@ async def _start(turn: Turn, state: StandInDialogue, _: None) -> None:
         return
     held = await stand_ins.start(turn.session, turn.person.id, colleague.id, turn.now(), data.until)
     await turn.audit("stand_in.start")
-    await turn.notify(colleague.id, "stand_in_started", None, person=turn.person.id, until=_iso(held))
+    await turn.notify(colleague.id, STAND_IN_STARTED, None, Until(turn.person.id, _iso(held)))
     await _tell_the_end(turn, held, colleague, at=held.ends_at)
     turn.say("stand_in.started", name=colleague.name, when=_until(turn, held))
 
@@ -137,12 +154,8 @@ async def _end(turn: Turn, state: StandInDialogue, _: None) -> None:
 
 async def _tell_the_end(turn: Turn, held: StandIn, colleague: Professional, at: datetime | None) -> None:
     until = _iso(held)
-    await turn.notify(
-        colleague.id, ENDED[0], None, at=at, stand_in=held.id, until=until, person=turn.person.id
-    )
-    await turn.notify(
-        turn.person.id, ENDED[1], None, at=at, stand_in=held.id, until=until, person=colleague.id
-    )
+    await turn.notify(colleague.id, ENDED[0], None, Ended(turn.person.id, until, held.id), at=at)
+    await turn.notify(turn.person.id, ENDED[1], None, Ended(colleague.id, until, held.id), at=at)
 
 
 # The audited events that change a case (the rest only read it): what the absent procesregisseur is told of.

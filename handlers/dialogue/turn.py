@@ -18,6 +18,7 @@ from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.choices import ManyPicked, read_many, read_one
 from handlers.dialogue.messages import Choice, Incoming, Reply
 from handlers.dialogue.state import DialogueState
+from handlers.notice_kind import NoticeKind, R
 from storage import audit, outbox
 from storage.people import Author
 
@@ -142,24 +143,24 @@ class Turn:
     async def notify(
         self,
         recipient_id: int,
-        kind: str,
+        kind: NoticeKind[R],
         case_number: str | None,
+        references: R,
         *,
         urgent: bool = False,
         at: datetime | None = None,
         action_id: int | None = None,
-        **params: object,
     ) -> None:
-        """Queue a proactive message, now or ``at`` a moment, moved into the next allowed sending window.
+        """Queue a notice, now or ``at`` a moment, moved into the next allowed sending window.
 
-        It carries references only (case number, action number), never case content.
+        It carries the references its kind declares (case number, action number, ids), never case content.
         """
         moment = self.calendar.next_allowed(at or self.now(), urgent)
         await outbox.enqueue(
             self.session,
             recipient_id=recipient_id,
             kind=kind,
-            params={"case": case_number, **params},
+            params={"case": case_number, **references.as_params()},
             case_number=case_number,
             scheduled_at=moment,
             now=self.now(),

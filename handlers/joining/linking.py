@@ -11,17 +11,28 @@ offered to ask to join: whoever uses someone else's address is not let in by tha
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
 from handlers.dialogue.messages import Incoming, Reply
+from handlers.notice_kind import NoticeKind, References
 from storage import audit, outbox, people
 from storage.models import Professional, Role
 
 log = logging.getLogger(__name__)
-LINK_REFUSED = "link_refused"
+
+
+@dataclass(frozen=True)
+class Unlinked(References):
+    handle: str  # the account's handle in the store, for the administrator to look up
+
+
+# The ketenmanager hears that a chat account was not linked to a registered professional.
+LINK_REFUSED = NoticeKind("link_refused", Unlinked)
+NOTICES = (LINK_REFUSED,)
 
 
 async def link(
@@ -60,7 +71,9 @@ async def _refuse(
 ) -> None:
     log.warning("a chat account was not linked: the e-mail address is linked already, or from another tenant")
     await _audit(session, person, organisation, "person.link.refused", channel, now)
-    await outbox.enqueue_to_roles(session, (Role.KETENMANAGER,), LINK_REFUSED, {"handle": person.handle}, now)
+    await outbox.enqueue_to_roles(
+        session, (Role.KETENMANAGER,), LINK_REFUSED, Unlinked(person.handle).as_params(), now
+    )
 
 
 async def _audit(

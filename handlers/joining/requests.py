@@ -10,6 +10,7 @@ keeps for registered people only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,10 +20,19 @@ from handlers.authorization import ADMITTING_ROLES
 from handlers.dialogue.choices import read_one
 from handlers.dialogue.messages import Choice, Incoming, Reply, numbered
 from handlers.joining.newcomers import account_name
+from handlers.notice_kind import NoticeKind, References
 from storage import audit, joins, outbox, people
 from storage.models import JoinRequest, JoinStatus, Organisation
 
-JOIN_REQUEST = "join_request"
+
+@dataclass(frozen=True)
+class Asked(References):
+    request: int  # the request to join; who asks, and where, is read from it when the notice is sent
+
+
+# Every procesregisseur and ketenmanager, with the decision left open for one word or button.
+JOIN_REQUEST = NoticeKind("join_request", Asked, adds=("name", "organisation", "channel"))
+NOTICES = (JOIN_REQUEST,)
 YES, NO = "ja", "nee"
 
 
@@ -105,4 +115,4 @@ async def _send_to_deciders(
         case_number=None,
         channel=channel,
     )
-    await outbox.enqueue_to_roles(session, ADMITTING_ROLES, JOIN_REQUEST, {"request": request.id}, now)
+    await outbox.enqueue_to_roles(session, ADMITTING_ROLES, JOIN_REQUEST, Asked(request.id).as_params(), now)
