@@ -124,10 +124,9 @@ async def resume(turn: Turn, state: Change) -> DialogueState[Any] | None:
     return await steps.run(turn, state, Target(case, action))
 
 
-@steps(MENU)
-async def _on_menu(turn: Turn, state: Change, target: Target) -> Change:
+@steps.choice(MENU)
+async def _on_menu(turn: Turn, state: Change, target: Target, option: str) -> Change:
     case, action = target.case, target.action
-    option = choose(turn, state)
     if option == "description":
         state.step = DESCRIPTION
         turn.ask_open(state, turn.t("change.description_prompt", action=target.name))

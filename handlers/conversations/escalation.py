@@ -18,7 +18,7 @@ from handlers.cases.lookup import find_case_number, say_not_found, visible_case
 from handlers.cases.posting import post_feedback
 from handlers.cases.views import names
 from handlers.dates.formatting import long_date, short_date
-from handlers.dialogue.answers import ask_choice, choose
+from handlers.dialogue.answers import ask_choice
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.free_text import read_text
@@ -120,11 +120,8 @@ async def resume(turn: Turn, state: Escalation) -> Escalation | None:
     return None if case is None else await steps.run(turn, state, case)
 
 
-@steps(CHOOSE)
-async def _on_choose(turn: Turn, state: Escalation, case: Case) -> Escalation | None:
-    option = choose(turn, state)
-    if option is None:
-        return state
+@steps.choice(CHOOSE)
+async def _on_choose(turn: Turn, state: Escalation, case: Case, option: str) -> Escalation | None:
     if option == RESPOND:
         state.step = ANSWER
         turn.ask_open(state, turn.t("escalation.answer_prompt", number=case.number))

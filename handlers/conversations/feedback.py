@@ -103,11 +103,8 @@ async def _on_read_question(turn: Turn, state: Feedback, case: Case) -> Feedback
     return ask_text(turn, state)
 
 
-@steps(ACTION)
-async def _on_action(turn: Turn, state: Feedback, case: Case) -> Feedback:
-    picked = choose(turn, state)
-    if picked is None:
-        return state
+@steps.choice(ACTION)
+async def _on_action(turn: Turn, state: Feedback, case: Case, picked: str) -> Feedback:
     state.data.action_id = None if picked == NO_ACTION else int(picked)
     return ask_text(turn, state)
 

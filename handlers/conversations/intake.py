@@ -13,7 +13,7 @@ from handlers.cases.lookup import (
 )
 from handlers.cases.views import full_view_lines, state_label
 from handlers.dates.formatting import short_date
-from handlers.dialogue.answers import ask_choice, ask_confirm, choose, confirmed
+from handlers.dialogue.answers import ask_choice, ask_confirm, confirmed
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.free_text import read_text
@@ -92,9 +92,8 @@ async def resume(turn: Turn, state: Intake) -> Intake | None:
     return await steps.run(turn, state, case)
 
 
-@steps(DECIDE)
-async def _on_decide(turn: Turn, state: Intake, case: Case) -> Intake | None:
-    decision = choose(turn, state)
+@steps.choice(DECIDE)
+async def _on_decide(turn: Turn, state: Intake, case: Case, decision: str) -> Intake | None:
     if decision == "accept":
         directors = sorted(
             await people.active_with_role(turn.session, Role.PROCESREGISSEUR),
@@ -114,11 +113,8 @@ async def _on_decide(turn: Turn, state: Intake, case: Case) -> Intake | None:
     return state
 
 
-@steps(ASSIGNEE)
-async def _on_assignee(turn: Turn, state: Intake, case: Case) -> Intake | None:
-    picked = choose(turn, state)
-    if picked is None:
-        return state
+@steps.choice(ASSIGNEE)
+async def _on_assignee(turn: Turn, state: Intake, case: Case, picked: str) -> Intake | None:
     case.procesregisseur_id = int(picked)
     await move(turn, case, CaseState.GEACCEPTEERD)
     await turn.notify(case.melder_id, REFERRAL_ACCEPTED, case.number, NOTHING)
@@ -128,11 +124,8 @@ async def _on_assignee(turn: Turn, state: Intake, case: Case) -> Intake | None:
     return None
 
 
-@steps(REDIRECT_TO)
-async def _on_redirect_to(turn: Turn, state: Intake, case: Case) -> Intake:
-    picked = choose(turn, state)
-    if picked is None:
-        return state
+@steps.choice(REDIRECT_TO)
+async def _on_redirect_to(turn: Turn, state: Intake, case: Case, picked: str) -> Intake:
     state.data.target = picked
     state.step = ADVICE
     turn.ask_open(state, turn.t("intake.advice_prompt"))

@@ -19,7 +19,7 @@ from handlers.cases.lookup import directed_case, find_case_number
 from handlers.cases.views import action_line, action_names, state_label
 from handlers.conversations import plan
 from handlers.dates.formatting import long_date
-from handlers.dialogue.answers import ask_choice, ask_confirm, choose
+from handlers.dialogue.answers import ask_choice, ask_confirm
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.free_text import read_text
@@ -117,10 +117,9 @@ async def resume(turn: Turn, state: Manage) -> DialogueState[Any] | None:
     return None if case is None else await steps.run(turn, state, case)
 
 
-@steps(MENU)
-async def _on_menu(turn: Turn, state: Manage, case: Case) -> DialogueState[Any] | None:
-    option = choose(turn, state)
-    if option is None or option not in {choice.key for choice in _options(turn, case)}:
+@steps.choice(MENU)
+async def _on_menu(turn: Turn, state: Manage, case: Case, option: str) -> DialogueState[Any] | None:
+    if option not in {choice.key for choice in _options(turn, case)}:
         return state
     number = case.number
     if option == "plan":
@@ -157,11 +156,8 @@ async def _on_menu(turn: Turn, state: Manage, case: Case) -> DialogueState[Any] 
     return ask_confirm(turn, state, REOPEN, turn.t("manage.reopen_confirm", number=number))
 
 
-@steps(COLLEAGUE)
-async def _on_colleague(turn: Turn, state: Manage, case: Case) -> Manage:
-    picked = choose(turn, state)
-    if picked is None:
-        return state
+@steps.choice(COLLEAGUE)
+async def _on_colleague(turn: Turn, state: Manage, case: Case, picked: str) -> Manage:
     colleague = await people.professional_by_id(turn.session, int(picked))
     assert colleague is not None
     state.data.contact_id = colleague.id
@@ -199,11 +195,8 @@ async def _follow_up(turn: Turn, state: Manage, case: Case) -> None:
     turn.say("manage.moved", number=case.number, state=state_label(turn, case))
 
 
-@steps(CLOSE_REASON)
-async def _on_close_reason(turn: Turn, state: Manage, case: Case) -> Manage:
-    reason = choose(turn, state)
-    if reason is None:
-        return state
+@steps.choice(CLOSE_REASON)
+async def _on_close_reason(turn: Turn, state: Manage, case: Case, reason: str) -> Manage:
     state.data.reason = reason
     still_open = await lifecycle.open_actions(turn, case)
     label = turn.t(f"close_reason.{reason}")
@@ -244,11 +237,8 @@ async def _on_escalate_why(turn: Turn, state: Manage, case: Case) -> Manage:
     return ask_choice(turn, state, ESCALATE_TO, turn.t("manage.escalate_to"), targets, "escalation_target")
 
 
-@steps(ESCALATE_TO)
-async def _on_escalate_to(turn: Turn, state: Manage, case: Case) -> Manage:
-    target = choose(turn, state)
-    if target is None:
-        return state
+@steps.choice(ESCALATE_TO)
+async def _on_escalate_to(turn: Turn, state: Manage, case: Case, target: str) -> Manage:
     state.data.reason = target
     label = turn.t(f"escalation_target.{target}")
     return ask_confirm(
@@ -294,11 +284,8 @@ async def _on_handover_org(turn: Turn, state: Manage, case: Case) -> Manage:
     return state
 
 
-@steps(HANDOVER_CONTACT)
-async def _on_handover_contact(turn: Turn, state: Manage, case: Case) -> Manage:
-    contact = choose(turn, state)
-    if contact is None:
-        return state
+@steps.choice(HANDOVER_CONTACT)
+async def _on_handover_contact(turn: Turn, state: Manage, case: Case, contact: str) -> Manage:
     state.data.contact_id = int(contact)
     count = len(await lifecycle.open_actions(turn, case))
     if not count:
@@ -308,22 +295,18 @@ async def _on_handover_contact(turn: Turn, state: Manage, case: Case) -> Manage:
     return ask_choice(turn, state, HANDOVER_ACTIONS, text, HANDOVER_OPTIONS, "manage.handover_option")
 
 
-@steps(HANDOVER_ACTIONS)
-async def _on_handover_actions(turn: Turn, state: Manage, case: Case) -> Manage:
-    choice = choose(turn, state)
-    if choice is None:
-        return state
+@steps.choice(HANDOVER_ACTIONS)
+async def _on_handover_actions(turn: Turn, state: Manage, case: Case, choice: str) -> Manage:
     state.data.open_actions = choice
     state.data.per_action = {}
     return await _ask_next_action(turn, state, case)
 
 
-@steps(HANDOVER_EACH)
-async def _on_handover_each(turn: Turn, state: Manage, case: Case) -> Manage:
-    choice = choose(turn, state)
+@steps.choice(HANDOVER_EACH)
+async def _on_handover_each(turn: Turn, state: Manage, case: Case, choice: str) -> Manage:
     undecided = await _undecided(turn, state, case)
-    if choice is None or not undecided:
-        return state if choice is None else await _ask_handover(turn, state, case)
+    if not undecided:
+        return await _ask_handover(turn, state, case)
     state.data.per_action[str(undecided[0].seq)] = choice
     return await _ask_next_action(turn, state, case)
 

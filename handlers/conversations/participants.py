@@ -12,7 +12,7 @@ from handlers.authorization import DIRECTORS
 from handlers.cases.holders import Holder, read_holder
 from handlers.cases.lookup import directed_case, find_case_number
 from handlers.cases.views import names
-from handlers.dialogue.answers import ask_confirm, choose
+from handlers.dialogue.answers import ask_confirm
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
@@ -75,9 +75,8 @@ async def resume(turn: Turn, state: Participants) -> Participants | None:
     return await steps.run(turn, state, case)
 
 
-@steps(MENU)
-async def _on_menu(turn: Turn, state: Participants, case: Case) -> Participants | None:
-    option = choose(turn, state)
+@steps.choice(MENU)
+async def _on_menu(turn: Turn, state: Participants, case: Case, option: str) -> Participants | None:
     if option == "add":
         state.step = ADD
         turn.ask_open(state, turn.t("participants.add_prompt"))
@@ -125,11 +124,8 @@ async def _add(turn: Turn, state: Participants, case: Case) -> None:
     turn.say("participants.added", number=case.number, name=known.of(who.person_id, who.organisation_id))
 
 
-@steps(REMOVE)
-async def _on_remove(turn: Turn, state: Participants, case: Case) -> Participants | None:
-    picked = choose(turn, state)
-    if picked is None:
-        return state
+@steps.choice(REMOVE)
+async def _on_remove(turn: Turn, state: Participants, case: Case, picked: str) -> Participants | None:
     member = next((m for m in await cases.participants(turn.session, case.id) if m.id == int(picked)), None)
     if member is None:
         return None

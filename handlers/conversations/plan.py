@@ -18,7 +18,7 @@ from handlers.cases.lookup import (
 )
 from handlers.cases.views import names, state_label
 from handlers.dates.formatting import short_date
-from handlers.dialogue.answers import ask_confirm, choose, confirmed
+from handlers.dialogue.answers import ask_confirm, confirmed
 from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
@@ -218,11 +218,8 @@ async def _on_summary(turn: Turn, state: Plan, case: Case) -> Plan | None:
     return state
 
 
-@steps(CHANGE)
-async def _on_change(turn: Turn, state: Plan, case: Case) -> Plan | None:
-    part = choose(turn, state)
-    if part is None:
-        return state
+@steps.choice(CHANGE)
+async def _on_change(turn: Turn, state: Plan, case: Case, part: str) -> Plan | None:
     if part == DISCARD_PART:
         text = turn.t("plan.discard_confirm", count=len(state.data.actions))
         return ask_confirm(turn, state, DISCARD, text)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from handlers import recipients
 from handlers.authorization import CASE_WORKERS
 from handlers.dialogue import questions
-from handlers.dialogue.answers import ask_confirm, choose, confirmed
+from handlers.dialogue.answers import ask_confirm, confirmed
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.questions import Answer
@@ -138,11 +138,8 @@ async def _on_summary(turn: Turn, state: Referral, _: None) -> Referral | None:
     return None
 
 
-@steps(CORRECT)
-async def _on_correct(turn: Turn, state: Referral, _: None) -> Referral | None:
-    key = choose(turn, state)
-    if key is None:
-        return state
+@steps.choice(CORRECT)
+async def _on_correct(turn: Turn, state: Referral, _: None, key: str) -> Referral | None:
     del state.data.answers[key]  # asked again; the summary comes back once it is answered
     return _ask_next(turn, state)
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config.catalogue import Catalogue
 from handlers.authorization import DIRECTORS, directs_cases
 from handlers.dates.formatting import long_date
-from handlers.dialogue.answers import ask_confirm, choose
+from handlers.dialogue.answers import ask_confirm
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.messages import Choice
@@ -102,11 +102,8 @@ async def resume(turn: Turn, state: StandInDialogue) -> DialogueState[Any] | Non
     return await steps.run(turn, state, None)
 
 
-@steps(PICK)
-async def _on_pick(turn: Turn, state: StandInDialogue, _: None) -> StandInDialogue:
-    picked = choose(turn, state)
-    if picked is None:
-        return state
+@steps.choice(PICK)
+async def _on_pick(turn: Turn, state: StandInDialogue, _: None, picked: str) -> StandInDialogue:
     state.data.colleague_id = int(picked)
     UNTIL.ask(turn, state)
     return state

@@ -22,7 +22,6 @@ from handlers.cases.views import (
 )
 from handlers.conversations import escalation
 from handlers.dates.formatting import long_date, short_date
-from handlers.dialogue.answers import choose
 from handlers.dialogue.choices import fold
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
@@ -115,11 +114,8 @@ async def resume(turn: Turn, state: Status) -> Status | None:
     return await steps.run(turn, state, None)
 
 
-@steps(MENU)
-async def _on_menu(turn: Turn, state: Status, _: None) -> Status | None:
-    view = choose(turn, state)
-    if view is None:
-        return state
+@steps.choice(MENU)
+async def _on_menu(turn: Turn, state: Status, _: None, view: str) -> Status | None:
     if view == "since":
         SINCE.ask(turn, state)
         return state

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from handlers.dialogue.answers import confirmed, is_correction
+from handlers.dialogue.answers import choose, confirmed, is_correction
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.turn import Turn
@@ -19,6 +19,8 @@ S = TypeVar("S")
 C = TypeVar("C")
 # A step may hand the person on to another conversation, so what it returns is any conversation's state.
 Step = Callable[[Turn, DialogueState[S], C], Awaitable["DialogueState[Any] | None"]]
+# A step that answers a question with options, called with the key of the option chosen.
+Chosen = Callable[[Turn, DialogueState[S], C, str], Awaitable["DialogueState[Any] | None"]]
 AfterDate = Callable[[Turn, DialogueState[S], C, "datetime | None"], Awaitable["DialogueState[Any] | None"]]
 # Why a date cannot be taken in this dialogue (it must lie after the current deadline, say); None when it can.
 DateRefusal = Callable[[Turn, DialogueState[S], C, datetime], "str | None"]
@@ -38,6 +40,20 @@ class Steps(Generic[S, C]):
                 if name in self._table:
                     raise ValueError(f"step {name!r} is registered twice")
                 self._table[name] = step
+            return step
+
+        return register
+
+    def choice(self, *names: str) -> Callable[[Chosen[S, C]], Chosen[S, C]]:
+        """Register the decorated function as the step(s) ``names``, a question with options: it is called with
+        the key of the option chosen, and only then (a typo asked about, or anything else, asks again)."""
+
+        def register(step: Chosen[S, C]) -> Chosen[S, C]:
+            async def on_answer(turn: Turn, state: DialogueState[S], context: C) -> DialogueState[Any] | None:
+                chosen = choose(turn, state)
+                return state if chosen is None else await step(turn, state, context, chosen)
+
+            self(*names)(on_answer)
             return step
 
         return register
