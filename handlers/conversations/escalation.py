@@ -11,15 +11,17 @@ and the procesregisseur hears of it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from handlers.authorization import MANAGER, Access
-from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.lookup import say_not_found, visible_case
 from handlers.cases.posting import post_feedback
 from handlers.cases.views import names
 from handlers.dates.formatting import long_date, short_date
 from handlers.dialogue.answers import ask_choice
-from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
+from handlers.dialogue.case_picker import PICK, CasePick
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.free_text import read_text
 from handlers.dialogue.state import DialogueState
@@ -55,16 +57,6 @@ async def _escalated(turn: Turn, number: str) -> Case | None:
         say_not_found(turn, number)
         return None
     return found[0]
-
-
-async def start(turn: Turn, argument: str) -> Escalation | None:
-    number = find_case_number(argument)
-    if number:
-        return await show(turn, number)
-    escalated = await cases.in_state(turn.session, CaseState.OPGESCHAALD)
-    return await offer_cases(
-        turn, KIND, EscalationState(), escalated, turn.t("escalation.pick"), "escalation.none"
-    )
 
 
 async def show(turn: Turn, number: str) -> Escalation | None:
@@ -112,10 +104,16 @@ async def _lines(turn: Turn, case: Case, moved: CaseTransition, taken: AuditEntr
     return lines
 
 
-async def resume(turn: Turn, state: Escalation) -> Escalation | None:
+async def _escalated_now(turn: Turn) -> Sequence[Case]:
+    return await cases.in_state(turn.session, CaseState.OPGESCHAALD)
+
+
+PICKING = CasePick(KIND, EscalationState, _escalated_now, show)
+
+
+async def resume(turn: Turn, state: Escalation) -> DialogueState[Any] | None:
     if state.step == PICK:
-        number = picked_number(turn, state)
-        return state if number is None else await show(turn, number)
+        return await PICKING.picked(turn, state)
     case = await _escalated(turn, state.data.number or "")
     return None if case is None else await steps.run(turn, state, case)
 
@@ -143,4 +141,6 @@ async def _on_answer(turn: Turn, state: Escalation, case: Case) -> Escalation | 
     return None
 
 
-CONVERSATION = Conversation(KIND, MANAGER, EscalationState, start, resume, browsing=frozenset({PICK, CHOOSE}))
+CONVERSATION = Conversation(
+    KIND, MANAGER, EscalationState, PICKING.start, resume, browsing=frozenset({PICK, CHOOSE})
+)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from config.catalogue import Catalogue
 from handlers.authorization import CASE_WORKERS, Access, may_post_feedback
-from handlers.cases.lookup import find_case_number, say_not_found, visible_case
+from handlers.cases.lookup import say_not_found, visible_case
 from handlers.cases.posting import CONCERN, TEXT, ask_text, on_concern, on_text
 from handlers.dialogue.answers import choose
-from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
+from handlers.dialogue.case_picker import PICK, CasePick
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
@@ -51,16 +53,6 @@ async def _case(turn: Turn, number: str) -> tuple[Case, Access] | None:
     return found
 
 
-async def start(turn: Turn, argument: str) -> Feedback | None:
-    number = find_case_number(argument)
-    if number:
-        return await _begin(turn, number)
-    involved = await cases.cases_involving(turn.session, turn.person)
-    return await offer_cases(
-        turn, KIND, FeedbackState(), involved, turn.t("feedback.pick"), "feedback.no_cases"
-    )
-
-
 async def _begin(turn: Turn, number: str) -> Feedback | None:
     found = await _case(turn, number)
     if found is None:
@@ -83,10 +75,16 @@ async def _begin(turn: Turn, number: str) -> Feedback | None:
     return state
 
 
-async def resume(turn: Turn, state: Feedback) -> Feedback | None:
+async def _involving(turn: Turn) -> Sequence[Case]:
+    return await cases.cases_involving(turn.session, turn.person)
+
+
+PICKING = CasePick(KIND, FeedbackState, _involving, _begin)
+
+
+async def resume(turn: Turn, state: Feedback) -> DialogueState[Any] | None:
     if state.step == PICK:
-        number = picked_number(turn, state)
-        return state if number is None else await _begin(turn, number)
+        return await PICKING.picked(turn, state)
     found = await _case(turn, state.data.number or "")
     if found is None:
         return None
@@ -119,4 +117,4 @@ async def _on_concern(turn: Turn, state: Feedback, case: Case) -> Feedback | Non
     return await on_concern(turn, state, case, state.data.action_id)
 
 
-CONVERSATION = Conversation(KIND, CASE_WORKERS, FeedbackState, start, resume)
+CONVERSATION = Conversation(KIND, CASE_WORKERS, FeedbackState, PICKING.start, resume)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from handlers.authorization import DIRECTORS
 from handlers.cases.flow import move
 from handlers.cases.lifecycle import CASE_ASSIGNED
 from handlers.cases.lookup import (
     directed_case,
-    find_case_number,
 )
 from handlers.cases.views import full_view_lines, state_label
 from handlers.dates.formatting import short_date
 from handlers.dialogue.answers import ask_choice, ask_confirm, confirmed
-from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
+from handlers.dialogue.case_picker import PICK, CasePick
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.free_text import read_text
 from handlers.dialogue.messages import Choice
@@ -49,23 +50,15 @@ Intake = DialogueState[IntakeState]
 steps: Steps[IntakeState, Case] = Steps()
 
 
-async def start(turn: Turn, argument: str) -> Intake | None:
-    number = find_case_number(argument)
-    if number:
-        return await _review(turn, number)
-    queue = await cases.intake_queue(turn.session)
-    return await offer_cases(
-        turn,
-        KIND,
-        IntakeState(),
-        queue,
-        turn.t("intake.queue", count=len(queue)),
-        "intake.empty",
-        lambda case: (
+async def _queued(turn: Turn, queue: Sequence[Case]) -> dict[str, str]:
+    """Each referral waiting with its gemeente, urgency and the day it came in."""
+    return {
+        case.number: (
             f"{case.number} · {case.gemeente} · {turn.t(f'option.urgency.{case.urgency}')} · "
             f"{short_date(turn.texts, turn.lang, case.created_at, turn.tz)}"
-        ),
-    )
+        )
+        for case in queue
+    }
 
 
 async def _review(turn: Turn, number: str) -> Intake | None:
@@ -82,10 +75,24 @@ async def _review(turn: Turn, number: str) -> Intake | None:
     return ask_choice(turn, state, DECIDE, turn.t("intake.decide"), DECISIONS, "intake.decision")
 
 
-async def resume(turn: Turn, state: Intake) -> Intake | None:
+async def _queue(turn: Turn) -> Sequence[Case]:
+    return await cases.intake_queue(turn.session)
+
+
+PICKING = CasePick(
+    KIND,
+    IntakeState,
+    _queue,
+    _review,
+    labels=_queued,
+    prompt=lambda turn, queue: turn.t("intake.queue", count=len(queue)),
+    empty="intake.empty",
+)
+
+
+async def resume(turn: Turn, state: Intake) -> DialogueState[Any] | None:
     if state.step == PICK:
-        number = picked_number(turn, state)
-        return state if number is None else await _review(turn, number)
+        return await PICKING.picked(turn, state)
     case = await directed_case(turn, state.data.number or "")
     if case is None or case.state not in cases.OPEN_INTAKE:
         return None
@@ -177,4 +184,4 @@ async def _on_send(turn: Turn, state: Intake, case: Case) -> Intake | None:
     return None
 
 
-CONVERSATION = Conversation(KIND, DIRECTORS, IntakeState, start, resume)
+CONVERSATION = Conversation(KIND, DIRECTORS, IntakeState, PICKING.start, resume)

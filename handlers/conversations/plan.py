@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from handlers import recipients, reminders
 from handlers.authorization import DIRECTORS, Access
@@ -12,14 +13,13 @@ from handlers.cases.holders import Holder, holder_shortcuts, read_holder
 from handlers.cases.lookup import (
     directed_case,
     directed_ids,
-    find_case_number,
     say_not_found,
     visible_case,
 )
 from handlers.cases.views import names, state_label
 from handlers.dates.formatting import short_date
 from handlers.dialogue.answers import ask_confirm, confirmed
-from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
+from handlers.dialogue.case_picker import PICK, CasePick
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.free_text import read_text
@@ -68,16 +68,9 @@ Plan = DialogueState[PlanState]
 steps: Steps[PlanState, Case] = Steps()
 
 
-async def start(turn: Turn, argument: str) -> Plan | None:
-    number = find_case_number(argument)
-    if number:
-        return await begin(turn, number)
-    mine = [
-        case
-        for case in await cases.directed_by(turn.session, await directed_ids(turn))
-        if case.state in PLANNABLE
-    ]
-    return await offer_cases(turn, KIND, PlanState(), mine, turn.t("plan.pick"), "plan.no_cases")
+async def _plannable(turn: Turn) -> list[Case]:
+    directed = await cases.directed_by(turn.session, await directed_ids(turn))
+    return [case for case in directed if case.state in PLANNABLE]
 
 
 async def begin(turn: Turn, number: str) -> Plan | None:
@@ -95,10 +88,12 @@ async def begin(turn: Turn, number: str) -> Plan | None:
     return state
 
 
-async def resume(turn: Turn, state: Plan) -> Plan | None:
+PICKING = CasePick(KIND, PlanState, _plannable, begin)
+
+
+async def resume(turn: Turn, state: Plan) -> DialogueState[Any] | None:
     if state.step == PICK:
-        number = picked_number(turn, state)
-        return state if number is None else await begin(turn, number)
+        return await PICKING.picked(turn, state)
     number = state.data.number or ""
     found = await visible_case(turn, number, Access.FULL, "case.view")
     if found is None or found[0].state not in PLANNABLE:
@@ -278,4 +273,4 @@ async def _record(turn: Turn, case: Case, plan: PlanState) -> None:
         await announce_meeting(turn, case)
 
 
-CONVERSATION = Conversation(KIND, DIRECTORS, PlanState, start, resume)
+CONVERSATION = Conversation(KIND, DIRECTORS, PlanState, PICKING.start, resume)

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from config.catalogue import Catalogue
 from handlers.authorization import DIRECTORS, Access
 from handlers.cases.lookup import (
     directed_case,
     directed_ids,
-    find_case_number,
     visible_case,
 )
 from handlers.cases.views import feedback_lines
 from handlers.dialogue.answers import ask_confirm, choose
-from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
+from handlers.dialogue.case_picker import PICK, CasePick
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage import cases, feedback
+from storage.models import Case
 
 KIND = "updates"
 MARK = "mark"
@@ -49,21 +51,17 @@ async def _on_read(turn: Turn, state: Updates, _: None) -> Updates | None:
     return await _show(turn, state.data.number or "")
 
 
-async def start(turn: Turn, argument: str) -> Updates | None:
-    number = find_case_number(argument)
-    if number:
-        return await _show(turn, number)
-    mine = await cases.directed_by(turn.session, await directed_ids(turn))
-    unread = {case.number: await feedback.unread_count(turn.session, case.id) for case in mine}
-    return await offer_cases(
-        turn,
-        KIND,
-        UpdatesState(),
-        mine,
-        turn.t("updates.pick"),
-        "updates.no_cases",
-        lambda case: f"{case.number} · {turn.t('status.unread_short', count=unread[case.number])}",
-    )
+async def _directed(turn: Turn) -> Sequence[Case]:
+    return await cases.directed_by(turn.session, await directed_ids(turn))
+
+
+async def _with_unread(turn: Turn, found: Sequence[Case]) -> dict[str, str]:
+    """Each case offered says how many updates wait unread on it."""
+    labels = {}
+    for case in found:
+        count = await feedback.unread_count(turn.session, case.id)
+        labels[case.number] = f"{case.number} · {turn.t('status.unread_short', count=count)}"
+    return labels
 
 
 async def _show(turn: Turn, number: str) -> Updates | None:
@@ -83,9 +81,11 @@ async def _show(turn: Turn, number: str) -> Updates | None:
 
 
 @steps(PICK)
-async def _on_pick(turn: Turn, state: Updates, _: None) -> Updates | None:
-    number = picked_number(turn, state)
-    return state if number is None else await _show(turn, number)
+async def _on_pick(turn: Turn, state: Updates, _: None) -> DialogueState[Any] | None:
+    return await PICKING.picked(turn, state)
+
+
+PICKING = CasePick(KIND, UpdatesState, _directed, _show, labels=_with_unread)
 
 
 @steps.on_yes(MARK)
@@ -102,4 +102,4 @@ async def resume(turn: Turn, state: Updates) -> Updates | None:
     return await steps.run(turn, state, None)
 
 
-CONVERSATION = Conversation(KIND, DIRECTORS, UpdatesState, start, resume)
+CONVERSATION = Conversation(KIND, DIRECTORS, UpdatesState, PICKING.start, resume)

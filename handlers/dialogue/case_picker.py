@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from handlers.cases.lookup import find_case_number
 from handlers.cases.views import state_label
@@ -43,3 +44,35 @@ def picked_number(turn: Turn, state: DialogueState[S]) -> str | None:
     if number is None:
         turn.reoffer(state)
     return number
+
+
+@dataclass(frozen=True)
+class CasePick(Generic[S]):
+    """How a conversation about one case finds it: a number typed after the entry word goes straight to
+    ``begin``; without one the person picks from ``candidates`` (at step PICK, ``picked``), or hears that there
+    are none (``<kind>.no_cases``, or ``empty``). The list is asked with ``<kind>.pick``, or ``prompt``; each case
+    is shown by number and state, or as ``labels`` says (made for the whole list at once, so one query serves it)."""
+
+    kind: str
+    data: Callable[[], S]
+    candidates: Callable[[Turn], Awaitable[Sequence[Case]]]
+    begin: Callable[[Turn, str], Awaitable[DialogueState[Any] | None]]
+    labels: Callable[[Turn, Sequence[Case]], Awaitable[dict[str, str]]] | None = None
+    prompt: Callable[[Turn, Sequence[Case]], str] | None = None
+    empty: str | None = None
+
+    async def start(self, turn: Turn, argument: str) -> DialogueState[Any] | None:
+        number = find_case_number(argument)
+        if number:
+            return await self.begin(turn, number)
+        found = await self.candidates(turn)
+        prompt = self.prompt(turn, found) if self.prompt else turn.t(f"{self.kind}.pick")
+        made = await self.labels(turn, found) if self.labels else None
+        describe = (lambda case: made[case.number]) if made is not None else None
+        empty = self.empty or f"{self.kind}.no_cases"
+        return await offer_cases(turn, self.kind, self.data(), found, prompt, empty, describe)
+
+    async def picked(self, turn: Turn, state: DialogueState[S]) -> DialogueState[Any] | None:
+        """The answer at step PICK: the case chosen or typed, else the list again."""
+        number = picked_number(turn, state)
+        return state if number is None else await self.begin(turn, number)

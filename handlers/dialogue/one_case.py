@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.authorization import Access, Rule
-from handlers.cases.lookup import find_case_number, say_not_found, visible_case
-from handlers.dialogue.case_picker import PICK, offer_cases, picked_number
+from handlers.cases.lookup import say_not_found, visible_case
+from handlers.dialogue.case_picker import PICK, CasePick
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.state import DialogueState, NoState, OutdatedDialogue
 from handlers.dialogue.turn import Turn
@@ -34,25 +35,16 @@ class OneCase:
     act: Callable[[Turn, Case], Awaitable[None]]
 
     def conversation(self) -> Conversation[NoState]:
-        return Conversation(self.kind, self.rule, NoState, self._start, self._resume)
+        return Conversation(self.kind, self.rule, NoState, self._picking.start, self._resume)
 
-    async def _start(self, turn: Turn, argument: str) -> DialogueState[NoState] | None:
-        number = find_case_number(argument)
-        if number:
-            await self._act_on(turn, number)
-            return None
-        found = await self.candidates(turn)
-        prompt = turn.t(f"{self.kind}.pick")
-        return await offer_cases(turn, self.kind, NoState(), found, prompt, f"{self.kind}.no_cases")
+    @property
+    def _picking(self) -> CasePick[NoState]:
+        return CasePick(self.kind, NoState, self.candidates, self._act_on)
 
-    async def _resume(self, turn: Turn, state: DialogueState[NoState]) -> DialogueState[NoState] | None:
+    async def _resume(self, turn: Turn, state: DialogueState[NoState]) -> DialogueState[Any] | None:
         if state.step != PICK:
             raise OutdatedDialogue(f"{state.kind}:{state.step}")
-        number = picked_number(turn, state)
-        if number is None:
-            return state
-        await self._act_on(turn, number)
-        return None
+        return await self._picking.picked(turn, state)
 
     async def _act_on(self, turn: Turn, number: str) -> None:
         async def allowed(case: Case, access: Access) -> bool:
