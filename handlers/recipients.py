@@ -2,7 +2,8 @@
 
 Conversations and the delivery engine ask here instead of each working out "the procesregisseur, or while
 there is none every procesregisseur" on its own, so a change of that rule (a stand-in, a handover) is made once.
-Every function returns professional ids, active people only, in a stable order.
+Every function returns professional ids, active people only, in a stable order; ``colleagues`` returns the
+people themselves, for a list to pick one from.
 """
 
 from __future__ import annotations
@@ -11,14 +12,30 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.authorization import works_on_cases
+from handlers.authorization import ADMITTING_ROLES, works_on_cases
 from storage import actions, cases, people
 from storage.models import Action, ActionStatus, Case, Professional, Role
+from storage.people import Person
 
 
 async def all_directors(session: AsyncSession) -> list[int]:
     """Every active procesregisseur: for a new referral, and the weekly overviews."""
-    return [person.id for person in await people.active_with_role(session, Role.PROCESREGISSEUR)]
+    return [person.id for person in await directors(session)]
+
+
+async def directors(session: AsyncSession) -> Sequence[Professional]:
+    """Every active procesregisseur as a person, to pick one from: to take up a referral."""
+    return await people.active_with_role(session, Role.PROCESREGISSEUR)
+
+
+async def colleagues(session: AsyncSession, of: Person) -> list[Professional]:
+    """The other active procesregisseurs, to pick one from: to stand in, to take a case over."""
+    return [p for p in await directors(session) if p.id != of.id]
+
+
+async def admitters(session: AsyncSession) -> list[int]:
+    """Who decides on a request to join, and is told of one: every active procesregisseur and ketenmanager."""
+    return [p.id for role in ADMITTING_ROLES for p in await people.active_with_role(session, role)]
 
 
 async def directors_of(session: AsyncSession, case: Case) -> list[int]:

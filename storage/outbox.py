@@ -15,8 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import people
-from storage.models import ChannelAddress, OutboxStatus, PendingMessage, Professional, Role
+from storage.models import ChannelAddress, OutboxStatus, PendingMessage, Professional
 
 PENDING = OutboxStatus.PENDING
 
@@ -86,21 +85,20 @@ async def enqueue(
     return message
 
 
-async def enqueue_to_roles(
-    session: AsyncSession, roles: Sequence[Role], kind: str, params: dict[str, Any], now: datetime
+async def enqueue_to_each(
+    session: AsyncSession, recipients: Sequence[int], kind: str, params: dict[str, Any], now: datetime
 ) -> None:
-    """One row, due now and about no case, for every active person in these roles."""
-    for role in roles:
-        for person in await people.active_with_role(session, role):
-            await enqueue(
-                session,
-                recipient_id=person.id,
-                kind=kind,
-                params=params,
-                case_number=None,
-                scheduled_at=now,
-                now=now,
-            )
+    """One row, due now and about no case, for each of these people."""
+    for recipient in recipients:
+        await enqueue(
+            session,
+            recipient_id=recipient,
+            kind=kind,
+            params=params,
+            case_number=None,
+            scheduled_at=now,
+            now=now,
+        )
 
 
 async def enqueue_once(

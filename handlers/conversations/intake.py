@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from handlers import recipients
 from handlers.authorization import DIRECTORS
 from handlers.cases.flow import move
 from handlers.cases.lifecycle import CASE_ASSIGNED
@@ -23,8 +24,8 @@ from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from handlers.notice_kind import NOTHING, Nothing, NoticeKind
-from storage import cases, feedback, people
-from storage.models import Case, CaseState, Role
+from storage import cases, feedback
+from storage.models import Case, CaseState
 
 KIND = "intake"
 # What the melder hears of the decision on their referral; a question or advice is read with 'status'.
@@ -102,11 +103,8 @@ async def resume(turn: Turn, state: Intake) -> DialogueState[Any] | None:
 @steps.choice(DECIDE)
 async def _on_decide(turn: Turn, state: Intake, case: Case, decision: str) -> Intake | None:
     if decision == "accept":
-        directors = sorted(
-            await people.active_with_role(turn.session, Role.PROCESREGISSEUR),
-            key=lambda p: p.id != turn.person.id,
-        )
-        state.step = ASSIGNEE
+        directors = sorted(await recipients.directors(turn.session), key=lambda p: p.id != turn.person.id)
+        state.step = ASSIGNEE  # oneself first
         turn.offer(state, turn.t("intake.assignee"), [Choice(str(p.id), p.name) for p in directors])
     elif decision == "redirect":
         targets = [k for k in TARGETS if k != "regieteam" or turn.definitions.region.has_regieteam]

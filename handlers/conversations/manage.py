@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from handlers import reminders
+from handlers import recipients, reminders
 from handlers.authorization import DIRECTORS, directs_cases
 from handlers.cases import lifecycle, naming
 from handlers.cases.flow import NEXT_STATES, PLANNABLE, announce_meeting, move
@@ -28,7 +28,7 @@ from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage import cases, people
-from storage.models import Action, Case, CaseState, Role
+from storage.models import Action, Case, CaseState
 
 KIND = "manage"
 MENU = "pick"
@@ -142,11 +142,7 @@ async def _on_menu(turn: Turn, state: Manage, case: Case, option: str) -> Dialog
         text = turn.t("manage.close_reason", number=number)
         return ask_choice(turn, state, CLOSE_REASON, text, reasons, "close_reason")
     if option == "colleague":
-        colleagues = [
-            p
-            for p in await people.active_with_role(turn.session, Role.PROCESREGISSEUR)
-            if p.id != turn.person.id
-        ]
+        colleagues = await recipients.colleagues(turn.session, turn.person)
         if not colleagues:
             turn.say("manage.no_colleague")
             return None

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
+from handlers import recipients
 from handlers.authorization import DIRECTORS, directs_cases
 from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import ask_confirm
@@ -27,7 +28,7 @@ from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from handlers.notice_kind import NoticeKind, References
 from storage import audit, cases, people, stand_ins
-from storage.models import Professional, Role, StandIn
+from storage.models import Professional, StandIn
 
 KIND = "stand_in"
 PICK, CONFIRM, END = "pick", "confirm", "end"
@@ -85,11 +86,7 @@ async def start(turn: Turn, argument: str) -> StandInDialogue | None:
             turn.t("stand_in.running", name=await _name(turn, held.stand_in_id), when=_until(turn, held))
         )
         return ask_confirm(turn, state, END, "\n".join([*lines, turn.t("stand_in.end_confirm")]))
-    colleagues = [
-        person
-        for person in await people.active_with_role(turn.session, Role.PROCESREGISSEUR)
-        if person.id != turn.person.id
-    ]
+    colleagues = await recipients.colleagues(turn.session, turn.person)
     if not colleagues:
         turn.say_lines([*lines, turn.t("stand_in.no_colleague")])
         return None

@@ -17,10 +17,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
+from handlers import recipients
 from handlers.dialogue.messages import Incoming, Reply
 from handlers.notice_kind import NoticeKind, References
 from storage import audit, outbox, people
-from storage.models import Professional, Role
+from storage.models import Professional
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +72,8 @@ async def _refuse(
 ) -> None:
     log.warning("a chat account was not linked: the e-mail address is linked already, or from another tenant")
     await _audit(session, person, organisation, "person.link.refused", channel, now)
-    await outbox.enqueue_to_roles(
-        session, (Role.KETENMANAGER,), LINK_REFUSED, Unlinked(person.handle).as_params(), now
-    )
+    told = await recipients.ketenmanagers(session)
+    await outbox.enqueue_to_each(session, told, LINK_REFUSED, Unlinked(person.handle).as_params(), now)
 
 
 async def _audit(

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
-from handlers.authorization import ADMITTING_ROLES
+from handlers import recipients
 from handlers.dialogue.choices import read_one
 from handlers.dialogue.messages import Choice, Incoming, Reply, numbered
 from handlers.joining.newcomers import account_name
@@ -115,4 +115,5 @@ async def _send_to_deciders(
         case_number=None,
         channel=channel,
     )
-    await outbox.enqueue_to_roles(session, ADMITTING_ROLES, JOIN_REQUEST, Asked(request.id).as_params(), now)
+    told = await recipients.admitters(session)
+    await outbox.enqueue_to_each(session, told, JOIN_REQUEST, Asked(request.id).as_params(), now)
