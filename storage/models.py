@@ -1,63 +1,39 @@
 """The case store's tables, as typed SQLAlchemy 2 models.
 
 Free text and identifying fields are kept to the minimum the process needs, and stored encrypted
-(``storage.crypto``): their column types say so, and ``vhbot keys rotate`` finds them by those types.
+(``storage.crypto``): their column types say so, and ``vhbot keys rotate`` finds them by those types. What the
+channels keep for themselves is in ``storage.channel_tables``; both are here, on one ``Base``, for Alembic.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from storage.base import Base, stored_enum
+from storage.channel_tables import ChannelCursor, InboundMessage, MatrixDirectRoom, TeamsConversation
 from storage.crypto import EncryptedJSON, EncryptedText
+from storage.enums import ActionStatus, CaseState, JoinStatus, OutboxStatus, Role
 from storage.types import UTCDateTime
 
-
-class Base(DeclarativeBase):
-    """Declarative base shared by every table and by Alembic's autogenerate."""
-
-
-def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
-
-
-class Role(StrEnum):
-    MELDER = "melder"
-    PROCESREGISSEUR = "procesregisseur"
-    KETENMANAGER = "ketenmanager"
-
-
-class CaseState(StrEnum):
-    """The states of domain.md Part 2 §1 that a case row can be in."""
-
-    INGEDIEND = "ingediend"
-    SCREENING = "screening"
-    ADVIES = "advies"
-    GEACCEPTEERD = "geaccepteerd"
-    CASUSOVERLEG_GEPLAND = "casusoverleg_gepland"
-    PLAN_VAN_AANPAK = "plan_van_aanpak"
-    UITVOERING = "uitvoering"
-    VERVOLGOVERLEG = "vervolgoverleg"
-    OPGESCHAALD = "opgeschaald"
-    AFGESCHAALD = "afgeschaald"
-    AFGESLOTEN = "afgesloten"
-
-
-class ActionStatus(StrEnum):
-    OPEN = "open"
-    DONE = "gedaan"
-    CANCELLED = "geannuleerd"  # by the procesregisseur, or because its case was closed
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
+# The channels' tables are defined apart and registered on the same Base here, so that whoever reads the whole
+# schema from this module (Alembic, the key rotation, the tests) has every table.
+# The enums of stored columns live in storage.enums, and are found here as well.
+__all__ = [
+    "ActionStatus",
+    "Base",
+    "CaseState",
+    "ChannelCursor",
+    "InboundMessage",
+    "JoinStatus",
+    "MatrixDirectRoom",
+    "OutboxStatus",
+    "Role",
+    "TeamsConversation",
+]
 
 
 class Organisation(Base):
@@ -81,7 +57,7 @@ class Professional(Base):
     handle: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(EncryptedText("professionals.name"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    role: Mapped[Role] = mapped_column(_enum(Role))
+    role: Mapped[Role] = mapped_column(stored_enum(Role))
     language: Mapped[str] = mapped_column(String(2), default="nl")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -148,7 +124,7 @@ class Case(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    state: Mapped[CaseState] = mapped_column(_enum(CaseState))
+    state: Mapped[CaseState] = mapped_column(stored_enum(CaseState))
     melder_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
     procesregisseur_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
     gemeente: Mapped[str] = mapped_column(String(100))
@@ -173,8 +149,8 @@ class CaseTransition(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    from_state: Mapped[CaseState | None] = mapped_column(_enum(CaseState))
-    to_state: Mapped[CaseState] = mapped_column(_enum(CaseState))
+    from_state: Mapped[CaseState | None] = mapped_column(stored_enum(CaseState))
+    to_state: Mapped[CaseState] = mapped_column(stored_enum(CaseState))
     actor_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(EncryptedText("case_transitions.note"))
@@ -216,7 +192,7 @@ class Action(Base):
     holder_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"))
     holder_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     deadline: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus))
+    status: Mapped[ActionStatus] = mapped_column(stored_enum(ActionStatus))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -294,13 +270,6 @@ class Invite(Base):
     created_by: Mapped[str] = mapped_column(String(120))  # a handle, or the command line
 
 
-class JoinStatus(StrEnum):
-    ASKING = "asking"  # offered, the organisation not confirmed yet
-    PENDING = "pending"  # waiting for a procesregisseur or the ketenmanager
-    APPROVED = "approved"
-    DECLINED = "declined"
-
-
 class JoinRequest(Base):
     """Someone from a known tenant or homeserver who asked to join: one row per channel address, so a second
     request while one is open is the same row. The name the channel gave is kept until the decision only."""
@@ -313,7 +282,7 @@ class JoinRequest(Base):
     address: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(EncryptedText("join_requests.display_name"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
-    status: Mapped[JoinStatus] = mapped_column(_enum(JoinStatus))
+    status: Mapped[JoinStatus] = mapped_column(stored_enum(JoinStatus))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id", ondelete="SET NULL"))
@@ -387,7 +356,7 @@ class PendingMessage(Base):
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus))
+    status: Mapped[OutboxStatus] = mapped_column(stored_enum(OutboxStatus))
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
@@ -395,52 +364,6 @@ class PendingMessage(Base):
     channel: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(String(120))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class InboundMessage(Base):
-    """A channel message that has been handled, so a redelivered copy is not handled twice.
-
-    Written in the same transaction as the handling itself. ``replies`` holds the answer until the channel has
-    delivered it, so a crash between committing and sending still gets the person their answer after a restart;
-    it is cleared once sent.
-    """
-
-    __tablename__ = "inbound_messages"
-    __table_args__ = (UniqueConstraint("channel", "message_id", name="uq_inbound_message"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(32))
-    message_id: Mapped[str] = mapped_column(String(255))
-    conversation: Mapped[str] = mapped_column(String(255))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(EncryptedJSON("inbound_messages.replies"))
-
-
-class ChannelCursor(Base):
-    """Where a channel has read up to (a Matrix sync token), kept in the store so any process can resume."""
-
-    __tablename__ = "channel_cursors"
-
-    name: Mapped[str] = mapped_column(String(255), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class TeamsConversation(Base):
-    """Where the bot reaches a Teams user on its own initiative: the reference to their personal chat with the
-    bot, stored at first contact and at every installation, so that any process can send after a restart.
-
-    ``reachable`` turns false when Teams says the bot was blocked or removed (403/404), and true again as soon
-    as the person writes or installs the app again.
-    """
-
-    __tablename__ = "teams_conversations"
-
-    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    tenant_id: Mapped[str] = mapped_column(String(64))
-    reference: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("teams_conversations.reference"))
-    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class EncryptionKey(Base):
@@ -454,16 +377,3 @@ class EncryptionKey(Base):
     check_value: Mapped[str] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class MatrixDirectRoom(Base):
-    """Which room is a Matrix account's direct chat with a person, as last seen. With it a restart needs no full
-    room state from the homeserver (a region's few thousand rooms): a room is loaded when it is written in or to,
-    and checked then, so a stale row costs one request, never a message to the wrong room."""
-
-    __tablename__ = "matrix_direct_rooms"
-
-    account: Mapped[str] = mapped_column(String(255), primary_key=True)
-    person: Mapped[str] = mapped_column(String(255), primary_key=True)
-    room_id: Mapped[str] = mapped_column(String(255))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
