@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
-import traceback
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -20,8 +18,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import metrics, retention
+from bot import metrics
 from bot.app import App
+from bot.housekeeping import Housekeeping
+from bot.loops import ScopeGates, backoff_seconds, sleep_unless, where
 from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
 from handlers import recipients
 from handlers.all_notices import NOTICES
@@ -36,7 +36,7 @@ from handlers.notices import (
     load_batch,
     superseded,
 )
-from handlers.reminders import ACTION_REMINDERS, MEETING_REMINDER, plan_overviews
+from handlers.reminders import ACTION_REMINDERS, MEETING_REMINDER
 from storage import audit, outbox
 from storage.crypto import StoreKeyError
 from storage.models import OutboxStatus, PendingMessage, Professional
@@ -44,10 +44,6 @@ from storage.outbox import Outcome
 
 log = logging.getLogger(__name__)
 
-OVERVIEW_PLANNING_SECONDS = 300.0
-PURGE_SECONDS = 24 * 3600.0
-# After a step of housekeeping fails, when it is tried again (not at every cycle: the log would fill up).
-RETRY_STEP_SECONDS = 300.0
 # A row of a kind this version does not know (written by a newer version during a rolling upgrade) waits this long
 # for a process that knows it, without using up an attempt.
 UNKNOWN_KIND_WAIT = timedelta(minutes=10)
@@ -67,58 +63,6 @@ class Attempt:
     conversation: str | None = None
 
 
-class ScopeGates:
-    """Per tenant / homeserver pacing, learnt from rate limits.
-
-    A 429 holds back every send to that scope for the time the server asks, and widens the spacing between
-    sends (doubling once per limit, at most a second); each success narrows it a little again. Sends pass the
-    gate one at a time, so after a limit they go out spaced rather than as a herd that earns the next 429.
-    """
-
-    def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._held_until: dict[str, float] = {}
-        self._last_pass: dict[str, float] = {}
-        self._spacing: dict[str, float] = {}
-
-    async def wait(self, scope: str) -> None:
-        async with self._locks.setdefault(scope, asyncio.Lock()):
-            while True:
-                ready = max(
-                    self._held_until.get(scope, 0.0),
-                    self._last_pass.get(scope, 0.0) + self._spacing.get(scope, 0.0),
-                )
-                delay = ready - time.monotonic()
-                if delay <= 0:
-                    break
-                await asyncio.sleep(delay)
-            self._last_pass[scope] = time.monotonic()
-
-    def hold(self, scope: str, seconds: float) -> None:
-        now = time.monotonic()
-        if now >= self._held_until.get(scope, 0.0):  # a new limit, not another answer to the same burst
-            self._spacing[scope] = min(1.0, max(2 * self._spacing.get(scope, 0.0), 0.005))
-        self._held_until[scope] = max(self._held_until.get(scope, 0.0), now + seconds)
-
-    def succeeded(self, scope: str) -> None:
-        spacing = self._spacing.get(scope, 0.0) * 0.97
-        self._spacing[scope] = spacing if spacing >= 0.001 else 0.0
-
-
-def backoff_seconds(attempts: int, base: float = 5.0, cap: float = 3600.0) -> float:
-    """Exponential backoff with full jitter between half and one and a half times the step."""
-    step: float = min(cap, base * 2.0 ** max(0, attempts - 1))
-    return step * random.uniform(0.5, 1.5)
-
-
-async def sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    """Pause for ``seconds``, or less if ``stop`` is set meanwhile (so shutting down never waits a pause out)."""
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=max(0.0, seconds))
-    except TimeoutError:
-        pass
-
-
 class DeliveryEngine:
     def __init__(
         self,
@@ -134,15 +78,14 @@ class DeliveryEngine:
         self._notices = Notices(app.texts, app.calendar, settings, NOTICES)
         self._gates = ScopeGates()
         self._slots = asyncio.Semaphore(settings.outbox_concurrency)
-        self._overviews_planned_at = float("-inf")
-        self._purged_at = float("-inf")
+        self._housekeeping = Housekeeping(app)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set. A database that goes away is waited for; nothing one row, one channel or
         one step of housekeeping does is fatal (each fails alone, counted and logged, and the others go on)."""
         failures = 0
         while not stop.is_set():
-            await self._housekeeping()
+            await self._housekeeping.when_due()
             try:
                 claimed = await self.deliver_due()
                 failures = 0
@@ -157,25 +100,8 @@ class DeliveryEngine:
                 failures += 1
                 pause = min(30.0, backoff_seconds(failures, base=0.5, cap=30.0))
                 metrics.ENGINE_FAULTS.labels("deliver").inc()
-                log.error("outbox: a delivery cycle failed (%s); again in %.1fs", _where(error), pause)
+                log.error("outbox: a delivery cycle failed (%s); again in %.1fs", where(error), pause)
             await sleep_unless(stop, pause)
-
-    async def _housekeeping(self) -> None:
-        """Planning overviews and the daily purge, each on its own: a failure of one (a purge refused by the
-        database's grants, a name that cannot be decrypted) keeps neither the other nor delivery from running."""
-        for step, due_at in (("overviews", "_overviews_planned_at"), ("purge", "_purged_at")):
-            try:
-                await (self._plan_overviews_now_and_then() if step == "overviews" else self._purge_daily())
-            except Exception as error:  # noqa: BLE001 - housekeeping never stops delivery
-                metrics.ENGINE_FAULTS.labels(step).inc()
-                self._app.warnings[step] = f"failing ({type(error).__name__}); see the log"
-                if step == "purge":
-                    metrics.PURGE_FAILING.set(1)
-                interval = OVERVIEW_PLANNING_SECONDS if step == "overviews" else PURGE_SECONDS
-                setattr(self, due_at, time.monotonic() - interval + RETRY_STEP_SECONDS)
-                log.error(
-                    "engine: %s failed (%s); tried again in %.0f s", step, _where(error), RETRY_STEP_SECONDS
-                )
 
     async def _seconds_until_due(self) -> float:
         """Until the next row falls due, at most one poll interval (rows may come from other processes).
@@ -190,35 +116,6 @@ class DeliveryEngine:
             return poll
         seconds = (due - self._app.now()).total_seconds()
         return poll if seconds <= 0 else min(poll, seconds)
-
-    async def _plan_overviews_now_and_then(self) -> None:
-        if time.monotonic() - self._overviews_planned_at < OVERVIEW_PLANNING_SECONDS:
-            return
-        async with self._app.sessions() as session, session.begin():
-            await plan_overviews(session, self._calendar, self._settings, self._app.now())
-        self._overviews_planned_at = time.monotonic()
-        self._app.warnings.pop("overviews", None)
-
-    async def _purge_daily(self) -> None:
-        """Retention runs in every serving process once a day (at start, then every 24 hours); a second process
-        purging the same day finds nothing left to do."""
-        if time.monotonic() - self._purged_at < PURGE_SECONDS:
-            return
-        try:
-            done = await retention.purge(self._app, dry_run=False, channel="engine")
-            self._app.warnings.pop("purge", None)
-            metrics.PURGE_FAILING.set(0)
-        except retention.AuditPurgeFailed as failed:  # the rest was purged: counted, and the failure shown
-            done = failed.done
-            self._app.warnings["purge"] = str(failed)
-            metrics.PURGE_FAILING.set(1)
-            log.error("retention: %s", failed)
-        self._purged_at = time.monotonic()
-        metrics.PURGE_RUNS.inc()
-        metrics.PURGED_CASES.inc(len(done.cases))
-        metrics.LAST_PURGE.set_to_current_time()
-        if done.cases:
-            log.info("retention: purged %d closed case(s)", len(done.cases))
 
     async def deliver_due(self, recipients: Collection[int] | None = None) -> int:
         """One cycle: claim a batch (of these recipients' rows only, when given), send it, record what happened.
@@ -482,10 +379,3 @@ def _reason(error: Exception) -> str:
     """Why a row cannot go out, fit for the log and the row: a key error says which key and column (never a
     value); anything else is named by its type, since its text may hold what was stored."""
     return str(error) if isinstance(error, StoreKeyError) else type(error).__name__
-
-
-def _where(error: BaseException) -> str:
-    """The error's type and the innermost place it was raised: enough to find the bug, nothing of the data."""
-    frames = traceback.extract_tb(error.__traceback__)
-    place = f" at {frames[-1].filename.rsplit('/', 2)[-1]}:{frames[-1].lineno}" if frames else ""
-    return f"{type(error).__name__}{place}"

@@ -45,8 +45,8 @@ from bot.channels.matrix.connection import NETWORK_ERRORS, MatrixConnection, Mat
 from bot.channels.matrix.leaving import Leaving
 from bot.channels.matrix.render import content_of, text_of
 from bot.charts import CHART_FILE, png_of
-from bot.delivery import backoff_seconds, sleep_unless
 from bot.dispatcher import Identity
+from bot.loops import backoff_seconds, sleep_unless
 from bot.senders import PermanentFailure, RateLimited, SendError, TemporaryFailure
 from config.definitions import load_definitions
 from handlers.dialogue.messages import Chart, Incoming, Reply
