@@ -9,34 +9,30 @@ Teams gives a turn about 15 seconds: an answer that takes longer is acknowledged
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any
 
 import aiohttp
 from aiohttp import web
 from microsoft_agents.activity import (
     Activity,
     ActivityTypes,
-    AdaptiveCardInvokeResponse,
     Attachment,
     ConversationReference,
-    InvokeResponse,
 )
 from microsoft_agents.hosting.core import ClaimsIdentity, TurnContext
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import App
 from bot.channels.form_page import add_form_routes
 from bot.channels.teams.adapter import auth_configuration, build_adapter
+from bot.channels.teams.door import CHANNEL, Door, is_personal, message_key, tenant_of
 from bot.channels.teams.guard import activity_or_none, authenticated, from_bot_framework
+from bot.channels.teams.invoke import press_answered_with_card, press_answered_with_line
 from bot.channels.teams.open_cards import OpenCards
+from bot.channels.teams.references import PersonalChats
 from bot.channels.teams.render import (
     CARD_TYPE,
-    MESSAGE_TYPE,
     CardAnswer,
     CardLabels,
     FormSubmission,
@@ -58,41 +54,11 @@ from storage import teams
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "teams"
-PERSONAL = "personal"
-TEAMS_CHANNEL_ID = "msteams"  # the Bot Framework's name for Teams (others: webchat, directline, emulator)
-
-
-def is_personal(activity: Activity) -> bool:
-    """Only an explicit personal chat in Teams itself is private. A conversation without a type, a group
-    (``isGroup``), or another channel (webchat, directline, the emulator) may have others in it: it gets only the
-    pointer to the personal chat, and its reference is never kept for proactive messages."""
-    conversation = activity.conversation
-    return (
-        str(activity.channel_id or "").split(":", 1)[0] == TEAMS_CHANNEL_ID
-        and conversation is not None
-        and conversation.conversation_type == PERSONAL
-        and not conversation.is_group
-    )
-
 
 CARD_ACTION = "adaptiveCard/action"
 CONNECTOR_CLIENT = "ConnectorClient"  # where the Agents SDK keeps a turn's Bot Connector client
 QUESTION_CHECKS = 5
 QUESTION_RECHECK_SECONDS = 0.3
-TENANTS_REREAD_SECONDS = 60.0
-
-
-def message_key(activity: Activity) -> str:
-    """Activity ids are unique within a conversation; the key for 'handled once' must be unique everywhere."""
-    return hashlib.sha256(f"{activity.conversation.id}\n{activity.id}".encode()).hexdigest()
-
-
-def tenant_of(activity: Activity) -> str:
-    tenant = activity.conversation.tenant_id if activity.conversation else None
-    if not tenant and isinstance(activity.channel_data, dict):
-        tenant = (activity.channel_data.get("tenant") or {}).get("id")
-    return str(tenant or "")
 
 
 class TeamsChannel:
@@ -101,15 +67,9 @@ class TeamsChannel:
         self._settings = app.settings
         self._configuration = auth_configuration(app.settings)
         self.adapter, self._clients = build_adapter(app.settings, self._configuration)
-        # Tenant per Teams user, for per-tenant rate limits; filled from the store at start and by every turn.
-        self.tenants: dict[str, str] = {}
-        # The tenants organisations name (``vhbot orgs set``): allowed beside the configured ones. Read at start
-        # and again, at most once a minute, when someone from another tenant writes.
-        self._organisation_tenants: set[str] = set()
-        self._tenants_read_at = 0.0
-        self._remembered: dict[str, dict[str, Any]] = {}
+        self.chats = PersonalChats(app)
+        self.door = Door(app)
         self.open_cards = OpenCards()
-        self._languages: dict[str, str] = {}
         self._late: set[asyncio.Task[None]] = set()
         self.serving = asyncio.Event()
 
@@ -139,9 +99,8 @@ class TeamsChannel:
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until ``stop``; answers still being worked on are sent before the endpoint goes."""
         async with self.app.sessions() as session:
-            self.tenants.update(await teams.tenants(session))
-        self._organisation_tenants = await self.app.dispatcher.homes(CHANNEL)
-        self._tenants_read_at = time.monotonic()
+            self.chats.tenants.update(await teams.tenants(session))
+        await self.door.read_tenants()
         if self._settings.teams_local:
             log.warning(
                 "Teams LOCAL MODE on http://%s:%d/api/messages: no authentication, for the Agents Playground "
@@ -170,59 +129,17 @@ class TeamsChannel:
             # Teams also sends a conversationUpdate (bot added) at installation; answering both would greet twice.
             await self._on_installation(context)
 
+    def _text(self, language: str, key: str, **params: object) -> str:
+        return self.app.texts.text(language, key, **params)
+
     def _identity(self, activity: Activity) -> Identity | None:
         user = activity.from_property
         return Identity(CHANNEL, user.aad_object_id) if user and user.aad_object_id else None
 
-    async def _tenant_allowed(self, activity: Activity) -> bool:
-        allowed, tenant = self._settings.allowed_tenants, tenant_of(activity)
-        if not allowed or tenant in allowed or tenant in self._organisation_tenants:
-            return True
-        if time.monotonic() - self._tenants_read_at < TENANTS_REREAD_SECONDS:
-            return False
-        self._tenants_read_at = time.monotonic()
-        try:
-            self._organisation_tenants = await self.app.dispatcher.homes(CHANNEL)
-        except (SQLAlchemyError, OSError):
-            return False
-        return tenant in self._organisation_tenants
-
-    async def _language(self, identity: Identity | None) -> str:
-        """The person's language; the last one seen when the store does not answer (a 'working on it' line must
-        not wait for the store that is slow)."""
-        if identity is None:
-            return self.app.texts.default_language
-        try:
-            await self._registered_language(identity)
-        except (SQLAlchemyError, OSError):
-            pass
-        return self._last_language(identity)
-
-    async def _registered_language(self, identity: Identity) -> str | None:
-        found = await self.app.dispatcher.language_of(identity)
-        if found is not None:
-            self._languages[identity.address] = found
-        return found
-
-    def _last_language(self, identity: Identity | None) -> str:
-        default = self.app.texts.default_language
-        return self._languages.get(identity.address, default) if identity else default
-
-    def _text(self, language: str, key: str, **params: object) -> str:
-        return self.app.texts.text(language, key, **params)
-
-    async def _refusal(self, activity: Activity, identity: Identity | None) -> str | None:
-        """The one line for an activity the bot does not serve, or None when it may go to the dispatcher."""
-        if not await self._tenant_allowed(activity):
-            return self._text(self.app.texts.default_language, "teams.not_allowed_tenant")
-        if not is_personal(activity):
-            return self._text(await self._language(identity), "teams.private_only")
-        return None
-
     async def _on_message(self, context: TurnContext) -> None:
         activity = context.activity
         identity = self._identity(activity)
-        refusal = await self._refusal(activity, identity)
+        refusal = await self.door.refusal(activity, identity)
         if refusal is not None:
             await context.send_activity(
                 Activity(type=ActivityTypes.message, text=refusal, text_format="plain")
@@ -254,7 +171,7 @@ class TeamsChannel:
             still_open = await self.app.dispatcher.open_questions(identity, conversation)
         typed = answering.text if answering is not None and answering.keys is None else None
         asked_now = {reply.question for reply in replies if reply.choices and reply.question}
-        language = self._last_language(identity)
+        language = self.door.last_language(identity)
         for card in self.open_cards.ended(conversation, still_open, asked_now):
             understood = card.understood(typed, self.app.texts.synonyms()) if typed is not None else None
             if card.question in asked_now:
@@ -277,10 +194,10 @@ class TeamsChannel:
         """A button on a card: the card is replaced in place, the conversation's answer follows as messages."""
         activity = context.activity
         identity = self._identity(activity)
-        refusal = await self._refusal(activity, identity)
-        language = await self._language(identity)
+        refusal = await self.door.refusal(activity, identity)
+        language = await self.door.language(identity)
         if hide_pressed(activity.value):
-            await self._card_response(context, note_card(self._text(language, "subject.view.hidden")))
+            await press_answered_with_card(context, note_card(self._text(language, "subject.view.hidden")))
             return
         submission = form_submission_of(activity.value)
         if submission is not None:
@@ -288,19 +205,21 @@ class TeamsChannel:
             return
         answer = answer_of(activity.value)
         if refusal is not None or answer is None or identity is None:
-            await self._card_response(context, note_card(refusal or self._text(language, "teams.stale")))
+            await press_answered_with_card(context, note_card(refusal or self._text(language, "teams.stale")))
             return
         # Pressed: the card is replaced by the answer to the press, whatever it says.
         self.open_cards.pressed(activity.conversation.id, answer.question)
         if not answer.keys:  # a choice set sent with nothing ticked: the card stays, with what to do
-            await self._invoke_message(context, self._text(language, "teams.pick_one"))
+            await press_answered_with_line(context, self._text(language, "teams.pick_one"))
             return
         incoming = self._incoming(activity, answer, answer.question)
         if not await self._question_opens(identity, incoming):
-            await self._card_response(context, closed_card(answer.asked, self._text(language, "teams.stale")))
+            await press_answered_with_card(
+                context, closed_card(answer.asked, self._text(language, "teams.stale"))
+            )
             return
         outcome = self._text(language, "teams.answered", answer=answer.shown)
-        await self._card_response(context, closed_card(answer.asked, outcome))
+        await press_answered_with_card(context, closed_card(answer.asked, outcome))
         await self._answer(context, identity, incoming)
 
     async def _on_form(
@@ -314,7 +233,7 @@ class TeamsChannel:
         """A form card sent: replaced by one line saying what happened, or by the empty form and what was wrong.
         Nothing typed into it is shown again or goes anywhere but the store."""
         if refusal is not None or identity is None:
-            await self._card_response(context, note_card(refusal or self._text(language, "teams.stale")))
+            await press_answered_with_card(context, note_card(refusal or self._text(language, "teams.stale")))
             return
         answer = await self.app.forms.submit(submission.token, submission.values, CHANNEL, identity)
         if answer.form:
@@ -324,7 +243,7 @@ class TeamsChannel:
             card = details_card(answer.details, answer.message or "", hide)
         else:
             card = note_card(answer.message or "")
-        await self._card_response(context, card)
+        await press_answered_with_card(context, card)
 
     async def _question_opens(self, identity: Identity, incoming: Incoming) -> bool:
         """A reminder's question is opened when the engine records the send, just after the card arrived: a
@@ -342,15 +261,13 @@ class TeamsChannel:
         if identity is None or not is_personal(activity):
             return
         if activity.action == "remove":
-            async with self.app.sessions() as session, session.begin():
-                await teams.mark_unreachable(session, identity.address, self.app.now())
-            self.forget(identity.address)
+            await self.chats.gone(identity.address)
             return
         await self._welcome(context, identity)
 
     async def _welcome(self, context: TurnContext, identity: Identity) -> None:
         """At installation: the reference is kept (the bot may write first from now on) and help is shown."""
-        if await self._tenant_allowed(context.activity):
+        if await self.door.allowed(context.activity):
             await self._answer(context, identity, self._incoming(context.activity, "help", None, once=False))
 
     def _incoming(
@@ -371,35 +288,6 @@ class TeamsChannel:
             tenant=tenant_of(activity),
         )
 
-    async def _remember(self, activity: Activity, identity: Identity | None) -> None:
-        """Keep a registered person's personal-chat reference, when it is new or changed (a write per message
-        would be wasted); a store that does not answer just means it is kept next time."""
-        if identity is None:
-            return
-        reference = activity.get_conversation_reference().model_dump(
-            mode="json", by_alias=True, exclude_none=True
-        )
-        for per_message in ("activityId", "requestId"):
-            reference.pop(per_message, None)
-        if self._remembered.get(identity.address) == reference:
-            return  # kept already (whether the person may still talk to the bot is the dispatcher's question)
-        try:
-            if await self.app.dispatcher.may_write_first(identity):
-                await self._store_reference(activity, identity.address, reference)
-        except (SQLAlchemyError, OSError) as error:
-            log.warning("Teams reference not kept: %s", type(error).__name__)
-
-    async def _store_reference(self, activity: Activity, user_id: str, reference: dict[str, Any]) -> None:
-        tenant = tenant_of(activity)
-        self.tenants[user_id] = tenant
-        async with self.app.sessions() as session, session.begin():
-            await teams.remember(session, user_id, tenant, reference, self.app.now())
-        self._remembered[user_id] = reference
-
-    def forget(self, user_id: str) -> None:
-        """The stored reference was marked unreachable: the next message from this person stores it again."""
-        self._remembered.pop(user_id, None)
-
     # ----- answering -----
 
     async def _answer(self, context: TurnContext, identity: Identity | None, incoming: Incoming) -> None:
@@ -409,7 +297,7 @@ class TeamsChannel:
         try:
             replies = await asyncio.wait_for(asyncio.shield(work), self._settings.teams_reply_window_seconds)
         except TimeoutError:
-            language = self._last_language(identity)
+            language = self.door.last_language(identity)
             await context.send_activity(
                 Activity(
                     type=ActivityTypes.message,
@@ -425,7 +313,7 @@ class TeamsChannel:
         await self.send_replies(
             context,
             replies,
-            self._last_language(identity),
+            self.door.last_language(identity),
             context.activity.conversation.id,
             identity,
             incoming,
@@ -434,8 +322,8 @@ class TeamsChannel:
             await self.app.dispatcher.delivered(CHANNEL, incoming.message_id)
 
     async def _work(self, context: TurnContext, identity: Identity | None, incoming: Incoming) -> list[Reply]:
-        await self._remember(context.activity, identity)
-        if identity is not None and self._remembered.get(identity.address) is None:
+        await self.chats.remember(context.activity, identity)
+        if identity is not None and not self.chats.kept(identity.address):
             incoming = await self._as_newcomer(context, incoming)
         return await self.app.dispatcher.handle(identity or Identity(CHANNEL, ""), incoming)
 
@@ -507,19 +395,3 @@ class TeamsChannel:
             await self.adapter.continue_conversation_with_claims(ClaimsIdentity(), continuation, callback)
         else:
             await self.adapter.continue_conversation(str(self._settings.teams_app_id), continuation, callback)
-
-    @staticmethod
-    async def _invoke_message(context: TurnContext, text: str) -> None:
-        """An answer to a press that leaves the card as it is and shows one line."""
-        body = {"statusCode": 200, "type": MESSAGE_TYPE, "value": text}
-        await context.send_activity(
-            Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body))
-        )
-
-    @staticmethod
-    async def _card_response(context: TurnContext, card: dict[str, Any]) -> None:
-        response = AdaptiveCardInvokeResponse(status_code=200, type=CARD_TYPE, value=card)
-        body = response.model_dump(mode="json", by_alias=True, exclude_none=True)
-        await context.send_activity(
-            Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body))
-        )

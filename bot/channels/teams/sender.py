@@ -14,7 +14,8 @@ from microsoft_agents.activity import ConversationReference
 from microsoft_agents.hosting.core import TurnContext
 
 from bot import metrics
-from bot.channels.teams.channel import CHANNEL, TeamsChannel
+from bot.channels.teams.channel import TeamsChannel
+from bot.channels.teams.door import CHANNEL
 from bot.dispatcher import Identity
 from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, TemporaryFailure
 from storage import teams
@@ -45,7 +46,7 @@ class TeamsSender:
 
     def scope(self, address: str) -> str:
         """Teams throttles per app and tenant."""
-        return f"{CHANNEL}:{self._channel.tenants.get(address, '')}"
+        return f"{CHANNEL}:{self._channel.chats.tenants.get(address, '')}"
 
     def ready(self) -> bool:
         return self._channel.serving.is_set()
@@ -57,7 +58,7 @@ class TeamsSender:
             row = await teams.reference_of(session, address)
         if row is None or not row.reachable:
             raise PermanentFailure("no reachable Teams chat")
-        self._channel.tenants[address] = row.tenant_id
+        self._channel.chats.tenants[address] = row.tenant_id
         reference = ConversationReference.model_validate(row.reference)
         identity = Identity(CHANNEL, address)
         language = await self._app.dispatcher.language_of(identity)
@@ -71,9 +72,7 @@ class TeamsSender:
         except aiohttp.ClientResponseError as error:
             metrics.TEAMS_ERRORS.labels(str(error.status)).inc()
             if error.status in GONE:
-                async with self._app.sessions() as session, session.begin():
-                    await teams.mark_unreachable(session, address, self._app.now())
-                self._channel.forget(address)
+                await self._channel.chats.gone(address)
                 raise PermanentFailure(f"Teams answered {error.status}") from None
             if error.status == 429:
                 raise RateLimited(retry_after(error.headers), self.scope(address)) from None

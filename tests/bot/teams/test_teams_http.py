@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.app import App
-from bot.channels.teams.channel import CHANNEL
+from bot.channels.teams.door import CHANNEL
 from bot.channels.teams.render import note_card
 from bot.dispatcher import Identity
 from handlers.dates.clock import FixedClock

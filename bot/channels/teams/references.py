@@ -1,0 +1,66 @@
+"""Each person's personal chat with the bot, as the reference Teams needs to write there first (a notice, a
+reminder), kept in the case store so that any process can send; and the tenant of each, for Teams' per-tenant
+rate limits."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from microsoft_agents.activity import Activity
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.app import App
+from bot.channels.teams.door import tenant_of
+from bot.dispatcher import Identity
+from storage import teams
+
+log = logging.getLogger(__name__)
+
+
+class PersonalChats:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        # Tenant per Teams user; filled from the store at start and by every turn.
+        self.tenants: dict[str, str] = {}
+        self._remembered: dict[str, dict[str, Any]] = {}
+
+    def kept(self, user_id: str) -> bool:
+        """Whether this process has kept (or found kept) the person's reference since it started."""
+        return user_id in self._remembered
+
+    async def remember(self, activity: Activity, identity: Identity | None) -> None:
+        """Keep a registered person's personal-chat reference, when it is new or changed (a write per message
+        would be wasted); a store that does not answer just means it is kept next time."""
+        if identity is None:
+            return
+        reference = activity.get_conversation_reference().model_dump(
+            mode="json", by_alias=True, exclude_none=True
+        )
+        for per_message in ("activityId", "requestId"):
+            reference.pop(per_message, None)
+        if self._remembered.get(identity.address) == reference:
+            return  # kept already (whether the person may still talk to the bot is the dispatcher's question)
+        try:
+            if await self.app.dispatcher.may_write_first(identity):
+                await self._store(activity, identity.address, reference)
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("Teams reference not kept: %s", type(error).__name__)
+
+    async def _store(self, activity: Activity, user_id: str, reference: dict[str, Any]) -> None:
+        tenant = tenant_of(activity)
+        self.tenants[user_id] = tenant
+        async with self.app.sessions() as session, session.begin():
+            await teams.remember(session, user_id, tenant, reference, self.app.now())
+        self._remembered[user_id] = reference
+
+    def forget(self, user_id: str) -> None:
+        """The stored reference was marked unreachable: the next message from this person stores it again."""
+        self._remembered.pop(user_id, None)
+
+    async def gone(self, user_id: str) -> None:
+        """Teams says the person removed the app, blocked the bot or left: nothing is sent there until they write
+        or install it again."""
+        async with self.app.sessions() as session, session.begin():
+            await teams.mark_unreachable(session, user_id, self.app.now())
+        self.forget(user_id)
