@@ -4,9 +4,17 @@ a pause out, pacing per tenant or homeserver learnt from rate limits, and how a 
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 import traceback
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from bot.senders import PermanentFailure, RateLimited, TemporaryFailure
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ScopeGates:
@@ -66,3 +74,22 @@ def where(error: BaseException) -> str:
     frames = traceback.extract_tb(error.__traceback__)
     place = f" at {frames[-1].filename.rsplit('/', 2)[-1]}:{frames[-1].lineno}" if frames else ""
     return f"{type(error).__name__}{place}"
+
+
+async def persist(attempt: Callable[[], Awaitable[T]], what: str) -> T | None:
+    """Keep trying a send through a homeserver's restart or rate limit; give up (None) only when it fails for
+    good (the room is gone). ``what`` says in the log what did not happen yet."""
+    failures = 0
+    while True:
+        try:
+            return await attempt()
+        except RateLimited as limited:
+            await asyncio.sleep(limited.retry_after)
+        except TemporaryFailure as error:
+            failures += 1
+            pause = backoff_seconds(failures, base=0.5, cap=30.0)
+            log.warning("%s (%s); again in %.1fs", what, error, pause)
+            await asyncio.sleep(pause)
+        except PermanentFailure as error:
+            log.warning("%s, given up: %s", what, error)
+            return None

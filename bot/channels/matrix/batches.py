@@ -1,10 +1,11 @@
 """The bookkeeping of one sync: which of its messages are still being handled, so that its token is stored only
-once all of them are, and the transaction ids that make a resent answer a no-op."""
+once all of them are, the transaction ids that make a resent answer a no-op, and the events already seen."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from nio import Event
@@ -49,3 +50,21 @@ class Item:
 def transaction_id(message_id: str, index: int) -> str:
     """The same answer to the same message always has the same transaction id: a resend is a no-op."""
     return hashlib.sha256(f"{message_id}/{index}".encode()).hexdigest()[:32]
+
+
+class SeenEvents:
+    """A cheap in-memory filter for repeats within this run (the last ten thousand events); the store's record of
+    handled messages is the real guard."""
+
+    MEMORY = 10_000
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def first_sight(self, event_id: str) -> bool:
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = None
+        if len(self._seen) > self.MEMORY:
+            self._seen.popitem(last=False)
+        return True

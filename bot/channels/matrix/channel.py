@@ -19,14 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 from nio import (
     Event,
-    InviteInfo,
-    InviteMemberEvent,
     LocalProtocolError,
     MegolmEvent,
     MessageDirection,
@@ -40,14 +37,21 @@ from nio.exceptions import EncryptionError
 
 from bot import metrics
 from bot.app import App
-from bot.channels.matrix.batches import Item, SyncBatch, SyncFailed, transaction_id
-from bot.channels.matrix.connection import NETWORK_ERRORS, MatrixConnection, MatrixSetupError, connect
+from bot.channels.matrix.batches import Item, SeenEvents, SyncBatch, SyncFailed, transaction_id
+from bot.channels.matrix.connection import (
+    CHANNEL,
+    NETWORK_ERRORS,
+    MatrixConnection,
+    MatrixSetupError,
+    connect,
+)
+from bot.channels.matrix.invites import Invites
 from bot.channels.matrix.leaving import Leaving
 from bot.channels.matrix.render import content_of, text_of
 from bot.charts import CHART_FILE, png_of
 from bot.dispatcher import Identity
-from bot.loops import backoff_seconds, sleep_unless
-from bot.senders import PermanentFailure, RateLimited, SendError, TemporaryFailure
+from bot.loops import backoff_seconds, persist, sleep_unless
+from bot.senders import SendError, TemporaryFailure
 from config.definitions import load_definitions
 from handlers.dialogue.messages import Chart, Incoming, Reply
 from handlers.identifying.forms import LINK
@@ -56,7 +60,6 @@ from storage.leadership import Leadership
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "matrix"
 # The room state the bot reads: who is in a room (is it private, whose devices get keys) and whether it is
 # encrypted. The rest (names, topics, power levels, join rules…) is left out of every sync: in a region's few
 # thousand rooms it was most of what the start-up sync carried, and nio checks each event against a schema.
@@ -64,8 +67,6 @@ STATE_READ = ["m.room.member", "m.room.encryption"]
 STANDBY_POLL_SECONDS = 2.0
 GAP_PAGE = 100
 GAP_MAX_EVENTS = 5000
-SEEN_MEMORY = 10_000
-T = TypeVar("T")
 
 
 class MatrixChannel:
@@ -83,9 +84,10 @@ class MatrixChannel:
         self._queues: dict[str, asyncio.Queue[Item]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._batches: asyncio.Queue[SyncBatch] = asyncio.Queue()
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen = SeenEvents()
         self._told_undecryptable: set[str] = set()
         self._leaving = Leaving(app, self._account)
+        self._invites = Invites(app)
         # The bot's own links (form pages) stay links in its messages; anything else linkable is shown as code.
         self.own_links = str(self._settings.public_url) if self._settings.public_url else None
 
@@ -223,7 +225,7 @@ class MatrixChannel:
         """Invites are answered here; messages go to their room's worker. The very first sync only joins:
         history from before the bot existed is not replayed."""
         for room_id, invite in response.rooms.invite.items():
-            await self._answer_invite(connection, room_id, invite)
+            await self._invites.answer(connection, room_id, invite)
         if since is not None:
             for room_id, info in response.rooms.join.items():
                 for event in await self._timeline(connection, room_id, info, since):
@@ -272,38 +274,6 @@ class MatrixChannel:
             except Exception as error:  # noqa: BLE001 - a later token will be stored; replays are deduplicated
                 log.warning("matrix: could not store the sync token (%s)", type(error).__name__)
 
-    # Invites.
-
-    async def _answer_invite(self, connection: MatrixConnection, room_id: str, invite: InviteInfo) -> None:
-        """Join when a registered professional (from an allowed homeserver) invites, or anyone from the homeserver
-        of an organisation (who may ask to join). Where the homeservers are named, anyone on them is let in too, so
-        a newcomer can type an invite code (until then every answer is the stranger's one line); otherwise anyone
-        unregistered is declined."""
-        inviter = next(
-            (
-                event.sender
-                for event in invite.invite_state
-                if isinstance(event, InviteMemberEvent)
-                and event.state_key == connection.user_id
-                and event.membership == "invite"
-            ),
-            None,
-        )
-        named = bool(self._settings.matrix_allowed_homeservers)
-        if inviter and self._homeserver_allowed(inviter) and (named or await self._welcomes(inviter)):
-            await connection.client.join(room_id)
-            return
-        log.info("matrix: declined an invite from someone not registered")
-        await connection.client.room_leave(room_id)
-
-    def _homeserver_allowed(self, user_id: str) -> bool:
-        allowed = self._settings.matrix_allowed_homeservers
-        return not allowed or user_id.partition(":")[2] in allowed
-
-    async def _welcomes(self, user_id: str) -> bool:
-        """Registered, or on the homeserver of an organisation (whose people may ask to join)."""
-        return await self._dispatcher.welcomes(Identity(CHANNEL, user_id), user_id.partition(":")[2])
-
     # Handling, one worker per room.
 
     def _queue(self, room_id: str) -> asyncio.Queue[Item]:
@@ -331,9 +301,9 @@ class MatrixChannel:
         event: Event | None = item.event
         if isinstance(event, MegolmEvent):
             event = await self._decrypted(connection, item.room_id, event)
-        if not isinstance(event, RoomMessageText) or not self._first_sight(event.event_id):
+        if not isinstance(event, RoomMessageText) or not self._seen.first_sight(event.event_id):
             return
-        room = await self._persist(lambda: connection.room(item.room_id), "room not loaded")
+        room = await persist(lambda: connection.room(item.room_id), "matrix: room not loaded")
         if room is None:
             return
         relation = event.source.get("content", {}).get("m.relates_to") or {}
@@ -350,15 +320,6 @@ class MatrixChannel:
         replies = await self._dispatcher.handle(Identity(CHANNEL, event.sender), incoming)
         # When more messages are waiting, the answer says which one it answers.
         await self._answer(connection, item.room_id, event.event_id, replies, thread=more_waiting)
-
-    def _first_sight(self, event_id: str) -> bool:
-        """A cheap in-memory filter for repeats within this run; the store's record is the real guard."""
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = None
-        if len(self._seen) > SEEN_MEMORY:
-            self._seen.popitem(last=False)
-        return True
 
     async def _decrypted(
         self, connection: MatrixConnection, room_id: str, event: MegolmEvent
@@ -380,7 +341,7 @@ class MatrixChannel:
             return decrypted
         metrics.MATRIX_KEY_WAITS.labels("undecryptable").inc()
         log.warning("matrix: a message stayed undecryptable (session %s)", event.session_id)
-        if event.session_id in self._told_undecryptable or not self._first_sight(event.event_id):
+        if event.session_id in self._told_undecryptable or not self._seen.first_sight(event.event_id):
             return None
         self._told_undecryptable.add(event.session_id)
         language = await self._dispatcher.language_of(Identity(CHANNEL, event.sender))
@@ -428,21 +389,4 @@ class MatrixChannel:
     async def _send(
         self, connection: MatrixConnection, room_id: str, content: dict[str, Any], tx_id: str
     ) -> None:
-        await self._persist(lambda: connection.send(room_id, content, tx_id), "answer not sent")
-
-    async def _persist(self, attempt: Callable[[], Awaitable[T]], what: str) -> T | None:
-        """Keep trying through a homeserver restart; give up (None) only when the room is gone for good."""
-        failures = 0
-        while True:
-            try:
-                return await attempt()
-            except RateLimited as limited:
-                await asyncio.sleep(limited.retry_after)
-            except TemporaryFailure as error:
-                failures += 1
-                pause = backoff_seconds(failures, base=0.5, cap=30.0)
-                log.warning("matrix: %s (%s); again in %.1fs", what, error, pause)
-                await asyncio.sleep(pause)
-            except PermanentFailure as error:
-                log.warning("matrix: %s, given up: %s", what, error)
-                return None
+        await persist(lambda: connection.send(room_id, content, tx_id), "matrix: answer not sent")

@@ -48,6 +48,7 @@ from config.settings import Settings
 
 log = logging.getLogger(__name__)
 
+CHANNEL = "matrix"  # the channel's name in the store (addresses, handled messages)
 CREDENTIALS = "credentials.json"
 ENCRYPTION_STATE = {
     "type": "m.room.encryption",

@@ -3,7 +3,8 @@ as transaction id so that a retried send is delivered once."""
 
 from __future__ import annotations
 
-from bot.channels.matrix.channel import CHANNEL, MatrixChannel
+from bot.channels.matrix.channel import MatrixChannel
+from bot.channels.matrix.connection import CHANNEL
 from bot.channels.matrix.render import content_of
 from bot.senders import NotHere, Outgoing
 from storage.models import Professional
