@@ -110,7 +110,7 @@ def _channels(app: App) -> list[Finding]:
     settings = app.settings
     found: list[Finding] = []
     if settings.matrix_configured:
-        from bot.channels.matrix.connection import CREDENTIALS
+        from bot.channels.matrix.login import CREDENTIALS
 
         store = settings.resolved_matrix_store_dir
         logged_in = (store / CREDENTIALS).exists()

@@ -70,7 +70,7 @@ def configured_channels(app: App) -> Channels:
 
 def _setup_errors() -> tuple[type[Exception], ...]:
     """The errors a channel raises when it cannot start as configured (reported on one line, exit 2)."""
-    from bot.channels.matrix.connection import MatrixSetupError
+    from bot.channels.matrix.login import MatrixSetupError
     from bot.channels.teams.adapter import TeamsSetupError
     from bot.web import WebSetupError
 

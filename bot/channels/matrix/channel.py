@@ -38,15 +38,10 @@ from nio.exceptions import EncryptionError
 from bot import metrics
 from bot.app import App
 from bot.channels.matrix.batches import Item, SeenEvents, SyncBatch, SyncFailed, transaction_id
-from bot.channels.matrix.connection import (
-    CHANNEL,
-    NETWORK_ERRORS,
-    MatrixConnection,
-    MatrixSetupError,
-    connect,
-)
+from bot.channels.matrix.connection import CHANNEL, NETWORK_ERRORS, MatrixConnection
 from bot.channels.matrix.invites import Invites
 from bot.channels.matrix.leaving import Leaving
+from bot.channels.matrix.login import MatrixSetupError, connect
 from bot.channels.matrix.render import content_of, text_of
 from bot.charts import CHART_FILE, png_of
 from bot.dispatcher import Identity
