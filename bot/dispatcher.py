@@ -18,19 +18,20 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
 from bot.intents import IntentMatcher
+from bot.moves import REGISTRY, answers, browsing, go_back, go_on, state_of, with_question
 from bot.rate_limit import MessageRate
 from bot.set_aside import aside_key, ask_again, where
 from config.catalogue import Catalogue
 from config.definitions import Definitions
 from config.settings import Settings
 from handlers.cases.lookup import LookupsExhausted
-from handlers.conversations import CONVERSATIONS, help
+from handlers.conversations import help
 from handlers.dates.clock import Clock
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Incoming, Reply
 from handlers.dialogue.plain_text import clean
-from handlers.dialogue.registry import BACK, RESUME, STOP, Registry
-from handlers.dialogue.state import DialogueState, OutdatedDialogue, from_stored
+from handlers.dialogue.registry import BACK, RESUME, STOP
+from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.turn import Turn
 from handlers.joining import answer_newcomer
 from storage import dialogues, inbound, joins, people
@@ -40,7 +41,6 @@ from storage.people import SenderIn
 
 log = logging.getLogger(__name__)
 
-REGISTRY = Registry(CONVERSATIONS)
 HELP = "help"
 ALWAYS = (STOP, HELP, RESUME, BACK)
 
@@ -55,26 +55,6 @@ class Identity:
 
 def _replies_of(kept: list[dict[str, Any]] | None) -> list[Reply]:
     return [Reply.from_json(data) for data in kept or []]
-
-
-def _state_of(stored: StoredDialogue) -> DialogueState[Any]:
-    """The stored dialogue with its conversation's typed state; OutdatedDialogue where it no longer fits."""
-    conversation = REGISTRY.get(stored.kind)
-    if conversation is None:
-        raise OutdatedDialogue(stored.kind)
-    return from_stored(stored.kind, stored.step, stored.data, conversation.state)
-
-
-def _with_question(replies: list[Reply], state: DialogueState[Any] | None) -> list[Reply]:
-    """The last reply that offers choices is the open question: it carries the question's fingerprint, so a
-    channel can tell a button pressed on it from one pressed on an older card. An earlier reply of the turn that
-    offers the same options (a wrong answer told before the question is asked again) shows them no more: the
-    options stand once, under the question."""
-    if state is None or not replies or not replies[-1].choices:
-        return replies
-    last = replies[-1]
-    told = [replace(reply, choices=()) if reply.choices == last.choices else reply for reply in replies[:-1]]
-    return [*told, replace(last, question=state.fingerprint())]
 
 
 class Dispatcher:
@@ -179,7 +159,7 @@ class Dispatcher:
             if stored is None or not self._fresh(stored):
                 continue
             try:
-                fingerprints.add(_state_of(stored).fingerprint())
+                fingerprints.add(state_of(stored).fingerprint())
             except OutdatedDialogue:
                 continue
         return fingerprints
@@ -273,14 +253,14 @@ class Dispatcher:
         # The one set aside is written only when it changed: it goes stale from when it was set aside.
         if aside is not aside_before or (aside is None and kept_aside is not None):
             await self._store_state(turn, kept_aside, aside, aside_key(incoming.conversation))
-        return _with_question(turn.replies, next_state)
+        return with_question(turn.replies, next_state)
 
     def _open_question(self, stored: StoredDialogue | None) -> Reply | None:
         """The question the person's dialogue here waits on, as it was asked; None when none is open."""
         if stored is None or not self._fresh(stored):
             return None
         try:
-            asked = _state_of(stored).asked
+            asked = state_of(stored).asked
         except OutdatedDialogue:
             return None
         return Reply.from_json(asked) if asked is not None else None
@@ -290,7 +270,7 @@ class Dispatcher:
         if kept is None or not self._fresh(kept):
             return None
         try:
-            return _state_of(kept)
+            return state_of(kept)
         except OutdatedDialogue:
             return None
 
@@ -308,7 +288,7 @@ class Dispatcher:
             turn.say("dialogue.expired")
             return None
         try:
-            return _state_of(stored)
+            return state_of(stored)
         except OutdatedDialogue:
             turn.say("dialogue.outdated")
             return None
@@ -322,10 +302,10 @@ class Dispatcher:
         argument: str,
     ) -> tuple[DialogueState[Any] | None, DialogueState[Any] | None]:
         """The dialogue to keep in front after this message, and the one to keep aside."""
-        if intent == STOP and not _answers(turn, state):  # 'annuleren' may be an option, the action's cancel
+        if intent == STOP and not answers(turn, state):  # 'annuleren' may be an option, the action's cancel
             turn.say("dialogue.stopped" if state or aside else "dialogue.nothing_to_stop")
             return None, None  # the one set aside stops too: 'stop' leaves nothing half-way
-        if intent == RESUME and not _answers(turn, state):
+        if intent == RESUME and not answers(turn, state):
             if aside is None:
                 turn.say("dialogue.nothing_aside")
                 return state, None
@@ -335,11 +315,11 @@ class Dispatcher:
             turn.say_lines([*REGISTRY.help_lines(turn), "", turn.t("dialogue.still_open")])
             turn.replies += [Reply.from_json(state.asked)] if state.asked is not None else []
             return state, aside
-        if intent == BACK and not _answers(turn, state):  # 'terug' may be an option, a reminder's
-            return self._back(turn, state), aside
+        if intent == BACK and not answers(turn, state):  # 'terug' may be an option, a reminder's
+            return go_back(turn, state), aside
         try:
             if state is not None and not self._leaves_dialogue(turn, state, intent):
-                return await self._resume(turn, state), aside
+                return await go_on(turn, state), aside
         except OutdatedDialogue:
             turn.say("dialogue.outdated")
             return None, aside
@@ -350,49 +330,18 @@ class Dispatcher:
         if not conversation.rule.allows(turn.person):
             turn.say(conversation.rule.refusal)
             return state, aside  # the open question stays open
-        if state is not None and not state.left_by_notice and not _browsing(state):
+        if state is not None and not state.left_by_notice and not browsing(state):
             # A dialogue the person began waits while the other job is done (a reminder's question does not, nor
             # a list that only offered to act on what it showed).
             turn.say("dialogue.set_aside", where=where(turn, REGISTRY, state))
             aside = state
         return await conversation.start(turn, argument), aside
 
-    @staticmethod
-    async def _resume(turn: Turn, state: DialogueState[Any]) -> DialogueState[Any] | None:
-        """The message goes to the dialogue; where it moved the dialogue on, 'terug' comes back here."""
-        conversation = REGISTRY.get(state.kind)
-        if conversation is None:
-            raise OutdatedDialogue(state.kind)
-        before, history, fingerprint = state.snapshot(), list(state.earlier), state.fingerprint()
-        after = await conversation.resume(turn, state)
-        if after is not None and after.kind == state.kind:
-            after.went_on_from(before, history, fingerprint)
-        return after
-
-    @staticmethod
-    def _back(turn: Turn, state: DialogueState[Any] | None) -> DialogueState[Any] | None:
-        """The question before the open one, as it was asked, with the answers given since undone (nothing in
-        the store is: a dialogue writes when it is confirmed)."""
-        conversation = REGISTRY.get(state.kind) if state is not None else None
-        if state is None or conversation is None:
-            turn.say("dialogue.back_none")
-            return None
-        if not state.earlier:
-            turn.say("dialogue.back_first")
-            turn.replies += [Reply.from_json(state.asked)] if state.asked is not None else []
-            return state
-        place = state.earlier[-1]
-        previous = from_stored(state.kind, place["step"], place["stored"], conversation.state)
-        previous.earlier = state.earlier[:-1]
-        turn.say("dialogue.back")
-        turn.replies += [Reply.from_json(previous.asked)] if previous.asked is not None else []
-        return previous
-
     def _leaves_dialogue(self, turn: Turn, state: DialogueState[Any], intent: str | None) -> bool:
         """An entry word starts another conversation only where it cannot be an answer to the open question."""
         if intent is None or intent in ALWAYS:
             return False
-        return bool(state.offered) and not _answers(turn, state)
+        return bool(state.offered) and not answers(turn, state)
 
     @staticmethod
     async def _store_state(
@@ -413,13 +362,3 @@ class Dispatcher:
             data=state.to_stored(),
             now=turn.now(),
         )
-
-
-def _browsing(state: DialogueState[Any]) -> bool:
-    conversation = REGISTRY.get(state.kind)
-    return conversation is not None and state.step in conversation.browsing
-
-
-def _answers(turn: Turn, state: DialogueState[Any] | None) -> bool:
-    """The message picks one of the options the open question offered."""
-    return state is not None and bool(state.offered) and turn.picked(state) is not None
