@@ -46,6 +46,12 @@ EMAIL = "email"  # an e-mail address is kept as one more channel address: unique
 _HOMES = {"teams": Organisation.teams_tenant, "matrix": Organisation.matrix_server}
 
 
+def home_of(organisation: Organisation, channel: str) -> str | None:
+    """Where the organisation's people on this channel come from, if it names it."""
+    column = _HOMES.get(channel)
+    return None if column is None else getattr(organisation, column.key)
+
+
 async def organisations_at(session: AsyncSession, channel: str, home: str) -> Sequence[Organisation]:
     """The organisations whose people come from this Teams tenant or Matrix homeserver."""
     column = _HOMES.get(channel)

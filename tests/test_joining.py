@@ -34,8 +34,17 @@ async def typed(
 ) -> str:
     """A message from whoever ``address`` is on ``channel``, in their personal chat, with what the channel says
     about someone it does not know (their Teams tenant, their e-mail address from the member API)."""
+    matrix = channel == "matrix"  # as each channel fills it in: its account's home, and what says who it is
     incoming = Incoming(
-        text, f"personal-{address}", True, channel, display_name=name, tenant=tenant, email=email
+        text,
+        f"personal-{address}",
+        True,
+        channel,
+        display_name=name,
+        email=email,
+        mailbox=address.removeprefix("@").partition(":")[0] if matrix else None,
+        home=address.partition(":")[2] if matrix else tenant,
+        identified=channel in ("teams", "matrix"),
     )
     replies = await chat.app.dispatcher.handle(Identity(channel, address), incoming)
     return "\n".join(reply.text for reply in replies)

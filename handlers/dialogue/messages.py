@@ -35,11 +35,16 @@ class Incoming:
     # The channel shows a question's options as buttons or boxes to tick (Teams): where a catalogue line has a
     # variant for it (``<key>_buttons``), that one is said, so nobody is asked for a number they cannot see.
     buttons: bool = False
-    # Of someone the bot does not know yet, as the channel gives them: their name, their e-mail address or user
-    # principal name (Teams' member API), and their tenant (Teams).
+    # Of someone the bot does not know yet, as the channel gives them: their name; their e-mail address or user
+    # principal name (Teams' member API), or the part of their account's id before its home ('jan.bakker' of
+    # @jan.bakker:matrix.ggz.example), matched to a registered e-mail address; where their account lives (a
+    # Teams tenant, a Matrix homeserver). ``identified``: the address is the platform's word for who is typing
+    # (an AAD object id, a Matrix id), so an invite code may make it a melder's.
     display_name: str | None = None
     email: str | None = None
-    tenant: str | None = None
+    mailbox: str | None = None
+    home: str | None = None
+    identified: bool = False
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,6 @@ from handlers.dialogue.messages import Incoming, Reply
 from handlers.joining.newcomers import account_name, add_melder
 from storage import audit, invites, people
 
-# The channels whose address says who is typing, checked by the platform (an AAD object id, a Matrix id).
-JOINABLE = ("teams", "matrix")
 _CODE = re.compile(r"^(?:uitnodiging|invite|code)?\s*([A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$", re.IGNORECASE)
 
 
@@ -29,7 +27,7 @@ async def join(
     """The welcome for someone an invite code lets in; None when the message lets nobody in."""
     channel = incoming.channel
     found = _CODE.match(incoming.text.strip())
-    if found is None or channel not in JOINABLE or not address:
+    if found is None or not incoming.identified or not address:
         return None
     organisation_id = await invites.use(session, found[1], now)
     if organisation_id is None:

@@ -41,13 +41,16 @@ async def link(
 ) -> list[Reply] | None:
     """The welcome for a registered professional writing for the first time from this account; the stranger's line
     for a mismatch; None when the message is about nobody registered."""
-    person = await _registered_for(session, address, incoming)
+    person = await _registered_for(session, incoming)
     if person is None or not person.active:
         return None
     organisation = await people.organisation_by_id(session, person.organisation_id)
     channel = incoming.channel
-    other_tenant = bool(organisation.teams_tenant) and organisation.teams_tenant != incoming.tenant
-    if person.address(channel) is not None or (channel == "teams" and other_tenant):
+    home = people.home_of(organisation, channel)
+    elsewhere = (
+        bool(home) and home != incoming.home
+    )  # the account lives in another tenant than the organisation
+    if person.address(channel) is not None or elsewhere:
         await _refuse(session, person, organisation.name, channel, now)
         # Nor may they ask to join: whoever uses someone else's address is not let in by that road.
         return [Reply(texts.text(texts.default_language, "access.not_registered"))]
@@ -58,12 +61,12 @@ async def link(
     ]
 
 
-async def _registered_for(session: AsyncSession, address: str, incoming: Incoming) -> Professional | None:
-    if incoming.channel == "teams":
-        return await people.by_email(session, incoming.email) if incoming.email else None
-    if incoming.channel == "matrix":
-        local_part, _, server = address.removeprefix("@").partition(":")
-        return await people.by_mailbox_at(session, local_part, server) if server else None
+async def _registered_for(session: AsyncSession, incoming: Incoming) -> Professional | None:
+    """By the e-mail address the channel gives, or by the account's mailbox at its home."""
+    if incoming.email:
+        return await people.by_email(session, incoming.email)
+    if incoming.mailbox and incoming.home:
+        return await people.by_mailbox_at(session, incoming.mailbox, incoming.home)
     return None
 
 

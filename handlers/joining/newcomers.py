@@ -24,13 +24,13 @@ def account_name(texts: Catalogue, display_name: str | None) -> str:
 async def add_melder(
     session: AsyncSession, channel: str, address: str, name: str, organisation: Organisation, now: datetime
 ) -> Professional:
-    return await people.add_professional(
+    person = await people.add_professional(
         session,
         handle=await people.free_handle(session, name),
         name=name,
         organisation=organisation,
         role=Role.MELDER,
         now=now,
-        matrix_id=address if channel == "matrix" else None,
-        teams_id=address if channel == "teams" else None,
     )
+    await people.set_address(session, person.id, channel, address)
+    return person

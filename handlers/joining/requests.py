@@ -36,20 +36,13 @@ NOTICES = (JOIN_REQUEST,)
 YES, NO = "ja", "nee"
 
 
-def home_of(address: str, incoming: Incoming) -> str:
-    """Where the sender's account lives: their Teams tenant, or their Matrix id's homeserver."""
-    if incoming.channel == "teams":
-        return incoming.tenant or ""
-    return address.partition(":")[2] if incoming.channel == "matrix" else ""
-
-
 async def ask(
     session: AsyncSession, texts: Catalogue, address: str, incoming: Incoming, now: datetime
 ) -> list[Reply] | None:
     """The join dialogue's next reply; None for someone from nowhere the bot knows (or an account approved and
     since disabled): they read the stranger's line."""
     channel = incoming.channel
-    organisations = await people.organisations_at(session, channel, home_of(address, incoming))
+    organisations = await people.organisations_at(session, channel, incoming.home or "")
     if not organisations or not address:
         return None
     lang = texts.default_language

@@ -310,7 +310,11 @@ class MatrixChannel:
             message_id=event.event_id,
             # Identifying details go through a link to the form page (where a public address is configured).
             forms=LINK,
-            display_name=room.user_name(event.sender),  # for a newcomer who joins with an invite code
+            # For a newcomer: the name they join with, and their account's mailbox and homeserver.
+            display_name=room.user_name(event.sender),
+            mailbox=event.sender.removeprefix("@").partition(":")[0],
+            home=event.sender.partition(":")[2],
+            identified=True,
         )
         replies = await self._dispatcher.handle(Identity(CHANNEL, event.sender), incoming)
         # When more messages are waiting, the answer says which one it answers.

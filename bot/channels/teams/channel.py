@@ -285,7 +285,8 @@ class TeamsChannel:
             forms=CARD,
             buttons=True,
             display_name=activity.from_property.name if activity.from_property else None,
-            tenant=tenant_of(activity),
+            home=tenant_of(activity),
+            identified=True,
         )
 
     # ----- answering -----
