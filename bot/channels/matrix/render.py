@@ -6,6 +6,7 @@ import html
 import re
 from typing import Any
 
+from bot.channels.layout import Shape, lines_of
 from bot.channels.unbroken import unbroken
 from handlers.dialogue.messages import Reply, numbered
 
@@ -28,7 +29,7 @@ def content_of(reply: Reply, in_reply_to: str | None = None, own_links: str | No
     token is code (no client links code), except the bot's own links, under ``own_links`` (the public address),
     which are real links."""
     body = reply.text
-    markup = _defused(unbroken(html.escape(reply.text)), own_links).replace("\n", "<br>")
+    markup = _structured(reply.text, own_links, question_last=bool(reply.choices))
     if reply.choices:
         options = numbered(reply.choices)
         body += "\n" + "\n".join(f"{number}. {choice.label}" for number, choice in options)
@@ -43,6 +44,48 @@ def content_of(reply: Reply, in_reply_to: str | None = None, own_links: str | No
     if in_reply_to:
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
     return content
+
+
+def _structured(text: str, own_links: str | None, question_last: bool) -> str:
+    """The reply in the one style of every channel (``bot.channels.layout``): paragraphs, short labels and a
+    list's heading in bold, items as one list; where options follow, the question (the last line) stands in a
+    paragraph of its own, apart from what it asks about."""
+
+    def shown(part: str) -> str:
+        return _defused(unbroken(html.escape(part)), own_links)
+
+    shaped = lines_of(text)
+    blocks: list[str] = []
+    paragraph: list[str] = []
+    items: list[str] = []
+
+    def end_paragraph() -> None:
+        if paragraph:
+            blocks.append("<p>" + "<br>".join(paragraph) + "</p>")
+            paragraph.clear()
+
+    def end_list() -> None:
+        if items:
+            blocks.append("<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+            items.clear()
+
+    for index, line in enumerate(shaped):
+        if line.after_gap or (question_last and index == len(shaped) - 1):
+            end_paragraph()
+        if line.shape is Shape.ITEM:
+            end_paragraph()
+            items.append(shown(line.text))
+            continue
+        end_list()
+        if line.shape is Shape.LABELLED:
+            paragraph.append(f"<b>{shown(line.label)}:</b> {shown(line.text)}")
+        elif line.shape is Shape.HEADING:
+            paragraph.append(f"<b>{shown(line.text)}</b>")
+        else:
+            paragraph.append(shown(line.text))
+    end_paragraph()
+    end_list()
+    return "".join(blocks)
 
 
 def _defused(markup: str, own_links: str | None) -> str:

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
+from bot.channels.layout import Shape, lines_of
 from bot.channels.unbroken import unbroken
 from handlers.dialogue.messages import Choice, FormOffer, Reply, numbered
 from handlers.identifying.forms import DATE_SHAPE
@@ -41,10 +41,6 @@ CARD_BYTES = 26_000
 MAX_BUTTON_LABEL = 24
 # A choice set this long or longer is a drop-down; shorter ones list every option, wrapping long labels.
 COMPACT_FROM = 9
-# A label is a few words ("Doel van de melder"), not the start of a sentence ("U kunt hier direct antwoorden").
-_LABELLED = re.compile(r"^([^\W\d][^:\s]*(?: [^:\s]+){0,3}): (\S.*)$")
-LONGEST_LABEL = 28
-_ITEM = re.compile(r"^[-•] (.*)$")
 
 
 @dataclass(frozen=True)
@@ -113,31 +109,20 @@ def _option(number: int | None, choice: Choice) -> str:
 
 
 def text_blocks(text: str, **style: object) -> list[dict[str, Any]]:
-    """One block per line, a blank line as extra space above the next, in one style for every card: a list item
-    ("- " or "• ") always with "• " and never bold; the line that heads a list in bold; "Label: value" with its
-    short label in bold."""
-    lines = [line.strip() for line in text.split("\n")]
+    """One block per line in the one style of every reply (``bot.channels.layout``): an item with "• " and never
+    bold, a list's heading and a short label in bold; lines of a paragraph close together, paragraphs apart."""
     blocks: list[dict[str, Any]] = []
-    gap = False
-    for index, line in enumerate(lines):
-        if not line:
-            gap = True
-            continue
-        following = next((later for later in lines[index + 1 :] if later), "")
-        item = _ITEM.match(line)
-        labelled = None if item else _LABELLED.match(line)
-        labelled = labelled if labelled and len(labelled[1]) <= LONGEST_LABEL else None
-        if item:
-            block = _plain(f"• {item[1]}", **style)
-        elif labelled:
-            block = _runs((f"{labelled[1]}: ", {"weight": "bolder", **style}), (labelled[2], style))
-        elif _ITEM.match(following):
-            block = _plain(line, weight="bolder", **style)
+    for line in lines_of(text):
+        if line.shape is Shape.ITEM:
+            block = _plain(f"• {line.text}", **style)
+        elif line.shape is Shape.LABELLED:
+            block = _runs((f"{line.label}: ", {"weight": "bolder", **style}), (line.text, style))
+        elif line.shape is Shape.HEADING:
+            block = _plain(line.text, weight="bolder", **style)
         else:
-            block = _plain(line, **style)
-        if blocks:  # lines of one paragraph close together, paragraphs apart
-            block["spacing"] = "medium" if gap else "small"
-        gap = False
+            block = _plain(line.text, **style)
+        if blocks:
+            block["spacing"] = "medium" if line.after_gap else "small"
         blocks.append(block)
     return blocks
 

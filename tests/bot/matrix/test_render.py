@@ -13,7 +13,7 @@ def test_choices_become_a_numbered_list_and_everything_is_escaped() -> None:
     assert content["msgtype"] == "m.notice"
     assert content["body"] == "Kies <b>één</b> & bevestig\n1. gedaan\n2. <script>"
     assert content["formatted_body"] == (
-        "Kies &lt;b&gt;één&lt;/b&gt; &amp; bevestig<ol><li>gedaan</li><li>&lt;script&gt;</li></ol>"
+        "<p>Kies &lt;b&gt;één&lt;/b&gt; &amp; bevestig</p><ol><li>gedaan</li><li>&lt;script&gt;</li></ol>"
     )
     assert "m.relates_to" not in content
 
@@ -21,7 +21,7 @@ def test_choices_become_a_numbered_list_and_everything_is_escaped() -> None:
 def test_an_answer_can_point_at_the_message_it_answers() -> None:
     content = content_of(Reply("Goed.\nVolgende vraag"), in_reply_to="$event")
     assert content["m.relates_to"] == {"m.in_reply_to": {"event_id": "$event"}}
-    assert content["formatted_body"] == "Goed.<br>Volgende vraag"
+    assert content["formatted_body"] == "<p>Goed.<br>Volgende vraag</p>"
 
 
 def test_the_quoted_fallback_of_a_reply_is_not_part_of_the_answer() -> None:
@@ -64,3 +64,22 @@ def test_links_someone_typed_are_code_and_only_the_bots_own_links_are_links() ->
     listed = content_of(Reply("Welke actie? Bijv. o.a. 2.5 uur", (Choice("1", "Bel www.x.nl"),)))
     assert "<li>Bel <code>www.x.nl</code></li>" in listed["formatted_body"]
     assert "Bijv. o.a. 2.5 uur" in listed["formatted_body"]
+
+
+def test_replies_have_the_one_style_of_every_channel_labels_bold_lists_apart_the_question_last() -> None:
+    """The case view was a wall of plain lines, and a plan's summary sat right above the yes/no it asks about."""
+    text = (
+        "Casus VH-2026-0001 — in uitvoering\nMelder: Anna Agent\nTyp het nummer van de actie: of de omschrijving\n\n"
+        "Actielijst VH-2026-0001:\n- #1 Huisbezoek — Anna\n• #2 <b>Schuld</b> — GGZ\nVolgend overleg: di 15 dec\n"
+        "Klopt dat?"
+    )
+    markup = content_of(Reply(text, (Choice("ja", "ja"), Choice("nee", "nee"))))["formatted_body"]
+    assert markup.startswith(
+        "<p>Casus VH\u20112026\u20110001 — in uitvoering<br><b>Melder:</b> Anna Agent<br>"
+    )
+    assert "<b>Typ" not in markup  # a sentence with a colon is no label
+    assert "<p><b>Actielijst VH\u20112026\u20110001:</b></p><ul><li>#1 Huisbezoek — Anna</li>" in markup
+    assert (
+        "<li>#2 &lt;b&gt;Schuld&lt;/b&gt; — GGZ</li></ul><p><b>Volgend overleg:</b> di 15 dec</p>" in markup
+    )
+    assert markup.endswith("<p>Klopt dat?</p><ol><li>ja</li><li>nee</li></ol>")
