@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from config.catalogue import Catalogue, load_catalogue
+from config.definitions import load_definitions
+from config.files import use_site
 from config.settings import Settings
 from handlers.dates.clock import Clock, SystemClock
+from handlers.identifying.names import first_names
 from storage import keys
 from storage.crypto import Keyring
 from storage.db import create_engine, session_factory
@@ -63,7 +66,6 @@ class App:
     def dispatcher(self) -> Dispatcher:
         """Made when first needed: importing every conversation is not for commands that take no messages."""
         from bot.dispatcher import Dispatcher
-        from config.definitions import load_definitions
 
         return Dispatcher(
             self.sessions, self.settings, self.clock, self.texts, load_definitions(), self.calendar
@@ -116,5 +118,8 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
     )
     sessions = session_factory(engine)
     clock = clock or SystemClock(settings.timezone, settings.clock_offset)
+    use_site(settings.config_dir)
     texts = load_catalogue(settings.default_language)
+    load_definitions()  # read now: a ZVH's own file that does not read stops the start, naming it
+    first_names()
     return App(engine, sessions, clock, settings, texts, keyring)

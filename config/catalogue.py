@@ -8,7 +8,9 @@ from pathlib import Path
 from string import Formatter
 from typing import Any
 
-TEXTS_DIR = Path(__file__).parent / "texts"
+from config.files import SHIPPED, ConfigError, site
+
+TEXTS_DIR = SHIPPED / "texts"
 
 
 PLURAL_FORMS = {"one", "other"}
@@ -75,9 +77,7 @@ class Catalogue:
 
     def placeholders(self, language: str, key: str) -> set[str]:
         """The names a text (each of its plural forms) asks to be filled in, in one language."""
-        template = self._texts[language][key]
-        forms = template if isinstance(template, tuple) else (template,)
-        return {field for form in forms for _, field, _, _ in Formatter().parse(form) if field}
+        return _fields(self._texts[language][key])
 
     def has(self, key: str) -> bool:
         return key in self._texts[self.default_language]
@@ -94,10 +94,48 @@ class Catalogue:
         return template
 
 
-@lru_cache(maxsize=2)
-def load_catalogue(default_language: str = "nl", directory: Path = TEXTS_DIR) -> Catalogue:
+def load_catalogue(default_language: str = "nl") -> Catalogue:
+    """The shipped texts, with the lines a ZVH wrote in its own ``texts/<language>.toml`` in their place."""
+    return _catalogue(default_language, site())
+
+
+@lru_cache(maxsize=4)
+def _catalogue(default_language: str, own: Path | None) -> Catalogue:
     texts, words = {}, {}
-    for path in sorted(directory.glob("*.toml")):
-        with path.open("rb") as handle:
-            texts[path.stem], words[path.stem] = _flatten(tomllib.load(handle))
+    for path in sorted(TEXTS_DIR.glob("*.toml")):
+        texts[path.stem], words[path.stem] = _flatten(_read(path))
+    for path in sorted((own / "texts").glob("*.toml")) if own is not None else ():
+        _overlay(path, texts.get(path.stem, {}), words.get(path.stem, {}))
     return Catalogue(texts, default_language, words)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
+def _overlay(path: Path, texts: dict[str, str | tuple[str, str]], words: dict[str, tuple[str, ...]]) -> None:
+    """A ZVH's own lines over the shipped ones: only lines that exist (a misspelt key would be silently unused),
+    asking for the same placeholders (else a person would read an error instead of the line)."""
+    own_texts, own_words = _flatten(_read(path))
+    for key, text in own_texts.items():
+        if key not in texts:
+            raise ConfigError(f"{path}: {key} is not a line of the texts")
+        if isinstance(text, tuple) != isinstance(texts[key], tuple):
+            form = "the forms one and other" if isinstance(texts[key], tuple) else "one text, without forms"
+            raise ConfigError(f"{path}: {key} must have {form}")
+        if _fields(text) != _fields(texts[key]):
+            raise ConfigError(f"{path}: {key} must use the placeholders {sorted(_fields(texts[key]))}")
+        texts[key] = text
+    for key, listed in own_words.items():
+        if key not in words:
+            raise ConfigError(f"{path}: {key} is not a list of the texts")
+        words[key] = listed
+
+
+def _fields(text: str | tuple[str, str]) -> set[str]:
+    forms = text if isinstance(text, tuple) else (text,)
+    return {field for form in forms for _, field, _, _ in Formatter().parse(form) if field}

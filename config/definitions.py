@@ -7,15 +7,17 @@ instead of in the middle of someone's check.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-CONFIG_DIR = Path(__file__).parent
+from config.files import ConfigError, data_file, site
 
 Kind = Literal["single", "multi", "text"]
+T = TypeVar("T")
 # A rule is a fact name, or {"all": [...]}, {"any": [...]}, {"not": rule}.
 Rule = str | dict[str, Any]
 
@@ -102,7 +104,7 @@ def _rule_facts(rule: Rule) -> set[str]:
     return found
 
 
-def load_criteria(path: Path = CONFIG_DIR / "criteria.toml") -> Criteria:
+def load_criteria(path: Path) -> Criteria:
     raw = _read(path)
     questions = tuple(_question(item, {}) for item in raw["question"])
     keys = {question.key for question in questions}
@@ -131,7 +133,7 @@ def load_criteria(path: Path = CONFIG_DIR / "criteria.toml") -> Criteria:
     return criteria
 
 
-def load_region(path: Path = CONFIG_DIR / "region.toml") -> Region:
+def load_region(path: Path) -> Region:
     raw = _read(path)
     chatbot = str(raw.get("chatbot_name") or raw["name"])
     return Region(
@@ -158,7 +160,7 @@ class Process:
     escalation_targets: tuple[str, ...]
 
 
-def load_process(path: Path = CONFIG_DIR / "process.toml") -> Process:
+def load_process(path: Path) -> Process:
     raw = _read(path)
     process = Process(tuple(raw["close_reasons"]), tuple(raw["escalation_targets"]))
     if not process.close_reasons or not process.escalation_targets:
@@ -166,7 +168,7 @@ def load_process(path: Path = CONFIG_DIR / "process.toml") -> Process:
     return process
 
 
-def load_referral_form(region: Region, path: Path = CONFIG_DIR / "referral.toml") -> tuple[Question, ...]:
+def load_referral_form(region: Region, path: Path) -> tuple[Question, ...]:
     return tuple(_question(item, {"gemeenten": region.gemeenten}) for item in _read(path)["question"])
 
 
@@ -180,7 +182,24 @@ class Definitions:
     process: Process
 
 
+def load_definitions() -> Definitions:
+    """The definitions from the ZVH's own files where it has them (``config.files``), else the shipped ones."""
+    return _definitions(site())
+
+
 @lru_cache(maxsize=4)
-def load_definitions(region_path: Path = CONFIG_DIR / "region.toml") -> Definitions:
-    region = load_region(region_path)
-    return Definitions(load_criteria(), region, load_referral_form(region), load_process())
+def _definitions(own: Path | None) -> Definitions:
+    def read(name: str, load: Callable[[Path], T]) -> T:
+        path = data_file(name)
+        try:
+            return load(path)
+        except (OSError, tomllib.TOMLDecodeError, KeyError, ValueError, TypeError) as error:
+            raise ConfigError(f"{path}: {type(error).__name__}: {error}") from None
+
+    region = read("region.toml", load_region)
+    return Definitions(
+        read("criteria.toml", load_criteria),
+        region,
+        read("referral.toml", lambda path: load_referral_form(region, path)),
+        read("process.toml", load_process),
+    )

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     database_url: str | None = None
     database_schema: str | None = None
     config_file: Path | None = None
+    # A ZVH's own data files (region, criteria, referral form, process, first names, lines of the texts), read in
+    # place of the shipped ones of the same name (``config.files``).
+    config_dir: Path | None = None
     case_number_prefix: str = "VH"
     timezone: str = "Europe/Amsterdam"
     default_language: str = "nl"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -236,3 +238,31 @@ async def link_address(app: App, handle: str, channel: str, address: str) -> Non
         person = await people.professional_by_handle(session, handle)
         assert person is not None, handle
         await people.set_address(session, person.id, channel, address)
+
+
+VHBOT = str(Path(sys.executable).parent / "vhbot")
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The installed 'vhbot' in a subprocess, as an operator runs it, on a data directory of its own; keyword
+    arguments are settings (``config_dir=…`` is VHBOT_CONFIG_DIR)."""
+    env = (
+        {k: v for k, v in os.environ.items() if not k.startswith("VHBOT_")}
+        | {"VHBOT_DATA_DIR": str(tmp_path)}
+        | RUNNING_CLOCK_ENV
+    )
+
+    def invoke(*args: str, stdin: str = "", **settings: str) -> subprocess.CompletedProcess[str]:
+        extra = {f"VHBOT_{name.upper()}": value for name, value in settings.items()}
+        return subprocess.run(
+            [VHBOT, *args],
+            check=False,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env | extra,
+            timeout=120,
+        )
+
+    return invoke

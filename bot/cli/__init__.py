@@ -63,11 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.app import run
+    from config.files import ConfigError
     from storage.crypto import StoreKeyError
 
     try:
         return run(_run(args))
-    except (UsageError, StoreKeyError) as error:
+    except (UsageError, StoreKeyError, ConfigError) as error:
         print(f"vhbot: {error}", file=sys.stderr)
         return 2
     except SQLAlchemyError as error:  # a store that cannot be reached or used: one line, not a traceback

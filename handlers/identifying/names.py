@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from config.files import ConfigError, data_file
 from handlers.identifying.streets import STREET_SUFFIX
-
-FIRST_NAMES_FILE = Path(__file__).resolve().parents[2] / "config" / "first_names.txt"
 
 _PARTICLES = ("van", "de", "der", "den", "ten", "ter", "te", "het", "el", "al", "bin", "ben")
 _PARTICLE = rf"(?:(?i:{'|'.join(_PARTICLES)})\s+)"
@@ -74,16 +73,27 @@ def name_words(full_name: str) -> frozenset[str]:
     )
 
 
-@cache
 def first_names() -> frozenset[str]:
-    """The first names of ``config/first_names.txt``, as written there."""
-    lines = FIRST_NAMES_FILE.read_text(encoding="utf-8").splitlines()
+    """The first names of ``first_names.txt`` (the ZVH's own list where it has one), as written there."""
+    return _names_in(data_file("first_names.txt"))
+
+
+def _first_names_lower() -> frozenset[str]:
+    return _lower(data_file("first_names.txt"))
+
+
+@cache
+def _names_in(path: Path) -> frozenset[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
     return frozenset(word for line in lines if not line.startswith("#") for word in line.split())
 
 
 @cache
-def _first_names_lower() -> frozenset[str]:
-    return frozenset(name.lower() for name in first_names())
+def _lower(path: Path) -> frozenset[str]:
+    return frozenset(name.lower() for name in _names_in(path))
 
 
 _FORMS = (

@@ -9,34 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import RUNNING_CLOCK_ENV
-
-VHBOT = str(Path(sys.executable).parent / "vhbot")
-
-
-@pytest.fixture
-def run(tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = (
-        {k: v for k, v in os.environ.items() if not k.startswith("VHBOT_")}
-        | {"VHBOT_DATA_DIR": str(tmp_path)}
-        | RUNNING_CLOCK_ENV
-    )
-
-    def invoke(*args: str, stdin: str = "", **settings: str) -> subprocess.CompletedProcess[str]:
-        extra = {f"VHBOT_{name.upper()}": value for name, value in settings.items()}
-        return subprocess.run(
-            [VHBOT, *args],
-            check=False,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=env | extra,
-            timeout=120,
-        )
-
-    return invoke
+from tests.conftest import RUNNING_CLOCK_ENV, VHBOT
 
 
 def test_migrate_creates_the_default_sqlite_store_and_is_idempotent(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
