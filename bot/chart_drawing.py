@@ -17,6 +17,7 @@ HIDDEN = "<5"
 HIDDEN_HEIGHT = 2.5  # halfway up the band it may be in
 COLOURS = ("#1f6f8b", "#e39b2d", "#9aa5ab")
 PALETTE = 16
+FONT = 14  # points; at 100 dpi some 19 px, and 11 px or more when the picture fills a phone's column
 
 
 def height(value: str) -> float:
@@ -31,7 +32,10 @@ def draw(chart: Chart) -> bytes:
     from matplotlib.patches import Patch
     from matplotlib.ticker import MultipleLocator
 
-    figure, axes = pyplot.subplots(figsize=(8, 4.5), dpi=100)
+    # Drawn for a phone's column (some 360 px wide): a narrow picture with large letters, scaled down less and
+    # still legible there; the legend below the bars, where it covers none.
+    pyplot.rcParams.update({"font.size": FONT, "axes.titlesize": FONT + 2})
+    figure, axes = pyplot.subplots(figsize=(6, 5), dpi=100)
     positions = range(len(chart.categories))
     bottoms = [0.0] * len(chart.categories)
     for (label, values), colour in zip(chart.series, COLOURS, strict=False):
@@ -46,7 +50,7 @@ def draw(chart: Chart) -> bytes:
                     (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2),
                     ha="center",
                     va="center",
-                    fontsize=9,
+                    fontsize=FONT - 1,
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"},
                 )
         bottoms = [bottom + step for bottom, step in zip(bottoms, heights, strict=True)]
@@ -58,7 +62,9 @@ def draw(chart: Chart) -> bytes:
         Patch(color=colour, label=label) for (label, _), colour in zip(chart.series, COLOURS, strict=False)
     ]
     hidden = Patch(facecolor="white", edgecolor="grey", hatch="//", label=HIDDEN)
-    axes.legend(handles=[*legend, hidden], frameon=False)
+    axes.legend(
+        handles=[*legend, hidden], frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2
+    )
     figure.tight_layout()
     drawn = io.BytesIO()
     figure.savefig(drawn, format="png")
