@@ -113,8 +113,12 @@ class MatrixChannel:
             while not stop.is_set() and await leadership.still_held():
                 try:
                     if self.connection is None:
+                        region = load_definitions().region
+                        topic = self._app.texts.text(
+                            self._app.texts.default_language, "matrix.topic", zvh=region.name
+                        )
                         self.connection = await connect(
-                            self._settings, self._keep_direct, load_definitions().region.chatbot_name
+                            self._settings, self._keep_direct, region.chatbot_name, topic
                         )
                     failures = 0
                     await self._sync_until_stopped(stop, leadership, self.connection)

@@ -66,8 +66,9 @@ def failure_of(response: ErrorResponse, what: str) -> SendError:
 
 
 class MatrixConnection:
-    def __init__(self, client: AsyncClient, settings: Settings, keep_direct: KeepDirect) -> None:
+    def __init__(self, client: AsyncClient, settings: Settings, keep_direct: KeepDirect, topic: str) -> None:
         self.client = client
+        self._topic = topic  # every chat says at its top who runs the bot and what it is for
         self._trust_on_first_use = settings.matrix_device_trust == "tofu"
         self._trusted = {entry.strip() for entry in settings.matrix_trusted_devices}
         self._keep_direct = keep_direct
@@ -277,7 +278,7 @@ class MatrixConnection:
                 is_direct=True,
                 invite=[person],
                 preset=RoomPreset.trusted_private_chat,
-                initial_state=[ENCRYPTION_STATE],
+                initial_state=[ENCRYPTION_STATE, self._topic_state()],
             )
         except NETWORK_ERRORS as error:
             raise TemporaryFailure(type(error).__name__) from error
@@ -288,6 +289,21 @@ class MatrixConnection:
         if room is None or person not in room.users:
             raise TemporaryFailure("new room without its invite")
         return room_id
+
+    def _topic_state(self) -> dict[str, Any]:
+        return {"type": "m.room.topic", "state_key": "", "content": {"topic": self._topic}}
+
+    async def introduce(self, room_id: str) -> None:
+        """In a chat someone else opened: its topic says who runs the bot, where the room lets the bot set it (a
+        direct chat made as Element makes one does); where it does not, the chat goes on without."""
+        state = self._topic_state()
+        try:
+            answer = await self.client.room_put_state(room_id, state["type"], state["content"])
+        except NETWORK_ERRORS as error:
+            log.info("matrix: the chat's topic was not set (%s)", type(error).__name__)
+            return
+        if isinstance(answer, ErrorResponse):
+            log.info("matrix: the chat's topic was not set (%s)", answer.status_code)
 
     async def _prepare_encryption(self, room: MatrixRoom) -> None:
         if not room.members_synced:

@@ -35,6 +35,7 @@ class Invites:
         named = bool(self._app.settings.matrix_allowed_homeservers)
         if inviter and self._homeserver_allowed(inviter) and (named or await self._welcomes(inviter)):
             await connection.client.join(room_id)
+            await connection.introduce(room_id)
             return
         log.info("matrix: declined an invite from someone not registered")
         await connection.client.room_leave(room_id)

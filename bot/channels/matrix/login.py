@@ -87,9 +87,11 @@ async def _first_login(client: AsyncClient, settings: Settings) -> tuple[str, st
     return login.device_id, login.access_token
 
 
-async def connect(settings: Settings, keep_direct: KeepDirect, display_name: str) -> MatrixConnection:
+async def connect(
+    settings: Settings, keep_direct: KeepDirect, display_name: str, topic: str
+) -> MatrixConnection:
     """Log in the first time, restore the same device afterwards; upload the device's keys once; make sure the
-    account is shown under ``display_name`` (which says it is a chatbot)."""
+    account is shown under ``display_name`` (which says it is a chatbot); its chats carry ``topic``."""
     store = settings.resolved_matrix_store_dir
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
     client = _client(settings, store)
@@ -109,7 +111,7 @@ async def connect(settings: Settings, keep_direct: KeepDirect, display_name: str
     except BaseException:
         await client.close()
         raise
-    return MatrixConnection(client, settings, keep_direct)
+    return MatrixConnection(client, settings, keep_direct, topic)
 
 
 async def _introduce(client: AsyncClient, display_name: str) -> None:

@@ -26,7 +26,7 @@ def info(limited: bool) -> RoomInfo:
 
 async def test_a_room_whose_sync_had_a_gap_is_loaded_again_when_next_used() -> None:
     client = AsyncClient("http://127.0.0.1:9", BOT)
-    connection = MatrixConnection(client, Settings(), keep_nothing)
+    connection = MatrixConnection(client, Settings(), keep_nothing, "")
     for room_id in ("!quiet", "!busy"):
         client.rooms[room_id] = MatrixRoom(room_id, BOT)
         client.rooms[room_id].members_synced = True

@@ -12,6 +12,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import delete
 
 from bot.app import App
+from config.definitions import load_definitions
 from handlers.conversations.admission import JOIN_APPROVED
 from storage import matrix_rooms, outbox, people
 from storage.models import MatrixDirectRoom, OutboxStatus
@@ -203,6 +204,8 @@ async def test_notices_due_together_for_someone_without_a_chat_open_one_chat(
     bots_rooms = set(await joined(bot))
     with_agent = [room for room in agent.client.rooms if room in bots_rooms]
     assert len(with_agent) == 1, with_agent
+    topic = agent.client.rooms[with_agent[0]].topic or ""  # a chat the bot opened says who runs it
+    assert topic.startswith("Chatbot, beheerd door ") and load_definitions().region.name in topic
     assert (await kept(demo, bot))[agent.user_id] == with_agent[0]
     await notify(demo, "agent")
     room, _, _ = await agent.expect("toegekend")

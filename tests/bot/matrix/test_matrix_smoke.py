@@ -20,3 +20,16 @@ async def test_the_bot_says_it_is_a_chatbot_in_its_name(bot: RunningBot, meet: M
     shown = await agent.client.get_displayname(bot.user_id)
     expected = load_definitions().region.chatbot_name
     assert expected.endswith(" (Chatbot)") and shown.displayname == expected
+
+
+async def test_every_chat_says_at_its_top_who_runs_the_bot(bot: RunningBot, meet: Meet) -> None:
+    """A chat someone opens with the bot gets the topic that says it is a chatbot, who runs it and what for."""
+    agent = await meet("agent")
+    room = await agent.open_direct_chat(bot.user_id)
+    await agent.ask(room, "help")  # by its answer, the bot has joined and set the topic
+    region = load_definitions().region.name
+    assert (
+        agent.client.rooms[room].topic
+        == f"Chatbot, beheerd door {region}: de check, aanmeldingen, acties en "
+        "terugkoppeling rond casussen. Typ 'help'."
+    )
