@@ -5,6 +5,7 @@ window. Exits 1 when something is wrong; it changes nothing."""
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -106,21 +107,11 @@ def _public_url(app: App) -> Finding:
     return Finding(True, f"public address {url}")
 
 
-def _channels(app: App) -> list[Finding]:
+async def _channels(app: App) -> list[Finding]:
     settings = app.settings
     found: list[Finding] = []
     if settings.matrix_configured:
-        from bot.channels.matrix.login import CREDENTIALS
-
-        store = settings.resolved_matrix_store_dir
-        logged_in = (store / CREDENTIALS).exists()
-        if logged_in or settings.matrix_password or settings.matrix_access_token:
-            how = "a kept device" if logged_in else "a password or token for the first login"
-            found.append(Finding(True, f"Matrix as {settings.matrix_user_id} with {how}"))
-        else:
-            found.append(
-                Finding(False, "Matrix has no device yet and no VHBOT_MATRIX_PASSWORD or access token")
-            )
+        found.append(await _matrix(app))
     if settings.teams_configured:
         from bot.channels.teams.adapter import TeamsSetupError, auth_configuration
 
@@ -133,6 +124,42 @@ def _channels(app: App) -> list[Finding]:
     if not found:
         found.append(Finding(False, "no channel is configured: set up Matrix or Teams (see the README)"))
     return found
+
+
+async def _matrix(app: App) -> Finding:
+    """The homeserver answers, and knows the account by the kept device's token (or the configured one); a
+    password is only tried at the first start, which makes the device: doctor changes nothing."""
+    import aiohttp
+
+    from bot.channels.matrix.login import CREDENTIALS
+
+    settings = app.settings
+    base, account = str(settings.matrix_homeserver).rstrip("/"), settings.matrix_user_id
+    kept = settings.resolved_matrix_store_dir / CREDENTIALS
+    token = json.loads(kept.read_text()).get("access_token") if kept.exists() else None
+    token = token or (
+        settings.matrix_access_token.get_secret_value() if settings.matrix_access_token else None
+    )
+    if token is None and settings.matrix_password is None:
+        return Finding(False, "Matrix has no device yet and no VHBOT_MATRIX_PASSWORD or access token")
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+            async with http.get(f"{base}/_matrix/client/versions") as answered:
+                if answered.status != 200:
+                    return Finding(False, f"Matrix: {base} is no homeserver (it answers {answered.status})")
+            if token is None:
+                return Finding(True, f"Matrix: {base} answers; the password is tried at the first start")
+            headers = {"Authorization": f"Bearer {token}"}
+            async with http.get(f"{base}/_matrix/client/v3/account/whoami", headers=headers) as whoami:
+                known = (await whoami.json()).get("user_id") if whoami.status == 200 else None
+    except (aiohttp.ClientError, TimeoutError, OSError) as error:
+        return Finding(False, f"Matrix: the homeserver {base} does not answer ({type(error).__name__})")
+    which = "the kept device" if kept.exists() else "VHBOT_MATRIX_ACCESS_TOKEN"
+    if known != account:
+        return Finding(
+            False, f"Matrix: {base} does not accept {which} for {account} (logged out, or another account)"
+        )
+    return Finding(True, f"Matrix as {account} on {base}, with {which}")
 
 
 def _ops_listener(app: App) -> Finding:
@@ -178,7 +205,7 @@ async def cmd_doctor(app: App, args: argparse.Namespace) -> int:
     for check in checks:
         result = check(app)
         findings.append(result if isinstance(result, Finding) else await result)
-    findings += [*_channels(app), _ops_listener(app), _send_window(app), _clock(app)]
+    findings += [*await _channels(app), _ops_listener(app), _send_window(app), _clock(app)]
     for finding in findings:
         print(f"{'ok     ' if finding.ok else 'PROBLEM'}  {finding.line}")
     return 0 if all(finding.ok for finding in findings) else 1
