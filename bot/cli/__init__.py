@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from bot.cli import chat, doctor, manifest, operations, people, report, serve, store
 from bot.cli.common import UsageError
@@ -21,6 +22,13 @@ def parser() -> argparse.ArgumentParser:
         prog="vhbot", description="vhbot: chat assistant for a Zorg- en Veiligheidshuis"
     )
     top.add_argument("--version", action="version", version=f"vhbot {_installed_version()}")
+    top.add_argument(
+        "--env-file",
+        type=Path,
+        metavar="FILE",
+        help="read VHBOT_ settings from this file (NAME=value lines, as systemd's EnvironmentFile); "
+        "a variable set in the environment wins",
+    )
     commands = top.add_subparsers(dest="command", required=True)
     for group in GROUPS:
         group.register(commands)
@@ -35,6 +43,25 @@ def _installed_version() -> str:
         return version("vhbot")
     except PackageNotFoundError:
         return "unknown (not installed)"
+
+
+def _take_env_file(path: Path) -> None:
+    """The settings of an env file, as the process's environment (where the environment has none of its own):
+    every command reads them the same way, no secret shows in the process list, and no shell splits a value."""
+    from dotenv import dotenv_values
+
+    if not path.is_file():
+        raise UsageError(f"--env-file: {path} is not a file that can be read")
+    try:
+        values = dotenv_values(path)
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"--env-file: {path}: {error}") from None
+    strangers = sorted(name for name in values if not name.startswith("VHBOT_"))
+    if strangers:
+        raise UsageError(f"--env-file: {path} sets {', '.join(strangers)}; only VHBOT_ settings belong there")
+    for name, value in values.items():
+        if value is not None:
+            os.environ.setdefault(name, value)
 
 
 def _cause(error: Exception) -> str:
@@ -67,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     from storage.crypto import StoreKeyError
 
     try:
+        if args.env_file is not None:
+            _take_env_file(args.env_file)
         return run(_run(args))
     except (UsageError, StoreKeyError, ConfigError) as error:
         print(f"vhbot: {error}", file=sys.stderr)

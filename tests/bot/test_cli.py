@@ -249,3 +249,21 @@ def test_doctor_says_in_plain_words_what_is_wrong_and_exits_non_zero(run, tmp_pa
     )  # refused before any command runs, doctor included: one line, exit 2
     readable = run("doctor", teams_local="true", clock_offset="0")
     assert readable.returncode == 2 and "chmod 600" in readable.stderr and "Traceback" not in readable.stderr
+
+
+def test_an_env_file_gives_every_command_its_settings_and_the_environment_wins(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """As systemd's EnvironmentFile: quotes and comments read as they should, no 'env $(cat …)' needed."""
+    settings = tmp_path / "zvh.env"
+    settings.write_text(
+        '# the ZVH\nVHBOT_PUBLIC_URL="http://vhbot.zvh.example"  # a comment\nVHBOT_TIMEZONE=Europe/Amsterdam\n',
+        encoding="utf-8",
+    )
+    from_file = run("--env-file", str(settings), "doctor").stdout
+    assert "the public address http://vhbot.zvh.example/ is not https" in from_file
+    overruled = run("--env-file", str(settings), "doctor", public_url="https://vhbot.zvh.example").stdout
+    assert "public address https://vhbot.zvh.example/" in overruled and "not https" not in overruled
+    settings.write_text("VHBOT_TIMEZONE=Europe/Amsterdam\nPATH=/tmp\n", encoding="utf-8")
+    refused = run("--env-file", str(settings), "doctor")
+    assert refused.returncode == 2 and "sets PATH; only VHBOT_ settings belong there" in refused.stderr
+    missing = run("--env-file", str(tmp_path / "none.env"), "doctor")
+    assert missing.returncode == 2 and "is not a file" in missing.stderr and "Traceback" not in missing.stderr
