@@ -26,6 +26,18 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def line(level: str, logger: str, message: str, **more: object) -> str:
+    """One JSON log line written by hand, for what is said before or outside logging (a fatal error at the
+    start, the line that says serving began), in the shape of every other."""
+    entry = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "level": level, "logger": logger}
+    return json.dumps({**entry, "message": message, **more}, ensure_ascii=False)
+
+
+def announce(settings: Settings, message: str) -> None:
+    """A line for whoever started the process (stdout): plain, or a JSON log line where logs are JSON."""
+    print(line("INFO", "vhbot", message) if settings.log_format == "json" else message, flush=True)
+
+
 def handler_for(settings: Settings) -> logging.Handler:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonLines() if settings.log_format == "json" else logging.Formatter(PLAIN))

@@ -45,6 +45,26 @@ def _installed_version() -> str:
         return "unknown (not installed)"
 
 
+def _json_logs() -> bool:
+    """Whether the operator asked for JSON logs, even when the settings themselves do not read."""
+    from config.settings import get_settings
+
+    try:
+        return get_settings().log_format == "json"
+    except Exception:  # noqa: BLE001 - a setting that does not read is what is being reported
+        return os.environ.get("VHBOT_LOG_FORMAT", "").strip().lower() == "json"
+
+
+def _fatal(message: str, code: int) -> int:
+    """Why the command stopped, on one line of stderr (a JSON log line where logs are JSON), and its exit code:
+    2 for what a restart will not mend (the configuration), 1 for the rest."""
+    from bot.logs import line
+
+    said = line("CRITICAL", "vhbot", message, exit=code) if _json_logs() else f"vhbot: {message}"
+    print(said, file=sys.stderr)
+    return code
+
+
 def _take_env_file(path: Path) -> None:
     """The settings of an env file, as the process's environment (where the environment has none of its own):
     every command reads them the same way, no secret shows in the process list, and no shell splits a value."""
@@ -87,9 +107,11 @@ async def _run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from pydantic import ValidationError
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.app import run
+    from bot.loops import where
     from config.files import ConfigError
     from storage.crypto import StoreKeyError
 
@@ -98,19 +120,22 @@ def main(argv: list[str] | None = None) -> int:
             _take_env_file(args.env_file)
         return run(_run(args))
     except (UsageError, StoreKeyError, ConfigError) as error:
-        print(f"vhbot: {error}", file=sys.stderr)
-        return 2
+        return _fatal(str(error), 2)
+    except ValidationError as error:  # a setting that does not read: which, and why, not pydantic's page
+        first = error.errors()[0]
+        name = "VHBOT_" + "_".join(str(part) for part in first["loc"]).upper()
+        return _fatal(f"{name}: {first['msg']}", 2)
     except SQLAlchemyError as error:  # a store that cannot be reached or used: one line, not a traceback
         hint = " (does VHBOT_DATABASE_SCHEMA name a schema that exists?)" if "schema" in str(error) else ""
-        print(f"vhbot: the store cannot be used: {_cause(error)}{hint}", file=sys.stderr)
-        return 2
+        return _fatal(f"the store cannot be used: {_cause(error)}{hint}", 2)
     except BrokenPipeError:  # the reader went away ('vhbot audit … | head'): no traceback for that
         os.dup2(
             os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()
         )  # the interpreter flushes stdout at exit
         return 1
     except ConnectionError as error:  # after BrokenPipeError, which is one too
-        print(
-            f"vhbot: the store cannot be reached: {error.strerror or type(error).__name__}", file=sys.stderr
-        )
-        return 2
+        return _fatal(f"the store cannot be reached: {error.strerror or type(error).__name__}", 2)
+    except Exception as error:
+        if not _json_logs():
+            raise  # people read the traceback; a log collector gets one line
+        return _fatal(f"stopped by an unexpected error: {where(error)}", 1)

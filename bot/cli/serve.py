@@ -112,7 +112,7 @@ async def cmd_serve(app: App, args: argparse.Namespace) -> int:
             app.settings.clock_offset,
         )
     names = ", ".join(sender.name for sender in channels.senders)
-    print(f"vhbot serve: delivering through {names} as {engine.owner}", flush=True)
+    logs.announce(app.settings, f"vhbot serve: delivering through {names} as {engine.owner}")
     watchdog = asyncio.create_task(_exit_if_stopping_takes_too_long(stop, app.settings.shutdown_seconds))
     try:
         async with asyncio.TaskGroup() as group:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -267,3 +268,18 @@ def test_an_env_file_gives_every_command_its_settings_and_the_environment_wins(r
     assert refused.returncode == 2 and "sets PATH; only VHBOT_ settings belong there" in refused.stderr
     missing = run("--env-file", str(tmp_path / "none.env"), "doctor")
     assert missing.returncode == 2 and "is not a file" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_a_fatal_error_is_one_line_and_with_json_logs_one_json_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A setting that does not read was a page of pydantic's traceback; for a log collector it is one JSON line
+    like every other, with the exit code."""
+    plain = run("migrate", rate_messages_per_minute="0")
+    assert plain.returncode == 2 and plain.stderr.count("\n") == 1
+    assert plain.stderr.startswith("vhbot: VHBOT_RATE_MESSAGES_PER_MINUTE: ")
+    as_json = run("migrate", rate_messages_per_minute="0", log_format="json")
+    (said,) = [json.loads(line) for line in as_json.stderr.splitlines()]
+    assert as_json.returncode == 2 and said["level"] == "CRITICAL" and said["exit"] == 2
+    assert said["message"].startswith("VHBOT_RATE_MESSAGES_PER_MINUTE: ") and {"time", "logger"} <= set(said)
+    stopped = run("doctor", log_format="json", config_dir=str(tmp_path / "nowhere"))
+    (said,) = [json.loads(line) for line in stopped.stderr.splitlines()]
+    assert stopped.returncode == 2 and "VHBOT_CONFIG_DIR" in said["message"]
