@@ -123,7 +123,7 @@ class DeliveryEngine:
         Returns how many rows were claimed.
         """
         now = self._app.now()
-        if not self._calendar.may_send(now, urgent=True):
+        if self._settings.outbox_held or not self._calendar.may_send(now, urgent=True):
             return 0
         urgent_only = not self._calendar.may_send(now, urgent=False)
         away = [sender.name for sender in self._senders if not sender.ready()]

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
 
     # The delivery engine.
     outbox_batch_size: int = 200
+    # Restore mode: a copy restored from a backup answers people but sends nothing queued (it may be stale, or
+    # sent already by the system it was copied from) until it is started without this.
+    outbox_held: bool = False
     outbox_concurrency: int = 50
     outbox_lease_seconds: int = 60
     outbox_poll_seconds: float = 1.0

@@ -106,6 +106,11 @@ async def cmd_serve(app: App, args: argparse.Namespace) -> int:
             "the operations listener (no authentication) is on %s, not on loopback: firewall it",
             app.settings.ops_host,
         )
+    if app.settings.outbox_held:
+        app.warnings["outbox"] = "held (VHBOT_OUTBOX_HELD): nothing queued is sent"
+        logging.getLogger(__name__).warning(
+            "the outbox is held (VHBOT_OUTBOX_HELD): people are answered, nothing queued is sent"
+        )
     if app.settings.clock_offset:
         logging.getLogger(__name__).warning(
             "the clock is shifted by %s (VHBOT_CLOCK_OFFSET): for tests and drills only",

@@ -274,3 +274,25 @@ async def test_a_process_stopped_mid_burst_finishes_what_it_holds_and_nothing_go
     await wait_until(all_sent, 60)
     attempts = read_recording(servers.recording, repeats=True)
     assert Counter(record["key"] for record in attempts) == Counter(keys)  # every row once, no attempt twice
+
+
+async def test_a_restored_copy_held_sends_nothing_queued_until_started_without_the_hold(
+    store: App, servers: Servers
+) -> None:
+    """A copy restored from a backup holds rows that may be stale or sent already by the system it came from:
+    started with VHBOT_OUTBOX_HELD it serves but sends none of them; started without, it sends them once."""
+    keys = await seed_due_rows(store, 20)
+    held = servers.start(outbox_held="true", ops_port="0")
+    await servers.ready(held)
+    await asyncio.sleep(3)  # many poll intervals (0.2 s) in which a process not held would have sent them
+    assert await count_sent(store) == 0 and not servers.recording.exists()
+    os.kill(held.pid, signal.SIGTERM)
+    held.wait(timeout=20)
+    released = servers.start(ops_port="0")
+    await servers.ready(released)
+
+    async def all_sent() -> bool:
+        return await count_sent(store) == len(keys)
+
+    await wait_until(all_sent, 30)
+    assert sorted(record["key"] for record in read_recording(servers.recording, repeats=True)) == sorted(keys)
