@@ -112,34 +112,60 @@ async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
 
 async def cmd_users_import(app: App, args: argparse.Namespace) -> int:
     """Professionals from a CSV file (name, organisation, role; handle, email, matrix, teams, language optional): every
-    bad row reported with its line, and then nothing imported; otherwise all of them, in one transaction."""
+    bad row reported with its line, and then nothing imported; otherwise all of them, in one transaction. With
+    ``--sync`` the file is the master list: the store is made to match it (``bot.cli.user_sync``)."""
+    import csv
     import io
     import sys
 
     from sqlalchemy import select
 
+    from bot.cli import user_sync
     from bot.cli.user_rows import Known, read_rows
     from storage import people
-    from storage.models import ChannelAddress, Professional, Role
+    from storage.models import ChannelAddress, Role
 
     try:
         text = Path(args.file).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot read {args.file}: {type(error).__name__}") from None
+    replaced: set[str] = set()  # with --sync: the accounts the file describes anew
+    if args.sync:
+        raw = list(csv.DictReader(io.StringIO(text)))
+        if raw and "handle" not in raw[0]:
+            raise UsageError("--sync matches accounts by handle: the file needs a 'handle' column")
+        replaced = user_sync.listed_handles(raw)
     async with app.sessions() as session, session.begin():
         organisations = {org.name: org for org in await people.list_organisations(session)}
-        addresses = (await session.execute(select(ChannelAddress.channel, ChannelAddress.address))).all()
+        stored = await people.list_professionals(session)
+        kept = {person.id for person in stored if person.handle not in replaced}
+        addresses = (
+            await session.execute(
+                select(ChannelAddress.channel, ChannelAddress.address, ChannelAddress.professional_id)
+            )
+        ).all()
         known = Known(
             set(organisations),
-            set(await session.scalars(select(Professional.handle))),
-            {address for channel, address in addresses if channel == "matrix"},
-            {address for channel, address in addresses if channel == "teams"},
-            {address for channel, address in addresses if channel == people.EMAIL},
+            {person.handle for person in stored if person.id in kept},
+            *(
+                {address for channel, address, owner in addresses if channel == kind and owner in kept}
+                for kind in ("matrix", "teams", people.EMAIL)
+            ),
         )
         rows, problems = read_rows(io.StringIO(text), known)
         if problems:
             print("\n".join(problems), file=sys.stderr)
             raise UsageError(f"{len(problems)} problem(s) in {args.file}; nothing was imported")
+        if args.sync:
+            changes = user_sync.plan(rows, stored)
+            if args.dry_run:
+                gone = f"; would disable: {', '.join(changes.disabled)}" if changes.disabled else ""
+                print(f"would be: {changes.summary()}{gone}; nothing was changed (--dry-run)")
+                return 0
+            await user_sync.apply(session, app, rows, stored, organisations)
+            await audit_command(session, app, "users import --sync", "users.sync")
+            print(changes.summary())
+            return 0
         if args.dry_run:
             print(f"{len(rows)} professional(s) would be added; nothing was imported (--dry-run)")
             return 0
@@ -240,6 +266,11 @@ def register(commands: SubParsers) -> None:
     importing = users.add_parser("import", help="professionals from a CSV file, all or none")
     importing.add_argument("file")
     importing.add_argument("--dry-run", action="store_true", help="check the file and import nothing")
+    importing.add_argument(
+        "--sync",
+        action="store_true",
+        help="the file is the master list: add who is new, update who is there (by handle), disable the rest",
+    )
     importing.set_defaults(run=cmd_users_import)
     invites = commands.add_parser("invites", help="codes to join an organisation as melder").add_subparsers(
         dest="action", required=True

@@ -22,10 +22,10 @@ GOOD = (
 )
 
 
-async def run(chat: Chat, tmp_path: Path, content: str, dry_run: bool = False) -> int:
+async def run(chat: Chat, tmp_path: Path, content: str, dry_run: bool = False, sync: bool = False) -> int:
     file = tmp_path / "people.csv"
     file.write_text(content, encoding="utf-8")
-    return await cmd_users_import(chat.app, argparse.Namespace(file=str(file), dry_run=dry_run))
+    return await cmd_users_import(chat.app, argparse.Namespace(file=str(file), dry_run=dry_run, sync=sync))
 
 
 async def count(chat: Chat) -> int:
@@ -107,3 +107,50 @@ async def test_email_addresses_are_imported_checked_and_unique(
     async with chat.app.sessions() as session:
         sanne = await people.professional_by_handle(session, "sanne-de-boer")
     assert sanne is not None and sanne.address("email") == "sanne@wijkteam.example"
+
+
+# The demo's people as a ZVH's master list has them a month later: Gerda is a procesregisseur now, Willem has
+# a Matrix id, Sanne is new, and Rik of the reclassering has left (the list no longer names him).
+MASTER = (
+    "handle,name,organisation,role,matrix,email,language\n"
+    "regisseur,Petra Regisseur,Zorg- en Veiligheidshuis Voorbeeldregio,procesregisseur,,,nl\n"
+    "regisseur2,Ruben Regisseur,Zorg- en Veiligheidshuis Voorbeeldregio,procesregisseur,,,nl\n"
+    "agent,Anna Agent,Politie Eenheid Voorbeeld,melder,,,nl\n"
+    "wijkteam,Willem Wijkteam,Wijkteam Amersfoort-Noord,melder,@willem:example.org,,nl\n"
+    "ggz,Gerda GGZ,GGZ Voorbeeld,procesregisseur,,gerda@ggz.example,en\n"
+    "manager,Maria Ketenmanager,Zorg- en Veiligheidshuis Voorbeeldregio,ketenmanager,,,nl\n"
+    "sanne,Sanne de Boer,Wijkteam Amersfoort-Noord,melder,,,nl\n"
+)
+
+
+async def test_a_master_list_makes_the_store_match_it_and_importing_it_again_changes_nothing(
+    chat: Chat, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = await count(chat)
+    assert await run(chat, tmp_path, MASTER, dry_run=True, sync=True) == 0
+    planned = capsys.readouterr().out
+    assert (
+        "1 added, 6 updated, 1 disabled; would disable: reclassering" in planned
+        and await count(chat) == before
+    )
+    assert await run(chat, tmp_path, MASTER, sync=True) == 0
+    assert capsys.readouterr().out.strip() == "1 added, 6 updated, 1 disabled"
+    async with chat.app.sessions() as session:
+        ggz = await people.professional_by_handle(session, "ggz")
+        willem = await people.professional_by_handle(session, "wijkteam")
+        rik = await people.professional_by_handle(session, "reclassering")
+        sanne = await people.professional_by_handle(session, "sanne")
+    assert ggz is not None and ggz.role is Role.PROCESREGISSEUR and ggz.language == "en"
+    assert ggz.address("email") == "gerda@ggz.example"
+    assert willem is not None and willem.address("matrix") == "@willem:example.org"
+    assert rik is not None and not rik.active and sanne is not None and sanne.active
+    assert "niet aangemeld" in await chat("reclassering", "help")  # the one who left is let in no more
+    # The same file again: nothing is refused, nothing changes but a fresh 'updated'.
+    assert await run(chat, tmp_path, MASTER, sync=True) == 0
+    assert capsys.readouterr().out.strip() == "0 added, 7 updated, 0 disabled"
+    assert await count(chat) == before + 1
+
+
+async def test_a_master_list_names_accounts_by_handle(chat: Chat, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="needs a 'handle' column"):
+        await run(chat, tmp_path, GOOD, sync=True)
