@@ -110,3 +110,16 @@ def test_a_referral_an_action_and_an_update_go_through_the_installed_package(
     doctor = run(installed, tmp_path, "doctor")
     assert "ok       the store answers, its schema is current" in doctor.stdout, doctor.stdout
     assert "Traceback" not in doctor.stderr
+
+
+def test_the_installed_package_reads_an_env_file_and_a_zvhs_own_data(installed: Path, tmp_path: Path) -> None:
+    """As the deployment guide runs it: settings from an env file, the ZVH's own lines outside the package."""
+    own = tmp_path / "zvh"
+    (own / "texts").mkdir(parents=True)
+    (own / "texts" / "nl.toml").write_text('[help]\ntitle = "Wat de chatbot van ZVH Eemland kan:"\n', "utf-8")
+    settings = tmp_path / "zvh.env"
+    settings.write_text(f'VHBOT_CONFIG_DIR="{own}"\n', encoding="utf-8")
+    assert run(installed, tmp_path, "--env-file", str(settings), "demo").returncode == 0
+    answered = run(installed, tmp_path, "--env-file", str(settings), "chat", "--as", "agent", stdin="help\n")
+    assert "Wat de chatbot van ZVH Eemland kan:" in answered.stdout, answered.stdout + answered.stderr
+    assert "• check" in answered.stdout  # every other line from the package's own texts

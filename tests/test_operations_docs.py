@@ -9,7 +9,7 @@ from pathlib import Path
 from prometheus_client import REGISTRY
 
 import bot.metrics  # noqa: F401 - registers the metrics, as vhbot serve does
-import storage.audit  # noqa: F401
+import storage.audit
 import storage.crypto  # noqa: F401
 
 README = Path(__file__).resolve().parents[1] / "README.md"
