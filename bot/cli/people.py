@@ -123,7 +123,7 @@ async def cmd_users_import(app: App, args: argparse.Namespace) -> int:
     from bot.cli import user_sync
     from bot.cli.user_rows import Known, read_rows
     from storage import people
-    from storage.models import ChannelAddress, Role
+    from storage.models import ChannelAddress
 
     try:
         text = Path(args.file).read_text(encoding="utf-8-sig")
@@ -170,18 +170,7 @@ async def cmd_users_import(app: App, args: argparse.Namespace) -> int:
             print(f"{len(rows)} professional(s) would be added; nothing was imported (--dry-run)")
             return 0
         for row in rows:
-            await people.add_professional(
-                session,
-                handle=row.handle,
-                name=row.name,
-                organisation=organisations[row.organisation],
-                role=Role(row.role),
-                now=app.now(),
-                matrix_id=row.matrix,
-                teams_id=row.teams,
-                email=row.email,
-                language=row.language,
-            )
+            await user_sync.add(session, app, row, organisations)
         await audit_command(session, app, "users import", "users.import")
     print(f"imported {len(rows)} professional(s)")
     return 0

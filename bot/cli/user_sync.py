@@ -62,18 +62,7 @@ async def apply(
     for row in rows:
         person = by_handle.get(row.handle)
         if person is None:
-            await people.add_professional(
-                session,
-                handle=row.handle,
-                name=row.name,
-                organisation=organisations[row.organisation],
-                role=Role(row.role),
-                now=app.now(),
-                matrix_id=row.matrix,
-                teams_id=row.teams,
-                email=row.email,
-                language=row.language,
-            )
+            await add(session, app, row, organisations)
             continue
         person.name, person.role, person.language = row.name, Role(row.role), row.language
         person.organisation_id = organisations[row.organisation].id
@@ -84,6 +73,25 @@ async def apply(
     for handle in changes.disabled:
         await accounts.disable(session, by_handle[handle], app.now(), by=_BY, channel="cli")
     return changes
+
+
+async def add(session: AsyncSession, app: App, row: UserRow, organisations: dict[str, Organisation]) -> None:
+    """The account a checked row describes, as ``users import`` adds it (with or without ``--sync``)."""
+    from storage import people
+    from storage.models import Role
+
+    await people.add_professional(
+        session,
+        handle=row.handle,
+        name=row.name,
+        organisation=organisations[row.organisation],
+        role=Role(row.role),
+        now=app.now(),
+        matrix_id=row.matrix,
+        teams_id=row.teams,
+        email=row.email,
+        language=row.language,
+    )
 
 
 def listed_handles(rows: Sequence[dict[str, str]]) -> set[str]:
