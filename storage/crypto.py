@@ -69,6 +69,15 @@ def parse_keys(text: str, source: str) -> dict[str, bytes]:
     return keys
 
 
+def _private_enough(status: os.stat_result) -> bool:
+    """Nobody but its owner reads the key file; or it is root's, and the service's group may only read it (as the
+    deployment guide keeps secrets in /etc/vhbot: root:vhbot, 0640)."""
+    if status.st_mode & 0o007:
+        return False
+    group_bits = status.st_mode & 0o070
+    return not group_bits or (status.st_uid == 0 and group_bits == 0o040)
+
+
 @dataclass
 class Keyring:
     """The keys this process knows; ``current`` encrypts, any of them decrypts.
@@ -108,16 +117,15 @@ class Keyring:
             return
         try:
             status = self.file.stat()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # not there (yet): made at the first start
             return
         if not stat.S_ISREG(status.st_mode):
             raise StoreKeyError(f"{self.source} is not a file")
-        if (
-            status.st_mode & 0o077
-        ):  # the keys open every value in the store: nobody but its owner may read them
+        if not _private_enough(status):  # the keys open every value in the store
             raise StoreKeyError(
-                f"{self.source} can be read by others (mode {stat.S_IMODE(status.st_mode):o}): "
-                f"make it readable by its owner only (chmod 600 {self.file})"
+                f"{self.source} can be read by others (mode {stat.S_IMODE(status.st_mode):o}): make it readable "
+                f"by its owner only (chmod 600 {self.file}), or owned by root and readable by the service's "
+                f"group only (chown root:GROUP {self.file}; chmod 640 {self.file})"
             )
         if status.st_mtime_ns != self._file_stamp:
             try:
@@ -133,8 +141,14 @@ class Keyring:
         if self.file is None:
             raise StoreKeyError(f"no encryption key configured ({self.source} has none)")
         entry = new_key_entry()
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(self.file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as error:  # a key file in /etc/vhbot, which the service may read but not write
+            raise StoreKeyError(
+                f"{self.source} cannot be made ({error.strerror}): make it once as its owner "
+                f"(vhbot keys new > {self.file}; chmod 600), or point VHBOT_KEY_FILE where the service may write"
+            ) from None
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(
                 f"# vhbot encryption keys: the last entry encrypts. Keep apart from the database.\n{entry}\n"

@@ -283,3 +283,27 @@ def test_a_fatal_error_is_one_line_and_with_json_logs_one_json_line(run, tmp_pat
     stopped = run("doctor", log_format="json", config_dir=str(tmp_path / "nowhere"))
     (said,) = [json.loads(line) for line in stopped.stderr.splitlines()]
     assert stopped.returncode == 2 and "VHBOT_CONFIG_DIR" in said["message"]
+
+
+def test_a_key_file_the_service_reads_through_its_group_and_one_it_cannot_make(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The deployment guide keeps secrets root-owned in /etc/vhbot, readable by the service's group (0640): that
+    is accepted from root and from nobody else; a key file the service may not create is one line, not a
+    traceback."""
+    keys = tmp_path / "zvh.keys"
+    assert run("keys", "new").returncode == 0
+    keys.write_text(run("keys", "new").stdout, encoding="utf-8")
+    keys.chmod(0o640)
+    group_readable = run("migrate", key_file=str(keys))
+    if os.geteuid() == 0:  # the file is root's: its group may read it
+        assert group_readable.returncode == 0, group_readable.stderr
+    else:
+        assert group_readable.returncode == 2 and "owned by root and readable by the service's group" in (
+            group_readable.stderr
+        )
+    keys.chmod(0o660)  # a group that may write keys: never
+    assert run("migrate", key_file=str(keys)).returncode == 2
+    blocked = tmp_path / "etc-vhbot"  # a place no process can make the file in (for the service: /etc/vhbot)
+    blocked.write_text("not a directory", encoding="utf-8")
+    made = run("migrate", key_file=str(blocked / "zvh.keys"), data_dir=str(tmp_path / "first-start"))
+    assert made.returncode == 2 and "cannot be made (" in made.stderr and "VHBOT_KEY_FILE" in made.stderr
+    assert "Traceback" not in made.stderr
