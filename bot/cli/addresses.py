@@ -8,7 +8,9 @@ import re
 from bot.cli.common import UsageError
 
 MATRIX_ID = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(?::\d+)?$")
-TEAMS_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# An AAD object id is a GUID; the Agents Playground's made-up users have one more digit at the end
+# (00000000-0000-0000-0000-0000000000020), and registering them is how the README lets people try it.
+TEAMS_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12,13}$")
 HOMESERVER = re.compile(r"^[A-Za-z0-9.-]+(?::\d+)?$")
 CHANNELS = ("email", "matrix", "teams")
 

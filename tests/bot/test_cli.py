@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -307,3 +308,19 @@ def test_a_key_file_the_service_reads_through_its_group_and_one_it_cannot_make(r
     made = run("migrate", key_file=str(blocked / "zvh.keys"), data_dir=str(tmp_path / "first-start"))
     assert made.returncode == 2 and "cannot be made (" in made.stderr and "VHBOT_KEY_FILE" in made.stderr
     assert "Traceback" not in made.stderr
+
+
+def test_the_playgrounds_default_user_can_be_registered_as_the_readme_says(run) -> None:  # type: ignore[no-untyped-def]
+    run("migrate")
+    assert run("orgs", "add", "ZVH", "--type", "zvh").returncode == 0
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    playground = re.search(r"default user has AAD object id `([0-9a-f-]+)`", readme)
+    assert playground, "the README no longer names the Playground's default user"
+    added = run(
+        "users", "add", "--name", "Alex", "--org", "ZVH", "--role", "melder", "--teams", playground[1]
+    )
+    assert added.returncode == 0, added.stderr
+    assert (
+        run("users", "add", "--name", "X", "--org", "ZVH", "--role", "melder", "--teams", "0000-1").returncode
+        == 2
+    )
