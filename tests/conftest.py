@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import sysconfig
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -266,3 +267,32 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
         )
 
     return invoke
+
+
+# What the built wheel holds (see the fixture below).
+SHIPPED = ("bot", "handlers", "storage", "config", "pyproject.toml", "README.md")
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``bin`` directory of a fresh environment with the wheel installed (not editable). The dependencies
+    come from this run's environment, read-only, so no index is needed; vhbot itself only from the wheel."""
+    work = tmp_path_factory.mktemp("installed")
+    source = work / "source"
+    for name in SHIPPED:
+        copy = shutil.copytree if (REPOSITORY / name).is_dir() else shutil.copy2
+        copy(REPOSITORY / name, source / name)  # type: ignore[operator]
+    for cache in source.rglob("__pycache__"):
+        shutil.rmtree(cache)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(work), str(source)], check=True)
+    wheel = next(work.glob("vhbot-*.whl"))
+    environment = work / "env"
+    subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True)
+    site = next((environment / "lib").glob("python3*/site-packages"))
+    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run(
+        [environment / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", wheel], check=True
+    )
+    return environment / "bin"

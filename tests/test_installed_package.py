@@ -5,44 +5,15 @@ while the editable checkout worked), so a referral with free text, an action and
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
-import sysconfig
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import RUNNING_CLOCK_ENV
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ("bot", "handlers", "storage", "config", "pyproject.toml", "README.md")
+
 UNAVAILABLE = "Het lukt nu even niet"
-
-
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The ``bin`` directory of a fresh environment with the wheel installed (not editable). The dependencies
-    come from this run's environment, read-only, so no index is needed; vhbot itself only from the wheel."""
-    work = tmp_path_factory.mktemp("installed")
-    source = work / "source"
-    for name in SHIPPED:
-        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
-        copy(ROOT / name, source / name)  # type: ignore[operator]
-    for cache in source.rglob("__pycache__"):
-        shutil.rmtree(cache)
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(work), str(source)], check=True)
-    wheel = next(work.glob("vhbot-*.whl"))
-    environment = work / "env"
-    subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True)
-    site = next((environment / "lib").glob("python3*/site-packages"))
-    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run(
-        [environment / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", wheel], check=True
-    )
-    return environment / "bin"
 
 
 def run(bin_dir: Path, data: Path, *arguments: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
