@@ -84,6 +84,7 @@ class Operator:
 def env_file(directory: Path, recording: Path) -> Path:
     """Step 3 of the guide: the settings in one file, mode 0600 (a recording channel stands in for the chat
     platforms, which cannot run here)."""
+    (directory / "data").mkdir(mode=0o700)  # the unit's StateDirectory=, made by systemd
     path = directory / "zvh.env"
     path.write_text(
         "\n".join(

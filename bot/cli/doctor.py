@@ -98,6 +98,25 @@ def _key_file(app: App) -> Finding:
     return Finding(True, f"key file {path}, readable by its owner only")
 
 
+def _data_dir(app: App) -> Finding:
+    """Where the SQLite store, a made key file, the Matrix device and the form pages' files live: this user writes
+    there, and nobody else reads it."""
+    import os
+    import stat
+
+    directory = app.settings.data_dir
+    if not directory.is_dir():
+        return Finding(
+            False, f"the data directory {directory} does not exist (systemd's StateDirectory= makes it)"
+        )
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return Finding(False, f"the data directory {directory} is not writable by this user")
+    mode = stat.S_IMODE(directory.stat().st_mode)
+    if mode & 0o007:
+        return Finding(False, f"the data directory {directory} is open to others (mode {mode:o}): chmod 700")
+    return Finding(True, f"the data directory {directory}, writable by this user and closed to others")
+
+
 def _public_url(app: App) -> Finding:
     url = app.settings.public_url
     if url is None:
@@ -196,6 +215,7 @@ def _clock(app: App) -> Finding:
 
 async def cmd_doctor(app: App, args: argparse.Namespace) -> int:
     checks: list[Callable[[App], Awaitable[Finding]] | Callable[[App], Finding]] = [
+        _data_dir,
         _key_file,
         _store,
         _audit_grants,

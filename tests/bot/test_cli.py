@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import RUNNING_CLOCK_ENV, VHBOT
+from tests.conftest import RUNNING_CLOCK_ENV, TEST_KEYS, VHBOT
 
 
 def test_migrate_creates_the_default_sqlite_store_and_is_idempotent(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -324,3 +324,15 @@ def test_the_playgrounds_default_user_can_be_registered_as_the_readme_says(run) 
         run("users", "add", "--name", "X", "--org", "ZVH", "--role", "melder", "--teams", "0000-1").returncode
         == 2
     )
+
+
+def test_doctor_looks_at_the_data_directory(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("migrate")
+    tmp_path.chmod(0o700)
+    assert f"ok       the data directory {tmp_path}, writable" in run("doctor").stdout
+    tmp_path.chmod(0o755)
+    assert "is open to others (mode 755): chmod 700" in run("doctor").stdout
+    tmp_path.chmod(0o700)
+    elsewhere = {"database_url": "postgresql+asyncpg://vhbot@127.0.0.1:1/vhbot", "encryption_keys": TEST_KEYS}
+    missing = run("doctor", data_dir=str(tmp_path / "none"), **elsewhere).stdout  # the store is not in it
+    assert f"PROBLEM  the data directory {tmp_path / 'none'} does not exist" in missing
