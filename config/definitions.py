@@ -71,6 +71,8 @@ class Region:
     # How the bot's account is named in people's chat lists: always saying that it is a bot, as healthcare
     # messengers require ("<name> (Chatbot)"), so nobody wonders whether a person is typing.
     chatbot_name: str = ""
+    # The picture beside that name: a PNG in the ZVH's own data (or shipped with vhbot).
+    avatar: str = "teams/color.png"
     # School holidays people plan around ("na de zomervakantie"): name → (first day, last day) per year.
     school_holidays: dict[str, tuple[tuple[date, date], ...]] = field(default_factory=dict)
 
@@ -138,6 +140,7 @@ def load_region(path: Path) -> Region:
     chatbot = str(raw.get("chatbot_name") or raw["name"])
     return Region(
         chatbot_name=chatbot if chatbot.endswith("(Chatbot)") else f"{chatbot} (Chatbot)",
+        avatar=str(raw.get("avatar") or "teams/color.png"),
         name=raw["name"],
         gemeenten=tuple(raw["gemeenten"]),
         has_regieteam=bool(raw.get("has_regieteam", False)),

@@ -48,6 +48,7 @@ from bot.dispatcher import Identity
 from bot.loops import backoff_seconds, persist, sleep_unless
 from bot.senders import SendError, TemporaryFailure
 from config.definitions import load_definitions
+from config.files import data_file
 from handlers.dialogue.messages import Chart, Incoming, Reply
 from handlers.identifying.forms import LINK
 from storage import cursors, matrix_rooms
@@ -113,13 +114,7 @@ class MatrixChannel:
             while not stop.is_set() and await leadership.still_held():
                 try:
                     if self.connection is None:
-                        region = load_definitions().region
-                        topic = self._app.texts.text(
-                            self._app.texts.default_language, "matrix.topic", zvh=region.name
-                        )
-                        self.connection = await connect(
-                            self._settings, self._keep_direct, region.chatbot_name, topic
-                        )
+                        self.connection = await self._connect()
                     failures = 0
                     await self._sync_until_stopped(stop, leadership, self.connection)
                 except MatrixSetupError:
@@ -133,6 +128,13 @@ class MatrixChannel:
                     await sleep_unless(stop, pause)
         finally:
             await self._stop_serving()
+
+    async def _connect(self) -> MatrixConnection:
+        """The account's device, shown under the region's chatbot name and picture, its chats saying who runs it."""
+        region = load_definitions().region
+        topic = self._app.texts.text(self._app.texts.default_language, "matrix.topic", zvh=region.name)
+        avatar = data_file(region.avatar)
+        return await connect(self._settings, self._keep_direct, region.chatbot_name, topic, avatar)
 
     async def _stop_serving(self) -> None:
         self.serving.clear()

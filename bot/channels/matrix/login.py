@@ -7,12 +7,14 @@ unreadable.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import logging
 import os
 from pathlib import Path
 
-from nio import AsyncClient, AsyncClientConfig, ErrorResponse, LoginError, WhoamiError
+from nio import AsyncClient, AsyncClientConfig, ErrorResponse, LoginError, UploadResponse, WhoamiError
 
 from bot.channels.matrix.connection import KeepDirect, MatrixConnection
 from bot.senders import TemporaryFailure
@@ -21,6 +23,7 @@ from config.settings import Settings
 log = logging.getLogger(__name__)
 
 CREDENTIALS = "credentials.json"
+AVATAR_DIGEST = "avatar.sha256"  # which picture the account shows, so it is uploaded only when it changed
 
 
 class MatrixSetupError(Exception):
@@ -88,10 +91,11 @@ async def _first_login(client: AsyncClient, settings: Settings) -> tuple[str, st
 
 
 async def connect(
-    settings: Settings, keep_direct: KeepDirect, display_name: str, topic: str
+    settings: Settings, keep_direct: KeepDirect, display_name: str, topic: str, avatar: Path
 ) -> MatrixConnection:
     """Log in the first time, restore the same device afterwards; upload the device's keys once; make sure the
-    account is shown under ``display_name`` (which says it is a chatbot); its chats carry ``topic``."""
+    account is shown under ``display_name`` (which says it is a chatbot) with ``avatar`` beside it; its chats
+    carry ``topic``."""
     store = settings.resolved_matrix_store_dir
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
     client = _client(settings, store)
@@ -108,10 +112,34 @@ async def connect(
             if isinstance(uploaded, ErrorResponse):
                 raise TemporaryFailure(f"key upload failed: {uploaded.status_code}")
         await _introduce(client, display_name)
+        await _picture(client, avatar, store)
     except BaseException:
         await client.close()
         raise
     return MatrixConnection(client, settings, keep_direct, topic)
+
+
+async def _picture(client: AsyncClient, avatar: Path, store: Path) -> None:
+    """The account's picture, uploaded when the file differs from the one set last (its digest is kept beside
+    the device, so a start costs one small read); a homeserver that refuses leaves the old one, logged."""
+    try:
+        picture = avatar.read_bytes()
+    except OSError as error:
+        log.warning("matrix: the avatar %s cannot be read (%s)", avatar, error.strerror)
+        return
+    digest, kept = hashlib.sha256(picture).hexdigest(), store / AVATAR_DIGEST
+    if kept.exists() and kept.read_text().strip() == digest:
+        return
+    uploaded, _ = await client.upload(
+        lambda *_: io.BytesIO(picture), content_type="image/png", filename=avatar.name, filesize=len(picture)
+    )
+    changed = (
+        await client.set_avatar(uploaded.content_uri) if isinstance(uploaded, UploadResponse) else uploaded
+    )
+    if isinstance(changed, ErrorResponse):
+        log.warning("matrix: the avatar was not set (%s)", changed.status_code)
+        return
+    kept.write_text(digest)
 
 
 async def _introduce(client: AsyncClient, display_name: str) -> None:

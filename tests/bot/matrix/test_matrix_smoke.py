@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from bot.channels.matrix.login import AVATAR_DIGEST
 from config.definitions import load_definitions
+from config.files import data_file
+from config.settings import Settings
 from tests.bot.matrix.conftest import Meet, RunningBot
 
 
@@ -33,3 +38,16 @@ async def test_every_chat_says_at_its_top_who_runs_the_bot(bot: RunningBot, meet
         == f"Chatbot, beheerd door {region}: de check, aanmeldingen, acties en "
         "terugkoppeling rond casussen. Typ 'help'."
     )
+
+
+async def test_the_bot_shows_the_regions_picture_and_keeps_which_it_set(
+    bot: RunningBot, meet: Meet, settings: Settings
+) -> None:
+    """Beside its name, the picture of the region's configuration; its digest is kept beside the device, so a
+    restart uploads it again only when the picture changed."""
+    agent = await meet("agent")
+    shown = await agent.client.get_avatar(bot.user_id)
+    assert str(shown.avatar_url or "").startswith("mxc://")
+    kept = settings.resolved_matrix_store_dir / AVATAR_DIGEST
+    picture = data_file(load_definitions().region.avatar).read_bytes()
+    assert kept.read_text() == hashlib.sha256(picture).hexdigest()
