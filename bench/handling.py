@@ -50,11 +50,17 @@ async def seed(app: App, size: int) -> None:
     """Demo people plus ``size`` cases in execution, each with two actions and one update."""
     async with app.sessions() as session, session.begin():
         await load_demo(session, NOW)
+    await add_cases(app, 1, size)
+
+
+async def add_cases(app: App, first: int, last: int) -> None:
+    """Cases VH-2026-<first> to <last> in execution, directed by the demo's procesregisseur, each with two actions
+    (the first few the agent's, the rest the reclassering's) and one unread update."""
     people = await _ids(app)
     agent, other, director = people["agent"], people["ggz"], people["regisseur"]
     holder = people["reclassering"]
-    for start in range(1, size + 1, CHUNK):
-        numbers = range(start, min(start + CHUNK, size + 1))
+    for start in range(first, last + 1, CHUNK):
+        numbers = range(start, min(start + CHUNK, last + 1))
         async with app.sessions() as session, session.begin():
             await session.execute(insert(Case), [
                 {"number": f"VH-2026-{n:04d}", "state": CaseState.UITVOERING,

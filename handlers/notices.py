@@ -317,13 +317,11 @@ async def overview_counts(session: AsyncSession, person: Professional, now: date
     """The figures of a procesregisseur's weekly overview; the details are one 'status' away."""
     directors = await directing_for(session, person, now)
     directed = await cases.directed_by(session, directors)
-    unread = 0
-    for case in directed:
-        unread += await feedback.unread_count(session, case.id)
+    unread = await feedback.unread_counts(session, [case.id for case in directed])
     return {
         "cases": len(directed),
         "overdue": len(await actions.overdue_for_director(session, directors, now)),
-        "unread": unread,
+        "unread": sum(unread.values()),
         "new": len(await cases.intake_queue(session)),
     }
 

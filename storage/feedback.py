@@ -61,6 +61,18 @@ async def unread_count(session: AsyncSession, case_id: int) -> int:
     return int((await session.execute(query)).scalar_one())
 
 
+async def unread_counts(session: AsyncSession, case_ids: Collection[int]) -> dict[int, int]:
+    """Unread updates per case, for a whole list in one query (a case without any is left out)."""
+    if not case_ids:
+        return {}
+    query = (
+        select(Feedback.case_id, func.count(Feedback.id))
+        .where(Feedback.case_id.in_(list(case_ids)), Feedback.read_at.is_(None))
+        .group_by(Feedback.case_id)
+    )
+    return {case_id: int(count) for case_id, count in (await session.execute(query)).all()}
+
+
 async def mark_read(session: AsyncSession, case_id: int, now: datetime) -> int:
     result = await session.execute(
         update(Feedback).where(Feedback.case_id == case_id, Feedback.read_at.is_(None)).values(read_at=now)

@@ -147,10 +147,11 @@ async def _show(turn: Turn, view: str) -> None:
         mine = await cases.directed_by(turn.session, await directed_ids(turn))
         shown = [case.number for case in mine]
         lines = [_title(turn, "status.mine", len(mine))]
+        unread = await feedback.unread_counts(turn.session, [case.id for case in mine])
         for case in mine:
-            unread = await feedback.unread_count(turn.session, case.id)
+            count = unread.get(case.id, 0)
             lines.append(
-                f"- {case.number} · {state_label(turn, case)} · {turn.t('status.unread_short', count=unread)}"
+                f"- {case.number} · {state_label(turn, case)} · {turn.t('status.unread_short', count=count)}"
             )
         undelivered = await outbox.count_failed(turn.session, [case.number for case in mine])
         if undelivered:

@@ -57,11 +57,11 @@ async def _directed(turn: Turn) -> Sequence[Case]:
 
 async def _with_unread(turn: Turn, found: Sequence[Case]) -> dict[str, str]:
     """Each case offered says how many updates wait unread on it."""
-    labels = {}
-    for case in found:
-        count = await feedback.unread_count(turn.session, case.id)
-        labels[case.number] = f"{case.number} · {turn.t('status.unread_short', count=count)}"
-    return labels
+    unread = await feedback.unread_counts(turn.session, [case.id for case in found])
+    return {
+        case.number: f"{case.number} · {turn.t('status.unread_short', count=unread.get(case.id, 0))}"
+        for case in found
+    }
 
 
 async def _show(turn: Turn, number: str) -> Updates | None:
