@@ -125,7 +125,7 @@ async def _on_choose(turn: Turn, state: Escalation, case: Case, option: str) -> 
         turn.ask_open(state, turn.t("escalation.answer_prompt", number=case.number))
         return state
     await turn.audit(TAKEN_UP, case.number)
-    for recipient in {*await directors_of(turn.session, case), *await ketenmanagers(turn.session)}:
+    for recipient in sorted({*await directors_of(turn.session, case), *await ketenmanagers(turn.session)}):
         if recipient != turn.person.id:
             await turn.notify(recipient, ESCALATION_TAKEN_UP, case.number, OfPerson(turn.person.id))
     turn.say("escalation.taken", number=case.number)
