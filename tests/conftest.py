@@ -17,6 +17,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -205,6 +206,12 @@ async def demo(app: App, clock: FixedClock) -> App:
     return app
 
 
+class Says(Protocol):
+    """Whatever sends one person's messages and returns the answer to the last: a terminal chat, a Teams bot."""
+
+    async def __call__(self, handle: str, *messages: str) -> str: ...
+
+
 class Chat:
     """A terminal conversation per professional, with the replies of the last message as one text."""
 
@@ -282,7 +289,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = work / "source"
     for name in SHIPPED:
         copy = shutil.copytree if (REPOSITORY / name).is_dir() else shutil.copy2
-        copy(REPOSITORY / name, source / name)  # type: ignore[operator]
+        copy(REPOSITORY / name, source / name)
     for cache in source.rglob("__pycache__"):
         shutil.rmtree(cache)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]

@@ -11,7 +11,7 @@ from bot.app import App
 from handlers.dates.clock import FixedClock
 from storage import audit, cases
 from storage.models import Action, ActionStatus, CaseState, PendingMessage, Professional
-from tests.conftest import Chat
+from tests.conftest import Chat, Says
 from tests.scripts import FITS, check_script, referral_after_check
 
 CHECK_THAT_FITS = check_script()
@@ -41,7 +41,7 @@ async def pending(app: App, kind: str) -> list[tuple[str, str | None]]:
         return [(handle, number) for handle, number in rows.all()]
 
 
-async def refer_a_case(chat: Chat) -> str:
+async def refer_a_case(chat: Says) -> str:
     await chat("agent", *CHECK_THAT_FITS)
     reply = await chat("agent", "ja", *REFERRAL_REST)
     registered = re.search(r"casusnummer (VH-\d{4}-\d{4})", reply)

@@ -9,10 +9,11 @@ timeout.
 import os
 import select
 import time
+from typing import SupportsIndex
 
 if os.environ.get("FAKETIME"):
 
-    def _sleep(seconds: float) -> None:
-        select.select([], [], [], max(0.0, seconds))
+    def _sleep(seconds: float | SupportsIndex) -> None:
+        select.select([], [], [], max(0.0, float(seconds)))
 
     time.sleep = _sleep

@@ -8,14 +8,14 @@ from sqlalchemy import select
 from storage import audit
 from storage.models import Action, ActionStatus, Professional
 from tests.case_life import assert_consistent, told
-from tests.conftest import Chat
+from tests.conftest import Chat, Says
 from tests.test_reminders import planned
 from tests.test_scenario import refer_a_case
 
 HOLDER_REMINDERS = ("action_due_soon", "action_due_today", "action_overdue")
 
 
-async def two_actions(chat: Chat) -> str:
+async def two_actions(chat: Says) -> str:
     number = await refer_a_case(chat)
     await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
     await chat(
