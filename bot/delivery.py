@@ -331,7 +331,7 @@ class DeliveryEngine:
                 await self._report(session, batch, attempt.row, now)
         final = (OutboxStatus.SENT, OutboxStatus.FAILED)
         handled = [a.row for a in attempts if a.notice and a.outcome and a.outcome.status in final]
-        await forward_to_stand_ins(session, batch, handled, now)
+        await forward_to_stand_ins(session, batch, handled, now, self._notices.kinds)
 
     async def _report(self, session: AsyncSession, batch: Batch, row: PendingMessage, now: datetime) -> None:
         """A message no channel could deliver goes to the case's procesregisseur, who can pick up the phone."""

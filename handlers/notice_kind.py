@@ -50,22 +50,47 @@ class OfPerson(References):
 
 
 R = TypeVar("R", bound=References)
+# What a notice is about beyond its case: it is sent only while that still holds, and says when it is due.
+NOTHING_MORE, ACTION, MEETING = "case", "action", "meeting"
 
 
 class NoticeKind(str, Generic[R]):
     """A kind of notice with the type of its references. It is the string it is stored as, so the outbox rows,
     the catalogue keys (``notice.<kind>``) and the tuples that group kinds use it as that string.
 
-    ``adds`` names the placeholders its text may use that the renderer fills in from the store when it is sent
-    (``when``: the action's deadline or the next overleg).
+    What it declares besides, the renderer (``handlers.notices``) acts on when it is sent:
+
+    - ``about``: ``ACTION``, it is sent only while its action is open and says the action's deadline as ``when``;
+      ``MEETING``, only while an overleg is planned, saying when that is.
+    - ``line``: the catalogue key of a second line (the action's description under a reminder, the deadline
+      under a request to act).
+    - ``after_closing``: it may still go out once its case is closed (it is about the closing).
+    - ``personal``: a waarnemer gets no copy (a holder's reminder, an overview made for each anyway).
+    - ``adds``: other placeholders the renderer fills in from the store (a request to join's name).
     """
 
     references: type[R]
     adds: frozenset[str]
+    about: str
+    line: str | None
+    after_closing: bool
+    personal: bool
 
-    def __new__(cls, kind: str, references: type[R], adds: tuple[str, ...] = ()) -> NoticeKind[R]:
+    def __new__(
+        cls,
+        kind: str,
+        references: type[R],
+        adds: tuple[str, ...] = (),
+        *,
+        about: str = NOTHING_MORE,
+        line: str | None = None,
+        after_closing: bool = False,
+        personal: bool = False,
+    ) -> NoticeKind[R]:
         made = super().__new__(cls, kind)
-        made.references, made.adds = references, frozenset(adds)
+        made.references, made.about, made.line = references, about, line
+        made.adds = frozenset((*adds, "when") if about != NOTHING_MORE else adds)
+        made.after_closing, made.personal = after_closing, personal
         return made
 
     @property

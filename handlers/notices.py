@@ -9,7 +9,7 @@ where it arrives; the description passed the identifying-data check when it was 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,15 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config.catalogue import Catalogue
 from config.settings import Settings
 from handlers.authorization import directing_for, directs_cases
-from handlers.cases.flow import MEETING_PLANNED
-from handlers.cases.lifecycle import CLOSING_NOTICES
 from handlers.cases.posting import FEEDBACK, ZORGSIGNAAL
 from handlers.conversations.actions import reminder_answer_state
 from handlers.conversations.admission import decision_state
-from handlers.conversations.change import ACTION_CHANGED, ACTION_DEADLINE_CHANGED
 from handlers.conversations.feedback import question_answer_state
 from handlers.conversations.intake import REFERRAL_QUESTION
-from handlers.conversations.plan import ACTION_ASSIGNED
 from handlers.conversations.referral import NEW_REFERRAL
 from handlers.conversations.stand_in import ENDED as STAND_IN_ENDED
 from handlers.conversations.stand_in import account_lines as stand_in_account
@@ -38,8 +34,8 @@ from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Reply
 from handlers.dialogue.state import DialogueState
 from handlers.joining.requests import JOIN_REQUEST
-from handlers.notice_kind import NoticeKind, References
-from handlers.reminders import ACTION_REMINDERS, ANSWERABLE, MEETING_REMINDER, OVERVIEW
+from handlers.notice_kind import ACTION, MEETING, NoticeKind, References
+from handlers.reminders import ANSWERABLE, OVERVIEW
 from storage import actions, cases, dialogues, feedback, joins, outbox, people, stand_ins
 from storage.models import Action, ActionStatus, Case, CaseState, JoinStatus, PendingMessage, Professional
 
@@ -56,11 +52,6 @@ class Undelivered(References):
 # The procesregisseur hears of a notice about their case that no channel could deliver, and to whom.
 DELIVERY_FAILED = NoticeKind("delivery_failed", Undelivered)
 NOTICES = (DELIVERY_FAILED,)
-# Notices that ask the holder to act on an action: not sent once it is done or cancelled, and they say by when
-# (a reference and a date, no content), so nobody has to ask again.
-ACTION_TOLD = (ACTION_ASSIGNED, ACTION_CHANGED, ACTION_DEADLINE_CHANGED)
-# Notices about the next casusoverleg: they say when it is, and are not sent once none is planned.
-MEETING_TOLD = (MEETING_REMINDER, MEETING_PLANNED)
 # Parameters that hold a key of config/process.toml, with the catalogue section that names it: to whom a case was
 # escalated, why it was closed.
 CONFIGURED = {"target": "escalation_target", "reason": "close_reason"}
@@ -132,13 +123,17 @@ class Notices:
         settings: Settings,
         kinds: Collection[NoticeKind[Any]],
     ) -> None:
-        self._kinds = frozenset(kinds)
+        self._kinds = {str(kind): kind for kind in kinds}
         self._texts = texts
         self._calendar = calendar
         self._late_after = timedelta(minutes=settings.outbox_late_after_minutes)
 
     def _date(self, person: Professional, moment: datetime) -> str:
         return long_date(self._texts, person.language, moment, self._calendar.tz)
+
+    @property
+    def kinds(self) -> Mapping[str, NoticeKind[Any]]:
+        return self._kinds
 
     def knows(self, kind: str) -> bool:
         """Whether this version can write a notice of this kind (a newer one may have written the row)."""
@@ -149,25 +144,18 @@ class Notices:
         person = batch.people.get(row.recipient_id)
         if person is None or not person.active or row.id in batch.superseded:
             return False
+        kind = self._kinds[row.kind]
         case = batch.cases.get(row.case_number) if row.case_number else None
-        if case is not None and case.state is CaseState.AFGESLOTEN and row.kind not in CLOSING_NOTICES:
+        if case is not None and case.state is CaseState.AFGESLOTEN and not kind.after_closing:
             return False
-        if row.kind == NEW_REFERRAL:  # someone took it up meanwhile: it is no longer new
+        if kind == NEW_REFERRAL:  # someone took it up meanwhile: it is no longer new
             return case is not None and case.state in cases.OPEN_INTAKE and case.procesregisseur_id is None
-        if row.kind in ACTION_TOLD and row.action_id is not None:  # rows from before ids were kept: sent
+        if kind.about == ACTION and row.action_id is not None:  # rows from before ids were kept: sent
             action = batch.actions.get(row.action_id)
             return action is not None and action.status is ActionStatus.OPEN
-        if row.kind in ACTION_REMINDERS:
-            action = batch.actions.get(row.action_id) if row.action_id is not None else None
-            return (
-                action is not None
-                and action.status is ActionStatus.OPEN
-                and case is not None
-                and case.state is not CaseState.AFGESLOTEN
-            )
-        if row.kind in MEETING_TOLD:
+        if kind.about == MEETING:
             return case is not None and case.next_meeting_at is not None
-        if row.kind == OVERVIEW:
+        if kind == OVERVIEW:
             return directs_cases(person)
         return True
 
@@ -187,22 +175,19 @@ class Notices:
         for key, section in CONFIGURED.items():  # a configured key, said in the recipient's language
             if isinstance(value := params.get(key), str):
                 params[key] = self._texts.text(person.language, f"{section}.{value}")
-        key = f"notice.{row.kind}"
+        kind, key = self._kinds[row.kind], f"notice.{row.kind}"
         action = batch.actions.get(row.action_id) if row.action_id is not None else None
         details: list[str] = []
-        if action is not None:
+        if kind.about == ACTION and action is not None:  # the deadline as it stands when the notice goes out
             params["when"] = self._date(person, action.deadline)
-            if row.kind in ACTION_REMINDERS:
-                details.append(
-                    self._texts.text(person.language, "notice.action_line", description=action.description)
-                )
-            if row.kind in ACTION_TOLD:
-                details.append(self._texts.text(person.language, "notice.action_due", when=params["when"]))
-        elif row.kind in MEETING_TOLD:  # the overleg as it stands when the notice goes out, moved or not
+            if kind.line is not None:
+                said = {"description": action.description, "when": params["when"]}
+                details.append(self._texts.text(person.language, kind.line, **said))
+        elif kind.about == MEETING:  # the overleg as it stands when the notice goes out, moved or not
             meeting = batch.cases[str(row.case_number)].next_meeting_at
             assert meeting is not None
             params["when"] = self._date(person, meeting)
-        elif row.kind == OVERVIEW:
+        elif kind == OVERVIEW:
             details = await self._overview_lines(session, person, now)
         elif row.kind == NEW_REFERRAL and row.urgent:
             key = "notice.new_referral_urgent"
@@ -275,7 +260,11 @@ async def still_ends_then(session: AsyncSession, row: PendingMessage) -> bool:
 
 
 async def forward_to_stand_ins(
-    session: AsyncSession, batch: Batch, handled: Sequence[PendingMessage], now: datetime
+    session: AsyncSession,
+    batch: Batch,
+    handled: Sequence[PendingMessage],
+    now: datetime,
+    kinds: Mapping[str, NoticeKind[Any]],
 ) -> int:
     """A copy, for the colleague standing in, of each notice that reached (or could not reach) a procesregisseur
     about a case they direct: the waarnemer receives what the absent one would. The copy says for whom, so it is
@@ -283,7 +272,7 @@ async def forward_to_stand_ins(
     about_their_cases = [
         row
         for row in handled
-        if row.kind not in (*ANSWERABLE, OVERVIEW)
+        if not kinds[row.kind].personal
         and STAND_IN_FOR not in row.params
         and (case := batch.cases.get(row.case_number or "")) is not None
         and case.procesregisseur_id == row.recipient_id

@@ -15,17 +15,19 @@ from config.settings import Settings
 from handlers import recipients
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.turn import Turn
-from handlers.notice_kind import NOTHING, Nothing, NoticeKind, OfAction
+from handlers.notice_kind import ACTION, MEETING, NOTHING, Nothing, NoticeKind, OfAction
 from storage import outbox
 from storage.models import Action, Case
 
 # Each says the action's deadline ('when'), read as it stands when the reminder goes out.
-ACTION_DUE_SOON = NoticeKind("action_due_soon", OfAction, adds=("when",))
-ACTION_DUE_TODAY = NoticeKind("action_due_today", OfAction, adds=("when",))
-ACTION_OVERDUE = NoticeKind("action_overdue", OfAction, adds=("when",))
-ACTION_OVERDUE_DIRECTOR = NoticeKind("action_overdue_director", OfAction, adds=("when",))
-MEETING_REMINDER = NoticeKind("meeting_reminder", Nothing, adds=("when",))
-OVERVIEW = NoticeKind("weekly_overview", Nothing)  # its lines are counted when it is sent
+# A reminder names the action below its first line; the holder's own are not copied to a waarnemer.
+LINE = "notice.action_line"
+ACTION_DUE_SOON = NoticeKind("action_due_soon", OfAction, about=ACTION, line=LINE, personal=True)
+ACTION_DUE_TODAY = NoticeKind("action_due_today", OfAction, about=ACTION, line=LINE, personal=True)
+ACTION_OVERDUE = NoticeKind("action_overdue", OfAction, about=ACTION, line=LINE, personal=True)
+ACTION_OVERDUE_DIRECTOR = NoticeKind("action_overdue_director", OfAction, about=ACTION, line=LINE)
+MEETING_REMINDER = NoticeKind("meeting_reminder", Nothing, about=MEETING)
+OVERVIEW = NoticeKind("weekly_overview", Nothing, personal=True)  # its lines are counted when it is sent
 NOTICES = (
     ACTION_DUE_SOON,
     ACTION_DUE_TODAY,

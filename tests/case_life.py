@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import App
-from handlers.cases.lifecycle import CLOSING_NOTICES
+from handlers.all_notices import NOTICES
 from handlers.reminders import ACTION_REMINDERS, MEETING_REMINDER
 from storage import actions, cases
 from storage.models import ActionStatus, Case, CaseState, OutboxStatus, PendingMessage, Professional
@@ -50,7 +50,8 @@ async def assert_consistent(app: App, now_step: str) -> None:
             if case.state is CaseState.AFGESLOTEN:
                 assert not open_ids, (now_step, "a closed case with open actions")
                 assert case.next_meeting_at is None, (now_step, "a closed case with a next overleg")
-                assert {row.kind for row in pending} <= set(CLOSING_NOTICES), (
+                closing = {str(kind) for kind in NOTICES if kind.after_closing}
+                assert {row.kind for row in pending} <= closing, (
                     now_step,
                     "queued about a closed case",
                 )

@@ -18,7 +18,7 @@ import bot
 import handlers
 from config.catalogue import load_catalogue
 from handlers.all_notices import NOTICES
-from handlers.notice_kind import NoticeKind
+from handlers.notice_kind import ACTION, NoticeKind, OfAction
 
 LANGUAGES = ("nl", "en")
 # Lines of the catalogue's [notice] section that are parts of a notice, not a kind of their own.
@@ -80,3 +80,12 @@ def test_every_notice_text_is_a_kind_or_a_part_of_one() -> None:
     for language in LANGUAGES:
         written = {key.removeprefix("notice.") for key in texts.keys(language) if key.startswith("notice.")}
         assert written - PARTS == {str(kind) for kind in NOTICES}, language
+
+
+@pytest.mark.parametrize("kind", NOTICES, ids=str)
+def test_what_a_kind_is_about_fits_what_it_carries(kind: NoticeKind[Any]) -> None:
+    """A notice sent only while its action is open must say which action; one with a second line says what."""
+    if kind.about == ACTION:
+        assert issubclass(kind.references, OfAction), kind
+    if kind.line is not None:
+        assert kind.about == ACTION and kind.line in {"notice.action_line", "notice.action_due"}, kind

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from handlers import recipients
 from handlers.dialogue.turn import Turn
-from handlers.notice_kind import NOTHING, Nothing, NoticeKind
+from handlers.notice_kind import MEETING, NOTHING, Nothing, NoticeKind
 from storage.cases import record_transition
 from storage.models import Case, CaseState
 
 S = CaseState
 # Everyone taking part hears that an overleg is planned, and when (as it stands when the notice goes out).
-MEETING_PLANNED = NoticeKind("meeting_planned", Nothing, adds=("when",))
+MEETING_PLANNED = NoticeKind("meeting_planned", Nothing, about=MEETING)
 NOTICES = (MEETING_PLANNED,)
 NEXT_STATES: dict[CaseState, tuple[CaseState, ...]] = {
     S.INGEDIEND: (S.SCREENING, S.GEACCEPTEERD, S.ADVIES),

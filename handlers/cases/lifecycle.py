@@ -28,9 +28,11 @@ class EscalatedTo(References):
     target: str  # a key of config/process.toml's escalation_targets
 
 
-CASE_CLOSED = NoticeKind("case_closed", Nothing)  # without the reason: only in rows an earlier version queued
-CASE_CLOSED_BECAUSE = NoticeKind("case_closed_because", ClosedBecause)  # the melder
-CASE_CLOSED_TEAM = NoticeKind("case_closed_team", Nothing)
+# About the closing itself: they may go out once the case is closed ('case_closed', without the reason, only in
+# rows an earlier version queued).
+CASE_CLOSED = NoticeKind("case_closed", Nothing, after_closing=True)
+CASE_CLOSED_BECAUSE = NoticeKind("case_closed_because", ClosedBecause, after_closing=True)  # the melder
+CASE_CLOSED_TEAM = NoticeKind("case_closed_team", Nothing, after_closing=True)
 CASE_REOPENED = NoticeKind("case_reopened", Nothing)
 CASE_ASSIGNED = NoticeKind("case_assigned", Nothing)  # a procesregisseur directs it from now on
 CASE_ESCALATED_MANAGER = NoticeKind("case_escalated_manager", EscalatedTo)
@@ -53,8 +55,6 @@ NOTICES = (
     ACTION_REASSIGNED_AWAY,
     ACTION_CANCELLED,
 )
-# Notices that may still go out once a case is closed: they are about the closing itself.
-CLOSING_NOTICES = (CASE_CLOSED, CASE_CLOSED_BECAUSE, CASE_CLOSED_TEAM)
 
 
 async def open_actions(turn: Turn, case: Case) -> list[Action]:

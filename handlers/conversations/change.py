@@ -28,14 +28,16 @@ from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
-from handlers.notice_kind import NoticeKind, OfAction
+from handlers.notice_kind import ACTION, NoticeKind, OfAction
 from storage import actions, audit, cases
 from storage.models import Action, ActionStatus, Case, CaseState
 
 KIND = "change"
 # What the holders hear of a change to their action (with its deadline, where they must act on it).
-ACTION_CHANGED = NoticeKind("action_changed", OfAction, adds=("when",))
-ACTION_DEADLINE_CHANGED = NoticeKind("action_deadline_changed", OfAction, adds=("when",))
+ACTION_CHANGED = NoticeKind("action_changed", OfAction, about=ACTION, line="notice.action_due")
+ACTION_DEADLINE_CHANGED = NoticeKind(
+    "action_deadline_changed", OfAction, about=ACTION, line="notice.action_due"
+)
 ACTION_DONE_ON_BEHALF = NoticeKind("action_done_on_behalf", OfAction)
 NOTICES = (ACTION_CHANGED, ACTION_DEADLINE_CHANGED, ACTION_DONE_ON_BEHALF)
 PICK, MENU = "pick", "menu"

@@ -27,13 +27,13 @@ from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
-from handlers.notice_kind import NoticeKind, OfAction
+from handlers.notice_kind import ACTION, NoticeKind, OfAction
 from storage import actions, cases
 from storage.models import Case, CaseState
 
 KIND = "plan"
 # The holder of a new action: which one, and by when (the deadline, as it stands when the notice goes out).
-ACTION_ASSIGNED = NoticeKind("action_assigned", OfAction, adds=("when",))
+ACTION_ASSIGNED = NoticeKind("action_assigned", OfAction, about=ACTION, line="notice.action_due")
 NOTICES = (ACTION_ASSIGNED,)
 DESCRIPTION, HOLDER, MORE, CONFIRM = "description", "holder", "more", "confirm"
 # After 'nee' at the summary: which part to change (an action, the overleg), add one, or throw it all away (asked
