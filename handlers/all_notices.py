@@ -1,14 +1,17 @@
-"""Every kind of notice this version writes, from the modules that send them: what the delivery engine knows.
+"""Every kind of notice this version writes, from the modules that send them: what the delivery engine knows,
+and how the ones that ask something are answered in place.
 
 A row of a kind not listed here was written by a newer version and waits for it (a rolling upgrade); a kind
 listed here has its texts checked against its references by a test. A new notice is declared beside the code
-that sends it, with a ``NOTICES`` tuple there, and that tuple is added below.
+that sends it, with a ``NOTICES`` tuple there, and that tuple is added below; where the person answers it in one
+step, the dialogue it leaves open goes in ``ANSWERS``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from config.catalogue import Catalogue
 from handlers import accounts, notices, reminders
 from handlers.cases import flow, lifecycle, posting
 from handlers.conversations import (
@@ -16,14 +19,19 @@ from handlers.conversations import (
     admission,
     change,
     escalation,
+    feedback,
     intake,
     participants,
     plan,
     referral,
     stand_in,
+    updates,
 )
+from handlers.dialogue.state import DialogueState
 from handlers.joining import linking, requests
 from handlers.notice_kind import NoticeKind
+from handlers.notices import Answer
+from storage.models import Action, PendingMessage
 
 NOTICES: tuple[NoticeKind[Any], ...] = (
     *referral.NOTICES,
@@ -44,3 +52,34 @@ NOTICES: tuple[NoticeKind[Any], ...] = (
     *accounts.NOTICES,
     *notices.NOTICES,
 )
+
+
+def _reminder(
+    texts: Catalogue, language: str, row: PendingMessage, action: Action | None
+) -> DialogueState[Any] | None:
+    """Done, an update or a new date, answered where the reminder arrived."""
+    return None if action is None else actions.reminder_answer_state(texts, language, action.id)
+
+
+def _question(
+    texts: Catalogue, language: str, row: PendingMessage, action: Action | None
+) -> DialogueState[Any] | None:
+    """The procesregisseur's question, read and answered in one step."""
+    return (
+        None if row.case_number is None else feedback.question_answer_state(texts, language, row.case_number)
+    )
+
+
+def _update(
+    texts: Catalogue, language: str, row: PendingMessage, action: Action | None
+) -> DialogueState[Any] | None:
+    """The update (or zorgsignaal) read with one word or button."""
+    return None if row.case_number is None else updates.read_updates_state(texts, language, row.case_number)
+
+
+ANSWERS: dict[str, Answer] = {
+    **dict.fromkeys(reminders.ANSWERABLE, _reminder),
+    intake.REFERRAL_QUESTION: _question,
+    posting.FEEDBACK: _update,
+    posting.ZORGSIGNAAL: _update,
+}

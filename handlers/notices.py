@@ -9,7 +9,7 @@ where it arrives; the description passed the identifying-data check when it was 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,15 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config.catalogue import Catalogue
 from config.settings import Settings
 from handlers.authorization import directing_for, directs_cases
-from handlers.cases.posting import FEEDBACK, ZORGSIGNAAL
-from handlers.conversations.actions import reminder_answer_state
 from handlers.conversations.admission import decision_state
-from handlers.conversations.feedback import question_answer_state
-from handlers.conversations.intake import REFERRAL_QUESTION
 from handlers.conversations.referral import NEW_REFERRAL
 from handlers.conversations.stand_in import ENDED as STAND_IN_ENDED
 from handlers.conversations.stand_in import account_lines as stand_in_account
-from handlers.conversations.updates import read_updates_state
 from handlers.dates.formatting import long_date
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Reply
@@ -55,6 +50,10 @@ NOTICES = (DELIVERY_FAILED,)
 # Parameters that hold a key of config/process.toml, with the catalogue section that names it: to whom a case was
 # escalated, why it was closed.
 CONFIGURED = {"target": "escalation_target", "reason": "close_reason"}
+
+
+# How a kind of notice is answered in place: the dialogue it leaves open for the recipient, if any.
+Answer = Callable[[Catalogue, str, PendingMessage, Action | None], "DialogueState[Any] | None"]
 
 
 @dataclass(frozen=True)
@@ -122,8 +121,10 @@ class Notices:
         calendar: WorkingCalendar,
         settings: Settings,
         kinds: Collection[NoticeKind[Any]],
+        answers: Mapping[str, Answer],
     ) -> None:
         self._kinds = {str(kind): kind for kind in kinds}
+        self._answers = answers
         self._texts = texts
         self._calendar = calendar
         self._late_after = timedelta(minutes=settings.outbox_late_after_minutes)
@@ -237,17 +238,11 @@ class Notices:
         return [*lines, self._texts.text(person.language, "weekly.details")]
 
     def _answer(self, row: PendingMessage, language: str, action: Action | None) -> DialogueState[Any] | None:
-        """The question a notice leaves open, so that it is acted on in one step: a reminder (done, update,
-        postpone), a question from the procesregisseur (read and answer it), an update (read it)."""
-        if row.kind in ANSWERABLE and action is not None:
-            return reminder_answer_state(self._texts, language, action.id)
-        if row.case_number is None:
-            return None
-        if row.kind == REFERRAL_QUESTION:
-            return question_answer_state(self._texts, language, row.case_number)
-        if row.kind in (FEEDBACK, ZORGSIGNAAL):
-            return read_updates_state(self._texts, language, row.case_number)
-        return None
+        """The question a notice leaves open, so that it is acted on in one step, as the registry declares it for
+        the kind (``handlers.all_notices.ANSWERS``): a reminder (done, update, postpone), a question from the
+        procesregisseur (read and answer it), an update (read it)."""
+        answer = self._answers.get(row.kind)
+        return None if answer is None else answer(self._texts, language, row, action)
 
 
 async def still_ends_then(session: AsyncSession, row: PendingMessage) -> bool:
