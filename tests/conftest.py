@@ -17,7 +17,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,6 +34,10 @@ from storage.crypto import new_key_entry
 from storage.db import create_engine
 from storage.models import Base, Organisation, Professional, Role
 from storage.retention import AUDIT_PURGE_SETTING
+from tests.throwaway_postgres import ThrowawayCluster
+
+if TYPE_CHECKING:
+    from tests.test_database_roles import Cluster
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 23, 10, 15, tzinfo=AMSTERDAM)  # a Monday
@@ -303,3 +307,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [environment / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", wheel], check=True
     )
     return environment / "bin"
+
+
+@pytest.fixture
+async def cluster(tmp_path: Path) -> AsyncIterator[Cluster]:
+    """A PostgreSQL cluster of the test's own, for the README's roles (``tests.test_database_roles.Cluster``)."""
+    from tests.test_database_roles import Cluster
+
+    server = ThrowawayCluster()
+    server.start()
+    try:
+        yield Cluster(server, tmp_path)
+    finally:
+        server.remove()

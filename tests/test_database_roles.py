@@ -11,12 +11,10 @@ import re
 import subprocess
 import sys
 import urllib.request
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
@@ -82,16 +80,6 @@ class Cluster:
             check=False,
             timeout=120,
         )
-
-
-@pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[Cluster]:
-    server = ThrowawayCluster()
-    server.start()
-    try:
-        yield Cluster(server, tmp_path)
-    finally:
-        server.remove()
 
 
 def app_as(cluster: Cluster, role: str) -> App:

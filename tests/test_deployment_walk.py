@@ -15,26 +15,12 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.bot.teams.connector import free_port
 from tests.conftest import TEST_KEYS
 from tests.test_database_roles import Cluster, readme_sql
 from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
-from tests.throwaway_postgres import ThrowawayCluster
-
-
-@pytest.fixture
-def walk(tmp_path: Path) -> Iterator[Cluster]:
-    server = ThrowawayCluster()
-    server.start()
-    try:
-        yield Cluster(server, tmp_path)
-    finally:
-        server.remove()
 
 
 class Operator:
@@ -116,16 +102,18 @@ async def started(process: subprocess.Popen[bytes]) -> dict[str, object]:
     return said
 
 
-async def test_the_deployment_guide_walked_as_written(installed: Path, walk: Cluster, tmp_path: Path) -> None:
+async def test_the_deployment_guide_walked_as_written(
+    installed: Path, cluster: Cluster, tmp_path: Path
+) -> None:
     recording = tmp_path / "delivered.jsonl"
-    operator = Operator(installed, walk, env_file(tmp_path, recording))
+    operator = Operator(installed, cluster, env_file(tmp_path, recording))
     began = time.monotonic()
-    walk.psql("postgres", readme_sql("roles and schema"))
+    cluster.psql("postgres", readme_sql("roles and schema"))
     operator.times.append(("roles and schema (psql, the README's SQL)", time.monotonic() - began))
     migrated = operator.run("vhbot migrate (as the owner)", "vhbot_owner", "migrate")
     assert "migrated from empty" in migrated.stdout
     began = time.monotonic()
-    walk.psql("vhbot", readme_sql("after the first migrate"))
+    cluster.psql("vhbot", readme_sql("after the first migrate"))
     operator.times.append(("after the first migrate (psql)", time.monotonic() - began))
     operator.run("vhbot demo (people to try it with)", "vhbot_app", "demo")
     # No chat platform runs here (a recording channel stands in): that is doctor's one problem.
