@@ -23,14 +23,20 @@ class JsonLines(logging.Formatter):
         }
         if record.exc_info and record.exc_info[0] is not None:
             entry["error"] = record.exc_info[0].__name__  # the type only: a message may quote content
+        entry.update(getattr(record, FIELDS, {}))
         return json.dumps(entry, ensure_ascii=False)
 
 
+# Where a record carries fields of its own for the JSON line (a fatal error's exit code).
+FIELDS = "json_fields"
+
+
 def line(level: str, logger: str, message: str, **more: object) -> str:
-    """One JSON log line written by hand, for what is said before or outside logging (a fatal error at the
-    start, the line that says serving began), in the shape of every other."""
-    entry = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "level": level, "logger": logger}
-    return json.dumps({**entry, "message": message, **more}, ensure_ascii=False)
+    """One JSON log line for what is said before or outside logging (a fatal error at the start, the line that
+    says serving began), made by the same formatter as every other."""
+    record = logging.LogRecord(logger, logging.getLevelName(level), __file__, 0, message, None, None)
+    setattr(record, FIELDS, more)
+    return JsonLines().format(record)
 
 
 def announce(settings: Settings, message: str) -> None:

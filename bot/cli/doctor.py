@@ -5,7 +5,6 @@ window. Exits 1 when something is wrong; it changes nothing."""
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -150,12 +149,15 @@ async def _matrix(app: App) -> Finding:
     password is only tried at the first start, which makes the device: doctor changes nothing."""
     import aiohttp
 
-    from bot.channels.matrix.login import CREDENTIALS
+    from bot.channels.matrix.login import MatrixSetupError, load_credentials
 
     settings = app.settings
     base, account = str(settings.matrix_homeserver).rstrip("/"), settings.matrix_user_id
-    kept = settings.resolved_matrix_store_dir / CREDENTIALS
-    token = json.loads(kept.read_text()).get("access_token") if kept.exists() else None
+    try:
+        kept = load_credentials(settings.resolved_matrix_store_dir, settings)
+    except MatrixSetupError as error:  # the kept device is another account's
+        return Finding(False, f"Matrix: {error}")
+    token = kept["access_token"] if kept else None
     token = token or (
         settings.matrix_access_token.get_secret_value() if settings.matrix_access_token else None
     )
@@ -173,7 +175,7 @@ async def _matrix(app: App) -> Finding:
                 known = (await whoami.json()).get("user_id") if whoami.status == 200 else None
     except (aiohttp.ClientError, TimeoutError, OSError) as error:
         return Finding(False, f"Matrix: the homeserver {base} does not answer ({type(error).__name__})")
-    which = "the kept device" if kept.exists() else "VHBOT_MATRIX_ACCESS_TOKEN"
+    which = "the kept device" if kept else "VHBOT_MATRIX_ACCESS_TOKEN"
     if known != account:
         return Finding(
             False, f"Matrix: {base} does not accept {which} for {account} (logged out, or another account)"

@@ -44,7 +44,7 @@ def _client(settings: Settings, store: Path) -> AsyncClient:
     )
 
 
-def _load_credentials(store: Path, settings: Settings) -> dict[str, str] | None:
+def load_credentials(store: Path, settings: Settings) -> dict[str, str] | None:
     path = store / CREDENTIALS
     if not path.exists():
         return None
@@ -100,7 +100,7 @@ async def connect(
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
     client = _client(settings, store)
     try:
-        saved = _load_credentials(store, settings)
+        saved = load_credentials(store, settings)
         assert settings.matrix_user_id
         if saved is None:
             device_id, token = await _first_login(client, settings)
