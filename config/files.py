@@ -11,6 +11,7 @@ that names it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 SHIPPED = Path(__file__).parent
@@ -37,5 +38,12 @@ def site() -> Path | None:
 
 def data_file(name: str) -> Path:
     """The ZVH's own copy of ``name`` where it has one, else the shipped file."""
-    own = _site / name if _site is not None else None
+    return _resolved(_site, name)
+
+
+@lru_cache(maxsize=64)
+def _resolved(site: Path | None, name: str) -> Path:
+    """Looked up once per directory and file: the first names are asked for in every free-text answer, and the
+    files are read at the start anyway (one added later counts from the next start)."""
+    own = site / name if site is not None else None
     return own if own is not None and own.is_file() else SHIPPED / name
