@@ -24,7 +24,7 @@ from bot.housekeeping import Housekeeping
 from bot.loops import ScopeGates, backoff_seconds, sleep_unless, where
 from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
 from handlers import recipients
-from handlers.all_notices import ANSWERS, NOTICES
+from handlers.all_notices import DECLARED
 from handlers.notices import (
     DELIVERY_FAILED,
     Batch,
@@ -75,7 +75,7 @@ class DeliveryEngine:
         settings = app.settings
         self._settings = settings
         self._calendar = app.calendar
-        self._notices = Notices(app.texts, app.calendar, settings, NOTICES, ANSWERS)
+        self._notices = Notices(app.texts, app.calendar, settings, DECLARED)
         self._gates = ScopeGates()
         self._slots = asyncio.Semaphore(settings.outbox_concurrency)
         self._housekeeping = Housekeeping(app)

@@ -4,7 +4,8 @@ and how the ones that ask something are answered in place.
 A row of a kind not listed here was written by a newer version and waits for it (a rolling upgrade); a kind
 listed here has its texts checked against its references by a test. A new notice is declared beside the code
 that sends it, with a ``NOTICES`` tuple there, and that tuple is added below; where the person answers it in one
-step, the dialogue it leaves open goes in ``ANSWERS``.
+step, the dialogue it leaves open goes in ``ANSWERS``; where it needs the store to decide whether it is still due,
+to add lines or to be written at all, that goes in ``DECLARED``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from handlers.conversations import (
 from handlers.dialogue.state import DialogueState
 from handlers.joining import linking, requests
 from handlers.notice_kind import NoticeKind
-from handlers.notices import Answer
+from handlers.notices import Answer, Declared
 from storage.models import Action, PendingMessage
 
 NOTICES: tuple[NoticeKind[Any], ...] = (
@@ -83,3 +84,14 @@ ANSWERS: dict[str, Answer] = {
     posting.FEEDBACK: _update,
     posting.ZORGSIGNAAL: _update,
 }
+
+DECLARED = Declared(
+    NOTICES,
+    ANSWERS,
+    still_due={
+        referral.NEW_REFERRAL: referral.still_new,
+        **dict.fromkeys(stand_in.ENDED, stand_in.still_ends_then),
+    },
+    details={stand_in.ENDED[1]: stand_in.account},
+    written={requests.JOIN_REQUEST: admission.request_notice},
+)

@@ -66,6 +66,7 @@ class NoticeKind(str, Generic[R]):
       under a request to act).
     - ``after_closing``: it may still go out once its case is closed (it is about the closing).
     - ``personal``: a waarnemer gets no copy (a holder's reminder, an overview made for each anyway).
+    - ``urgent``: a row queued as urgent is said with its own text, ``notice.<kind>_urgent``.
     - ``adds``: other placeholders the renderer fills in from the store (a request to join's name).
     """
 
@@ -75,6 +76,7 @@ class NoticeKind(str, Generic[R]):
     line: str | None
     after_closing: bool
     personal: bool
+    urgent: bool
 
     def __new__(
         cls,
@@ -86,11 +88,12 @@ class NoticeKind(str, Generic[R]):
         line: str | None = None,
         after_closing: bool = False,
         personal: bool = False,
+        urgent: bool = False,
     ) -> NoticeKind[R]:
         made = super().__new__(cls, kind)
         made.references, made.about, made.line = references, about, line
         made.adds = frozenset((*adds, "when") if about != NOTHING_MORE else adds)
-        made.after_closing, made.personal = after_closing, personal
+        made.after_closing, made.personal, made.urgent = after_closing, personal, urgent
         return made
 
     @property

@@ -9,7 +9,7 @@ where it arrives; the description passed the identifying-data check when it was 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,19 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config.catalogue import Catalogue
 from config.settings import Settings
 from handlers.authorization import directing_for, directs_cases
-from handlers.conversations.admission import decision_state
-from handlers.conversations.referral import NEW_REFERRAL
-from handlers.conversations.stand_in import ENDED as STAND_IN_ENDED
-from handlers.conversations.stand_in import account_lines as stand_in_account
 from handlers.dates.formatting import long_date
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Reply
 from handlers.dialogue.state import DialogueState
-from handlers.joining.requests import JOIN_REQUEST
 from handlers.notice_kind import ACTION, MEETING, NoticeKind, References
 from handlers.reminders import ANSWERABLE, OVERVIEW
-from storage import actions, cases, dialogues, feedback, joins, outbox, people, stand_ins
-from storage.models import Action, ActionStatus, Case, CaseState, JoinStatus, PendingMessage, Professional
+from storage import actions, cases, dialogues, feedback, outbox, people, stand_ins
+from storage.models import Action, ActionStatus, Case, CaseState, PendingMessage, Professional
 
 # NAMED: the parameters that name a person by id (STAND_IN_FOR: the absent procesregisseur a waarnemer's copy was
 # meant for), looked up as the notice is sent.
@@ -52,16 +47,36 @@ NOTICES = (DELIVERY_FAILED,)
 CONFIGURED = {"target": "escalation_target", "reason": "close_reason"}
 
 
-# How a kind of notice is answered in place: the dialogue it leaves open for the recipient, if any.
-Answer = Callable[[Catalogue, str, PendingMessage, Action | None], "DialogueState[Any] | None"]
-
-
 @dataclass(frozen=True)
 class Notice:
     """The message, and the question it leaves open for the recipient's answer (reminders)."""
 
     reply: Reply
     answer: DialogueState[Any] | None = None
+
+
+# How a kind of notice is answered in place: the dialogue it leaves open for the recipient, if any.
+Answer = Callable[[Catalogue, str, PendingMessage, Action | None], DialogueState[Any] | None]
+# Whether a row's reason still holds, for a kind whose reason is more than an open action or a planned overleg
+# (a referral nobody took up yet, a waarneming that still ends then); given the row's case if it has one.
+StillDue = Callable[[AsyncSession, Case | None, PendingMessage], Awaitable[bool]]
+# Lines a kind adds below its text, read from the store as it is sent, in the recipient's language.
+Details = Callable[[AsyncSession, Catalogue, str, PendingMessage], Awaitable[list[str]]]
+# The whole notice, for a kind whose text is not its references said (a request to join: a name someone typed,
+# read from its own table); None when it is no longer to be sent.
+Written = Callable[[AsyncSession, Catalogue, Professional, PendingMessage], Awaitable[Notice | None]]
+
+
+@dataclass(frozen=True)
+class Declared:
+    """Every kind of notice this version writes, and what the few kinds that need more than their references
+    do as they are sent, each declared beside the code that sends the kind (``handlers.all_notices``)."""
+
+    kinds: Collection[NoticeKind[Any]]
+    answers: Mapping[str, Answer] = field(default_factory=dict)
+    still_due: Mapping[str, StillDue] = field(default_factory=dict)
+    details: Mapping[str, Details] = field(default_factory=dict)
+    written: Mapping[str, Written] = field(default_factory=dict)
 
 
 @dataclass
@@ -120,11 +135,10 @@ class Notices:
         texts: Catalogue,
         calendar: WorkingCalendar,
         settings: Settings,
-        kinds: Collection[NoticeKind[Any]],
-        answers: Mapping[str, Answer],
+        declared: Declared,
     ) -> None:
-        self._kinds = {str(kind): kind for kind in kinds}
-        self._answers = answers
+        self._kinds = {str(kind): kind for kind in declared.kinds}
+        self._declared = declared
         self._texts = texts
         self._calendar = calendar
         self._late_after = timedelta(minutes=settings.outbox_late_after_minutes)
@@ -149,8 +163,6 @@ class Notices:
         case = batch.cases.get(row.case_number) if row.case_number else None
         if case is not None and case.state is CaseState.AFGESLOTEN and not kind.after_closing:
             return False
-        if kind == NEW_REFERRAL:  # someone took it up meanwhile: it is no longer new
-            return case is not None and case.state in cases.OPEN_INTAKE and case.procesregisseur_id is None
         if kind.about == ACTION and row.action_id is not None:  # rows from before ids were kept: sent
             action = batch.actions.get(row.action_id)
             return action is not None and action.status is ActionStatus.OPEN
@@ -164,11 +176,15 @@ class Notices:
         self, session: AsyncSession, batch: Batch, row: PendingMessage, now: datetime
     ) -> Notice | None:
         """The notice for ``row``, or None when it should no longer be sent."""
-        if not self.relevant(batch, row) or not await still_ends_then(session, row):
+        if not self.relevant(batch, row):
+            return None
+        still_due = self._declared.still_due.get(row.kind)
+        case = batch.cases.get(row.case_number) if row.case_number else None
+        if still_due is not None and not await still_due(session, case, row):
             return None
         person = batch.people[row.recipient_id]
-        if row.kind == JOIN_REQUEST:
-            return await self._join_request(session, person, int(row.params["request"]))
+        if (written := self._declared.written.get(row.kind)) is not None:
+            return await written(session, self._texts, person, row)
         params: dict[str, object] = {key: value for key, value in row.params.items() if value is not None}
         for key, shown in NAMED.items():  # names are looked up as the notice is sent, never kept in the row
             if isinstance(ref := params.get(key), int):
@@ -190,14 +206,12 @@ class Notices:
             params["when"] = self._date(person, meeting)
         elif kind == OVERVIEW:
             details = await self._overview_lines(session, person, now)
-        elif row.kind == NEW_REFERRAL and row.urgent:
-            key = "notice.new_referral_urgent"
         elif "until" in params:
             params["when"] = self._date(person, datetime.fromisoformat(str(params["until"])))
-        if row.kind == STAND_IN_ENDED[1] and (
-            held := await stand_ins.by_id(session, int(row.params["stand_in"]))
-        ):
-            details = await stand_in_account(session, self._texts, person.language, held)
+        if kind.urgent and row.urgent:
+            key = f"notice.{row.kind}_urgent"
+        if (more := self._declared.details.get(row.kind)) is not None:
+            details = await more(session, self._texts, person.language, row)
         lines = [self._texts.text(person.language, key, **params), *details]
         if STAND_IN_FOR in params:
             lines.append(self._texts.text(person.language, "notice.stand_in_for", name=params[STAND_IN_FOR]))
@@ -211,25 +225,6 @@ class Notices:
             lines.append(self._texts.text(person.language, "notice.answer_hint"))
         return Notice(Reply("\n".join(lines), answer.offered, question=answer.fingerprint()), answer)
 
-    async def _join_request(
-        self, session: AsyncSession, person: Professional, request_id: int
-    ) -> Notice | None:
-        """A request to join, while it waits for a decision (one decided meanwhile is not sent any more), with the
-        decision left open for one word or button."""
-        request = await joins.by_id(session, request_id)
-        if request is None or request.status is not JoinStatus.PENDING:
-            return None
-        organisation = await people.organisation_by_id(session, request.organisation_id)
-        text = self._texts.text(
-            person.language,
-            "notice.join_request",
-            name=request.display_name,
-            organisation=organisation.name,
-            channel=self._texts.text(person.language, f"admission.channel.{request.channel}"),
-        )
-        answer = decision_state(self._texts, person.language, request_id)
-        return Notice(Reply(text, answer.offered, question=answer.fingerprint()), answer)
-
     async def _overview_lines(self, session: AsyncSession, person: Professional, now: datetime) -> list[str]:
         counts = await overview_counts(session, person, now)
         lines = [
@@ -241,17 +236,8 @@ class Notices:
         """The question a notice leaves open, so that it is acted on in one step, as the registry declares it for
         the kind (``handlers.all_notices.ANSWERS``): a reminder (done, update, postpone), a question from the
         procesregisseur (read and answer it), an update (read it)."""
-        answer = self._answers.get(row.kind)
+        answer = self._declared.answers.get(row.kind)
         return None if answer is None else answer(self._texts, language, row, action)
-
-
-async def still_ends_then(session: AsyncSession, row: PendingMessage) -> bool:
-    """False for the end notice of a waarneming that was ended early or changed since (its own early end notice
-    was sent then); True for every other row."""
-    if row.kind not in STAND_IN_ENDED:
-        return True
-    held = await stand_ins.by_id(session, int(row.params["stand_in"]))
-    return held is not None and held.ends_at == datetime.fromisoformat(str(row.params["until"]))
 
 
 async def forward_to_stand_ins(

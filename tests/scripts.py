@@ -57,8 +57,11 @@ def check_script(answers: dict[str, str] = FITS) -> list[str]:
     return ["check", *(answer for _, answer in check_answers(answers))]
 
 
-def referral_after_check(goal: str = REFERRAL["goal"], carried: dict[str, str] = FITS) -> list[str]:
-    """The referral's remaining answers after the check's offer was accepted, and the final 'ja'."""
-    answers = {**REFERRAL, "goal": goal}
+def referral_after_check(
+    goal: str = REFERRAL["goal"], carried: dict[str, str] = FITS, **changed: str
+) -> list[str]:
+    """The referral's remaining answers after the check's offer was accepted (``changed``: other answers than
+    ``REFERRAL``'s), and the final 'ja'."""
+    answers = {**REFERRAL, "goal": goal, **changed}
     form = load_definitions().referral_form
     return [*(answers[question.key] for question in form if question.key not in carried), "ja"]

@@ -8,6 +8,7 @@ name in clear in the outbox. Each is found here instead of in production.
 from __future__ import annotations
 
 import importlib
+import itertools
 import pkgutil
 from dataclasses import fields, is_dataclass
 from typing import Any
@@ -17,7 +18,7 @@ import pytest
 import bot
 import handlers
 from config.catalogue import load_catalogue
-from handlers.all_notices import NOTICES
+from handlers.all_notices import DECLARED, NOTICES
 from handlers.notice_kind import ACTION, NoticeKind, OfAction
 
 LANGUAGES = ("nl", "en")
@@ -32,8 +33,12 @@ PARTS = {
     "stand_in_changed_title",
     "stand_in_changed",
     "stand_in_looked",
-    "new_referral_urgent",
 }
+
+
+def keys(kind: NoticeKind[Any]) -> list[str]:
+    """The catalogue keys of a kind's texts: its own, and its urgent variant where it declares one."""
+    return [f"notice.{kind}", *([f"notice.{kind}_urgent"] if kind.urgent else [])]
 
 
 def declared_anywhere() -> set[NoticeKind[Any]]:
@@ -58,8 +63,7 @@ def test_every_kind_declared_anywhere_is_registered_once() -> None:
 @pytest.mark.parametrize("kind", NOTICES, ids=str)
 def test_each_kind_has_texts_that_ask_only_for_what_it_carries(kind: NoticeKind[Any]) -> None:
     texts = load_catalogue()
-    for language in LANGUAGES:
-        key = f"notice.{kind}"
+    for language, key in itertools.product(LANGUAGES, keys(kind)):
         assert key in texts.keys(language), f"{key} has no {language} text"
         asked = texts.placeholders(language, key)
         assert asked <= kind.placeholders, f"{key} ({language}) asks for {asked - kind.placeholders}"
@@ -78,8 +82,10 @@ def test_each_kind_carries_references_only(kind: NoticeKind[Any]) -> None:
 def test_every_notice_text_is_a_kind_or_a_part_of_one() -> None:
     texts = load_catalogue()
     for language in LANGUAGES:
-        written = {key.removeprefix("notice.") for key in texts.keys(language) if key.startswith("notice.")}
-        assert written - PARTS == {str(kind) for kind in NOTICES}, language
+        written = {key for key in texts.keys(language) if key.startswith("notice.")}
+        assert written - {f"notice.{part}" for part in PARTS} == {
+            key for kind in NOTICES for key in keys(kind)
+        }
 
 
 @pytest.mark.parametrize("kind", NOTICES, ids=str)
@@ -89,3 +95,11 @@ def test_what_a_kind_is_about_fits_what_it_carries(kind: NoticeKind[Any]) -> Non
         assert issubclass(kind.references, OfAction), kind
     if kind.line is not None:
         assert kind.about == ACTION and kind.line in {"notice.action_line", "notice.action_due"}, kind
+
+
+def test_what_the_registry_declares_per_kind_is_for_a_registered_kind() -> None:
+    """An answer, a check or a writer filed under a misspelt kind would silently never run."""
+    registered = {str(kind) for kind in NOTICES}
+    for name in ("answers", "still_due", "details", "written"):
+        declared = set(getattr(DECLARED, name))
+        assert declared and declared <= registered, (name, declared - registered)

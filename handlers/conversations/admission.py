@@ -7,18 +7,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from config.catalogue import Catalogue
 from handlers.authorization import ADMITTERS
 from handlers.dialogue.answers import choose
 from handlers.dialogue.choices import pick_one
 from handlers.dialogue.conversation import Conversation
-from handlers.dialogue.messages import Choice
+from handlers.dialogue.messages import Choice, Reply
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.turn import Turn
 from handlers.joining.newcomers import add_melder
 from handlers.notice_kind import NOTHING, Nothing, NoticeKind
+from handlers.notices import Notice
 from storage import joins, people
-from storage.models import JoinRequest
+from storage.models import JoinRequest, JoinStatus, PendingMessage, Professional
 
 KIND = "admission"
 PICK, DECIDE = "pick", "decide"
@@ -44,6 +47,26 @@ def decision_state(texts: Catalogue, lang: str, request_id: int) -> Admission:
     return DialogueState(
         KIND, DECIDE, AdmissionState(request_id), decision_choices(texts, lang), left_by_notice=True
     )
+
+
+async def request_notice(
+    session: AsyncSession, texts: Catalogue, person: Professional, row: PendingMessage
+) -> Notice | None:
+    """A request to join, while it waits for a decision (one decided meanwhile is not sent any more), with the
+    decision left open for one word or button."""
+    request = await joins.by_id(session, int(row.params["request"]))
+    if request is None or request.status is not JoinStatus.PENDING:
+        return None
+    organisation = await people.organisation_by_id(session, request.organisation_id)
+    text = texts.text(
+        person.language,
+        "notice.join_request",
+        name=request.display_name,
+        organisation=organisation.name,
+        channel=texts.text(person.language, f"admission.channel.{request.channel}"),
+    )
+    answer = decision_state(texts, person.language, request.id)
+    return Notice(Reply(text, answer.offered, question=answer.fingerprint()), answer)
 
 
 async def request_line(turn: Turn, request: JoinRequest) -> str:

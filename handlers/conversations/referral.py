@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from handlers import recipients
 from handlers.authorization import CASE_WORKERS
 from handlers.dialogue import questions
@@ -17,11 +19,11 @@ from handlers.dialogue.turn import Turn
 from handlers.identifying import forms
 from handlers.notice_kind import NOTHING, Nothing, NoticeKind
 from storage import cases
-from storage.models import Case, CaseState
+from storage.models import Case, CaseState, PendingMessage
 
 KIND = "referral"
 # The procesregisseurs hear of a new referral (as urgent, and said so, when its urgency is high).
-NEW_REFERRAL = NoticeKind("new_referral", Nothing)
+NEW_REFERRAL = NoticeKind("new_referral", Nothing, urgent=True)
 NOTICES = (NEW_REFERRAL,)
 PREFIX = "referral.q"
 QUESTION = "question"
@@ -38,6 +40,13 @@ class ReferralState:
 
 
 Referral = DialogueState[ReferralState]
+
+
+async def still_new(session: AsyncSession, case: Case | None, row: PendingMessage) -> bool:
+    """A new referral's notice is not sent once someone took the referral up: it is no longer new."""
+    return case is not None and case.state in cases.OPEN_INTAKE and case.procesregisseur_id is None
+
+
 steps: Steps[ReferralState, None] = Steps()
 
 

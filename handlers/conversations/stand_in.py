@@ -28,7 +28,7 @@ from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from handlers.notice_kind import NoticeKind, References
 from storage import audit, cases, people, stand_ins
-from storage.models import Professional, StandIn
+from storage.models import Case, PendingMessage, Professional, StandIn
 
 KIND = "stand_in"
 PICK, CONFIRM, END = "pick", "confirm", "end"
@@ -163,6 +163,19 @@ CHANGES = (
     "feedback.create",
     "plan.record",
 )
+
+
+async def still_ends_then(session: AsyncSession, case: Case | None, row: PendingMessage) -> bool:
+    """An end notice is not sent for a waarneming that was ended early or changed since (its own early end
+    notice was sent then)."""
+    held = await stand_ins.by_id(session, int(row.params["stand_in"]))
+    return held is not None and held.ends_at == datetime.fromisoformat(str(row.params["until"]))
+
+
+async def account(session: AsyncSession, texts: Catalogue, language: str, row: PendingMessage) -> list[str]:
+    """Below the absent procesregisseur's end notice: what was done on their behalf (``account_lines``)."""
+    held = await stand_ins.by_id(session, int(row.params["stand_in"]))
+    return [] if held is None else await account_lines(session, texts, language, held)
 
 
 async def account_lines(session: AsyncSession, texts: Catalogue, language: str, held: StandIn) -> list[str]:

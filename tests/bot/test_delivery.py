@@ -22,8 +22,9 @@ from handlers.reminders import plan_overviews
 from storage import audit
 from storage.models import Action, ActionStatus, OutboxStatus, PendingMessage, Professional
 from tests.conftest import Chat, link_address
+from tests.scripts import referral_after_check
 from tests.test_reminders import plan_one_action
-from tests.test_scenario import refer_a_case
+from tests.test_scenario import CHECK_THAT_FITS, refer_a_case
 
 
 class ScriptedSender:
@@ -425,3 +426,13 @@ async def test_a_planned_overleg_is_told_with_its_moment_as_it_stands_when_sent(
     told = [text for handle, text in sender.delivered if handle == "agent" and "Casusoverleg over" in text]
     assert len(told) >= 2 and all(f"Casusoverleg over casus {number}: woensdag " in text for text in told)
     assert all(text.split(": ", 1)[1].startswith("woensdag") and "11:00." in text for text in told)
+
+
+async def test_an_urgent_referral_is_said_to_be_urgent_and_a_normal_one_is_not(chat: Chat) -> None:
+    await chat("agent", *CHECK_THAT_FITS)
+    await chat("agent", "ja", *referral_after_check(urgency="hoog"))
+    await refer_a_case(chat)
+    teams = ScriptedSender("teams")
+    await deliver_all(chat.app, [teams])
+    told = [text for handle, text in teams.delivered if handle == "regisseur"]
+    assert [("met urgentie HOOG" in text) for text in told] == [True, False], told
