@@ -29,11 +29,11 @@ from handlers.conversations import help
 from handlers.dates.clock import Clock
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Incoming, Reply
-from handlers.dialogue.plain_text import clean
 from handlers.dialogue.registry import BACK, RESUME, STOP
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.turn import Turn
 from handlers.joining import answer_newcomer
+from handlers.plain_text import clean
 from storage import dialogues, inbound, joins, people
 from storage.dialogues import StoredDialogue
 from storage.models import JoinStatus

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.dialogue.choices import fold
+from handlers.plain_text import fold
 
 
 class IntentMatcher:

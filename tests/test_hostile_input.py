@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from bot.channels.matrix.render import content_of
 from bot.dispatcher import Identity
 from handlers.dialogue.messages import Incoming
-from handlers.dialogue.plain_text import clean
 from handlers.identifying.forms import LONGEST
+from handlers.plain_text import clean
 from storage import cases
 from storage.models import CaseSubject
 from tests.conftest import Chat

@@ -1,6 +1,6 @@
 """Case numbers that do not break across lines: on a phone "VH-2026-" / "0001" reads as two things. Channels show
 them with non-breaking hyphens; what people copy back from there is read as plain hyphens again
-(``handlers.dialogue.plain_text.clean``)."""
+(``handlers.plain_text.clean``)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.dialogue.choices import fold
+from handlers.plain_text import fold
 from storage import people
 from storage.models import Organisation, Professional
 

@@ -6,9 +6,9 @@ from typing import Protocol, TypeVar
 
 from handlers import recipients
 from handlers.dialogue.answers import confirmed
-from handlers.dialogue.free_text import read_text
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
+from handlers.identifying.free_text import read_text
 from handlers.notice_kind import NOTHING, Nothing, NoticeKind
 from storage import feedback
 from storage.models import Case

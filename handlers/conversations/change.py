@@ -23,11 +23,11 @@ from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import ask_confirm, choose
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
-from handlers.dialogue.free_text import read_text
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.identifying.free_text import read_text
 from handlers.notice_kind import ACTION, NoticeKind, OfAction
 from storage import actions, audit, cases
 from storage.models import Action, ActionStatus, Case, CaseState

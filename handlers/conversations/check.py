@@ -12,11 +12,10 @@ from typing import Any
 from config.definitions import Question
 from handlers.authorization import ANYONE, CASE_WORKERS
 from handlers.check_rules import Assessment, assess, next_question
-from handlers.conversations import referral
-from handlers.dialogue import questions
+from handlers.conversations import questions, referral
+from handlers.conversations.questions import Answer
 from handlers.dialogue.answers import ask_confirm, confirmed
 from handlers.dialogue.conversation import Conversation
-from handlers.dialogue.questions import Answer
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn

@@ -17,16 +17,16 @@ from typing import Any
 
 from handlers.authorization import MANAGER, Access
 from handlers.cases.lookup import say_not_found, visible_case
+from handlers.cases.picker import PICK, CasePick
 from handlers.cases.posting import post_feedback
 from handlers.cases.views import names
 from handlers.dates.formatting import long_date, short_date
 from handlers.dialogue.answers import ask_choice
-from handlers.dialogue.case_picker import PICK, CasePick
 from handlers.dialogue.conversation import Conversation
-from handlers.dialogue.free_text import read_text
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.identifying.free_text import read_text
 from handlers.notice_kind import NoticeKind, OfPerson
 from handlers.recipients import directors_of, ketenmanagers
 from storage import actions, audit, cases

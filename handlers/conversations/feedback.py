@@ -9,9 +9,9 @@ from typing import Any
 from config.catalogue import Catalogue
 from handlers.authorization import CASE_WORKERS, Access, may_post_feedback
 from handlers.cases.lookup import say_not_found, visible_case
+from handlers.cases.picker import PICK, CasePick
 from handlers.cases.posting import CONCERN, TEXT, ask_text, on_concern, on_text
 from handlers.dialogue.answers import choose
-from handlers.dialogue.case_picker import PICK, CasePick
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState

@@ -4,10 +4,10 @@ the answer to a message that starts nothing, with a word of small talk where it 
 from __future__ import annotations
 
 from handlers.authorization import ANYONE
-from handlers.dialogue.choices import fold
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.state import NoState
 from handlers.dialogue.turn import Turn
+from handlers.plain_text import fold
 
 SMALL_TALK = ("greeting", "thanks", "who")
 

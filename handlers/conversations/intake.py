@@ -13,16 +13,16 @@ from handlers.cases.lifecycle import CASE_ASSIGNED
 from handlers.cases.lookup import (
     directed_case,
 )
+from handlers.cases.picker import PICK, CasePick
 from handlers.cases.views import full_view_lines, state_label
 from handlers.dates.formatting import short_date
 from handlers.dialogue.answers import ask_choice, ask_confirm, confirmed
-from handlers.dialogue.case_picker import PICK, CasePick
 from handlers.dialogue.conversation import Conversation
-from handlers.dialogue.free_text import read_text
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.identifying.free_text import read_text
 from handlers.notice_kind import NOTHING, Nothing, NoticeKind
 from storage import cases, feedback
 from storage.models import Case, CaseState

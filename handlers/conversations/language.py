@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from handlers.authorization import ANYONE
-from handlers.dialogue.choices import fold
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.state import NoState
 from handlers.dialogue.turn import Turn
+from handlers.plain_text import fold
 from storage import people
 
 LANGUAGE_CODES = {"nl": "nl", "nederlands": "nl", "dutch": "nl", "en": "en", "engels": "en", "english": "en"}

@@ -22,11 +22,11 @@ from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import ask_choice, ask_confirm
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
-from handlers.dialogue.free_text import read_text
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.identifying.free_text import read_text
 from storage import cases, people
 from storage.models import Action, Case, CaseState
 

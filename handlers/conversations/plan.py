@@ -16,17 +16,17 @@ from handlers.cases.lookup import (
     say_not_found,
     visible_case,
 )
+from handlers.cases.picker import PICK, CasePick
 from handlers.cases.views import names, state_label
 from handlers.dates.formatting import short_date
 from handlers.dialogue.answers import ask_confirm, confirmed
-from handlers.dialogue.case_picker import PICK, CasePick
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
-from handlers.dialogue.free_text import read_text
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
+from handlers.identifying.free_text import read_text
 from handlers.notice_kind import ACTION, NoticeKind, OfAction
 from storage import actions, cases
 from storage.models import Case, CaseState

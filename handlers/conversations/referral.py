@@ -8,11 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import recipients
 from handlers.authorization import CASE_WORKERS
-from handlers.dialogue import questions
+from handlers.conversations import questions
+from handlers.conversations.questions import Answer
 from handlers.dialogue.answers import ask_confirm, confirmed
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
-from handlers.dialogue.questions import Answer
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn

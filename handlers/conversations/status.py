@@ -22,7 +22,6 @@ from handlers.cases.views import (
 )
 from handlers.conversations import escalation
 from handlers.dates.formatting import long_date, short_date
-from handlers.dialogue.choices import fold
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.date_step import DateStep
 from handlers.dialogue.messages import Choice
@@ -30,6 +29,7 @@ from handlers.dialogue.state import DialogueState, NoState
 from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from handlers.figures.counts import shown as shown_count
+from handlers.plain_text import fold
 from storage import actions, cases, feedback, outbox
 from storage.models import CaseState
 from storage.people import Person

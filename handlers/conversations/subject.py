@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from handlers.authorization import CASE_WORKERS, Access, may_enter_subject
-from handlers.dialogue.one_case import OneCase
+from handlers.cases.one_case import OneCase
 from handlers.dialogue.turn import Turn
 from handlers.identifying import forms
 from storage import cases

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from handlers.authorization import DIRECTORS, Access, may_read_subject
 from handlers.cases.lookup import directed_ids
-from handlers.dialogue.one_case import OneCase
+from handlers.cases.one_case import OneCase
 from handlers.dialogue.turn import Turn
 from handlers.identifying import reading
 from storage import cases

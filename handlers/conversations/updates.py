@@ -13,9 +13,9 @@ from handlers.cases.lookup import (
     directed_ids,
     visible_case,
 )
+from handlers.cases.picker import PICK, CasePick
 from handlers.cases.views import feedback_lines
 from handlers.dialogue.answers import ask_confirm, choose
-from handlers.dialogue.case_picker import PICK, CasePick
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState

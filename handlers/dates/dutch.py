@@ -31,7 +31,7 @@ from handlers.dates import periods
 from handlers.dates.dutch_words import FILLER, MONTHS, NUMBER_WORDS, PART_OF_DAY, WEEKDAYS
 from handlers.dates.english import month_first, to_dutch
 from handlers.dates.periods import WorkingDay, weekdays_only
-from handlers.dialogue.choices import fold
+from handlers.plain_text import fold
 
 # A date without a year that passed less than this long ago is more likely a slip than next year's: it is asked
 # about ("1 december" typed on 7 December), where one further back is simply next year's ("15 januari" in December).

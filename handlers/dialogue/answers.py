@@ -6,10 +6,11 @@ import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from handlers.dialogue.choices import close_one, fold
+from handlers.dialogue.choices import close_one
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
+from handlers.plain_text import fold
 
 S = TypeVar("S")
 

@@ -6,22 +6,15 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from handlers.dialogue.messages import Choice, Incoming, numbered
+from handlers.plain_text import fold
 
 # Another word for an option, mapped to the keys of the options it may mean (only an offered one is taken).
 Synonyms = Mapping[str, Collection[str]]
 _SEPARATORS = r",|;|\s+en\s+|\s+and\s+|\s+(?=\d)"
-
-
-def fold(text: str) -> str:
-    """Lower case without accents or surrounding punctuation, so 'Financiën.' matches 'financien'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", plain).strip(" .,!?;:'\"")
 
 
 def _names(choice: Choice) -> set[str]:

@@ -11,10 +11,10 @@ from typing import Any, ClassVar
 from handlers.dates.dutch import DateReading, parse_dutch_datetime
 from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import choose, is_correction
-from handlers.dialogue.choices import fold
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
+from handlers.plain_text import fold
 
 _NO_DATE = ("geen", "nee", "none", "no", "-")
 # Why a date read correctly still cannot be taken (a deadline 'moved' earlier), said before it is confirmed.

@@ -9,10 +9,10 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from handlers.dialogue.plain_text import clean
 from handlers.identifying import reading
 from handlers.identifying.desk import FormAnswer, FormDeskContext, closed, find, record_audit
 from handlers.identifying.forms import LONGEST, form_offer
+from handlers.plain_text import clean
 from storage import cases, subjects
 from storage.models import CaseState
 from storage.subjects import READ, FormState, SubjectDetails

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
-from handlers.dialogue.plain_text import one_line
+from handlers.plain_text import one_line
 from storage import people
 from storage.cells import FORMULA_STARTS
 from storage.models import Organisation, Professional, Role

@@ -12,7 +12,7 @@ from bot.dispatcher import Identity
 from config.settings import Settings
 from handlers.dates.clock import FixedClock
 from handlers.dialogue.messages import Incoming
-from handlers.dialogue.plain_text import clean
+from handlers.plain_text import clean
 from storage import people
 from storage.models import Case, Dialogue, Feedback
 from tests.conftest import Chat, link_address

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.channels.matrix.render import content_of, text_of
 from handlers.dialogue.messages import Choice, Reply
-from handlers.dialogue.plain_text import clean
+from handlers.plain_text import clean
 
 
 def test_choices_become_a_numbered_list_and_everything_is_escaped() -> None:

@@ -9,10 +9,10 @@ import pytest
 from config.catalogue import load_catalogue
 from handlers.conversations import CONVERSATIONS
 from handlers.conversations.help import CONVERSATION as HELP
-from handlers.dialogue.choices import fold
 from handlers.dialogue.registry import STOP, Registry
 from handlers.dialogue.state import DialogueState, NoState, OutdatedDialogue
 from handlers.dialogue.steps import Steps
+from handlers.plain_text import fold
 from storage.models import Role
 from storage.people import Author
 from tests.conftest import Chat

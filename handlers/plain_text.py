@@ -1,4 +1,5 @@
-"""What people type, made safe to keep and show: printable text only, in one Unicode form."""
+"""What people type, made safe to keep and show (printable text only, in one Unicode form), and folded to be
+compared with words the bot knows."""
 
 from __future__ import annotations
 
@@ -21,3 +22,10 @@ def clean(text: str) -> str:
     """Printable text only: no control or direction-override characters, NFC, plain hyphens, trimmed."""
     text = text.encode("utf-8", "replace").decode("utf-8")
     return _CONTROL.sub("", unicodedata.normalize("NFC", text)).translate(_HYPHENS).strip()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or surrounding punctuation, so 'Financiën.' matches 'financien'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", plain).strip(" .,!?;:'\"")

@@ -1,4 +1,5 @@
-"""Asking the questions of a data-defined form (the check, the referral) and reading the answers."""
+"""Asking the questions of a data-defined form (the check, the referral) and reading the answers: shared by the
+two conversations that ask them, a free-text answer read with the identifying-data check."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from typing import Any
 
 from config.definitions import Question
 from handlers.dialogue.answers import choose, suggest, suggestion_answered
-from handlers.dialogue.free_text import read_text
 from handlers.dialogue.messages import Choice
 from handlers.dialogue.state import DialogueState
 from handlers.dialogue.turn import Turn
+from handlers.identifying.free_text import read_text
 
 Answer = str | list[str]
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.authorization import Access, Rule
 from handlers.cases.lookup import say_not_found, visible_case
-from handlers.dialogue.case_picker import PICK, CasePick
+from handlers.cases.picker import PICK, CasePick
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.state import DialogueState, NoState, OutdatedDialogue
 from handlers.dialogue.turn import Turn
