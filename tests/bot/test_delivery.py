@@ -30,7 +30,7 @@ from tests.test_scenario import CHECK_THAT_FITS, refer_a_case
 class ScriptedSender:
     """A channel whose next answers per recipient are scripted: an error to raise, or None for success."""
 
-    def __init__(self, name: str, script: dict[str, list[SendError | None]] | None = None) -> None:
+    def __init__(self, name: str, script: dict[str, list[Exception | None]] | None = None) -> None:
         self.name = name
         self.script = script or {}
         self.delivered: list[tuple[str, str]] = []
@@ -436,3 +436,35 @@ async def test_an_urgent_referral_is_said_to_be_urgent_and_a_normal_one_is_not(c
     await deliver_all(chat.app, [teams])
     told = [text for handle, text in teams.delivered if handle == "regisseur"]
     assert [("met urgentie HOOG" in text) for text in told] == [True, False], told
+
+
+async def test_a_channel_that_raises_what_nobody_expected_fails_that_row_alone(
+    chat: Chat, clock: FixedClock
+) -> None:
+    """A bug in a channel (here a ValueError for one person) costs that person's row an attempt, never the batch:
+    the other procesregisseur is told at once, and the row goes out on its retry."""
+    await refer_a_case(chat)
+    broken = ScriptedSender("teams", {"regisseur2": [ValueError("a channel's own bug")]})
+    assert await deliver_all(chat.app, [broken]) == 2
+    [sent] = await rows(chat.app, "new_referral", "regisseur")
+    [waiting] = await rows(chat.app, "new_referral", "regisseur2")
+    assert sent.status is OutboxStatus.SENT and [handle for handle, _ in broken.delivered] == ["regisseur"]
+    assert waiting.status is OutboxStatus.PENDING and waiting.last_error == "ValueError"
+    clock.advance(timedelta(seconds=10))
+    await deliver_all(chat.app, [broken])
+    [resent] = await rows(chat.app, "new_referral", "regisseur2")
+    assert resent.status is OutboxStatus.SENT and resent.attempts == 2
+
+
+async def test_a_recipient_gone_meanwhile_is_not_sent_to_and_the_others_are(chat: Chat) -> None:
+    await refer_a_case(chat)
+    async with chat.app.sessions() as session, session.begin():
+        await session.execute(
+            update(Professional).where(Professional.handle == "regisseur2").values(active=False)
+        )
+    teams = ScriptedSender("teams")
+    await deliver_all(chat.app, [teams])
+    [gone] = await rows(chat.app, "new_referral", "regisseur2")
+    assert gone.status is OutboxStatus.CANCELLED and [handle for handle, _ in teams.delivered] == [
+        "regisseur"
+    ]
