@@ -16,7 +16,7 @@ from bot.app import App
 from bot.channels.recording import RecordingSender, read_recording
 from bot.channels.terminal import TerminalChannel, TerminalSender
 from bot.delivery import DeliveryEngine
-from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, SendError, TemporaryFailure
+from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, TemporaryFailure
 from handlers.dates.clock import FixedClock
 from handlers.reminders import plan_overviews
 from storage import audit
