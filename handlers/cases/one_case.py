@@ -6,15 +6,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.authorization import Access, Rule
 from handlers.cases.lookup import say_not_found, visible_case
-from handlers.cases.picker import PICK, CasePick
+from handlers.cases.picker import CasePick
 from handlers.dialogue.conversation import Conversation
-from handlers.dialogue.state import DialogueState, NoState, OutdatedDialogue
+from handlers.dialogue.state import NoState
 from handlers.dialogue.turn import Turn
 from storage.models import Case
 from storage.people import Person
@@ -35,16 +34,11 @@ class OneCase:
     act: Callable[[Turn, Case], Awaitable[None]]
 
     def conversation(self) -> Conversation[NoState]:
-        return Conversation(self.kind, self.rule, NoState, self._picking.start, self._resume)
+        return Conversation(self.kind, self.rule, NoState, self._picking.start, self._picking.resume)
 
     @property
     def _picking(self) -> CasePick[NoState]:
         return CasePick(self.kind, NoState, self.candidates, self._act_on)
-
-    async def _resume(self, turn: Turn, state: DialogueState[NoState]) -> DialogueState[Any] | None:
-        if state.step != PICK:
-            raise OutdatedDialogue(f"{state.kind}:{state.step}")
-        return await self._picking.picked(turn, state)
 
     async def _act_on(self, turn: Turn, number: str) -> None:
         async def allowed(case: Case, access: Access) -> bool:

@@ -9,7 +9,8 @@ from typing import Any, Generic, TypeVar
 from handlers.cases.lookup import find_case_number
 from handlers.cases.views import state_label
 from handlers.dialogue.messages import Choice
-from handlers.dialogue.state import DialogueState
+from handlers.dialogue.state import DialogueState, OutdatedDialogue
+from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from storage.models import Case
 
@@ -51,7 +52,11 @@ class CasePick(Generic[S]):
     """How a conversation about one case finds it: a number typed after the entry word goes straight to
     ``begin``; without one the person picks from ``candidates`` (at step PICK, ``picked``), or hears that there
     are none (``<kind>.no_cases``, or ``empty``). The list is asked with ``<kind>.pick``, or ``prompt``; each case
-    is shown by number and state, or as ``labels`` says (made for the whole list at once, so one query serves it)."""
+    is shown by number and state, or as ``labels`` says (made for the whole list at once, so one query serves it).
+
+    After the pick, ``resume`` continues the dialogue: each later answer goes to the step at hand in ``steps``
+    with the case loaded again by ``load`` (which says the case cannot be found, or is no longer in a state for
+    this conversation, and returns None); without ``steps`` the pick is the only step."""
 
     kind: str
     data: Callable[[], S]
@@ -60,6 +65,8 @@ class CasePick(Generic[S]):
     labels: Callable[[Turn, Sequence[Case]], Awaitable[dict[str, str]]] | None = None
     prompt: Callable[[Turn, Sequence[Case]], str] | None = None
     empty: str | None = None
+    load: Callable[[Turn, DialogueState[S]], Awaitable[Case | None]] | None = None
+    steps: Steps[S, Case] | None = None
 
     async def start(self, turn: Turn, argument: str) -> DialogueState[Any] | None:
         number = find_case_number(argument)
@@ -76,3 +83,12 @@ class CasePick(Generic[S]):
         """The answer at step PICK: the case chosen or typed, else the list again."""
         number = picked_number(turn, state)
         return state if number is None else await self.begin(turn, number)
+
+    async def resume(self, turn: Turn, state: DialogueState[S]) -> DialogueState[Any] | None:
+        """The next answer: the pick at step PICK, else the step at hand with the case as it is now."""
+        if state.step == PICK:
+            return await self.picked(turn, state)
+        if self.steps is None or self.load is None:
+            raise OutdatedDialogue(f"{state.kind}:{state.step}")
+        case = await self.load(turn, state)
+        return None if case is None else await self.steps.run(turn, state, case)

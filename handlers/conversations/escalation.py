@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from handlers.authorization import MANAGER, Access
 from handlers.cases.lookup import say_not_found, visible_case
@@ -108,14 +107,14 @@ async def _escalated_now(turn: Turn) -> Sequence[Case]:
     return await cases.in_state(turn.session, CaseState.OPGESCHAALD)
 
 
-PICKING = CasePick(KIND, EscalationState, _escalated_now, show)
-
-
-async def resume(turn: Turn, state: Escalation) -> DialogueState[Any] | None:
-    if state.step == PICK:
-        return await PICKING.picked(turn, state)
-    case = await _escalated(turn, state.data.number or "")
-    return None if case is None else await steps.run(turn, state, case)
+PICKING = CasePick(
+    KIND,
+    EscalationState,
+    _escalated_now,
+    show,
+    load=lambda turn, state: _escalated(turn, state.data.number or ""),
+    steps=steps,
+)
 
 
 @steps.choice(CHOOSE)
@@ -142,5 +141,5 @@ async def _on_answer(turn: Turn, state: Escalation, case: Case) -> Escalation | 
 
 
 CONVERSATION = Conversation(
-    KIND, MANAGER, EscalationState, PICKING.start, resume, browsing=frozenset({PICK, CHOOSE})
+    KIND, MANAGER, EscalationState, PICKING.start, PICKING.resume, browsing=frozenset({PICK, CHOOSE})
 )

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from config.catalogue import Catalogue
 from handlers.authorization import CASE_WORKERS, Access, may_post_feedback
 from handlers.cases.lookup import say_not_found, visible_case
-from handlers.cases.picker import PICK, CasePick
+from handlers.cases.picker import CasePick
 from handlers.cases.posting import CONCERN, TEXT, ask_text, on_concern, on_text
 from handlers.dialogue.answers import choose
 from handlers.dialogue.conversation import Conversation
@@ -79,16 +78,12 @@ async def _involving(turn: Turn) -> Sequence[Case]:
     return await cases.cases_involving(turn.session, turn.person)
 
 
-PICKING = CasePick(KIND, FeedbackState, _involving, _begin)
-
-
-async def resume(turn: Turn, state: Feedback) -> DialogueState[Any] | None:
-    if state.step == PICK:
-        return await PICKING.picked(turn, state)
+async def _loaded(turn: Turn, state: Feedback) -> Case | None:
     found = await _case(turn, state.data.number or "")
-    if found is None:
-        return None
-    return await steps.run(turn, state, found[0])
+    return None if found is None else found[0]
+
+
+PICKING = CasePick(KIND, FeedbackState, _involving, _begin, load=_loaded, steps=steps)
 
 
 @steps(READ_QUESTION)
@@ -117,4 +112,4 @@ async def _on_concern(turn: Turn, state: Feedback, case: Case) -> Feedback | Non
     return await on_concern(turn, state, case, state.data.action_id)
 
 
-CONVERSATION = Conversation(KIND, CASE_WORKERS, FeedbackState, PICKING.start, resume)
+CONVERSATION = Conversation(KIND, CASE_WORKERS, FeedbackState, PICKING.start, PICKING.resume)

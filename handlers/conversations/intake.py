@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from handlers import recipients
 from handlers.authorization import DIRECTORS
@@ -13,7 +12,7 @@ from handlers.cases.lifecycle import CASE_ASSIGNED
 from handlers.cases.lookup import (
     directed_case,
 )
-from handlers.cases.picker import PICK, CasePick
+from handlers.cases.picker import CasePick
 from handlers.cases.views import full_view_lines, state_label
 from handlers.dates.formatting import short_date
 from handlers.dialogue.answers import ask_choice, ask_confirm, confirmed
@@ -88,16 +87,15 @@ PICKING = CasePick(
     labels=_queued,
     prompt=lambda turn, queue: turn.t("intake.queue", count=len(queue)),
     empty="intake.empty",
+    load=lambda turn, state: _open_intake(turn, state.data.number or ""),
+    steps=steps,
 )
 
 
-async def resume(turn: Turn, state: Intake) -> DialogueState[Any] | None:
-    if state.step == PICK:
-        return await PICKING.picked(turn, state)
-    case = await directed_case(turn, state.data.number or "")
-    if case is None or case.state not in cases.OPEN_INTAKE:
-        return None
-    return await steps.run(turn, state, case)
+async def _open_intake(turn: Turn, number: str) -> Case | None:
+    """The referral while it waits for a decision, as the procesregisseur sees it."""
+    case = await directed_case(turn, number)
+    return case if case is not None and case.state in cases.OPEN_INTAKE else None
 
 
 @steps.choice(DECIDE)
@@ -182,4 +180,4 @@ async def _on_send(turn: Turn, state: Intake, case: Case) -> Intake | None:
     return None
 
 
-CONVERSATION = Conversation(KIND, DIRECTORS, IntakeState, PICKING.start, resume)
+CONVERSATION = Conversation(KIND, DIRECTORS, IntakeState, PICKING.start, PICKING.resume)

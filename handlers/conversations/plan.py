@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from handlers import recipients, reminders
 from handlers.authorization import DIRECTORS, Access
@@ -16,7 +15,7 @@ from handlers.cases.lookup import (
     say_not_found,
     visible_case,
 )
-from handlers.cases.picker import PICK, CasePick
+from handlers.cases.picker import CasePick
 from handlers.cases.views import names, state_label
 from handlers.dates.formatting import short_date
 from handlers.dialogue.answers import ask_confirm, confirmed
@@ -88,18 +87,17 @@ async def begin(turn: Turn, number: str) -> Plan | None:
     return state
 
 
-PICKING = CasePick(KIND, PlanState, _plannable, begin)
-
-
-async def resume(turn: Turn, state: Plan) -> DialogueState[Any] | None:
-    if state.step == PICK:
-        return await PICKING.picked(turn, state)
+async def _planned_case(turn: Turn, state: Plan) -> Case | None:
+    """The case while a plan can still be recorded for it; else the unknown case's answer."""
     number = state.data.number or ""
     found = await visible_case(turn, number, Access.FULL, "case.view")
     if found is None or found[0].state not in PLANNABLE:
         say_not_found(turn, number)
         return None
-    return await steps.run(turn, state, found[0])
+    return found[0]
+
+
+PICKING = CasePick(KIND, PlanState, _plannable, begin, load=_planned_case, steps=steps)
 
 
 @steps(DESCRIPTION)
@@ -273,4 +271,4 @@ async def _record(turn: Turn, case: Case, plan: PlanState) -> None:
         await announce_meeting(turn, case)
 
 
-CONVERSATION = Conversation(KIND, DIRECTORS, PlanState, PICKING.start, resume)
+CONVERSATION = Conversation(KIND, DIRECTORS, PlanState, PICKING.start, PICKING.resume)
