@@ -6,16 +6,17 @@ reads so when they next write. Whoever answers first decides; the others are tol
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
 from handlers.authorization import ADMITTERS
-from handlers.dialogue.answers import choose
 from handlers.dialogue.choices import pick_one
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice, Reply
 from handlers.dialogue.state import DialogueState, OutdatedDialogue
+from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from handlers.joining.newcomers import add_melder
 from handlers.notice_kind import NOTHING, Nothing, NoticeKind
@@ -92,24 +93,31 @@ async def start(turn: Turn, argument: str) -> Admission | None:
     return state
 
 
-async def resume(turn: Turn, state: Admission) -> Admission | None:
-    picked = choose(turn, state)
-    if picked is None:
-        return state
-    if state.step == PICK:
-        request = await joins.by_id(turn.session, int(picked))
-        if request is None:
-            raise OutdatedDialogue(KIND)
-        state.step, state.data.request_id = DECIDE, request.id
-        turn.offer(state, await request_line(turn, request), list(decision_choices(turn.texts, turn.lang)))
-        return state
-    if state.step != DECIDE or state.data.request_id is None:
+steps: Steps[AdmissionState, None] = Steps()
+
+
+@steps.choice(PICK)
+async def _on_pick(turn: Turn, state: Admission, context: None, picked: str) -> Admission:
+    request = await joins.by_id(turn.session, int(picked))
+    if request is None:
+        raise OutdatedDialogue(KIND)
+    state.step, state.data.request_id = DECIDE, request.id
+    turn.offer(state, await request_line(turn, request), list(decision_choices(turn.texts, turn.lang)))
+    return state
+
+
+@steps.choice(DECIDE)
+async def _on_decide(turn: Turn, state: Admission, context: None, picked: str) -> None:
+    if state.data.request_id is None:
         raise OutdatedDialogue(f"{state.kind}:{state.step}")
     if picked == LATER:
         turn.say("admission.later")
-        return None
+        return
     await _decide(turn, state.data.request_id, picked == ADMIT)
-    return None
+
+
+async def resume(turn: Turn, state: Admission) -> DialogueState[Any] | None:
+    return await steps.run(turn, state, None)
 
 
 async def _decide(turn: Turn, request_id: int, admit: bool) -> None:
