@@ -84,7 +84,7 @@ class MatrixChannel:
         self._told_undecryptable: set[str] = set()
         self._leaving = Leaving(app, self._account)
         self._invites = Invites(app)
-        # The bot's own links (form pages) stay links in its messages; anything else linkable is shown as code.
+        # The bot's own links (form pages) stay links in its messages; any other address is defanged (links.py).
         self.own_links = str(self._settings.public_url) if self._settings.public_url else None
 
     # The process's role: stand by, or hold the account and serve it.

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from bot.channels.layout import Shape, lines_of
+from bot.channels.links import defanged, each_address, plain
 from bot.channels.unbroken import unbroken
 from handlers.dialogue.messages import Reply, numbered
 
@@ -14,25 +15,19 @@ from handlers.dialogue.messages import Reply, numbered
 MSGTYPE = "m.notice"
 # A rich reply's plain body starts with the quoted original ("> <@bot:server> …" lines, then a blank line).
 _REPLY_FALLBACK = re.compile(r"\A(?:>[^\n]*\n)+\n?")
-# What a client would turn into a link: anything with a scheme or 'www.', or a bare domain ('evil.example/x').
-_LINKABLE = re.compile(
-    r"(?i)(?:\b[a-z][a-z0-9+.-]*:/{1,3}|\bwww\.)[^\s<]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b(?:/[^\s<]*)?"
-)
 
 
 def content_of(reply: Reply, in_reply_to: str | None = None, own_links: str | None = None) -> dict[str, Any]:
     """A plain ``body`` and an HTML ``formatted_body``; everything in it is escaped, including our own texts,
     which quote what people typed. Choices become a numbered list: the number or the word both answer.
 
-    Clients make links of URLs and domains in a message's text, so one a melder typed would reach the
-    procesregisseur as a live link in a message from the ZVH's own bot: a phishing route. In the HTML every such
-    token is code (no client links code), except the bot's own links, under ``own_links`` (the public address),
-    which are real links."""
-    body = reply.text
+    An address someone typed is defanged in both (``bot.channels.links``), and set as code in the HTML so it
+    looks apart; the bot's own links, under ``own_links`` (the public address), are real links."""
+    body = plain(reply.text, own_links)
     markup = _structured(reply.text, own_links, question_last=bool(reply.choices))
     if reply.choices:
         options = numbered(reply.choices)
-        body += "\n" + "\n".join(f"{number}. {choice.label}" for number, choice in options)
+        body += "\n" + "\n".join(f"{number}. {plain(choice.label, None)}" for number, choice in options)
         labels = (_defused(unbroken(html.escape(choice.label)), None) for _, choice in options)
         markup += "<ol>" + "".join(f"<li>{label}</li>" for label in labels) + "</ol>"
     content: dict[str, Any] = {
@@ -48,7 +43,7 @@ def content_of(reply: Reply, in_reply_to: str | None = None, own_links: str | No
 
 def _structured(text: str, own_links: str | None, question_last: bool) -> str:
     """The reply in the one style of every channel (``bot.channels.layout``): paragraphs, short labels and a
-    list's heading in bold, items as one list; where options follow, the question (the last line) stands in a
+    list's heading in bold (``<strong>``: Hydrogen drops ``<b>``), items as one list; where options follow, the question (the last line) stands in a
     paragraph of its own, apart from what it asks about."""
 
     def shown(part: str) -> str:
@@ -78,9 +73,9 @@ def _structured(text: str, own_links: str | None, question_last: bool) -> str:
             continue
         end_list()
         if line.shape is Shape.LABELLED:
-            paragraph.append(f"<b>{shown(line.label)}:</b> {shown(line.text)}")
+            paragraph.append(f"<strong>{shown(line.label)}:</strong> {shown(line.text)}")
         elif line.shape is Shape.HEADING:
-            paragraph.append(f"<b>{shown(line.text)}</b>")
+            paragraph.append(f"<strong>{shown(line.text)}</strong>")
         else:
             paragraph.append(shown(line.text))
     end_paragraph()
@@ -89,16 +84,13 @@ def _structured(text: str, own_links: str | None, question_last: bool) -> str:
 
 
 def _defused(markup: str, own_links: str | None) -> str:
-    """Escaped text with every linkable token as code, but for the bot's own links (see content_of)."""
-    own = html.escape(own_links.rstrip("/") + "/") if own_links else None
-
-    def shown(found: re.Match[str]) -> str:
-        token = found.group(0)
-        if own is not None and token.startswith(own):
-            return f'<a href="{token}">{token}</a>'
-        return f"<code>{token}</code>"
-
-    return _LINKABLE.sub(shown, markup)
+    """Escaped text with every address someone typed defanged and set as code; the bot's own are links."""
+    return each_address(
+        markup,
+        html.escape(own_links) if own_links else None,
+        lambda address: f'<a href="{address}">{address}</a>',
+        lambda address: f"<code>{defanged(address)}</code>",
+    )
 
 
 def text_of(body: str, is_reply: bool) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.channels.matrix.render import content_of, text_of
 from handlers.dialogue.messages import Choice, Reply
 from handlers.plain_text import clean
@@ -46,24 +48,31 @@ def test_case_numbers_stay_on_one_line_where_they_are_shown_and_read_back_plain(
     assert clean("status VH\u20112026\u20110001") == "status VH-2026-0001"
 
 
-def test_links_someone_typed_are_code_and_only_the_bots_own_links_are_links() -> None:
+def test_addresses_someone_typed_are_never_links_and_only_the_bots_own_links_are() -> None:
     """A melder's goal with a URL, a bare domain and an anchor reached the procesregisseur as live links in the
-    bot's own message; now they are code, which no client makes a link of. The form link the bot hands out stays
-    a link."""
+    bot's own message. As code they were still links in Hydrogen (which links code too, seen in its timeline) and
+    in every client's plain body; now they are defanged in both, and code in the HTML. The form link the bot hands
+    out stays a link."""
     typed = 'Zie https://example.org/x en evil.example/login <a href="https://evil.example">klik</a>'
     own = "https://vhbot.zvh.example/forms/abc.def"
     shown = content_of(Reply(f"Doel: {typed}\nFormulier: {own}"), own_links="https://vhbot.zvh.example")
-    markup = shown["formatted_body"]
-    assert "<code>https://example.org/x</code>" in markup and "<code>evil.example/login</code>" in markup
-    assert "<code>https://evil.example&quot;&gt;klik&lt;/a&gt;</code>" in markup
+    markup, body = shown["formatted_body"], shown["body"]
+    assert (
+        "<code>https[:]//example[.]org/x</code>" in markup and "<code>evil[.]example/login</code>" in markup
+    )
+    assert "<code>https[:]//evil[.]example&quot;&gt;klik&lt;/a&gt;</code>" in markup
     assert markup.count("<a ") == 1 and f'<a href="{own}">{own}</a>' in markup
-    # The same path under another host is someone else's: code, not a link.
+    assert "Zie https[:]//example[.]org/x en evil[.]example/login" in body and body.endswith(own)
+    for client_pattern in (r"https?://", r"\bwww\.", r"\b[a-z]+\.(?:org|example|nl)\b"):
+        assert len(re.findall(client_pattern, body.replace(own, ""))) == 0, client_pattern
+    # The same path under another host is someone else's: defanged, not a link.
     fake = content_of(Reply("https://vhbot.zvh.example.evil/forms/x"), own_links="https://vhbot.zvh.example")
-    assert "<a " not in fake["formatted_body"]
+    assert "<a " not in fake["formatted_body"] and "https://" not in fake["body"]
     # Choices too (an action's description typed by a procesregisseur), and Dutch text stays as it is.
     listed = content_of(Reply("Welke actie? Bijv. o.a. 2.5 uur", (Choice("1", "Bel www.x.nl"),)))
-    assert "<li>Bel <code>www.x.nl</code></li>" in listed["formatted_body"]
-    assert "Bijv. o.a. 2.5 uur" in listed["formatted_body"]
+    assert "<li>Bel <code>www[.]x[.]nl</code></li>" in listed["formatted_body"]
+    assert "1. Bel www[.]x[.]nl" in listed["body"]
+    assert "Bijv. o.a. 2.5 uur" in listed["formatted_body"] and "Bijv. o.a. 2.5 uur" in listed["body"]
 
 
 def test_replies_have_the_one_style_of_every_channel_labels_bold_lists_apart_the_question_last() -> None:
@@ -75,11 +84,15 @@ def test_replies_have_the_one_style_of_every_channel_labels_bold_lists_apart_the
     )
     markup = content_of(Reply(text, (Choice("ja", "ja"), Choice("nee", "nee"))))["formatted_body"]
     assert markup.startswith(
-        "<p>Casus VH\u20112026\u20110001 — in uitvoering<br><b>Melder:</b> Anna Agent<br>"
+        "<p>Casus VH\u20112026\u20110001 — in uitvoering<br><strong>Melder:</strong> Anna Agent<br>"
     )
-    assert "<b>Typ" not in markup  # a sentence with a colon is no label
-    assert "<p><b>Actielijst VH\u20112026\u20110001:</b></p><ul><li>#1 Huisbezoek — Anna</li>" in markup
+    assert "<strong>Typ" not in markup  # a sentence with a colon is no label
     assert (
-        "<li>#2 &lt;b&gt;Schuld&lt;/b&gt; — GGZ</li></ul><p><b>Volgend overleg:</b> di 15 dec</p>" in markup
+        "<p><strong>Actielijst VH\u20112026\u20110001:</strong></p><ul><li>#1 Huisbezoek — Anna</li>"
+        in markup
+    )
+    assert (
+        "<li>#2 &lt;b&gt;Schuld&lt;/b&gt; — GGZ</li></ul><p><strong>Volgend overleg:</strong> di 15 dec</p>"
+        in markup
     )
     assert markup.endswith("<p>Klopt dat?</p><ol><li>ja</li><li>nee</li></ol>")
