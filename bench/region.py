@@ -280,12 +280,14 @@ class Figures:
 UNREADABLE = "versleutelde bericht niet lezen"  # the bot's line for a message it got no key for
 
 
-async def first_answer(person: Person, room: str, bot: str, started: float) -> float:
-    """Seconds from the process start until ``status`` is answered. On the first start the bot must take the
-    invite first (a message sent before its device is in the room is one it can never read); after that the
-    message is sent at once, and the bot answers it when its sync catches up."""
+async def first_answer(person: Person, room: str, bot: str, started: float, joins: bool) -> float:
+    """Seconds from the process start until ``status`` is answered. On the first start (``joins``) the bot must
+    take the invite first (a message sent before its device is in the room is one it can never read), and greets;
+    after that the message is sent at once, and the bot answers it when its sync catches up."""
     async with asyncio.timeout(ANSWER_WAIT_SECONDS):
         await person.wait_for_member(room, bot, seconds=ANSWER_WAIT_SECONDS)
+        if joins:
+            await person.greeted(room)
         await person.say(room, "status")
         _, body, _ = await person.receive(ANSWER_WAIT_SECONDS)
     if UNREADABLE in body:
@@ -308,7 +310,9 @@ async def run_bot(
         started = time.monotonic()
         process = start_serve(env, log)
         try:
-            seconds = await first_answer(person, room, env["VHBOT_MATRIX_USER_ID"], started)
+            seconds = await first_answer(
+                person, room, env["VHBOT_MATRIX_USER_ID"], started, attempt == "first"
+            )
             if attempt == "first":
                 figures.first_start = seconds
                 await left()

@@ -45,7 +45,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # The structure the renderer adds (paragraphs, bold labels, lists, code for what clients would link); never a
 # tag that came from what someone typed.
-OUR_TAGS = {"p", "br", "b", "ul", "ol", "li", "code"}
+OUR_TAGS = {"p", "br", "strong", "ul", "ol", "li", "code"}
 NASTY = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",

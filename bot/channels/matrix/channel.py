@@ -38,7 +38,7 @@ from nio.exceptions import EncryptionError
 from bot import metrics
 from bot.app import App
 from bot.channels.matrix.batches import Item, SeenEvents, SyncBatch, SyncFailed, transaction_id
-from bot.channels.matrix.connection import CHANNEL, NETWORK_ERRORS, MatrixConnection
+from bot.channels.matrix.connection import CHANNEL, NETWORK_ERRORS, Introduction, MatrixConnection
 from bot.channels.matrix.invites import Invites
 from bot.channels.matrix.leaving import Leaving
 from bot.channels.matrix.login import MatrixSetupError, connect
@@ -131,10 +131,14 @@ class MatrixChannel:
 
     async def _connect(self) -> MatrixConnection:
         """The account's device, shown under the region's chatbot name and picture, its chats saying who runs it."""
-        region = load_definitions().region
-        topic = self._app.texts.text(self._app.texts.default_language, "matrix.topic", zvh=region.name)
+        region, texts = load_definitions().region, self._app.texts
+        said = {
+            key: texts.text(texts.default_language, f"matrix.{key}", zvh=region.name)
+            for key in ("topic", "intro")
+        }
+        introduction = Introduction(said["topic"], content_of(Reply(said["intro"])))
         avatar = data_file(region.avatar)
-        return await connect(self._settings, self._keep_direct, region.chatbot_name, topic, avatar)
+        return await connect(self._settings, self._keep_direct, region.chatbot_name, introduction, avatar)
 
     async def _stop_serving(self) -> None:
         self.serving.clear()

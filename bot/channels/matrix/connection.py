@@ -15,6 +15,7 @@ import asyncio
 import io
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import ClientError
@@ -65,10 +66,21 @@ def failure_of(response: ErrorResponse, what: str) -> SendError:
     return TemporaryFailure(f"{what}: {code or status}")
 
 
+@dataclass(frozen=True)
+class Introduction:
+    """How every chat says who runs the bot and what it is for (people should never wonder whether a person is
+    typing): its topic, and the bot's first message there (the content of an ``m.notice``)."""
+
+    topic: str
+    message: dict[str, Any]
+
+
 class MatrixConnection:
-    def __init__(self, client: AsyncClient, settings: Settings, keep_direct: KeepDirect, topic: str) -> None:
+    def __init__(
+        self, client: AsyncClient, settings: Settings, keep_direct: KeepDirect, introduction: Introduction
+    ) -> None:
         self.client = client
-        self._topic = topic  # every chat says at its top who runs the bot and what it is for
+        self._introduction = introduction
         self._trust_on_first_use = settings.matrix_device_trust == "tofu"
         self._trusted = {entry.strip() for entry in settings.matrix_trusted_devices}
         self._keep_direct = keep_direct
@@ -253,8 +265,11 @@ class MatrixConnection:
         async with self._creating.setdefault(person, asyncio.Lock()):
             known = self._direct.get(person)
             if known is None or not await self._is_direct_with(known, person):
-                known = self._find_direct(person) or await self._create_direct(person)
+                found = self._find_direct(person)
+                known = found or await self._create_direct(person)
                 await self._keep({person: known})
+                if found is None:  # a chat just made: the bot says who it is before anything else
+                    await self._say_who(known)
         return known
 
     async def _is_direct_with(self, room_id: str, person: str) -> bool:
@@ -291,19 +306,29 @@ class MatrixConnection:
         return room_id
 
     def _topic_state(self) -> dict[str, Any]:
-        return {"type": "m.room.topic", "state_key": "", "content": {"topic": self._topic}}
+        return {"type": "m.room.topic", "state_key": "", "content": {"topic": self._introduction.topic}}
 
     async def introduce(self, room_id: str) -> None:
         """In a chat someone else opened: its topic says who runs the bot, where the room lets the bot set it (a
-        direct chat made as Element makes one does); where it does not, the chat goes on without."""
+        direct chat made as Element makes one does), and so does the bot's first message; where either cannot be
+        written, the chat goes on without."""
         state = self._topic_state()
         try:
             answer = await self.client.room_put_state(room_id, state["type"], state["content"])
         except NETWORK_ERRORS as error:
             log.info("matrix: the chat's topic was not set (%s)", type(error).__name__)
-            return
-        if isinstance(answer, ErrorResponse):
-            log.info("matrix: the chat's topic was not set (%s)", answer.status_code)
+        else:
+            if isinstance(answer, ErrorResponse):
+                log.info("matrix: the chat's topic was not set (%s)", answer.status_code)
+        await self._say_who(room_id)
+
+    async def _say_who(self, room_id: str) -> None:
+        """The bot's first message in a chat: who runs it and what it is for. Sent once per room (a repeated send
+        has the same transaction id); a failure is logged, and what the bot came to say goes out anyway."""
+        try:
+            await self.send(room_id, self._introduction.message, f"vhbot-intro-{room_id}")
+        except SendError as error:
+            log.info("matrix: the chat's first message was not sent (%s)", type(error).__name__)
 
     async def _prepare_encryption(self, room: MatrixRoom) -> None:
         if not room.members_synced:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from nio import AsyncClient, AsyncClientConfig, ErrorResponse, LoginError, UploadResponse, WhoamiError
 
-from bot.channels.matrix.connection import KeepDirect, MatrixConnection
+from bot.channels.matrix.connection import Introduction, KeepDirect, MatrixConnection
 from bot.senders import TemporaryFailure
 from config.settings import Settings
 
@@ -91,11 +91,11 @@ async def _first_login(client: AsyncClient, settings: Settings) -> tuple[str, st
 
 
 async def connect(
-    settings: Settings, keep_direct: KeepDirect, display_name: str, topic: str, avatar: Path
+    settings: Settings, keep_direct: KeepDirect, display_name: str, introduction: Introduction, avatar: Path
 ) -> MatrixConnection:
     """Log in the first time, restore the same device afterwards; upload the device's keys once; make sure the
     account is shown under ``display_name`` (which says it is a chatbot) with ``avatar`` beside it; its chats
-    carry ``topic``."""
+    say who runs it (``introduction``)."""
     store = settings.resolved_matrix_store_dir
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
     client = _client(settings, store)
@@ -116,7 +116,7 @@ async def connect(
     except BaseException:
         await client.close()
         raise
-    return MatrixConnection(client, settings, keep_direct, topic)
+    return MatrixConnection(client, settings, keep_direct, introduction)
 
 
 async def _picture(client: AsyncClient, avatar: Path, store: Path) -> None:

@@ -104,8 +104,11 @@ class ElementPerson(Correspondent):
         assert "error" not in result, result["error"]
         return result
 
-    async def open_direct_chat(self, bot: str, encrypted: bool = True) -> str:
-        return str((await self._call("dm", bot=bot, encrypted=encrypted))["room"])
+    async def open_direct_chat(self, bot: str, encrypted: bool = True, greeted: bool = True) -> str:
+        room = str((await self._call("dm", bot=bot, encrypted=encrypted))["room"])
+        if greeted:
+            await self.greeted(room)
+        return room
 
     async def is_encrypted(self, room_id: str) -> bool:
         return bool((await self._call("encrypted", room=room_id))["encrypted"])

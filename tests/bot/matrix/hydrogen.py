@@ -204,6 +204,10 @@ class HydrogenPerson:
             )
         )
 
+    async def first_received(self) -> str:
+        """The text of the first message from someone else in the open room."""
+        return await self._run(lambda: until(lambda: self._received(), "message")[0].text)
+
     async def unreadable(self) -> list[str]:
         return await self._run(
             lambda: [m.text for m in self.messages() if any(words in m.text for words in UNREADABLE)]

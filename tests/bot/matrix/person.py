@@ -29,6 +29,8 @@ ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorit
 REPLY_SECONDS = 20.0
 # How long no message means a burst of replies has ended; scripts/test-dates allows more (everything is slower).
 QUIET_SECONDS = float(os.environ.get("VHBOT_TEST_QUIET_SECONDS", "0.8"))
+# The start of the bot's first message in every chat (config/texts/nl.toml, matrix.intro).
+GREETING = "Dit is een chatbot, geen persoon"
 
 
 class Correspondent(ABC):
@@ -51,8 +53,9 @@ class Correspondent(ABC):
     async def stop(self) -> None: ...
 
     @abstractmethod
-    async def open_direct_chat(self, bot: str, encrypted: bool = True) -> str:
-        """As Element does it: a private room, the bot invited, flagged direct, encrypted from the start."""
+    async def open_direct_chat(self, bot: str, encrypted: bool = True, greeted: bool = True) -> str:
+        """As Element does it: a private room, the bot invited, flagged direct, encrypted from the start; with
+        ``greeted``, once the bot's first message has arrived (``greeted``)."""
 
     @abstractmethod
     async def is_encrypted(self, room_id: str) -> bool: ...
@@ -96,6 +99,13 @@ class Correspondent(ABC):
         await self.drain()
         await self.say(room_id, texts[-1])
         return "\n".join(await self.replies())
+
+    async def greeted(self, room_id: str) -> str:
+        """The bot's first message in a chat, which says who runs it; taken from the inbox, so that what the test
+        reads next is the answer to what it types."""
+        room, body, _ = await self.expect(GREETING)
+        assert room == room_id, (room, room_id)
+        return body
 
     async def drain(self) -> None:
         while not await self.nothing_arrives(QUIET_SECONDS):
@@ -149,7 +159,7 @@ class Person(Correspondent):
         if event.state_key == self.user_id and event.membership == "invite":
             await self.client.join(room.room_id)
 
-    async def open_direct_chat(self, bot: str, encrypted: bool = True) -> str:
+    async def open_direct_chat(self, bot: str, encrypted: bool = True, greeted: bool = True) -> str:
         created = await self.client.room_create(
             is_direct=True,
             invite=[bot],
@@ -158,6 +168,8 @@ class Person(Correspondent):
         )
         assert not isinstance(created, RoomCreateError), created
         await self.wait_for_member(created.room_id, bot)
+        if greeted:
+            await self.greeted(created.room_id)
         return str(created.room_id)
 
     async def is_encrypted(self, room_id: str) -> bool:

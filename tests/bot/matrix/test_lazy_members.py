@@ -10,7 +10,7 @@ from nio import AsyncClient, MatrixRoom
 from nio.responses import RoomInfo, Timeline
 from prometheus_client import REGISTRY
 
-from bot.channels.matrix.connection import MatrixConnection
+from bot.channels.matrix.connection import Introduction, MatrixConnection
 from config.settings import Settings
 
 BOT = "@bot:example.org"
@@ -26,7 +26,7 @@ def info(limited: bool) -> RoomInfo:
 
 async def test_a_room_whose_sync_had_a_gap_is_loaded_again_when_next_used() -> None:
     client = AsyncClient("http://127.0.0.1:9", BOT)
-    connection = MatrixConnection(client, Settings(), keep_nothing, "")
+    connection = MatrixConnection(client, Settings(), keep_nothing, Introduction("", {}))
     for room_id in ("!quiet", "!busy"):
         client.rooms[room_id] = MatrixRoom(room_id, BOT)
         client.rooms[room_id].members_synced = True

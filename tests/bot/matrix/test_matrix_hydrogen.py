@@ -2,7 +2,8 @@
 
 Two professionals log in through Hydrogen's form; every message is typed in its composer and every reply read from
 its timeline, decrypted by its own olm. The melder refers a case whose goal carries two addresses; the
-procesregisseur, who has no chat with the bot yet, accepts the bot's invite, takes the referral in, records a plan
+procesregisseur, who has no chat with the bot yet, accepts the bot's invite (the bot's first message in each chat
+says it is a chatbot and who runs it), takes the referral in, records a plan
 with an action for the melder and one for a colleague without a chat, and looks at the case; the melder's reminder
 arrives. Asserted: one room per person, nothing Hydrogen cannot decrypt, no clickable link from typed text, the
 bot's own form link still a link. Screenshots at desktop and phone width go to ``.screenshots/hydrogen``.
@@ -28,6 +29,7 @@ from handlers.dates.clock import FixedClock
 from tests.bot.matrix.conftest import PASSWORD, PUBLIC_URL, RunningBot
 from tests.bot.matrix.homeserver import Homeserver
 from tests.bot.matrix.hydrogen import DESKTOP, PHONE, HydrogenPerson, serve_app
+from tests.bot.matrix.person import GREETING
 from tests.bot.matrix.test_matrix_trust import SQLITE_ONLY
 from tests.browser import chromium
 from tests.conftest import AMSTERDAM, link_address
@@ -37,6 +39,8 @@ from tests.test_scenario import CHECK_THAT_FITS
 SHOTS = Path(__file__).resolve().parents[3] / ".screenshots" / "hydrogen"
 # Typed by the melder: an address, and markup that would make another one.
 GOAL = 'Hulpverlening stagneert, zie https://example.org/x <a href="https://evil.example">klik</a>'
+# The bot's first message in every chat.
+WHO = f"{GREETING}, beheerd door Zorg- en Veiligheidshuis Voorbeeldregio."
 PLAN = [
     "Huisbezoek afleggen",
     "agent",
@@ -114,7 +118,14 @@ async def test_a_case_at_hydrogen_one_room_each_readable_and_no_typed_link_live(
     agent_id, agent_token = await account(demo, homeserver, "agent")
     regisseur_id, _ = await account(demo, homeserver, "regisseur")
     _, willem_token = await account(demo, homeserver, "wijkteam")
-    # The melder's chat, made as Element makes one: direct, encrypted, the bot invited.
+    agent = HydrogenPerson(browsers[0], site, homeserver.url, agent_id)
+    regisseur = HydrogenPerson(browsers[1], site, homeserver.url, regisseur_id)
+    # Both are logged in before the bot writes to them (a device that logs in later cannot read what came before:
+    # README, "A person's new Matrix device").
+    await regisseur.log_in(PASSWORD)
+    await agent.log_in(PASSWORD)
+    # The melder's chat, made as Element makes one (from another of the melder's devices): direct, encrypted,
+    # the bot invited. Hydrogen cannot invite someone to a new direct chat.
     client_api(
         homeserver,
         agent_token,
@@ -132,13 +143,9 @@ async def test_a_case_at_hydrogen_one_room_each_readable_and_no_typed_link_live(
             ],
         },
     )
-    agent = HydrogenPerson(browsers[0], site, homeserver.url, agent_id)
-    regisseur = HydrogenPerson(browsers[1], site, homeserver.url, regisseur_id)
-    # Both are logged in before the bot writes to them (a device that logs in later cannot read what came before:
-    # README, "A person's new Matrix device").
-    await regisseur.log_in(PASSWORD)
-    await agent.log_in(PASSWORD)
     await agent.open_room()
+    # In the chat the person opened, the bot says who it is as soon as it joins.
+    assert (await agent.first_received()).startswith(WHO)
 
     outcome = await agent.ask(*CHECK_THAT_FITS)
     assert any("past waarschijnlijk" in message.text for message in outcome)
@@ -153,6 +160,8 @@ async def test_a_case_at_hydrogen_one_room_each_readable_and_no_typed_link_live(
     invited = await regisseur.accept_invite()
     assert "(Chatbot)" in invited
     await regisseur.expect(f"Nieuwe aanmelding {number}")
+    # In the chat the bot opened, that comes first of all.
+    assert (await regisseur.first_received()).startswith(WHO)
     review = await regisseur.ask("intake", "1")
     (goal,) = [message for message in review if "Doel van de melder: Hulpverlening stagneert" in message.text]
     assert (
