@@ -6,6 +6,10 @@ message kind. Figures are meant to be compared side by side within one run: the 
 
     scripts/bench                      # both backends, 100 and 100000 cases
     scripts/bench --sizes 100 --backends sqlite
+    scripts/bench --caseloads 10 60 600   # a procesregisseur's own lists, as their caseload grows
+
+The caseload axis shows what a list costs as one person's cases grow (``status mijn`` for the procesregisseur who
+directs them all, ``acties`` for the holder of their actions), next to what the store's size costs above.
 """
 
 from __future__ import annotations
@@ -151,11 +155,32 @@ async def measure_concurrent(app: App, size: int, count: int, people: int = 10) 
 CONCURRENT_WALL: dict[int, float] = {}
 
 
+async def run_caseload(app: App, size: int, count: int) -> dict[str, list[float]]:
+    """The lists of the procesregisseur directing all ``size`` cases and of the holder of their actions."""
+    director = TerminalChannel(app.dispatcher, "regisseur")
+    holder = TerminalChannel(app.dispatcher, "reclassering")
+
+    async def mine() -> None:
+        await director.send("status mijn")
+        await director.send("stop")
+
+    async def actions() -> None:
+        await holder.send("acties")
+        await holder.send("stop")
+
+    await measure(mine, 5)  # warm caches and connection pools before measuring
+    return {
+        "status mijn (2 msgs)": await measure(mine, count),
+        "acties (2 msgs)": await measure(actions, count),
+    }
+
+
 def report(backend: str, size: int, results: dict[str, list[float]]) -> None:
     messages = {
         "status, 10 at once": 1,
         "status (1 msg)": 1,
         "acties (2 msgs)": 2,
+        "status mijn (2 msgs)": 2,
         "terugkoppeling (4 msgs)": 4,
     }
     for kind, timings in results.items():
@@ -187,7 +212,10 @@ def sqlite_settings(**changes: object) -> Settings:
     return settings.model_copy(update=changes)
 
 
-async def with_store(backend: str, size: int, count: int) -> None:
+Run = Callable[[App, int, int], Awaitable[dict[str, list[float]]]]
+
+
+async def with_store(backend: str, size: int, count: int, run_on: Run = run_size) -> None:
     clock = FixedClock(NOW)
     if backend == "sqlite":
         settings = sqlite_settings()
@@ -212,7 +240,7 @@ async def with_store(backend: str, size: int, count: int) -> None:
             async with app.engine.begin() as connection:
                 await connection.execute(text("ANALYZE"))
         print(f"{backend:10} {size:>7} seeded in {time.perf_counter() - started:.1f} s")
-        report(backend, size, await run_size(app, size, count))
+        report(backend, size, await run_on(app, size, count))
     finally:
         await app.close()
         if schema:
@@ -228,10 +256,16 @@ async def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 100_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--count", type=int, default=200, help="measured conversations per kind")
+    parser.add_argument(
+        "--caseloads",
+        type=int,
+        nargs="+",
+        help="instead of --sizes: one procesregisseur directing this many cases",
+    )
     args = parser.parse_args()
     for backend in args.backends:
-        for size in args.sizes:
-            await with_store(backend, size, args.count)
+        for size in args.caseloads or args.sizes:
+            await with_store(backend, size, args.count, run_caseload if args.caseloads else run_size)
 
 
 if __name__ == "__main__":
