@@ -110,9 +110,4 @@ def build_adapter(
         host_validator=OutboundHostValidator(enabled=not settings.teams_local),
     )
     adapter.on_turn_error = _raise_turn_error
-    if settings.teams_local:
-        # Without an app id the SDK warns on every turn that it has none; local mode has none by design.
-        logging.getLogger("microsoft_agents.hosting.core.connector.client.user_token_client").setLevel(
-            logging.ERROR
-        )
     return adapter, clients

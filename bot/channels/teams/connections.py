@@ -4,14 +4,32 @@ The Agents SDK makes a connector client (an aiohttp session with its own connect
 it when the turn ends, so every answer opened a new connection: in production a TCP and TLS handshake with
 Microsoft's service before each reply. Here each turn still gets its own client, with the SDK's token in its
 headers, but the clients share one connection pool that outlives them.
+
+The SDK also makes a user-token client (for OAuth sign-in flows) for every turn: in production it first fetches a
+token for Microsoft's token service, then opens a session of its own, and closes it after the turn. vhbot signs
+nobody in through Teams, so every turn gets the same one, made once without a token; anything asking it for a
+user token would be refused by the token service, never answered with someone else's.
 """
 
 from __future__ import annotations
 
 from aiohttp import ClientSession, TCPConnector
 from microsoft_agents.hosting.core import ChannelServiceClientFactoryBase, ClaimsIdentity, TurnContext
-from microsoft_agents.hosting.core.connector import ConnectorClientBase, UserTokenClientBase
+from microsoft_agents.hosting.core.authorization import AuthenticationConstants
+from microsoft_agents.hosting.core.connector import ConnectorClientBase, UserTokenClient, UserTokenClientBase
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
+
+TOKEN_SERVICE = (
+    AuthenticationConstants.AGENTS_SDK_OAUTH_URL
+)  # Microsoft's token service, as the SDK addresses it
+
+
+class UnusedUserTokens(UserTokenClient):
+    """The user-token client every turn shares: no token, one session on the shared pool, kept open when a turn
+    ends (the SDK closes it after each turn; the pool's owner closes the pool)."""
+
+    async def close(self) -> None:
+        return None
 
 
 class PooledConnectorClients(ChannelServiceClientFactoryBase):
@@ -21,6 +39,7 @@ class PooledConnectorClients(ChannelServiceClientFactoryBase):
     def __init__(self, factory: ChannelServiceClientFactoryBase) -> None:
         self._factory = factory
         self._pool: TCPConnector | None = None
+        self._user_tokens: UnusedUserTokens | None = None
 
     def _connections(self) -> TCPConnector:
         """Made on first use, inside the running event loop (aiohttp's connectors belong to one loop)."""
@@ -54,8 +73,15 @@ class PooledConnectorClients(ChannelServiceClientFactoryBase):
     async def create_user_token_client(
         self, context: TurnContext, claims_identity: ClaimsIdentity, use_anonymous: bool = False
     ) -> UserTokenClientBase:
-        return await self._factory.create_user_token_client(context, claims_identity, use_anonymous)
+        if self._user_tokens is None or self._user_tokens.client.closed:
+            session = ClientSession(
+                base_url=f"{TOKEN_SERVICE}/", connector=self._connections(), connector_owner=False
+            )
+            self._user_tokens = UnusedUserTokens(TOKEN_SERVICE, "", app_id="vhbot", session=session)
+        return self._user_tokens
 
     async def close(self) -> None:
+        if self._user_tokens is not None:
+            await self._user_tokens.client.close()
         if self._pool is not None:
             await self._pool.close()

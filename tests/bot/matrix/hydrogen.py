@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[3]
 APP = ROOT / ".node" / "hydrogen"
 DESKTOP, PHONE = (1280, 900), (420, 860)
 # How long the timeline must stay still before a burst of replies counts as ended.
-QUIET_SECONDS = float(os.environ.get("VHBOT_TEST_QUIET_SECONDS", "1.0"))
+QUIET_SECONDS = float(os.environ.get("VHBOT_TEST_QUIET_SECONDS", "0.8"))
 WAIT_SECONDS = 60.0
 T = TypeVar("T")
 # Hydrogen's own texts for a message it cannot read (EncryptedEventTile).
@@ -165,15 +165,17 @@ class HydrogenPerson:
         return [message for message in self.messages() if not message.own]
 
     async def ask(self, *texts: str) -> list[Message]:
-        """Type each text in the composer and wait for the bot's answer to it; the answers to the last one."""
-        answer: list[Message] = []
-        for text in texts:
-            answer = await self._run(lambda text=text: self._ask(text))  # type: ignore[misc]
-        return answer
+        """Type each text in the composer, the next one once the bot has started to answer (as a person does);
+        the whole answer to the last one."""
+        return await self._run(lambda: self._ask(texts))
 
-    def _ask(self, text: str) -> list[Message]:
+    def _ask(self, texts: tuple[str, ...]) -> list[Message]:
+        for text in texts[:-1]:
+            before = len(self._received())
+            self._type(text)
+            until(lambda before=before: len(self._received()) > before, "reply")  # type: ignore[misc]
         before = len(self._received())
-        self._type(text)
+        self._type(texts[-1])
         return self._settled(before)
 
     def _type(self, text: str) -> None:
