@@ -158,8 +158,10 @@ class TeamsChannel:
         conversation: str,
         replies: list[Reply],
         answering: Incoming | None,
+        just_sent: set[str],
     ) -> None:
-        """Close, in place, the cards of questions that the new replies ask again, and, when they answer a message,
+        """Close, in place, the cards of questions that the new replies (``just_sent``) ask again, and, when they
+        answer a message,
         those that message ended (answered by typing, stopped, timed out): each keeps its lines and says how it
         ended, with nothing left to press. A notice closes only what it asks again: a message of the person's
         may be on its way in the same moment, and how that ended a question is for its own answer to say. A card
@@ -172,7 +174,7 @@ class TeamsChannel:
         typed = answering.text if answering is not None and answering.keys is None else None
         asked_now = {reply.question for reply in replies if reply.choices and reply.question}
         language = self.door.last_language(identity)
-        for card in self.open_cards.ended(conversation, still_open, asked_now):
+        for card in self.open_cards.ended(conversation, still_open, asked_now, just_sent):
             understood = card.understood(typed, self.app.texts.synonyms()) if typed is not None else None
             if card.question in asked_now:
                 outcome = self._text(language, "teams.asked_again")
@@ -371,10 +373,9 @@ class TeamsChannel:
         identity: Identity | None,
         answering: Incoming | None = None,
     ) -> None:
-        """The replies as cards; first the cards of questions that have ended are closed (``answering`` is the
-        message these replies answer: what it typed tells how a question ended)."""
-        if identity is not None:
-            await self._close_ended(context, identity, conversation, replies, answering)
+        """The replies as cards, then the cards of questions that have ended are closed (``answering`` is the
+        message these replies answer: what it typed tells how a question ended). Closing waits until the answer
+        is out: it costs a lookup and a call to Teams per card, and the person is waiting for the answer."""
         language = language or self.app.texts.default_language
         labels = CardLabels(
             send=self._text(language, "teams.send"),
@@ -382,10 +383,15 @@ class TeamsChannel:
             summary=self._text(language, "teams.summary"),
             pick_one=self._text(language, "teams.pick_one"),
         )
+        just_sent: set[str] = set()
         for reply in replies:
             png = await png_of(reply.chart) if reply.chart is not None else None
             sent = await context.send_activity(activity_of(reply, labels, png))
-            self.open_cards.sent(conversation, getattr(sent, "id", None), reply)
+            if (activity_id := getattr(sent, "id", None)) is not None:
+                just_sent.add(activity_id)
+            self.open_cards.sent(conversation, activity_id, reply)
+        if identity is not None:
+            await self._close_ended(context, identity, conversation, replies, answering, just_sent)
 
     async def continue_conversation(
         self, reference: ConversationReference, callback: Callable[[TurnContext], Awaitable[None]]

@@ -55,15 +55,18 @@ class OpenCards:
         kept = self._by_conversation.get(conversation, [])
         kept[:] = [card for card in kept if card.question != question]
 
-    def ended(self, conversation: str, still_open: set[str] | None, asked_now: set[str]) -> list[OpenCard]:
-        """The cards to close now: those whose question is no longer open (``still_open`` None: take them all
-        as open), and those whose question is asked again in a new card (its options must not stand twice). They
-        are no longer tracked."""
+    def ended(
+        self, conversation: str, still_open: set[str] | None, asked_now: set[str], new: set[str]
+    ) -> list[OpenCard]:
+        """The cards to close now, of those sent before the ``new`` ones: those whose question is no longer open
+        (``still_open`` None: take them all as open), and those whose question is asked again in a new card (its
+        options must not stand twice). They are no longer tracked."""
         kept = self._by_conversation.get(conversation, [])
         ending = [
             card
             for card in kept
-            if card.question in asked_now or (still_open is not None and card.question not in still_open)
+            if card.activity_id not in new
+            and (card.question in asked_now or (still_open is not None and card.question not in still_open))
         ]
         kept[:] = [card for card in kept if card not in ending]
         return ending
