@@ -21,7 +21,7 @@ from handlers.dates.clock import Clock, SystemClock
 from handlers.identifying.names import first_names
 from storage import keys
 from storage.crypto import Keyring
-from storage.db import create_engine, session_factory
+from storage.db import create_engine, one_writer, session_factory
 
 if TYPE_CHECKING:
     from bot.dispatcher import Dispatcher
@@ -68,7 +68,13 @@ class App:
         from bot.dispatcher import Dispatcher
 
         return Dispatcher(
-            self.sessions, self.settings, self.clock, self.texts, load_definitions(), self.calendar
+            self.sessions,
+            self.settings,
+            self.clock,
+            self.texts,
+            load_definitions(),
+            self.calendar,
+            one_writer(self.engine),
         )
 
     @cached_property

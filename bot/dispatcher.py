@@ -6,9 +6,11 @@ a database error leaves nothing half-written, and a restart resumes where the pe
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import traceback
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -66,8 +68,11 @@ class Dispatcher:
         texts: Catalogue,
         definitions: Definitions,
         calendar: WorkingCalendar,
+        one_at_a_time: AbstractAsyncContextManager[Any] | None = None,
     ) -> None:
         self._sessions = sessions
+        # Around each message's transaction (storage.db.one_writer): SQLite's one writer, queued here.
+        self._one_at_a_time = one_at_a_time or contextlib.nullcontext()
         self._settings = settings
         self._clock = clock
         self._texts = texts
@@ -96,7 +101,7 @@ class Dispatcher:
             return "rate_limited", [Reply(self._texts.text(language, "rate.messages"))]
         incoming = replace(incoming, text=clean(incoming.text))
         try:
-            async with self._sessions() as session, session.begin():
+            async with self._one_at_a_time, self._sessions() as session, session.begin():
                 if incoming.message_id is None:
                     return "answered", await self._handle(session, identity, incoming)
                 return "answered", await self._handle_once(session, identity, incoming, incoming.message_id)
