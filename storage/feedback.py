@@ -56,11 +56,6 @@ async def latest_question(session: AsyncSession, case_id: int) -> Feedback | Non
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def unread_count(session: AsyncSession, case_id: int) -> int:
-    query = select(func.count(Feedback.id)).where(Feedback.case_id == case_id, Feedback.read_at.is_(None))
-    return int((await session.execute(query)).scalar_one())
-
-
 async def unread_counts(session: AsyncSession, case_ids: Collection[int]) -> dict[int, int]:
     """Unread updates per case, for a whole list in one query (a case without any is left out)."""
     if not case_ids:

@@ -15,14 +15,14 @@ from bot.channels.terminal import TerminalChannel
 
 # Who types what, and the most statements it may cost (the last figure measured, for a regression to show).
 BUDGETS = {
-    ("regisseur", "status VH-2026-0003"): 13,  # the goal is 5
+    ("regisseur", "status VH-2026-0003"): 11,  # the goal is 5
     ("regisseur", "status mijn"): 6,
-    ("regisseur", "status achterstallig"): 6,
+    ("regisseur", "status achterstallig"): 5,
     ("regisseur", "status nieuw"): 3,
     ("regisseur", "updates"): 6,
     ("regisseur", "intake"): 3,
     ("regisseur", "plan"): 4,
-    ("reclassering", "acties"): 7,
+    ("reclassering", "acties"): 6,
     ("agent", "status"): 5,
     ("manager", "status"): 4,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from handlers import recipients
 from handlers.dates.formatting import short_date
@@ -40,8 +41,12 @@ async def names(
 
 
 async def action_names(turn: Turn, items: Iterable[Action]) -> Names:
+    """The holders' names; an organisation's name only where it holds the action itself (a person's comes with
+    their name), so a list of actions held by people costs one query."""
     listed = list(items)
-    return await names(turn, (a.holder_id for a in listed), (a.holder_organisation_id for a in listed))
+    return await names(
+        turn, (a.holder_id for a in listed), (a.holder_organisation_id for a in listed if a.holder_id is None)
+    )
 
 
 def state_label(turn: Turn, case: Case) -> str:
@@ -97,15 +102,15 @@ async def referral_state_lines(turn: Turn, case: Case) -> list[str]:
             lines.append(turn.t("case.question_from_director", text=question.body))
             if case.state in OPEN_INTAKE:  # a question waits for its answer; advice does not
                 lines.append(turn.t("case.answer_hint", number=case.number))
-    subject = await subject_line(turn, case)
+    subject = subject_line(turn, case, await subjects.entered_at(turn.session, case.id))
     return lines if subject is None else [*lines, subject]
 
 
-async def subject_line(turn: Turn, case: Case, director: bool = False) -> str | None:
-    """Whether the betrokkene's identifying details are in (never what they are: they stay out of chat), how
-    the ``director`` of an open case views them, and how to send them while they can still be sent; nothing for
-    a closed or redirected case that has none."""
-    if await subjects.entered_at(turn.session, case.id) is not None:
+def subject_line(turn: Turn, case: Case, entered_at: datetime | None, director: bool = False) -> str | None:
+    """Whether the betrokkene's identifying details are in (``entered_at``; never what they are: they stay out
+    of chat), how the ``director`` of an open case views them, and how to send them while they can still be
+    sent; nothing for a closed or redirected case that has none."""
+    if entered_at is not None:
         if director and case.state is not CaseState.AFGESLOTEN:
             return turn.t("subject.recorded_director", number=case.number)
         return turn.t("subject.recorded")
@@ -126,7 +131,10 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
             *(m.professional_id for m in members),
             *(a.holder_id for a in items),
         ],
-        [*(m.organisation_id for m in members), *(a.holder_organisation_id for a in items)],
+        [
+            *(m.organisation_id for m in members if m.professional_id is None),
+            *(a.holder_organisation_id for a in items if a.holder_id is None),
+        ],
     )
     leefgebieden = ", ".join(turn.t(f"option.leefgebieden.{key}") for key in case.leefgebieden)
     ketens = ", ".join(turn.t(f"option.ketens.{key}") for key in case.ketens)
@@ -148,7 +156,8 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
         lines.append(
             turn.t("case.check_outcome", verdict=turn.t(f"check.verdict_short.{case.check_outcome}"))
         )
-    subject = await subject_line(turn, case, director=True)
+    entered_at, unread = await cases.subject_and_unread(turn.session, case.id)
+    subject = subject_line(turn, case, entered_at, director=True)
     lines += [subject] if subject else []
     listed = ", ".join(known.of(m.professional_id, m.organisation_id) for m in members)
     lines.append(turn.t("case.participants", names=listed or turn.t("case.nobody")))
@@ -161,7 +170,7 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
             lines.append(
                 turn.t("case.unreachable_holder", action=f"{case.number} #{action.seq}", holder=holder)
             )
-    lines.append(turn.t("case.unread", count=await feedback.unread_count(turn.session, case.id)))
+    lines.append(turn.t("case.unread", count=unread))
     return [*lines, *await history_lines(turn, case)]
 
 
