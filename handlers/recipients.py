@@ -57,11 +57,10 @@ async def action_holders(session: AsyncSession, action: Action) -> list[int]:
     return [member.id for member in await receivers(session, action.holder_organisation_id)]
 
 
-async def unreachable(session: AsyncSession, open_actions: Sequence[Action]) -> set[int]:
-    """The ids of the actions nobody the bot can reach holds: a named holder no longer active, or an
-    organisation with no receivers left. Nobody gets their reminders and nobody can mark them done."""
-    named = {action.holder_id for action in open_actions if action.holder_id is not None}
-    active = await people.active_ids(session, named)
+async def unreachable(session: AsyncSession, open_actions: Sequence[Action], active: set[int]) -> set[int]:
+    """The ids of the actions nobody the bot can reach holds: a named holder no longer ``active`` (read with
+    their names), or an organisation with no receivers left. Nobody gets their reminders and nobody can mark
+    them done."""
     organisations = {a.holder_organisation_id for a in open_actions if a.holder_id is None}
     staffed = {org for org in organisations if await receivers(session, org)}
     return {

@@ -191,23 +191,36 @@ async def members_of(session: AsyncSession, organisation_id: int) -> Sequence[Pr
     return (await session.execute(query.order_by(Professional.handle))).scalars().all()
 
 
+@dataclass(frozen=True)
+class DisplayNames:
+    """'Name (Organisation)' per person, the name per organisation, and which of the people are active."""
+
+    persons: dict[int, str]
+    organisations: dict[int, str]
+    active: set[int]
+
+
 async def display_names(
     session: AsyncSession, person_ids: set[int], organisation_ids: set[int]
-) -> tuple[dict[int, str], dict[int, str]]:
-    """'Name (Organisation)' per person and the name per organisation, in at most two queries."""
+) -> DisplayNames:
+    """The names of these people and organisations, in at most two queries."""
     persons: dict[int, str] = {}
+    active: set[int] = set()
     if person_ids:
         query = (
-            select(Professional.id, Professional.name, Organisation.name)
+            select(Professional.id, Professional.name, Organisation.name, Professional.active)
             .join(Organisation, Organisation.id == Professional.organisation_id)
             .where(Professional.id.in_(person_ids))
         )
-        persons = {pid: f"{name} ({org})" for pid, name, org in (await session.execute(query)).all()}
+        for pid, name, org, is_active in (await session.execute(query)).all():
+            persons[pid] = f"{name} ({org})"
+            if is_active:
+                active.add(pid)
     organisations: dict[int, str] = {}
     if organisation_ids:
         query_orgs = select(Organisation.id, Organisation.name).where(Organisation.id.in_(organisation_ids))
         organisations = {oid: name for oid, name in (await session.execute(query_orgs)).all()}
-    return persons, organisations
+    return DisplayNames(persons, organisations, active)
 
 
 class Person(Protocol):
@@ -308,14 +321,6 @@ async def seen(session: AsyncSession, person_id: int, now: datetime) -> None:
 
 async def set_language(session: AsyncSession, person_id: int, language: str) -> None:
     await session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(language=language))
-
-
-async def active_ids(session: AsyncSession, ids: Collection[int]) -> set[int]:
-    """Which of these people are active (one light query: no entity, no addresses)."""
-    if not ids:
-        return set()
-    query = select(Professional.id).where(Professional.id.in_(ids), Professional.active.is_(True))
-    return set((await session.scalars(query)).all())
 
 
 async def by_ids(session: AsyncSession, ids: Collection[int]) -> dict[int, Professional]:

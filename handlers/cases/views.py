@@ -21,6 +21,7 @@ class Names:
     persons: dict[int, str]
     organisations: dict[int, str]
     nobody: str
+    active: set[int]  # of the persons, who is still active
 
     def of(self, person_id: int | None, organisation_id: int | None = None) -> str:
         """'Naam (Organisatie)', or the organisation alone for an action held by an organisation."""
@@ -34,10 +35,10 @@ class Names:
 async def names(
     turn: Turn, person_ids: Iterable[int | None], organisation_ids: Iterable[int | None] = ()
 ) -> Names:
-    persons, organisations = await people.display_names(
+    found = await people.display_names(
         turn.session, {i for i in person_ids if i is not None}, {i for i in organisation_ids if i is not None}
     )
-    return Names(persons, organisations, turn.t("case.nobody"))
+    return Names(found.persons, found.organisations, turn.t("case.nobody"), found.active)
 
 
 async def action_names(turn: Turn, items: Iterable[Action]) -> Names:
@@ -163,7 +164,7 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
     lines.append(turn.t("case.participants", names=listed or turn.t("case.nobody")))
     lines += await action_list_lines(turn, case, items, known)
     open_actions = [action for action in items if action.status is ActionStatus.OPEN]
-    unreachable = await recipients.unreachable(turn.session, open_actions)
+    unreachable = await recipients.unreachable(turn.session, open_actions, known.active)
     for action in open_actions:
         if action.id in unreachable:
             holder = known.of(action.holder_id, action.holder_organisation_id)

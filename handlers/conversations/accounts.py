@@ -35,9 +35,9 @@ async def start(turn: Turn, argument: str) -> Accounts | None:
     if not found:
         turn.say("accounts.none", months=months)
         return None
-    _, organisations = await people.display_names(
-        turn.session, set(), {item.person.organisation_id for item in found}
-    )
+    organisations = (
+        await people.display_names(turn.session, set(), {item.person.organisation_id for item in found})
+    ).organisations
     lines = [turn.t("accounts.title", count=len(found))]
     lines += [_line(turn, item, organisations[item.person.organisation_id]) for item in found]
     turn.say_lines(lines)
