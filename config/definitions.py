@@ -157,17 +157,25 @@ def load_region(path: Path) -> Region:
 
 @dataclass(frozen=True)
 class Process:
-    """The choices of directing a case: why it is closed, to whom it is escalated."""
+    """The choices of directing a case: why it is closed, to whom it is escalated; and how long a referral waits
+    for the aandachtsfunctionaris of its gemeente before the whole team hears of it."""
 
     close_reasons: tuple[str, ...]
     escalation_targets: tuple[str, ...]
+    team_after_working_hours: float = 4.0
 
 
 def load_process(path: Path) -> Process:
     raw = _read(path)
-    process = Process(tuple(raw["close_reasons"]), tuple(raw["escalation_targets"]))
+    process = Process(
+        tuple(raw["close_reasons"]),
+        tuple(raw["escalation_targets"]),
+        float(raw.get("team_after_working_hours", Process.team_after_working_hours)),
+    )
     if not process.close_reasons or not process.escalation_targets:
         raise ValueError(f"{path.name} needs at least one close reason and one escalation target")
+    if process.team_after_working_hours <= 0:
+        raise ValueError(f"{path.name}: team_after_working_hours must be more than 0")
     return process
 
 

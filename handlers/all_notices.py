@@ -90,6 +90,7 @@ DECLARED = Declared(
     ANSWERS,
     still_due={
         referral.NEW_REFERRAL: referral.still_new,
+        referral.REFERRAL_WAITING: referral.still_new,
         **dict.fromkeys(stand_in.ENDED, stand_in.still_ends_then),
     },
     details={stand_in.ENDED[1]: stand_in.account},

@@ -9,11 +9,12 @@ people themselves, for a list to pick one from.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.authorization import ADMITTING_ROLES, works_on_cases
-from storage import actions, cases, people
+from storage import actions, cases, gemeenten, people, stand_ins
 from storage.models import Action, ActionStatus, Case, Professional, Role
 from storage.people import Person
 
@@ -21,6 +22,21 @@ from storage.people import Person
 async def all_directors(session: AsyncSession) -> list[int]:
     """Every active procesregisseur: for a new referral, and the weekly overviews."""
     return [person.id for person in await directors(session)]
+
+
+async def for_new_referral(
+    session: AsyncSession, gemeente: str, now: datetime
+) -> tuple[list[int], list[int]]:
+    """Who hears of a new referral at once, and who only when nobody has taken it up in time: the gemeente's
+    aandachtsfunctionaris (and whoever stands in for them now) first, the rest of the team later. A gemeente
+    without one, or with one no longer active, goes to the whole team at once."""
+    team = await all_directors(session)
+    contact = await gemeenten.contact_of(session, gemeente)
+    if contact is None or contact not in team:
+        return team, []
+    standing_in = {held.stand_in_id for held in await stand_ins.current_for_absent(session, {contact}, now)}
+    first = [person for person in team if person == contact or person in standing_in]
+    return first, [person for person in team if person not in first]
 
 
 async def directors(session: AsyncSession) -> Sequence[Professional]:

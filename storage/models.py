@@ -103,6 +103,15 @@ class StandIn(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class GemeenteContact(Base):
+    """The aandachtsfunctionaris of a gemeente: the procesregisseur who hears first of its new referrals."""
+
+    __tablename__ = "gemeente_contacts"
+
+    gemeente: Mapped[str] = mapped_column(String(100), primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id", ondelete="CASCADE"))
+
+
 class CaseCounter(Base):
     """Last case sequence number handed out per year; rows are locked while incremented."""
 

@@ -20,7 +20,7 @@ BUDGETS = {
     ("regisseur", "status achterstallig"): 5,
     ("regisseur", "status nieuw"): 3,
     ("regisseur", "updates"): 6,
-    ("regisseur", "intake"): 3,
+    ("regisseur", "intake"): 4,  # and whose gemeente each referral is (issue 36)
     ("regisseur", "plan"): 4,
     ("reclassering", "acties"): 6,
     ("agent", "status"): 5,

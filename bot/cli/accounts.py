@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.addresses import CHANNELS, typed_address
 from bot.cli.common import NONE, SubParsers, UsageError, audit_command, refuse_formula
+from bot.cli.gemeenten import assign, read_gemeenten
 from bot.cli.user_rows import LANGUAGES, ROLES
 
 if TYPE_CHECKING:
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
     from storage.models import Professional
 
 _COMMAND_LINE = "vhbot users (command line)"
+GEMEENTEN_HELP = (
+    "a procesregisseur's gemeenten, comma-separated ('Baarn,Soest', or 'none'): they are its aandachtsfunctionaris"
+    " and hear of its new referrals first"
+)
 
 
 async def _person(session: AsyncSession, handle: str) -> Professional:
@@ -71,6 +76,8 @@ async def cmd_users_set(app: App, args: argparse.Namespace) -> int:
             if address is not None:
                 person.addresses.append(ChannelAddress(channel=channel, address=address))
             changed.append(channel)
+        if args.gemeenten is not None:
+            changed.append(await assign(session, person, read_gemeenten(args.gemeenten)))
         if args.active is not None:
             if args.active == "no" and person.active:
                 handed = await _disable(session, app, person)
@@ -138,6 +145,7 @@ def register_users(users: SubParsers) -> None:
     for channel, what in (("email", "e-mail address"), ("matrix", "Matrix id"), ("teams", "Teams object id")):
         setting.add_argument(f"--{channel}", help=f"the {what}, or '{NONE}' to remove it")
     setting.add_argument("--active", choices=["yes", "no"], help="no: disable (open actions are handed on)")
+    setting.add_argument("--gemeenten", help=GEMEENTEN_HELP)
     setting.set_defaults(run=cmd_users_set)
     disable = users.add_parser("disable", help="disable an account; its open actions are handed on")
     disable.add_argument("handle")

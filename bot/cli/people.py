@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.accounts import register_users
+from bot.cli.accounts import GEMEENTEN_HELP, register_users
 from bot.cli.addresses import CHANNELS, HOMESERVER, TEAMS_ID, typed_address
 from bot.cli.common import NONE, SubParsers, UsageError, audit_command, refuse_formula
+from bot.cli.gemeenten import assign, read_gemeenten
 from bot.cli.user_rows import ROLES
 from storage.handles import handle_from
 
@@ -83,6 +84,8 @@ async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
     handle = args.handle or handle_from(args.name)
     refuse_formula("handle", handle)
     addresses = {channel: typed_address(channel, getattr(args, channel)) for channel in CHANNELS}
+    gemeenten = read_gemeenten(args.gemeenten or "")
+    said = ""
     async with app.sessions() as session, session.begin():
         organisation = await people.organisation_named(session, args.org)
         if organisation is None:
@@ -90,7 +93,7 @@ async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
         if await people.professional_by_handle(session, handle):
             raise UsageError(f"handle {handle!r} is taken")
         try:
-            await people.add_professional(
+            person = await people.add_professional(
                 session,
                 handle=handle,
                 name=args.name,
@@ -106,7 +109,9 @@ async def cmd_users_add(app: App, args: argparse.Namespace) -> int:
             raise UsageError(
                 "that Matrix or Teams id or e-mail address belongs to someone else already"
             ) from error
-    print(f"added {handle} ({args.role})")
+        if gemeenten:
+            said = f"; {await assign(session, person, gemeenten)}"
+    print(f"added {handle} ({args.role}){said}")
     return 0
 
 
@@ -250,6 +255,7 @@ def register(commands: SubParsers) -> None:
     add_user.add_argument("--teams")
     add_user.add_argument("--email", help="linked to their Teams or Matrix account when they first write")
     add_user.add_argument("--lang", choices=["nl", "en"], default="nl")
+    add_user.add_argument("--gemeenten", help=GEMEENTEN_HELP)
     add_user.set_defaults(run=cmd_users_add)
     users.add_parser("list").set_defaults(run=cmd_users_list)
     importing = users.add_parser("import", help="professionals from a CSV file, all or none")

@@ -23,7 +23,7 @@ from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from handlers.identifying.free_text import read_text
 from handlers.notice_kind import NOTHING, Nothing, NoticeKind
-from storage import cases, feedback
+from storage import cases, feedback, gemeenten, people
 from storage.models import Case, CaseState
 
 KIND = "intake"
@@ -51,10 +51,20 @@ steps: Steps[IntakeState, Case] = Steps()
 
 
 async def _queued(turn: Turn, queue: Sequence[Case]) -> dict[str, str]:
-    """Each referral waiting with its gemeente, urgency and the day it came in."""
+    """Each referral waiting with its gemeente (and whose gemeente it is: the reader's own, or which colleague is
+    its aandachtsfunctionaris), urgency and the day it came in. Every procesregisseur sees every referral."""
+    contacts = await gemeenten.contacts(turn.session)
+    named = await people.by_ids(turn.session, set(contacts.values()))
+
+    def whose(gemeente: str) -> str:
+        owner = contacts.get(gemeente)
+        if owner == turn.person.id:
+            return f" ({turn.t('intake.yours')})"
+        return f" ({turn.t('intake.contact', name=named[owner].name)})" if owner in named else ""
+
     return {
         case.number: (
-            f"{case.number} · {case.gemeente} · {turn.t(f'option.urgency.{case.urgency}')} · "
+            f"{case.number} · {case.gemeente}{whose(case.gemeente)} · {turn.t(f'option.urgency.{case.urgency}')} · "
             f"{short_date(turn.texts, turn.lang, case.created_at, turn.tz)}"
         )
         for case in queue

@@ -22,9 +22,12 @@ from storage import cases
 from storage.models import Case, CaseState, PendingMessage
 
 KIND = "referral"
-# The procesregisseurs hear of a new referral (as urgent, and said so, when its urgency is high).
+# The procesregisseurs hear of a new referral (as urgent, and said so, when its urgency is high): its gemeente's
+# aandachtsfunctionaris first, the rest of the team when nobody has taken it up after some working hours
+# (config/process.toml); an urgent one, or one from a gemeente without an aandachtsfunctionaris, the whole team.
 NEW_REFERRAL = NoticeKind("new_referral", Nothing, urgent=True)
-NOTICES = (NEW_REFERRAL,)
+REFERRAL_WAITING = NoticeKind("referral_waiting", Nothing)
+NOTICES = (NEW_REFERRAL, REFERRAL_WAITING)
 PREFIX = "referral.q"
 QUESTION = "question"
 CONFIRM, CORRECT, DISCARD = "confirm", "correct", "discard"
@@ -106,8 +109,14 @@ async def _register(turn: Turn, answers: dict[str, Answer], check_outcome: str |
     await turn.session.flush()
     await cases.record_creation(turn.session, case, turn.person.id, now)
     await turn.audit("case.create", case.number)
-    for director in await recipients.all_directors(turn.session):
-        await turn.notify(director, NEW_REFERRAL, case.number, NOTHING, urgent=answers["urgency"] == "hoog")
+    urgent = answers["urgency"] == "hoog"
+    first, later = await recipients.for_new_referral(turn.session, case.gemeente, now)
+    for director in [*first, *later] if urgent else first:
+        await turn.notify(director, NEW_REFERRAL, case.number, NOTHING, urgent=urgent)
+    if later and not urgent:
+        at = turn.calendar.after_working_hours(now, turn.definitions.process.team_after_working_hours)
+        for director in later:
+            await turn.notify(director, REFERRAL_WAITING, case.number, NOTHING, at=at)
     return case
 
 

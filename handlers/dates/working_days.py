@@ -58,6 +58,22 @@ class WorkingCalendar:
                 remaining -= 1
         return day
 
+    def after_working_hours(self, moment: datetime, hours: float) -> datetime:
+        """The moment ``hours`` of working time after ``moment``: time counts on working days, between the start
+        and the end of the sending window (all day where the window has no end)."""
+        local, remaining = moment.astimezone(self.tz), timedelta(hours=hours)
+        while True:
+            day = local.date()
+            start, end = self.at(day, self.window_start), self.at(day, self.window_end)
+            if self.window_start == self.window_end:
+                start, end = self.at(day, time(0)), self.at(day + timedelta(days=1), time(0))
+            if self.is_working_day(day) and local < end:
+                local = max(local, start)
+                if local + remaining <= end:
+                    return local + remaining
+                remaining -= end - local
+            local = self.at(day + timedelta(days=1), time(0))
+
     def on_or_before(self, day: date) -> date:
         """``day`` itself when it is a working day, else the last working day before it."""
         while not self.is_working_day(day):
