@@ -127,6 +127,7 @@ async def cmd_users_import(app: App, args: argparse.Namespace) -> int:
 
     from bot.cli import user_sync
     from bot.cli.user_rows import Known, read_rows
+    from config.definitions import load_definitions
     from storage import people
     from storage.models import ChannelAddress
 
@@ -149,13 +150,17 @@ async def cmd_users_import(app: App, args: argparse.Namespace) -> int:
                 select(ChannelAddress.channel, ChannelAddress.address, ChannelAddress.professional_id)
             )
         ).all()
+        linked = {
+            kind: {address for channel, address, owner in addresses if channel == kind and owner in kept}
+            for kind in ("matrix", "teams", people.EMAIL)
+        }
         known = Known(
             set(organisations),
             {person.handle for person in stored if person.id in kept},
-            *(
-                {address for channel, address, owner in addresses if channel == kind and owner in kept}
-                for kind in ("matrix", "teams", people.EMAIL)
-            ),
+            linked["matrix"],
+            linked["teams"],
+            linked[people.EMAIL],
+            load_definitions().region.gemeenten,
         )
         rows, problems = read_rows(io.StringIO(text), known)
         if problems:
@@ -182,14 +187,18 @@ async def cmd_users_import(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_users_list(app: App, args: argparse.Namespace) -> int:
-    from storage import people
+    """One line per professional; a procesregisseur's gemeenten (aandachtsfunctionaris) last."""
+    from storage import gemeenten, people
 
     async with app.sessions() as session:
+        contacts = await gemeenten.by_contact(session)
         for person in await people.list_professionals(session):
             organisation = await people.organisation_by_id(session, person.organisation_id)
             state = "active" if person.active else "disabled"
+            areas = f"\t{','.join(contacts[person.id])}" if person.id in contacts else ""
             print(
                 f"{person.handle}\t{person.name}\t{organisation.name}\t{person.role.value}\t{person.language}\t{state}"
+                f"{areas}"
             )
     return 0
 

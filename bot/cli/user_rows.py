@@ -14,7 +14,7 @@ from storage.handles import handle_from
 ROLES = ("melder", "procesregisseur", "ketenmanager")
 LANGUAGES = ("nl", "en")
 REQUIRED = ("name", "organisation", "role")
-OPTIONAL = ("handle", "email", "matrix", "teams", "language")
+OPTIONAL = ("handle", "email", "matrix", "teams", "language", "gemeenten")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class UserRow:
     teams: str | None
     language: str
     email: str | None = None
+    # A procesregisseur's gemeenten (aandachtsfunctionaris); None where the file has no such column.
+    gemeenten: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Known:
     matrix_ids: set[str]
     teams_ids: set[str]
     emails: set[str]
+    gemeenten: tuple[str, ...]  # the region's (config/region.toml)
 
 
 def read_rows(lines: Iterable[str], known: Known) -> tuple[list[UserRow], list[str]]:
@@ -55,10 +58,14 @@ def read_rows(lines: Iterable[str], known: Known) -> tuple[list[UserRow], list[s
     problems: list[str] = []
     handles = set(known.handles)
     taken = {"email": set(known.emails), "matrix": set(known.matrix_ids), "teams": set(known.teams_ids)}
+    assigned: dict[str, int] = {}  # gemeente -> the line that names it
     for values in reader:
         line = reader.line_num
         cell = {key.strip(): (value or "").strip() for key, value in values.items() if key}
         wrong = _problems(cell, known, handles)
+        gemeenten = (
+            _gemeenten(cell, known.gemeenten, assigned, line, wrong) if "gemeenten" in columns else None
+        )
         addresses: dict[str, str | None] = {}
         for channel in CHANNELS:
             addresses[channel] = _address(cell.get(channel, ""), channel, taken[channel], wrong)
@@ -76,6 +83,7 @@ def read_rows(lines: Iterable[str], known: Known) -> tuple[list[UserRow], list[s
             addresses["teams"],
             cell.get("language") or "nl",
             addresses["email"],
+            gemeenten,
         )
         handles.add(row.handle)
         for channel, address in addresses.items():
@@ -99,6 +107,27 @@ def _address(value: str, channel: str, taken: set[str], wrong: list[str]) -> str
 
 
 _NAMES = {"email": "e-mail address", "matrix": "Matrix id", "teams": "Teams id"}
+
+
+def _gemeenten(
+    cell: dict[str, str], region: tuple[str, ...], assigned: dict[str, int], line: int, wrong: list[str]
+) -> tuple[str, ...]:
+    """A row's gemeenten ('Baarn; Soest' or 'Baarn, Soest') in the region's spelling; what is wrong with them
+    goes to ``wrong``: a name the region does not list, gemeenten for anyone but a procesregisseur, a gemeente an
+    earlier row has already (a gemeente has one aandachtsfunctionaris)."""
+    known = {name.casefold(): name for name in region}
+    typed = [part.strip() for part in cell.get("gemeenten", "").replace(";", ",").split(",") if part.strip()]
+    unknown = [name for name in typed if name.casefold() not in known]
+    if unknown:
+        wrong.append(f"not a gemeente of this region: {', '.join(unknown)}")
+    found = tuple(sorted({known[name.casefold()] for name in typed if name.casefold() in known}))
+    if found and cell.get("role") != "procesregisseur":
+        wrong.append("only a procesregisseur can be the aandachtsfunctionaris of a gemeente")
+    for name in found:
+        if name in assigned:
+            wrong.append(f"gemeente {name} is on line {assigned[name]} already")
+        assigned.setdefault(name, line)
+    return found
 
 
 def _problems(cell: dict[str, str], known: Known, handles: set[str]) -> list[str]:

@@ -54,7 +54,7 @@ async def apply(
     organisations: dict[str, Organisation],
 ) -> Changes:
     from handlers import accounts
-    from storage import people
+    from storage import gemeenten, people
     from storage.models import Role
 
     changes = plan(rows, stored)
@@ -70,6 +70,8 @@ async def apply(
         for channel, address in ((people.EMAIL, row.email), ("matrix", row.matrix), ("teams", row.teams)):
             if address is not None:
                 await people.set_address(session, person.id, channel, address)
+        if row.gemeenten is not None:
+            await gemeenten.set_for(session, person.id, row.gemeenten)
     for handle in changes.disabled:
         await accounts.disable(session, by_handle[handle], app.now(), by=_BY, channel="cli")
     return changes
@@ -77,10 +79,10 @@ async def apply(
 
 async def add(session: AsyncSession, app: App, row: UserRow, organisations: dict[str, Organisation]) -> None:
     """The account a checked row describes, as ``users import`` adds it (with or without ``--sync``)."""
-    from storage import people
+    from storage import gemeenten, people
     from storage.models import Role
 
-    await people.add_professional(
+    person = await people.add_professional(
         session,
         handle=row.handle,
         name=row.name,
@@ -92,6 +94,8 @@ async def add(session: AsyncSession, app: App, row: UserRow, organisations: dict
         email=row.email,
         language=row.language,
     )
+    if row.gemeenten:
+        await gemeenten.set_for(session, person.id, row.gemeenten)
 
 
 def listed_handles(rows: Sequence[dict[str, str]]) -> set[str]:

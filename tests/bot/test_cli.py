@@ -71,6 +71,7 @@ def test_a_procesregisseur_is_made_aandachtsfunctionaris_of_gemeenten(run) -> No
     )
     melder = run("users", "set", "agent", "--gemeenten", "Soest")
     assert melder.returncode == 2 and "only a procesregisseur" in melder.stderr
+    assert "\tactive\tSoest\n" in run("users", "list").stdout  # Ruben's, Baarn went to Pim
     assert "gemeenten: none" in run("users", "set", "regisseur2", "--gemeenten", "none").stdout
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.cli.common import UsageError
 from bot.cli.people import cmd_users_import
-from storage import audit, people
+from storage import audit, gemeenten, people
 from storage.models import Professional, Role
 from tests.conftest import Chat
 
@@ -154,3 +154,44 @@ async def test_a_master_list_makes_the_store_match_it_and_importing_it_again_cha
 async def test_a_master_list_names_accounts_by_handle(chat: Chat, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="needs a 'handle' column"):
         await run(chat, tmp_path, GOOD, sync=True)
+
+
+async def test_a_procesregisseurs_gemeenten_come_with_the_file_and_are_checked(
+    chat: Chat, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A gemeente the region does not list, gemeenten for a melder and a gemeente on two rows are each reported
+    with their line; a good file makes the procesregisseurs aandachtsfunctionaris, and --sync moves them."""
+    header = "name,organisation,role,handle,gemeenten\n"
+    team = "Zorg- en Veiligheidshuis Voorbeeldregio"
+    bad = (
+        f"{header}Pim Regisseur,{team},procesregisseur,pim,Utrecht\n"
+        "Sanne de Boer,Wijkteam Amersfoort-Noord,melder,sanne,Soest\n"
+        f"Pam Regisseur,{team},procesregisseur,pam,baarn; Soest\n"
+        f"Pom Regisseur,{team},procesregisseur,pom,Baarn\n"
+    )
+    with pytest.raises(UsageError):
+        await run(chat, tmp_path, bad)
+    reported = capsys.readouterr().err
+    assert "line 2: not a gemeente of this region: Utrecht" in reported
+    assert "line 3: only a procesregisseur can be the aandachtsfunctionaris of a gemeente" in reported
+    assert "line 5: gemeente Baarn is on line 4 already" in reported
+    good = f"{header}Pam Regisseur,{team},procesregisseur,pam,baarn; Soest\nPom Regisseur,{team},procesregisseur,pom,\n"
+    assert await run(chat, tmp_path, good) == 0
+    async with chat.app.sessions() as session:
+        pam = await people.professional_by_handle(session, "pam")
+        assert pam is not None and (await gemeenten.by_contact(session)) == {pam.id: ["Baarn", "Soest"]}
+    moved = f"{header}Pam Regisseur,{team},procesregisseur,pam,Baarn\nPom Regisseur,{team},procesregisseur,pom,Soest\n"
+    keep = "".join(
+        f"{name},{org},{role},{handle},\n"
+        for handle, name, org, role in (
+            ("regisseur", "Petra Regisseur", team, "procesregisseur"),
+            ("regisseur2", "Ruben Regisseur", team, "procesregisseur"),
+            ("agent", "Anna Agent", "Politie Eenheid Voorbeeld", "melder"),
+        )
+    )
+    assert await run(chat, tmp_path, moved + keep, sync=True) == 0
+    async with chat.app.sessions() as session:
+        assert await gemeenten.contacts(session) == {
+            "Baarn": pam.id,
+            "Soest": (await people.professional_by_handle(session, "pom")).id,  # type: ignore[union-attr]
+        }
