@@ -55,26 +55,6 @@ def test_organisations_and_users_are_administered_from_the_command_line(run) -> 
     assert "niet aangemeld" in run("chat", "--as", "jan-jansen", stdin="help\n").stdout
 
 
-def test_a_procesregisseur_is_made_aandachtsfunctionaris_of_gemeenten(run) -> None:  # type: ignore[no-untyped-def]
-    assert run("demo").returncode == 0
-    ruben = run("users", "set", "regisseur2", "--gemeenten", "baarn, Soest")
-    assert ruben.returncode == 0 and "changed regisseur2: gemeenten: Baarn, Soest" in ruben.stdout
-    petra = run(
-        "users", "add", "--name", "Pim Regisseur", "--org", "Zorg- en Veiligheidshuis Voorbeeldregio",
-        "--role", "procesregisseur", "--gemeenten", "Baarn",
-    )  # fmt: skip
-    assert "gemeenten: Baarn (taken over: Baarn from regisseur2)" in petra.stdout
-    unknown = run("users", "set", "regisseur", "--gemeenten", "Utrecht")
-    assert (
-        unknown.returncode == 2
-        and "not a gemeente of this region: Utrecht; region.toml lists" in unknown.stderr
-    )
-    melder = run("users", "set", "agent", "--gemeenten", "Soest")
-    assert melder.returncode == 2 and "only a procesregisseur" in melder.stderr
-    assert "\tactive\tSoest\n" in run("users", "list").stdout  # Ruben's, Baarn went to Pim
-    assert "gemeenten: none" in run("users", "set", "regisseur2", "--gemeenten", "none").stdout
-
-
 def test_chat_reads_one_message_per_line_and_exits_cleanly_at_end_of_input(run) -> None:  # type: ignore[no-untyped-def]
     assert run("demo").returncode == 0
     result = run("chat", "--as", "agent", stdin="help\ncheck\nja\n")
