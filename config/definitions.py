@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -155,6 +155,29 @@ def load_region(path: Path) -> Region:
     )
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Triage:
+    """A weekly triage: referrals in before the cut-off (on the day and at the time named, in the same week) are
+    discussed at it. Days count from Monday (0)."""
+
+    day: int
+    at: time
+    cutoff_day: int
+    cutoff_at: time
+
+
+def _triage(raw: dict[str, str]) -> Triage:
+    day, cutoff_day = WEEKDAYS.index(raw["day"].lower()), WEEKDAYS.index(raw["cutoff_day"].lower())
+    if cutoff_day > day:
+        raise ValueError(
+            f"a triage's cut-off ({raw['cutoff_day']}) must not come after its day ({raw['day']})"
+        )
+    return Triage(day, time.fromisoformat(raw["at"]), cutoff_day, time.fromisoformat(raw["cutoff_at"]))
+
+
 @dataclass(frozen=True)
 class Process:
     """The choices of directing a case: why it is closed, to whom it is escalated; and how long a referral waits
@@ -163,6 +186,7 @@ class Process:
     close_reasons: tuple[str, ...]
     escalation_targets: tuple[str, ...]
     team_after_working_hours: float = 4.0
+    triage: tuple[Triage, ...] = ()
 
 
 def load_process(path: Path) -> Process:
@@ -171,6 +195,7 @@ def load_process(path: Path) -> Process:
         tuple(raw["close_reasons"]),
         tuple(raw["escalation_targets"]),
         float(raw.get("team_after_working_hours", Process.team_after_working_hours)),
+        tuple(_triage(entry) for entry in raw.get("triage", ())),
     )
     if not process.close_reasons or not process.escalation_targets:
         raise ValueError(f"{path.name} needs at least one close reason and one escalation target")

@@ -10,6 +10,7 @@ from handlers import recipients
 from handlers.authorization import CASE_WORKERS
 from handlers.conversations import questions
 from handlers.conversations.questions import Answer
+from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import ask_confirm, confirmed
 from handlers.dialogue.conversation import Conversation
 from handlers.dialogue.messages import Choice
@@ -18,6 +19,7 @@ from handlers.dialogue.steps import Steps
 from handlers.dialogue.turn import Turn
 from handlers.identifying import forms
 from handlers.notice_kind import NOTHING, Nothing, NoticeKind
+from handlers.triage import next_triage
 from storage import cases
 from storage.models import Case, CaseState, PendingMessage
 
@@ -176,6 +178,9 @@ async def _on_discard(turn: Turn, state: Referral, _: None) -> Referral | None:
 async def _send(turn: Turn, state: Referral) -> None:
     case = await _register(turn, state.data.answers, state.data.check_outcome)
     turn.say("referral.registered", number=case.number)
+    triage = next_triage(turn.calendar, turn.definitions.process.triage, turn.now())
+    if triage is not None:
+        turn.say("referral.triage", when=long_date(turn.texts, turn.lang, triage, turn.tz))
     await forms.offer(turn, case)
 
 
