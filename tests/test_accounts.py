@@ -27,13 +27,21 @@ GGZ = "GGZ Voorbeeld"
 
 
 def user_set(handle: str, **values: str) -> argparse.Namespace:
-    options = ("name", "org", "role", "lang", "email", "matrix", "teams", "active")
+    options = ("name", "org", "role", "lang", "email", "matrix", "teams", "active", "gemeenten")
     return argparse.Namespace(handle=handle, **{option: values.get(option) for option in options})
 
 
 async def add_by_email(chat: Chat, email: str, name: str = "Jan Bakker") -> None:
     arguments = argparse.Namespace(
-        name=name, org=GGZ, role="melder", handle=None, matrix=None, teams=None, email=email, lang="nl"
+        name=name,
+        org=GGZ,
+        role="melder",
+        handle=None,
+        matrix=None,
+        teams=None,
+        email=email,
+        lang="nl",
+        gemeenten=None,
     )
     assert await cmd_users_add(chat.app, arguments) == 0
 

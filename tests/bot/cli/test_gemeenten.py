@@ -11,18 +11,13 @@ from bot.cli.accounts import cmd_users_set
 from bot.cli.common import UsageError
 from bot.cli.people import cmd_users_add, cmd_users_list
 from tests.conftest import Chat
+from tests.test_accounts import user_set
 
 TEAM = "Zorg- en Veiligheidshuis Voorbeeldregio"
-UNCHANGED = {
-    option: None
-    for option in ("name", "org", "role", "lang", "email", "matrix", "teams", "active", "gemeenten")
-}
 
 
 async def set_gemeenten(chat: Chat, handle: str, typed: str) -> int:
-    return await cmd_users_set(
-        chat.app, argparse.Namespace(handle=handle, **{**UNCHANGED, "gemeenten": typed})
-    )
+    return await cmd_users_set(chat.app, user_set(handle, gemeenten=typed))
 
 
 async def test_gemeenten_are_given_taken_over_checked_and_listed(
