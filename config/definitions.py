@@ -187,6 +187,7 @@ class Process:
     escalation_targets: tuple[str, ...]
     team_after_working_hours: float = 4.0
     triage: tuple[Triage, ...] = ()
+    decision_working_days: int = 5
 
 
 def load_process(path: Path) -> Process:
@@ -196,9 +197,12 @@ def load_process(path: Path) -> Process:
         tuple(raw["escalation_targets"]),
         float(raw.get("team_after_working_hours", Process.team_after_working_hours)),
         tuple(_triage(entry) for entry in raw.get("triage", ())),
+        int(raw.get("decision_working_days", Process.decision_working_days)),
     )
     if not process.close_reasons or not process.escalation_targets:
         raise ValueError(f"{path.name} needs at least one close reason and one escalation target")
+    if process.decision_working_days < 1:
+        raise ValueError(f"{path.name}: decision_working_days must be 1 or more")
     if process.team_after_working_hours <= 0:
         raise ValueError(f"{path.name}: team_after_working_hours must be more than 0")
     return process

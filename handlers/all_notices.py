@@ -91,8 +91,10 @@ DECLARED = Declared(
     still_due={
         referral.NEW_REFERRAL: referral.still_new,
         referral.REFERRAL_WAITING: referral.still_new,
+        referral.TERM_ENDS: referral.undecided,
+        referral.LATE: referral.undecided,
         **dict.fromkeys(stand_in.ENDED, stand_in.still_ends_then),
     },
-    details={stand_in.ENDED[1]: stand_in.account},
+    details={stand_in.ENDED[1]: stand_in.account, referral.LATE: referral.whom_to_call},
     written={requests.JOIN_REQUEST: admission.request_notice},
 )

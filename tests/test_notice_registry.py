@@ -33,6 +33,7 @@ PARTS = {
     "stand_in_changed_title",
     "stand_in_changed",
     "stand_in_looked",
+    "call",
 }
 
 

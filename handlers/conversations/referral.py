@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from config.catalogue import Catalogue
+from config.definitions import load_definitions
 from handlers import recipients
 from handlers.authorization import CASE_WORKERS
 from handlers.conversations import questions
@@ -29,7 +31,11 @@ KIND = "referral"
 # (config/process.toml); an urgent one, or one from a gemeente without an aandachtsfunctionaris, the whole team.
 NEW_REFERRAL = NoticeKind("new_referral", Nothing, urgent=True)
 REFERRAL_WAITING = NoticeKind("referral_waiting", Nothing)
-NOTICES = (NEW_REFERRAL, REFERRAL_WAITING)
+# The term for a first decision (config/process.toml): the procesregisseurs told of the referral are reminded on
+# its last working day, the melder hears when it ended without one, and whom to call.
+TERM_ENDS = NoticeKind("intake_term_ends", Nothing)
+LATE = NoticeKind("intake_late", Nothing)
+NOTICES = (NEW_REFERRAL, REFERRAL_WAITING, TERM_ENDS, LATE)
 PREFIX = "referral.q"
 QUESTION = "question"
 CONFIRM, CORRECT, DISCARD = "confirm", "correct", "discard"
@@ -50,6 +56,19 @@ Referral = DialogueState[ReferralState]
 async def still_new(session: AsyncSession, case: Case | None, row: PendingMessage) -> bool:
     """A new referral's notice is not sent once someone took the referral up: it is no longer new."""
     return case is not None and case.state in cases.OPEN_INTAKE and case.procesregisseur_id is None
+
+
+async def undecided(session: AsyncSession, case: Case | None, row: PendingMessage) -> bool:
+    """The term's notices are sent only while no first decision has been taken."""
+    return case is not None and case.state in cases.OPEN_INTAKE
+
+
+async def whom_to_call(
+    session: AsyncSession, texts: Catalogue, language: str, row: PendingMessage
+) -> list[str]:
+    """Below the melder's 'no decision in time': the ZVH's number (region.toml's contacts.zvh)."""
+    zvh = load_definitions().region.contacts.get("zvh")
+    return [] if zvh is None else [texts.text(language, "notice.call", name=zvh.name, phone=zvh.phone)]
 
 
 steps: Steps[ReferralState, None] = Steps()
@@ -119,7 +138,19 @@ async def _register(turn: Turn, answers: dict[str, Answer], check_outcome: str |
         at = turn.calendar.after_working_hours(now, turn.definitions.process.team_after_working_hours)
         for director in later:
             await turn.notify(director, REFERRAL_WAITING, case.number, NOTHING, at=at)
+    await _plan_term(turn, case, [*first, *later] if urgent else first)
     return case
+
+
+async def _plan_term(turn: Turn, case: Case, directors: list[int]) -> None:
+    """The term's reminder (the morning of its last working day) and the melder's 'late' (the morning after)."""
+    calendar, today = turn.calendar, turn.calendar.local_date(turn.now())
+    term = turn.definitions.process.decision_working_days
+    last_day = calendar.at(calendar.shift(today, term), calendar.window_start)
+    for director in directors:
+        await turn.notify(director, TERM_ENDS, case.number, NOTHING, at=last_day)
+    after = calendar.at(calendar.shift(today, term + 1), calendar.window_start)
+    await turn.notify(case.melder_id, LATE, case.number, NOTHING, at=after)
 
 
 @steps(QUESTION)
