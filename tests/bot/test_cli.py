@@ -76,10 +76,12 @@ def test_notices_reach_the_person_at_the_terminal_and_the_operator_sees_the_outb
     lines = "\n".join([*CHECK_THAT_FITS, "ja", *REFERRAL_REST]) + "\n"
     assert "VH-2026-0001" in run("chat", "--as", "agent", stdin=lines, **always).stdout
     queued = run("outbox")
-    assert "pending: 2" in queued.stdout and "new_referral\tto regisseur\tVH-2026-0001" in queued.stdout
+    # Both procesregisseurs' new referral now; the decision term's reminders and the melder's 'late' days ahead.
+    assert "pending: 5" in queued.stdout and "new_referral\tto regisseur\tVH-2026-0001" in queued.stdout
+    assert "intake_late\tto agent\tVH-2026-0001" in queued.stdout
     seen = run("chat", "--as", "regisseur", stdin="help\n", **always)
     assert "Nieuwe aanmelding VH-2026-0001. Typ 'intake' om te beoordelen." in seen.stdout
-    assert "pending: 1  sent: 1" in run("outbox").stdout
+    assert "pending: 4  sent: 1" in run("outbox").stdout
 
 
 def test_a_store_that_cannot_be_used_or_reached_is_one_line_not_a_traceback(run) -> None:  # type: ignore[no-untyped-def]
