@@ -41,7 +41,8 @@ async def test_the_melder_reads_which_triage_the_referral_goes_to(chat: Chat, cl
 def test_a_triage_on_a_public_holiday_is_skipped() -> None:
     calendar = WorkingCalendar("Europe/Amsterdam", "NL", time(8), time(18))
     friday = Triage(WEEKDAYS.index("friday"), time(9), WEEKDAYS.index("thursday"), time(12))
-    # Christmas 2026 and New Year's Day 2027 are Fridays: the first triage after them is 8 January.
+    # A pure function whose only clock is the moment given. Christmas 2026 and New Year's Day 2027 are Fridays:
+    # the first triage after them is 8 January.
     monday = datetime(2026, 12, 21, 9, tzinfo=AMSTERDAM)
     assert next_triage(calendar, [friday], monday) == datetime(2027, 1, 8, 9, tzinfo=AMSTERDAM)
     assert next_triage(calendar, [friday, TUESDAY], monday) == datetime(2026, 12, 22, 10, tzinfo=AMSTERDAM)

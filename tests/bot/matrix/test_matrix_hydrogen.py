@@ -18,21 +18,23 @@ import json
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import time
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from sqlalchemy import select
 
 from bot.app import App
 from handlers.dates.clock import FixedClock
+from storage.models import Action
 from tests.bot.matrix.conftest import PASSWORD, PUBLIC_URL, RunningBot
 from tests.bot.matrix.homeserver import Homeserver
 from tests.bot.matrix.hydrogen import DESKTOP, PHONE, HydrogenPerson, serve_app
 from tests.bot.matrix.person import GREETING
 from tests.bot.matrix.test_matrix_trust import SQLITE_ONLY
 from tests.browser import chromium
-from tests.conftest import AMSTERDAM, link_address
+from tests.conftest import link_address
 from tests.scripts import referral_after_check
 from tests.test_scenario import CHECK_THAT_FITS
 
@@ -181,8 +183,13 @@ async def test_a_case_at_hydrogen_one_room_each_readable_and_no_typed_link_live(
     await regisseur.screenshot(SHOTS / "3-procesregisseur-case-desktop.png", DESKTOP)
     await regisseur.screenshot(SHOTS / "3-procesregisseur-case-phone.png", PHONE)
 
-    # Two working days before the deadline, 09:00: the melder's reminder, answerable where it arrives.
-    clock.advance(datetime(2026, 12, 2, 9, 1, tzinfo=AMSTERDAM) - clock.now())
+    # Two working days before the deadline, 09:00: the melder's reminder, answerable where it arrives. The deadline
+    # is the one the bot read from what was typed, on the test clock.
+    async with demo.sessions() as session:
+        deadline = await session.scalar(select(Action.deadline).where(Action.seq == 1))
+    assert deadline is not None
+    calendar = demo.calendar
+    clock.advance(calendar.at(calendar.shift(calendar.local_date(deadline), -2), time(9, 1)) - clock.now())
     reminder = await agent.expect("moet uiterlijk")
     assert "gedaan" in reminder.text
     await agent.screenshot(SHOTS / "4-melder-reminder-desktop.png", DESKTOP)
