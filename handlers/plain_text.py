@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Control characters (but tab and newline), zero-width characters and direction overrides.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -24,8 +25,12 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", unicodedata.normalize("NFC", text)).translate(_HYPHENS).strip()
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Lower case without accents or surrounding punctuation, so 'Financiën.' matches 'financien'."""
+    """Lower case without accents or surrounding punctuation, so 'Financiën.' matches 'financien'.
+
+    Remembered: every typed answer is compared with each option's label, key and parts, the same few hundred
+    words message after message; folding them anew cost a Teams message about as much as its store work."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub(r"\s+", " ", plain).strip(" .,!?;:'\"")

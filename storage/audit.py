@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from prometheus_client import Counter
-from sqlalchemy import func, insert, select
+from sqlalchemy import ScalarSelect, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEntry, Professional
@@ -113,9 +113,11 @@ async def acted_for(
     return (await session.execute(query)).scalars().all()
 
 
-async def refusals_since(session: AsyncSession, actor_id: int, since: datetime) -> int:
-    """How many lookups by this person found nothing they may see (events ending in '.refused') after that moment."""
-    query = select(func.count(AuditEntry.id)).where(
-        AuditEntry.actor_id == actor_id, AuditEntry.at > since, AuditEntry.event.endswith(".refused")
+def refusals_since(actor_id: int, since: datetime) -> ScalarSelect[int]:
+    """How many lookups by this person found nothing they may see (events ending in '.refused') after that moment,
+    as a subquery: a lookup asks it in the statement that finds the case."""
+    return (
+        select(func.count(AuditEntry.id))
+        .where(AuditEntry.actor_id == actor_id, AuditEntry.at > since, AuditEntry.event.endswith(".refused"))
+        .scalar_subquery()
     )
-    return int(await session.scalar(query) or 0)

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import ScalarSelect, delete, exists, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -69,12 +69,15 @@ class CaseKey:
 NO_CASE = CaseKey(id=0, state=CaseState.INGEDIEND, melder_id=0, procesregisseur_id=0)
 
 
-async def key_of(session: AsyncSession, number: str) -> CaseKey | None:
-    query = select(Case.id, Case.state, Case.melder_id, Case.procesregisseur_id).where(
-        Case.number == number.upper()
+async def key_of(session: AsyncSession, number: str, count: ScalarSelect[int]) -> tuple[CaseKey | None, int]:
+    """The key of the case with this number (None if there is none), and ``count`` asked in the same statement:
+    every lookup also counts the person's recent refusals, and one round trip per lookup is enough."""
+    one_row = select(literal(1).label("one")).subquery()
+    query = select(count, Case.id, Case.state, Case.melder_id, Case.procesregisseur_id).select_from(
+        one_row.outerjoin(Case, Case.number == number.upper())
     )
-    row = (await session.execute(query)).first()
-    return None if row is None else CaseKey(*row)
+    counted, *key = (await session.execute(query)).one()
+    return (None if key[0] is None else CaseKey(*key)), int(counted or 0)
 
 
 async def record_transition(

@@ -47,13 +47,10 @@ async def visible_case(
     looked up at all and LookupsExhausted is raised.
     """
     hour_ago = turn.now() - timedelta(hours=1)
-    if (
-        await audit.refusals_since(turn.session, turn.person.id, hour_ago)
-        >= turn.settings.rate_lookup_misses_per_hour
-    ):
+    key, refused = await cases.key_of(turn.session, number, audit.refusals_since(turn.person.id, hour_ago))
+    if refused >= turn.settings.rate_lookup_misses_per_hour:
         await turn.audit("case.lookup.throttled")
         raise LookupsExhausted
-    key = await cases.key_of(turn.session, number)
     access = await case_access(turn.session, turn.person, key or cases.NO_CASE, turn.now())
     case = await turn.session.get(Case, key.id) if key is not None and access >= need else None
     if case is None or not await allows(case, access):
