@@ -76,8 +76,9 @@ async def key_of(session: AsyncSession, number: str, count: ScalarSelect[int]) -
     query = select(count, Case.id, Case.state, Case.melder_id, Case.procesregisseur_id).select_from(
         one_row.outerjoin(Case, Case.number == number.upper())
     )
-    counted, *key = (await session.execute(query)).one()
-    return (None if key[0] is None else CaseKey(*key)), int(counted or 0)
+    counted, case_id, state, melder_id, procesregisseur_id = (await session.execute(query)).one()
+    key = None if case_id is None else CaseKey(case_id, state, melder_id, procesregisseur_id)
+    return key, int(counted or 0)
 
 
 async def record_transition(
