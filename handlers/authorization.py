@@ -81,7 +81,7 @@ async def directing_for(session: AsyncSession, person: Person, now: datetime) ->
 
 
 async def case_access(session: AsyncSession, person: Person, case: Case | CaseKey, now: datetime) -> Access:
-    if not person.active:
+    if not person.active or case.restricted_at is not None:  # restricted: for the operator only
         return Access.NONE
     if person.role is Role.KETENMANAGER:
         return Access.ESCALATION if case.state is CaseState.OPGESCHAALD else Access.NONE

@@ -49,7 +49,7 @@ async def open_for_holder(session: AsyncSession, person: Person) -> Sequence[tup
     base = (
         select(Action, Case.number)
         .join(Case, Case.id == Action.case_id)
-        .where(Action.status == ActionStatus.OPEN)
+        .where(Action.status == ActionStatus.OPEN, Case.restricted_at.is_(None))
     )
     own = base.where(Action.holder_id == person.id)
     of_organisation = base.where(
@@ -82,6 +82,7 @@ async def overdue_for_director(
         .join(Case, Case.id == Action.case_id)
         .where(
             Case.procesregisseur_id.in_(director_ids),
+            Case.restricted_at.is_(None),
             Action.status == ActionStatus.OPEN,
             Action.deadline < now,
         )

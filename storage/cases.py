@@ -62,7 +62,11 @@ class CaseKey:
     state: CaseState
     melder_id: int
     procesregisseur_id: int | None
+    restricted_at: datetime | None = None
 
+
+# A restricted case (AVG art. 18) is in no one's list: only the operator reaches it (storage.privacy).
+UNRESTRICTED = Case.restricted_at.is_(None)
 
 # Stands in for a number that does not exist, so that deciding access to it does the same work as to a case of
 # someone else's (the same queries; id 0 is no case, person or director): the answer's timing tells nothing.
@@ -73,11 +77,13 @@ async def key_of(session: AsyncSession, number: str, count: ScalarSelect[int]) -
     """The key of the case with this number (None if there is none), and ``count`` asked in the same statement:
     every lookup also counts the person's recent refusals, and one round trip per lookup is enough."""
     one_row = select(literal(1).label("one")).subquery()
-    query = select(count, Case.id, Case.state, Case.melder_id, Case.procesregisseur_id).select_from(
-        one_row.outerjoin(Case, Case.number == number.upper())
-    )
-    counted, case_id, state, melder_id, procesregisseur_id = (await session.execute(query)).one()
-    key = None if case_id is None else CaseKey(case_id, state, melder_id, procesregisseur_id)
+    query = select(
+        count, Case.id, Case.state, Case.melder_id, Case.procesregisseur_id, Case.restricted_at
+    ).select_from(one_row.outerjoin(Case, Case.number == number.upper()))
+    counted, case_id, state, melder_id, procesregisseur_id, restricted_at = (
+        await session.execute(query)
+    ).one()
+    key = None if case_id is None else CaseKey(case_id, state, melder_id, procesregisseur_id, restricted_at)
     return key, int(counted or 0)
 
 
@@ -123,7 +129,7 @@ async def transitions(session: AsyncSession, case_id: int) -> Sequence[CaseTrans
 async def intake_queue(session: AsyncSession, limit: int = 50) -> Sequence[Case]:
     query = (
         select(Case)
-        .where(Case.state.in_(OPEN_INTAKE), Case.procesregisseur_id.is_(None))
+        .where(Case.state.in_(OPEN_INTAKE), Case.procesregisseur_id.is_(None), UNRESTRICTED)
         .order_by(Case.created_at)
         .limit(limit)
     )
@@ -133,7 +139,7 @@ async def intake_queue(session: AsyncSession, limit: int = 50) -> Sequence[Case]
 async def directed_by(session: AsyncSession, person_ids: Collection[int], limit: int = 100) -> Sequence[Case]:
     query = (
         select(Case)
-        .where(Case.procesregisseur_id.in_(person_ids), Case.state != CaseState.AFGESLOTEN)
+        .where(Case.procesregisseur_id.in_(person_ids), Case.state != CaseState.AFGESLOTEN, UNRESTRICTED)
         .order_by(Case.updated_at.desc())
         .limit(limit)
     )
@@ -141,7 +147,12 @@ async def directed_by(session: AsyncSession, person_ids: Collection[int], limit:
 
 
 async def referred_by(session: AsyncSession, person_id: int, limit: int = 20) -> Sequence[Case]:
-    query = select(Case).where(Case.melder_id == person_id).order_by(Case.created_at.desc()).limit(limit)
+    query = (
+        select(Case)
+        .where(Case.melder_id == person_id, UNRESTRICTED)
+        .order_by(Case.created_at.desc())
+        .limit(limit)
+    )
     return (await session.execute(query)).scalars().all()
 
 
@@ -165,6 +176,7 @@ async def cases_involving(session: AsyncSession, person: Person, limit: int = 30
         select(Case)
         .where(
             Case.state != CaseState.AFGESLOTEN,
+            UNRESTRICTED,
             or_(
                 Case.melder_id == person.id, Case.procesregisseur_id == person.id, Case.id.in_(as_participant)
             ),
@@ -230,7 +242,9 @@ async def screened_by(session: AsyncSession, case_id: int) -> int | None:
 
 async def in_state(session: AsyncSession, state: CaseState, limit: int = 30) -> Sequence[Case]:
     """The cases in one state, the most recently changed first."""
-    query = select(Case).where(Case.state == state).order_by(Case.updated_at.desc()).limit(limit)
+    query = (
+        select(Case).where(Case.state == state, UNRESTRICTED).order_by(Case.updated_at.desc()).limit(limit)
+    )
     return (await session.execute(query)).scalars().all()
 
 

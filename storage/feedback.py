@@ -81,7 +81,11 @@ async def since_for_director(
     query = (
         select(Feedback, Case.number)
         .join(Case, Case.id == Feedback.case_id)
-        .where(Case.procesregisseur_id.in_(director_ids), Feedback.created_at >= since)
+        .where(
+            Case.procesregisseur_id.in_(director_ids),
+            Case.restricted_at.is_(None),
+            Feedback.created_at >= since,
+        )
         .order_by(Feedback.created_at.desc())
         .limit(limit)
     )

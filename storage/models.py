@@ -149,6 +149,10 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Kept past the bewaartermijn until then, by a decision with a reason (a PrivacyDecision); None: the term.
+    retain_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Restricted (AVG art. 18): kept, but shown, changed and reminded about for nobody until lifted.
+    restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CaseTransition(Base):
@@ -243,6 +247,9 @@ class CaseSubject(Base):
     address: Mapped[str] = mapped_column(EncryptedText("case_subjects.address"))
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A keyed hash of the normalised name and birth date ("<key id>:<hex>"), so an operator answering a
+    # betrokkene's request finds their cases without decrypting every row (storage.subject_search).
+    lookup: Mapped[str | None] = mapped_column(String(100), index=True)
 
 
 class SubjectForm(Base):
@@ -338,6 +345,24 @@ class AuditEntry(Base):
     event: Mapped[str] = mapped_column(String(64))
     case_number: Mapped[str | None] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(32))
+
+
+class PrivacyDecision(Base):
+    """What an operator or procesregisseur decided about a betrokkene's data, with the reason: a search and its
+    purpose, an inzage, an extended bewaartermijn, a restriction and its lifting, an erasure and its decision
+    reference. The audit trail says who did it and when; this keeps why. ``case_number`` is a plain string so the
+    decision outlives an erased case."""
+
+    __tablename__ = "privacy_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(32))
+    case_number: Mapped[str | None] = mapped_column(String(32), index=True)
+    by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(EncryptedText("privacy_decisions.reason"))
+    reference: Mapped[str | None] = mapped_column(EncryptedText("privacy_decisions.reference"))
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class PendingMessage(Base):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import ColumnElement, delete, func, select, text
+from sqlalchemy import ColumnElement, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -27,9 +27,9 @@ from storage.models import (
     JoinRequest,
     JoinStatus,
     MatrixDirectRoom,
-    PendingMessage,
     SubjectForm,
 )
+from storage.privacy import delete_cases
 
 # On PostgreSQL the audit trail refuses deletes unless this is set in the transaction (migration 0006).
 AUDIT_PURGE_SETTING = "vhbot.audit_purge"
@@ -41,6 +41,7 @@ _NOT_LOADED = {"synchronize_session": False}
 class Cutoffs:
     """Everything older than these goes."""
 
+    now: datetime
     closed_cases: datetime
     dialogues: datetime
     inbound: datetime
@@ -57,6 +58,7 @@ class Cutoffs:
         audit_months: int | None,
     ) -> Cutoffs:
         return cls(
+            now=now,
             closed_cases=now - relativedelta(months=case_months),
             dialogues=now - timedelta(minutes=dialogue_minutes),
             inbound=now - timedelta(days=inbound_days),
@@ -103,7 +105,10 @@ def _expired(cutoffs: Cutoffs) -> dict[str, tuple[type[Base], ColumnElement[bool
 
 async def _closed_cases(session: AsyncSession, cutoffs: Cutoffs) -> list[str]:
     query = select(Case.number).where(
-        Case.state == CaseState.AFGESLOTEN, Case.closed_at < cutoffs.closed_cases
+        Case.state == CaseState.AFGESLOTEN,
+        Case.closed_at < cutoffs.closed_cases,
+        # A term extended by a decision (storage.privacy) is honoured to its last day.
+        or_(Case.retain_until.is_(None), Case.retain_until < cutoffs.now),
     )
     return list(await session.scalars(query.order_by(Case.number)))
 
@@ -125,12 +130,7 @@ async def purge(session: AsyncSession, cutoffs: Cutoffs) -> Purge:
     ``purge_audit``, so that a database that refuses the one (its grants, as recommended) keeps the other."""
     done = Purge(cases=await _closed_cases(session, cutoffs))
     if done.cases:
-        # A case's transitions, participants, actions and feedback go with it (foreign keys cascade).
-        for statement in (
-            delete(PendingMessage).where(PendingMessage.case_number.in_(done.cases)),
-            delete(Case).where(Case.number.in_(done.cases)),
-        ):
-            await session.execute(statement, execution_options=_NOT_LOADED)
+        await delete_cases(session, done.cases)
     for name, (model, condition) in _expired(cutoffs).items():
         result = await session.execute(delete(model).where(condition), execution_options=_NOT_LOADED)
         setattr(done, name, result.rowcount)  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import StoreKeyError, keyring_of
 from storage.models import CaseSubject, SubjectForm
+from storage.subject_search import lookup_of
 
 LINK_KEY_PURPOSE = "vhbot subject form links"
 # What a form is for: entering a case's details (the melder's form) or reading them once (the procesregisseur's).
@@ -118,6 +119,7 @@ async def record(
 ) -> bool:
     """Keep the details for the case, replacing earlier ones; True when there were earlier ones."""
     existing = await session.get(CaseSubject, case_id)
+    lookup = lookup_of(session, details.name, details.birth_date)
     if existing is None:
         session.add(
             CaseSubject(
@@ -127,11 +129,12 @@ async def record(
                 address=details.address,
                 entered_by_id=entered_by_id,
                 entered_at=now,
+                lookup=lookup,
             )
         )
         return False
     existing.name, existing.birth_date, existing.address = details.name, details.birth_date, details.address
-    existing.entered_by_id, existing.entered_at = entered_by_id, now
+    existing.entered_by_id, existing.entered_at, existing.lookup = entered_by_id, now, lookup
     return True
 
 

@@ -11,10 +11,10 @@ import os
 import sys
 from pathlib import Path
 
-from bot.cli import chat, doctor, manifest, operations, people, report, serve, store
+from bot.cli import betrokkene, chat, doctor, manifest, operations, people, report, serve, store
 from bot.cli.common import UsageError
 
-GROUPS = (store, people, chat, serve, operations, report, manifest, doctor)
+GROUPS = (store, people, chat, serve, operations, report, manifest, doctor, betrokkene)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,0 +1,127 @@
+"""What is decided about a betrokkene's data (AVG art. 15-18, the WGS's bewaartermijn), with the reason kept
+encrypted beside the audit trail: a search, an inzage, an extended term, a restriction and its lifting, an
+erasure. The operator's commands (bot/cli/betrokkene.py) are the only way here; the chat stays for professionals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from storage.models import Case, CaseState, PendingMessage, PrivacyDecision
+
+# Rows are deleted without being loaded: nothing to look for in the session.
+_NOT_LOADED = {"synchronize_session": False}
+
+
+class Decision(StrEnum):
+    SEARCH = "zoek"
+    INZAGE = "inzage"
+    CORRECTION = "correctie"
+    EXTENSION = "verlenging"
+    RESTRICTION = "beperking"
+    LIFTED = "opheffing"
+    ERASURE = "wissing"
+
+
+async def decide(
+    session: AsyncSession,
+    kind: Decision,
+    case_number: str | None,
+    by: str,
+    reason: str,
+    now: datetime,
+    reference: str | None = None,
+    until: datetime | None = None,
+) -> None:
+    session.add(
+        PrivacyDecision(
+            at=now,
+            kind=kind.value,
+            case_number=case_number,
+            by=by,
+            reason=reason,
+            reference=reference,
+            until=until,
+        )
+    )
+
+
+async def decisions_about(session: AsyncSession, case_number: str) -> Sequence[PrivacyDecision]:
+    query = (
+        select(PrivacyDecision).where(PrivacyDecision.case_number == case_number).order_by(PrivacyDecision.id)
+    )
+    return (await session.scalars(query)).all()
+
+
+def purge_moment(case: Case, term_months: int) -> datetime | None:
+    """When the purge takes a case: its term after closing, or the end of an extension if that is later; None
+    while the case is open."""
+    if case.state is not CaseState.AFGESLOTEN or case.closed_at is None:
+        return None
+    by_term: datetime = case.closed_at + relativedelta(months=term_months)
+    return max(by_term, case.retain_until) if case.retain_until is not None else by_term
+
+
+@dataclass(frozen=True)
+class Going:
+    number: str
+    at: datetime
+    extended: bool
+
+
+async def going_within(session: AsyncSession, now: datetime, days: int, term_months: int) -> list[Going]:
+    """The closed cases the purge takes in the next ``days``, soonest first."""
+    horizon = now + timedelta(days=days)
+    closed_before = horizon - relativedelta(months=term_months)
+    candidates = await session.scalars(
+        select(Case).where(
+            Case.state == CaseState.AFGESLOTEN,
+            (Case.closed_at < closed_before) | (Case.retain_until < horizon),
+        )
+    )
+    going = []
+    for case in candidates:
+        moment = purge_moment(case, term_months)
+        if moment is not None and moment < horizon:
+            going.append(Going(case.number, max(moment, now), case.retain_until is not None))
+    return sorted(going, key=lambda item: item.at)
+
+
+async def extended_count(session: AsyncSession) -> int:
+    """How many cases are kept past their term (for the figures: how many, never which)."""
+    return int(await session.scalar(select(func.count(Case.id)).where(Case.retain_until.is_not(None))) or 0)
+
+
+async def delete_cases(session: AsyncSession, numbers: Collection[str]) -> None:
+    """The cases with everything that hangs off them (transitions, participants, actions, feedback and the
+    identifying details go by the foreign keys' cascade) and the messages queued about them."""
+    for statement in (
+        delete(PendingMessage).where(PendingMessage.case_number.in_(numbers)),
+        delete(Case).where(Case.number.in_(numbers)),
+    ):
+        await session.execute(statement, execution_options=_NOT_LOADED)
+
+
+# The tables an erased case leaves dead rows in.
+_CASE_TABLES = ("cases", "case_subjects", "case_transitions", "case_participants", "actions", "feedback")
+
+
+async def wipe_free_space(engine: AsyncEngine) -> None:
+    """After an erasure, make what the deleted rows held unreadable in the database's files, outside any
+    transaction. SQLite (secure_delete is on, so freed cells are zeroed): the write-ahead log, which still holds
+    earlier versions of the pages, is copied into the database and emptied. PostgreSQL: the case tables are
+    rewritten (VACUUM FULL; an exclusive lock for as long as that takes, seconds at a ZVH's size), so no data file
+    keeps the dead rows; its own write-ahead log ages out as the README's erasure section says."""
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        if engine.dialect.name == "sqlite":
+            await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            await autocommit.exec_driver_sql(f"VACUUM FULL {', '.join(_CASE_TABLES)}")

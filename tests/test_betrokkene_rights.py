@@ -1,0 +1,213 @@
+"""The betrokkene's rights through the operator's commands (issue 37), on both backends: a search by name and
+birth date as typed another way, an inzage that holds every field of their case and nothing of another, a part
+withheld with its ground, a restricted case that nobody can reach, an extended term the purge honours, and an
+erasure that leaves no byte of the case in the SQLite file or its write-ahead log."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select, text
+
+from bot import retention
+from bot.cli import parser
+from handlers.dates.clock import FixedClock
+from storage import cases
+from storage.models import AuditEntry, Case, PrivacyDecision
+from tests.conftest import Chat
+from tests.seeding import Markers, seed_every_field
+from tests.test_scenario import refer_a_case
+
+FIRST, SECOND = "VH-2026-0001", "VH-2026-0002"
+
+
+async def vhbot(chat: Chat, *arguments: str) -> int:
+    """One `vhbot betrokkene …` command, parsed as the command line parses it, on the test's store."""
+    args = parser().parse_args(["betrokkene", *arguments])
+    result: int = await args.run(chat.app, args)
+    return result
+
+
+async def events(chat: Chat) -> list[tuple[str, str | None]]:
+    async with chat.app.sessions() as session:
+        rows = await session.execute(select(AuditEntry.event, AuditEntry.case_number).order_by(AuditEntry.id))
+        return [(event, number) for event, number in rows.all()]
+
+
+def held_in_the_first_case(markers: Markers) -> list[str]:
+    """The markers typed into the first case (the second holds the advice; the draft was never sent)."""
+    return [m for m in markers.all() if m not in (markers.advice, markers.draft)]
+
+
+async def test_a_betrokkene_is_found_by_name_and_birth_date_typed_otherwise_and_the_search_is_audited(
+    chat: Chat, capsys: pytest.CaptureFixture[str]
+) -> None:
+    markers = await seed_every_field(chat, chat.app)  # the form had "Kees <name>", 03-04-1975
+    await vhbot(
+        chat,
+        "zoek",
+        "--name",
+        f"  kees   {markers.name.upper()} ",
+        "--birth-date",
+        "1975-04-03",
+        "--purpose",
+        "inzageverzoek 2026-14",
+    )
+    found = capsys.readouterr().out
+    assert FIRST in found and SECOND not in found
+    await vhbot(
+        chat, "zoek", "--name", f"Kees {markers.name}", "--birth-date", "04-03-1975", "--purpose", "x"
+    )
+    assert "no case found" in capsys.readouterr().out  # another day of birth is another person
+    assert ("betrokkene.found", FIRST) in await events(chat)
+    async with chat.app.sessions() as session:
+        purposes = list(
+            await session.scalars(select(PrivacyDecision.reason).where(PrivacyDecision.kind == "zoek"))
+        )
+        raw = list((await session.execute(text("SELECT reason FROM privacy_decisions"))).scalars())
+    assert purposes == ["inzageverzoek 2026-14", "x"]
+    assert not any("inzageverzoek" in value for value in raw)  # the purpose is kept encrypted
+
+
+async def test_an_inzage_holds_every_field_of_the_case_and_nothing_of_another_in_two_private_files(
+    chat: Chat, tmp_path: Path
+) -> None:
+    markers = await seed_every_field(chat, chat.app)
+    assert (
+        await vhbot(chat, "inzage", FIRST, "--out", str(tmp_path / "inzage"), "--purpose", "verzoek 14") == 0
+    )
+    for path in (tmp_path / "inzage.html", tmp_path / "inzage.json"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        content = path.read_text(encoding="utf-8")
+        missing = [marker for marker in held_in_the_first_case(markers) if marker not in content]
+        assert not missing, (path.name, missing)
+        assert markers.advice not in content and SECOND not in content
+    document = (tmp_path / "inzage.html").read_text(encoding="utf-8")
+    assert "Wie de casus heeft ingezien of gewijzigd" in document and "Politie" in document
+    assert "Petra" not in document  # who acted is an organisation and a role, not a staff member's name
+    assert ("betrokkene.inzage", FIRST) in await events(chat)
+
+
+async def test_a_withheld_part_is_left_out_and_the_export_says_so_and_why(chat: Chat, tmp_path: Path) -> None:
+    markers = await seed_every_field(chat, chat.app)
+    ground = "lopend strafonderzoek (AVG art. 23 lid 1 sub d)"
+    await vhbot(
+        chat,
+        "inzage",
+        FIRST,
+        "--out",
+        str(tmp_path / "x"),
+        "--purpose",
+        "verzoek",
+        "--withhold",
+        f"terugkoppeling={ground}",
+    )
+    for path in (tmp_path / "x.html", tmp_path / "x.json"):
+        content = path.read_text(encoding="utf-8")
+        assert markers.feedback not in content and markers.goal in content
+        assert "lopend strafonderzoek" in content
+    with pytest.raises(SystemExit):  # no purpose, no inzage
+        await vhbot(chat, "inzage", FIRST, "--out", str(tmp_path / "y"), "--purpose", " ")
+    assert not (tmp_path / "y.html").exists()
+
+
+async def test_a_restricted_case_is_reached_by_no_role_until_it_is_lifted(chat: Chat) -> None:
+    await seed_every_field(chat, chat.app)  # the first case is escalated, with an action for the politie
+    unknown = "VH-2026-0777"
+    seen = {
+        ("agent", f"status {FIRST}"),
+        ("regisseur", f"status {FIRST}"),
+        ("regisseur", "status mijn"),
+        ("manager", "opgeschaald"),
+        ("agent", "acties"),
+        ("agent", "status"),
+    }
+    before = {asked: await chat(*asked) for asked in sorted(seen)}
+    assert not [asked for asked, answer in before.items() if FIRST not in answer], before
+    await vhbot(chat, "beperk", FIRST, "--reason", "verzoek betrokkene art. 18, besluit 2026-3")
+    for handle, message in sorted(seen):
+        answer = await chat(handle, message)
+        if message == f"status {FIRST}":  # forbidden reads exactly as not found
+            assert answer == (await chat(handle, f"status {unknown}")).replace(unknown, FIRST)
+            assert "geen casus" in answer
+        else:
+            assert FIRST not in answer, (handle, message, answer)
+    await vhbot(chat, "ophef", FIRST, "--reason", "bezwaar afgewezen")
+    assert FIRST in await chat("regisseur", f"status {FIRST}")
+    assert {("case.restricted", FIRST), ("case.restriction.lifted", FIRST)} <= set(await events(chat))
+
+
+async def close(chat: Chat, number: str) -> None:
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    await chat("regisseur", f"casus {number}", "afsluiten", "doel bereikt", "ja")
+
+
+async def test_an_extended_case_survives_the_purge_that_takes_its_twin(
+    chat: Chat, clock: FixedClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kept, twin = await refer_a_case(chat), await refer_a_case(chat)
+    for number in (kept, twin):
+        await close(chat, number)
+    clock.advance(relativedelta(months=chat.app.settings.retention_months, days=-10))
+    until = (clock.now() + relativedelta(months=2)).date().isoformat()
+    await vhbot(chat, "verleng", kept, "--until", until, "--reason", "lopende procedure")
+    assert f"{kept} is kept until" in capsys.readouterr().out
+    await vhbot(chat, "termijnen", "--days", "30")
+    going = capsys.readouterr().out
+    assert twin in going and kept not in going
+    clock.advance(relativedelta(days=11))
+    done = await retention.purge(chat.app, dry_run=False, channel="cli")
+    assert done.cases == [twin]
+    async with chat.app.sessions() as session:
+        assert await cases.by_number(session, kept) is not None
+        assert await cases.by_number(session, twin) is None
+    clock.advance(relativedelta(months=2, days=1))
+    assert (await retention.purge(chat.app, dry_run=False, channel="cli")).cases == [kept]
+
+
+async def _ciphertexts(chat: Chat, number: str) -> list[str]:
+    """The case's encrypted values as they lie in the store."""
+    async with chat.app.sessions() as session:
+        case = await cases.by_number(session, number)
+        assert case is not None
+        found = []
+        for query in (
+            "SELECT goal FROM cases WHERE id = :id",
+            "SELECT name FROM case_subjects WHERE case_id = :id",
+            "SELECT address FROM case_subjects WHERE case_id = :id",
+            "SELECT description FROM actions WHERE case_id = :id",
+            "SELECT body FROM feedback WHERE case_id = :id",
+            "SELECT note FROM case_transitions WHERE case_id = :id AND note IS NOT NULL",
+        ):
+            found += list((await session.execute(text(query), {"id": case.id})).scalars())
+    return [value.split(":", 1)[1][:40] for value in found]
+
+
+async def test_an_erased_case_is_gone_from_the_store_and_on_sqlite_from_its_bytes(chat: Chat) -> None:
+    await seed_every_field(chat, chat.app)
+    kept = await _ciphertexts(chat, SECOND)
+    erased = await _ciphertexts(chat, FIRST)
+    assert len(erased) >= 6
+    database = chat.app.engine.url.database if chat.app.engine.dialect.name == "sqlite" else None
+
+    def stored_bytes() -> bytes:
+        assert database is not None
+        return b"".join(p.read_bytes() for p in (Path(database), Path(database + "-wal")) if p.exists())
+
+    if database is not None:
+        assert all(value.encode() in stored_bytes() for value in erased)  # the test can see them
+    with pytest.raises(SystemExit):
+        await vhbot(chat, "wis", FIRST, "--reason", "verzoek art. 17", "--decision", "")
+    await vhbot(chat, "wis", FIRST, "--reason", "verzoek art. 17 toegewezen", "--decision", "besluit 2026-7")
+    async with chat.app.sessions() as session:
+        assert await session.scalar(select(Case.id).where(Case.number == FIRST)) is None
+        decision = await session.scalar(select(PrivacyDecision).where(PrivacyDecision.kind == "wissing"))
+        assert decision is not None and decision.reference == "besluit 2026-7"
+    assert ("case.erased", FIRST) in await events(chat)
+    assert await _ciphertexts(chat, SECOND) == kept
+    if database is not None:
+        left = [value for value in erased if value.encode() in stored_bytes()]
+        assert not left, f"{len(left)} of the erased case's values are still in the file or its WAL"
