@@ -153,6 +153,9 @@ class Case(Base):
     retain_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Restricted (AVG art. 18): kept, but shown, changed and reminded about for nobody until lifted.
     restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the betrokkene disputes (AVG art. 16), as notes shown with the case: [{"part", "on"}]; the statement
+    # itself is not rewritten.
+    disputes: Mapped[list[dict[str, str]] | None] = mapped_column(EncryptedJSON("cases.disputes"))
 
 
 class CaseTransition(Base):
@@ -363,6 +366,8 @@ class PrivacyDecision(Base):
     reason: Mapped[str] = mapped_column(EncryptedText("privacy_decisions.reason"))
     reference: Mapped[str | None] = mapped_column(EncryptedText("privacy_decisions.reference"))
     until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A correction's previous value, kept here only (encrypted) so the correction can be accounted for.
+    previous: Mapped[str | None] = mapped_column(EncryptedText("privacy_decisions.previous"))
 
 
 class PendingMessage(Base):

@@ -24,6 +24,7 @@ class Decision(StrEnum):
     SEARCH = "zoek"
     INZAGE = "inzage"
     CORRECTION = "correctie"
+    DISPUTE = "betwisting"
     EXTENSION = "verlenging"
     RESTRICTION = "beperking"
     LIFTED = "opheffing"
@@ -39,6 +40,7 @@ async def decide(
     now: datetime,
     reference: str | None = None,
     until: datetime | None = None,
+    previous: str | None = None,
 ) -> None:
     session.add(
         PrivacyDecision(
@@ -49,6 +51,7 @@ async def decide(
             reason=reason,
             reference=reference,
             until=until,
+            previous=previous,
         )
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -18,8 +19,10 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import privacy
 from storage.crypto import StoreKeyError, keyring_of
-from storage.models import CaseSubject, SubjectForm
+from storage.models import Case, CaseSubject, SubjectForm
+from storage.privacy import Decision
 from storage.subject_search import lookup_of
 
 LINK_KEY_PURPOSE = "vhbot subject form links"
@@ -115,9 +118,16 @@ async def consume(session: AsyncSession, form: SubjectForm, now: datetime) -> bo
 
 
 async def record(
-    session: AsyncSession, case_id: int, details: SubjectDetails, entered_by_id: int, now: datetime
+    session: AsyncSession,
+    case_id: int,
+    details: SubjectDetails,
+    entered_by_id: int,
+    now: datetime,
+    by: str = "het formulier",
+    reason: str = "opnieuw ingevuld in het formulier",
 ) -> bool:
-    """Keep the details for the case, replacing earlier ones; True when there were earlier ones."""
+    """Keep the details for the case, replacing earlier ones; True when there were earlier ones (then kept,
+    encrypted, in a correction's decision, with ``by`` and ``reason``)."""
     existing = await session.get(CaseSubject, case_id)
     lookup = lookup_of(session, details.name, details.birth_date)
     if existing is None:
@@ -133,6 +143,12 @@ async def record(
             )
         )
         return False
+    # Corrected (AVG art. 16): the earlier details are kept only in the decision that accounts for it.
+    earlier = json.dumps(
+        {"naam": existing.name, "geboortedatum": existing.birth_date, "adres": existing.address}
+    )
+    number = await session.scalar(select(Case.number).where(Case.id == case_id))
+    await privacy.decide(session, Decision.CORRECTION, number, by, reason, now, previous=earlier)
     existing.name, existing.birth_date, existing.address = details.name, details.birth_date, details.address
     existing.entered_by_id, existing.entered_at, existing.lookup = entered_by_id, now, lookup
     return True
@@ -142,6 +158,10 @@ async def details(session: AsyncSession, case_id: int) -> SubjectDetails | None:
     """The case's identifying details, decrypted: only for the page or card that shows them, never for chat."""
     found = await session.get(CaseSubject, case_id)
     return None if found is None else SubjectDetails(found.name, found.birth_date, found.address)
+
+
+async def entered_by(session: AsyncSession, case_id: int) -> int | None:
+    return await session.scalar(select(CaseSubject.entered_by_id).where(CaseSubject.case_id == case_id))
 
 
 async def entered_at(session: AsyncSession, case_id: int) -> datetime | None:

@@ -211,3 +211,50 @@ async def test_an_erased_case_is_gone_from_the_store_and_on_sqlite_from_its_byte
     if database is not None:
         left = [value for value in erased if value.encode() in stored_bytes()]
         assert not left, f"{len(left)} of the erased case's values are still in the file or its WAL"
+
+
+async def test_corrected_details_replace_the_old_which_are_kept_only_encrypted_with_the_decision(
+    chat: Chat, capsys: pytest.CaptureFixture[str]
+) -> None:
+    markers = await seed_every_field(chat, chat.app)
+    corrected = f"Kees {markers.name}-Jansen"
+    await vhbot(chat, "corrigeer", FIRST, "--name", corrected, "--reason", "verzoek art. 16, naam onjuist")
+    await vhbot(chat, "zoek", "--name", corrected, "--birth-date", "03-04-1975", "--purpose", "controle")
+    assert FIRST in capsys.readouterr().out
+    await vhbot(
+        chat, "zoek", "--name", f"Kees {markers.name}", "--birth-date", "03-04-1975", "--purpose", "c"
+    )
+    assert "no case found" in capsys.readouterr().out  # the old name finds nothing any more
+    async with chat.app.sessions() as session:
+        decision = await session.scalar(select(PrivacyDecision).where(PrivacyDecision.kind == "correctie"))
+        raw = (
+            await session.execute(text("SELECT previous FROM privacy_decisions WHERE kind = 'correctie'"))
+        ).scalar()
+    assert decision is not None and markers.name in (decision.previous or "")
+    assert raw is not None and markers.name not in raw
+    assert ("case.subject.corrected", FIRST) in await events(chat)
+    with pytest.raises(SystemExit):
+        await vhbot(chat, "corrigeer", FIRST, "--name", "X", "--reason", "")
+
+
+async def test_a_disputed_statement_and_an_extended_term_show_in_the_procesregisseurs_case_view(
+    chat: Chat, clock: FixedClock
+) -> None:
+    markers = await seed_every_field(chat, chat.app)
+    await vhbot(chat, "betwist", FIRST, "--part", "doel", "--reason", "betrokkene zegt: klopt niet")
+    until = (clock.now() + relativedelta(years=3)).date()
+    counted = "Casussen bewaard na hun termijn, bij besluit (nu): "
+    assert f"{counted}0" in await chat("manager", "cijfers")
+    await vhbot(chat, "verleng", FIRST, "--until", until.isoformat(), "--reason", "procedure")
+    assert f"{counted}<5" in await chat("manager", "cijfers")  # how many, never which
+    view = await chat("regisseur", f"status {FIRST}")
+    assert "de betrokkene betwist het doel" in view and markers.goal in view  # noted, not rewritten
+    assert f"Bewaartermijn verlengd tot " in view and f" {until.day} " in view and str(until.year) in view
+    assert "betwist" not in await chat("agent", f"status {FIRST}")  # the melder sees no case content
+
+
+def test_every_disputable_part_has_a_name_in_every_language(chat: Chat) -> None:
+    from bot.cli.betrokkene import DISPUTABLE
+
+    for language in chat.app.texts.languages:
+        assert all(f"dispute.{part}" in chat.app.texts.keys(language) for part in DISPUTABLE), language

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from storage.privacy import Decision
 
 COMMAND = "betrokkene"
+# What of a case's content a betrokkene can dispute (the catalogue's [dispute] names each).
+DISPUTABLE = ("doel", "leefgebieden", "ketens", "geinformeerd", "verloop", "acties", "terugkoppeling")
 
 
 def _reason(value: str) -> str:
@@ -142,6 +144,46 @@ async def cmd_inzage(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_correct(app: App, args: argparse.Namespace) -> int:
+    """Corrected details (AVG art. 16); the earlier ones are kept, encrypted, only with the decision."""
+    from bot.cli.common import refuse_formula
+    from storage import subjects
+
+    if args.name is None and args.birth_date is None and args.address is None:
+        raise UsageError("give what is corrected: --name, --birth-date and/or --address")
+    for what, value in (("name", args.name), ("address", args.address)):
+        if value is not None:
+            refuse_formula(what, value)
+    async with app.sessions() as session, session.begin():
+        case = await _case(session, args.number)
+        found = await subjects.details(session, case.id)
+        entered_by = await subjects.entered_by(session, case.id)
+        if found is None or entered_by is None:
+            raise UsageError(f"{case.number} has no identifying details to correct")
+        corrected = subjects.SubjectDetails(
+            args.name.strip() if args.name is not None else found.name,
+            _birth_date(args.birth_date, app) if args.birth_date is not None else found.birth_date,
+            args.address.strip() if args.address is not None else found.address,
+        )
+        await subjects.record(session, case.id, corrected, entered_by, app.now(), _operator(), args.reason)
+        await audit_command(session, app, f"{COMMAND} corrigeer", "case.subject.corrected", case.number)
+    print(f"the details of {case.number} are corrected; the earlier ones are kept only with the decision")
+    return 0
+
+
+async def cmd_dispute(app: App, args: argparse.Namespace) -> int:
+    """The betrokkene disputes a statement (AVG art. 16): it is not rewritten, it gets a note in the case view."""
+    from storage.privacy import Decision
+
+    async with app.sessions() as session, session.begin():
+        case = await _case(session, args.number)
+        on = app.now().isoformat()
+        case.disputes = [*(case.disputes or []), {"part": args.part, "on": on}]
+        await _record(session, app, Decision.DISPUTE, "case.disputed", case.number, args.reason, args.part)
+    print(f"{case.number}: '{args.part}' is marked as disputed by the betrokkene in the case view")
+    return 0
+
+
 async def cmd_extend(app: App, args: argparse.Namespace) -> int:
     from storage import privacy
     from storage.privacy import Decision
@@ -246,6 +288,20 @@ def register(commands: SubParsers) -> None:
         help="leave a part out, on this ground",
     )
     access.set_defaults(run=cmd_inzage)
+
+    correct = actions.add_parser("corrigeer", help="correct the identifying details (AVG art. 16)")
+    correct.add_argument("number")
+    correct.add_argument("--name")
+    correct.add_argument("--birth-date")
+    correct.add_argument("--address")
+    correct.add_argument("--reason", required=True, type=_reason)
+    correct.set_defaults(run=cmd_correct)
+
+    dispute = actions.add_parser("betwist", help="mark part of a case as disputed by the betrokkene")
+    dispute.add_argument("number")
+    dispute.add_argument("--part", required=True, choices=DISPUTABLE)
+    dispute.add_argument("--reason", required=True, type=_reason, help="what the betrokkene says")
+    dispute.set_defaults(run=cmd_dispute)
 
     extend = actions.add_parser("verleng", help="keep a case past its bewaartermijn until a date")
     extend.add_argument("number")

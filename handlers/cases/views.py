@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers import recipients
-from handlers.dates.formatting import short_date
+from handlers.dates.formatting import long_date, short_date
 from handlers.dialogue.turn import Turn
 from storage import actions, cases, feedback, people, subjects
 from storage.cases import OPEN_INTAKE
@@ -172,7 +172,31 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
                 turn.t("case.unreachable_holder", action=f"{case.number} #{action.seq}", holder=holder)
             )
     lines.append(turn.t("case.unread", count=unread))
+    lines += privacy_lines(turn, case)
     return [*lines, *await history_lines(turn, case)]
+
+
+def privacy_lines(turn: Turn, case: Case) -> list[str]:
+    """What was decided about the case's data that its procesregisseur must know when reading it: a statement
+    the betrokkene disputes (shown, not rewritten), a bewaartermijn extended."""
+    lines = [
+        turn.t(
+            "case.disputed",
+            part=turn.t(f"dispute.{dispute['part']}"),
+            on=long_date(
+                turn.texts, turn.lang, datetime.fromisoformat(dispute["on"]), turn.tz, with_time=False
+            ),
+        )
+        for dispute in case.disputes or []
+    ]
+    if case.retain_until is not None:
+        lines.append(
+            turn.t(
+                "case.retained",
+                until=long_date(turn.texts, turn.lang, case.retain_until, turn.tz, with_time=False),
+            )
+        )
+    return lines
 
 
 # Where a transition's reason is a key of config/process.toml, the catalogue prefix that names it.

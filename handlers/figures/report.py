@@ -16,7 +16,7 @@ from config.catalogue import Catalogue
 from handlers.dialogue.messages import Chart
 from handlers.figures.counts import shown, spread
 from handlers.figures.period import Period
-from storage import check_tallies, figures
+from storage import check_tallies, figures, privacy
 from storage.models import ActionStatus, CaseState
 
 Row = tuple[str, str]
@@ -124,6 +124,10 @@ async def build(
         Section(
             t("figures.concerns"),
             ((t("figures.total"), shown(await figures.concerns(session, start, end))),),
+        ),
+        # How many cases are kept past their bewaartermijn by a decision (issue 37): how many, never which.
+        Section(
+            t("figures.retention"), ((t("figures.extended"), shown(await privacy.extended_count(session))),)
         ),
     ]
     last = date.fromordinal(period.end.toordinal() - 1)

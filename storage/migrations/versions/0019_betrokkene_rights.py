@@ -24,6 +24,7 @@ def upgrade() -> None:
     with op.batch_alter_table("cases") as table:
         table.add_column(sa.Column("retain_until", sa.DateTime(timezone=True), nullable=True))
         table.add_column(sa.Column("restricted_at", sa.DateTime(timezone=True), nullable=True))
+        table.add_column(sa.Column("disputes", sa.Text(), nullable=True))
     op.create_table(
         "privacy_decisions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -34,6 +35,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("reference", sa.Text(), nullable=True),
         sa.Column("until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("previous", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_privacy_decisions_case_number", "privacy_decisions", ["case_number"])
@@ -43,6 +45,7 @@ def downgrade() -> None:
     op.drop_index("ix_privacy_decisions_case_number", table_name="privacy_decisions")
     op.drop_table("privacy_decisions")
     with op.batch_alter_table("cases") as table:
+        table.drop_column("disputes")
         table.drop_column("restricted_at")
         table.drop_column("retain_until")
     with op.batch_alter_table("case_subjects") as table:
