@@ -249,7 +249,7 @@ async def test_a_disputed_statement_and_an_extended_term_show_in_the_procesregis
     assert f"{counted}<5" in await chat("manager", "cijfers")  # how many, never which
     view = await chat("regisseur", f"status {FIRST}")
     assert "de betrokkene betwist het doel" in view and markers.goal in view  # noted, not rewritten
-    assert f"Bewaartermijn verlengd tot " in view and f" {until.day} " in view and str(until.year) in view
+    assert "Bewaartermijn verlengd tot " in view and f" {until.day} " in view and str(until.year) in view
     assert "betwist" not in await chat("agent", f"status {FIRST}")  # the melder sees no case content
 
 
@@ -258,3 +258,14 @@ def test_every_disputable_part_has_a_name_in_every_language(chat: Chat) -> None:
 
     for language in chat.app.texts.languages:
         assert all(f"dispute.{part}" in chat.app.texts.keys(language) for part in DISPUTABLE), language
+
+
+def test_the_processing_record_in_docs_is_what_the_shipped_configuration_says() -> None:
+    """docs/verwerking.md cannot drift: it is the record `vhbot betrokkene register` prints for the defaults
+    (regenerate it with that command after changing a term or the referral form)."""
+    from bot.processing_record import record
+    from config.definitions import load_definitions
+    from config.settings import Settings
+
+    shipped = (Path(__file__).resolve().parents[1] / "docs" / "verwerking.md").read_text(encoding="utf-8")
+    assert shipped == record(Settings.model_construct(), load_definitions())

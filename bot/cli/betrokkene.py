@@ -261,6 +261,15 @@ async def cmd_erase(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_register(app: App, args: argparse.Namespace) -> int:
+    """The processing record for this installation's settings, for the verwerkingsregister and a DPIA."""
+    from bot.processing_record import record
+    from config.definitions import load_definitions
+
+    print(record(app.settings, load_definitions()), end="")
+    return 0
+
+
 def register(commands: SubParsers) -> None:
     group = commands.add_parser(
         COMMAND, help="a betrokkene's rights: search, inzage, terms, restriction, erasure"
@@ -321,6 +330,10 @@ def register(commands: SubParsers) -> None:
         restriction.add_argument("number")
         restriction.add_argument("--reason", required=True, type=_reason)
         restriction.set_defaults(run=run)
+
+    actions.add_parser(
+        "register", help="print the processing record (verwerkingsregister) of this installation"
+    ).set_defaults(run=cmd_register, store=False)
 
     erase = actions.add_parser("wis", help="erase a case before its term, on a decided request (AVG art. 17)")
     erase.add_argument("number")
