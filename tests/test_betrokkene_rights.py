@@ -10,14 +10,17 @@ from pathlib import Path
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from pydantic import SecretStr
 from sqlalchemy import select, text
 
 from bot import retention
+from bot.app import build_app
 from bot.cli import parser
+from config.settings import Settings
 from handlers.dates.clock import FixedClock
-from storage import cases
+from storage import cases, migrate
 from storage.models import AuditEntry, Case, PrivacyDecision
-from tests.conftest import Chat
+from tests.conftest import NOW, TEST_KEYS, Chat, load_demo_apart
 from tests.seeding import Markers, seed_every_field
 from tests.test_scenario import refer_a_case
 
@@ -269,3 +272,46 @@ def test_the_processing_record_in_docs_is_what_the_shipped_configuration_says() 
 
     shipped = (Path(__file__).resolve().parents[1] / "docs" / "verwerking.md").read_text(encoding="utf-8")
     assert shipped == record(Settings.model_construct(), load_definitions())
+
+
+async def test_on_postgresql_an_erased_case_leaves_no_byte_in_the_data_files(tmp_path: Path) -> None:
+    """In a cluster of the test's own (the shared server's files are not ours to read): after `wis` and a
+    checkpoint, none of the erased case's stored values is in any table's data file. The server's own WAL
+    (pg_wal) still has them until its segments are recycled, as the README says."""
+    from tests.throwaway_postgres import ThrowawayCluster
+
+    cluster = ThrowawayCluster()
+    cluster.start()
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=cluster.url,
+        encryption_keys=SecretStr(TEST_KEYS),
+        rate_messages_per_minute=10_000,  # one melder refers three cases in a moment
+    )
+    app = build_app(settings, FixedClock(NOW))
+    try:
+        await migrate.upgrade(app.engine)
+        await load_demo_apart(app, app.now())
+        chat = Chat(app)
+        await seed_every_field(chat, app)
+        erased, kept = await _ciphertexts(chat, FIRST), await _ciphertexts(chat, SECOND)
+
+        async def in_data_files() -> bytes:
+            async with app.engine.connect() as connection:
+                await (await connection.execution_options(isolation_level="AUTOCOMMIT")).exec_driver_sql(
+                    "CHECKPOINT"
+                )
+            files = (cluster.directory / "data" / "base").rglob("*")
+            return b"".join(path.read_bytes() for path in files if path.is_file())
+
+        before = await in_data_files()
+        assert all(value.encode() in before for value in erased + kept)  # the test can see them
+        await vhbot(
+            chat, "wis", FIRST, "--reason", "verzoek art. 17 toegewezen", "--decision", "besluit 2026-8"
+        )
+        after = await in_data_files()
+        assert not [value for value in erased if value.encode() in after]
+        assert all(value.encode() in after for value in kept)
+    finally:
+        await app.close()
+        cluster.remove()
