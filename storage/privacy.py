@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.models import Case, CaseState, PendingMessage, PrivacyDecision
@@ -63,12 +63,29 @@ async def decisions_about(session: AsyncSession, case_number: str) -> Sequence[P
     return (await session.scalars(query)).all()
 
 
+def ended_at(case: Case) -> datetime | None:
+    """When the ZVH's work on a case ended: it was closed, or the referral was answered with advice (a
+    redirection is never closed by anyone, and must not be kept for ever for that); None while it goes on."""
+    if case.state is CaseState.AFGESLOTEN:
+        return case.closed_at
+    return case.updated_at if case.state is CaseState.ADVIES else None
+
+
+def ended_before(moment: datetime) -> ColumnElement[bool]:
+    """The cases whose work ended before ``moment``, as :func:`ended_at` says, in SQL."""
+    return or_(
+        and_(Case.state == CaseState.AFGESLOTEN, Case.closed_at < moment),
+        and_(Case.state == CaseState.ADVIES, Case.updated_at < moment),
+    )
+
+
 def purge_moment(case: Case, term_months: int) -> datetime | None:
-    """When the purge takes a case: its term after closing, or the end of an extension if that is later; None
-    while the case is open."""
-    if case.state is not CaseState.AFGESLOTEN or case.closed_at is None:
+    """When the purge takes a case: its term after its work ended, or the end of an extension if that is later;
+    None while the case goes on."""
+    ended = ended_at(case)
+    if ended is None:
         return None
-    by_term: datetime = case.closed_at + relativedelta(months=term_months)
+    by_term: datetime = ended + relativedelta(months=term_months)
     return max(by_term, case.retain_until) if case.retain_until is not None else by_term
 
 
@@ -85,8 +102,8 @@ async def going_within(session: AsyncSession, now: datetime, days: int, term_mon
     closed_before = horizon - relativedelta(months=term_months)
     candidates = await session.scalars(
         select(Case).where(
-            Case.state == CaseState.AFGESLOTEN,
-            (Case.closed_at < closed_before) | (Case.retain_until < horizon),
+            Case.state.in_((CaseState.AFGESLOTEN, CaseState.ADVIES)),
+            ended_before(closed_before) | (Case.retain_until < horizon),
         )
     )
     going = []

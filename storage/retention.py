@@ -1,6 +1,7 @@
 """Retention: what the store no longer needs is deleted, not kept "just in case" (domain.md Part 1).
 
-Closed cases go a configured number of months after closing, with everything that hangs off them (transitions,
+Closed cases go a configured number of months after closing (and referrals answered with advice, which nobody
+closes, that long after the advice), with everything that hangs off them (transitions,
 participants, actions, feedback, their queued messages); the audit trail keeps its entries about them (case
 numbers are plain strings there) for as long as it is configured to. Unfinished dialogues, unanswered offers to
 ask to join, the records of handled channel messages and the Matrix chats of people who never got an account are
@@ -20,7 +21,6 @@ from storage.models import (
     AuditEntry,
     Base,
     Case,
-    CaseState,
     ChannelAddress,
     Dialogue,
     InboundMessage,
@@ -29,7 +29,7 @@ from storage.models import (
     MatrixDirectRoom,
     SubjectForm,
 )
-from storage.privacy import delete_cases
+from storage.privacy import delete_cases, ended_before
 
 # On PostgreSQL the audit trail refuses deletes unless this is set in the transaction (migration 0006).
 AUDIT_PURGE_SETTING = "vhbot.audit_purge"
@@ -105,8 +105,7 @@ def _expired(cutoffs: Cutoffs) -> dict[str, tuple[type[Base], ColumnElement[bool
 
 async def _closed_cases(session: AsyncSession, cutoffs: Cutoffs) -> list[str]:
     query = select(Case.number).where(
-        Case.state == CaseState.AFGESLOTEN,
-        Case.closed_at < cutoffs.closed_cases,
+        ended_before(cutoffs.closed_cases),
         # A term extended by a decision (storage.privacy) is honoured to its last day.
         or_(Case.retain_until.is_(None), Case.retain_until < cutoffs.now),
     )

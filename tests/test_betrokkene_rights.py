@@ -315,3 +315,21 @@ async def test_on_postgresql_an_erased_case_leaves_no_byte_in_the_data_files(tmp
     finally:
         await app.close()
         cluster.remove()
+
+
+async def test_a_referral_answered_with_advice_goes_after_the_term_though_nobody_closes_it(
+    chat: Chat, clock: FixedClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A redirection (advies) is the end of the ZVH's work, but no one closes it: before, it was kept for ever."""
+    advised, handled = await refer_a_case(chat), await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {advised}", "doorverwijzen", "wijkteam", "Bel het wijkteam", "ja")
+    await close(chat, handled)
+    clock.advance(relativedelta(months=chat.app.settings.retention_months, days=-5))
+    await vhbot(chat, "termijnen", "--days", "30")
+    going = capsys.readouterr().out
+    assert advised in going and handled in going
+    assert (await retention.purge(chat.app, dry_run=False, channel="cli")).cases == []
+    clock.advance(relativedelta(days=6))
+    assert sorted((await retention.purge(chat.app, dry_run=False, channel="cli")).cases) == sorted(
+        [advised, handled]
+    )

@@ -128,7 +128,7 @@ async def test_the_readme_roles_keep_the_audit_trail_from_the_serving_role_and_n
         refused = await cluster.vhbot("vhbot_app", "purge", audit_retention_months="12")
         assert refused.returncode == 1 and "the audit trail was not purged" in refused.stderr
         assert "Traceback" not in refused.stderr
-        assert "purged 1 closed case" in refused.stdout  # the rest went all the same
+        assert "purged 1 case (" in refused.stdout  # the rest went all the same
         async with app.sessions() as session:
             assert await session.scalar(select(Case).where(Case.number == number)) is None
         assert await audit_entries(app) >= written  # nothing of the trail went

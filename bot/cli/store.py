@@ -38,7 +38,8 @@ async def cmd_purge(app: App, args: argparse.Namespace) -> int:
     verb = "would purge" if args.dry_run else "purged"
     count = len(found.cases)
     cases = "case" if count == 1 else "cases"
-    print(f"{verb} {count} closed {cases} (closed more than {app.settings.retention_months} months ago)")
+    ended = f"closed or answered with advice more than {app.settings.retention_months} months ago"
+    print(f"{verb} {count} {cases} ({ended})")
     for number in found.cases:
         print(f"  {number}")
     print(
