@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 # A row of a kind this version does not know (written by a newer version during a rolling upgrade) waits this long
 # for a process that knows it, without using up an attempt.
 UNKNOWN_KIND_WAIT = timedelta(minutes=10)
+# A row about a restricted case (AVG art. 18) is held, not sent and not cancelled: it goes out once the restriction
+# is lifted, looked at again this often.
+RESTRICTED_WAIT = timedelta(hours=1)
 # Errors of the store itself: the cycle is given up and the store waited for. Anything else one row or one channel
 # causes is that row's fault alone.
 STORE_ERRORS = (SQLAlchemyError, OSError)
@@ -191,6 +194,11 @@ class DeliveryEngine:
             )
             due = now + UNKNOWN_KIND_WAIT
             outcome = Outcome(row.id, OutboxStatus.PENDING, due, None, failed, "unknown kind", refund=True)
+            return Attempt(row, None, person, outcome)
+        case = batch.cases.get(row.case_number) if row.case_number else None
+        if case is not None and case.restricted_at is not None:
+            due = now + RESTRICTED_WAIT
+            outcome = Outcome(row.id, OutboxStatus.PENDING, due, None, failed, "case restricted", refund=True)
             return Attempt(row, None, person, outcome)
         reason = unreadable.get(row.id)
         if reason is None:

@@ -163,8 +163,6 @@ class Notices:
         case = batch.cases.get(row.case_number) if row.case_number else None
         if case is not None and case.state is CaseState.AFGESLOTEN and not kind.after_closing:
             return False
-        if case is not None and case.restricted_at is not None:  # nobody is reminded of a restricted case
-            return False
         if kind.about == ACTION and row.action_id is not None:  # rows from before ids were kept: sent
             action = batch.actions.get(row.action_id)
             return action is not None and action.status is ActionStatus.OPEN

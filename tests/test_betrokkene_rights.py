@@ -6,6 +6,8 @@ erasure that leaves no byte of the case in the SQLite file or its write-ahead lo
 from __future__ import annotations
 
 import stat
+from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,11 +17,13 @@ from sqlalchemy import select, text
 
 from bot import retention
 from bot.app import build_app
+from bot.channels.recording import RecordingSender
 from bot.cli import parser
+from bot.delivery import RESTRICTED_WAIT, DeliveryEngine
 from config.settings import Settings
 from handlers.dates.clock import FixedClock
 from storage import cases, migrate
-from storage.models import AuditEntry, Case, PrivacyDecision
+from storage.models import AuditEntry, Case, OutboxStatus, PendingMessage, PrivacyDecision
 from tests.conftest import NOW, TEST_KEYS, Chat, load_demo_apart
 from tests.seeding import Markers, seed_every_field
 from tests.test_scenario import refer_a_case
@@ -333,3 +337,32 @@ async def test_a_referral_answered_with_advice_goes_after_the_term_though_nobody
     assert sorted((await retention.purge(chat.app, dry_run=False, channel="cli")).cases) == sorted(
         [advised, handled]
     )
+
+
+async def test_a_restricted_cases_reminders_wait_and_go_out_once_it_is_lifted(
+    chat: Chat, clock: FixedClock, tmp_path: Path
+) -> None:
+    await seed_every_field(chat, chat.app)  # the first case has an action, a deadline and an overleg ahead
+    engine = DeliveryEngine(chat.app, [RecordingSender(tmp_path / "sent.jsonl")])
+
+    async def statuses() -> Counter[OutboxStatus]:
+        async with chat.app.sessions() as session:
+            found = await session.scalars(
+                select(PendingMessage.status).where(PendingMessage.case_number == FIRST)
+            )
+            return Counter(found)
+
+    while await engine.deliver_due():
+        pass
+    await vhbot(chat, "beperk", FIRST, "--reason", "verzoek art. 18")
+    waiting = (await statuses())[OutboxStatus.PENDING]
+    assert waiting > 0
+    clock.advance(timedelta(days=42))  # every reminder of the case is due (six weeks on: a Monday)
+    while await engine.deliver_due():
+        pass
+    assert (await statuses())[OutboxStatus.PENDING] == waiting  # none sent, none cancelled
+    await vhbot(chat, "ophef", FIRST, "--reason", "beperking opgeheven")
+    clock.advance(RESTRICTED_WAIT)
+    while await engine.deliver_due():
+        pass
+    assert (await statuses())[OutboxStatus.PENDING] == 0
