@@ -366,3 +366,31 @@ async def test_a_restricted_cases_reminders_wait_and_go_out_once_it_is_lifted(
     while await engine.deliver_due():
         pass
     assert (await statuses())[OutboxStatus.PENDING] == 0
+
+
+async def test_the_procesregisseur_extends_a_closed_cases_term_in_chat_with_a_date_and_a_reason(
+    chat: Chat, clock: FixedClock
+) -> None:
+    number = await refer_a_case(chat)
+    await close(chat, number)
+    menu = await chat("regisseur", f"casus {number}")
+    assert "bewaartermijn verlengen" in menu
+    assert "in het verleden" in await chat("regisseur", "bewaartermijn verlengen", "1-1-2020")
+    until = clock.now() + relativedelta(months=chat.app.settings.retention_months + 6)
+    asked = await chat("regisseur", until.strftime("%d-%m-%Y"), "ja")
+    assert "Waarom" in asked
+    confirm = await chat("regisseur", "Lopende procedure bij de rechtbank")
+    assert "tot ten minste" in confirm and str(until.year) in confirm
+    assert (await chat("regisseur", "nee")).startswith("Goed.")  # a no changes nothing
+    async with chat.app.sessions() as session:
+        assert (await cases.by_number(session, number)).retain_until is None  # type: ignore[union-attr]
+    await chat("regisseur", f"casus {number}", "bewaartermijn verlengen", until.strftime("%d-%m-%Y"), "ja")
+    done = await chat("regisseur", "Lopende procedure bij de rechtbank", "ja")
+    assert "wordt bewaard tot ten minste" in done
+    async with chat.app.sessions() as session:
+        decision = await session.scalar(select(PrivacyDecision).where(PrivacyDecision.kind == "verlenging"))
+    assert decision is not None and decision.reason == "Lopende procedure bij de rechtbank"
+    assert decision.by.startswith("professional:")
+    clock.advance(relativedelta(months=chat.app.settings.retention_months, days=1))
+    assert (await retention.purge(chat.app, dry_run=False, channel="cli")).cases == []
+    assert ("case.retention.extended", number) in await events(chat)

@@ -223,9 +223,9 @@ async def test_case_walks_the_process_states_and_every_move_is_recorded(chat: Ch
     assert history[4].note == "Partners komen afspraken niet na"
     assert history[5].note == "Wijkteam Amersfoort-Noord"
     assert case.closed_at is not None
-    # A closed case can only be reopened: the menu shows that one option, numbered as shown.
+    # A closed case can be reopened or kept longer: the menu shows those two options, numbered as shown.
     menu = await chat("regisseur", f"casus {number}")
-    assert menu.endswith("Wat wilt u doen?\n  1. heropenen")
+    assert menu.endswith("Wat wilt u doen?\n  1. heropenen\n  2. bewaartermijn verlengen")
     assert "heropend" in await chat("regisseur", "1", "ja")
 
 

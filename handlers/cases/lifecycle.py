@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from handlers import recipients, reminders
 from handlers.cases.flow import move
 from handlers.dialogue.turn import Turn
 from handlers.notice_kind import NOTHING, Nothing, NoticeKind, OfAction, References
-from storage import actions, cases, outbox
+from storage import actions, audit, cases, outbox, privacy
 from storage.models import Action, ActionStatus, Case, CaseState, Organisation, Professional
+from storage.privacy import Decision
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,15 @@ async def reopen(turn: Turn, case: Case) -> None:
     case.closed_at = None
     if case.melder_id != turn.person.id:
         await turn.notify(case.melder_id, CASE_REOPENED, case.number, NOTHING)
+
+
+async def retain(turn: Turn, case: Case, until: datetime, why: str) -> None:
+    """Kept past its bewaartermijn until ``until`` (AVG/WGS: a decision with a reason): the purge honours it, the
+    decision keeps why, encrypted, and the audit trail who and when."""
+    case.retain_until = until
+    by = audit.for_person(turn.person.id)
+    await privacy.decide(turn.session, Decision.EXTENSION, case.number, by, why, turn.now(), until=until)
+    await turn.audit("case.retention.extended", case.number)
 
 
 async def to_colleague(turn: Turn, case: Case, colleague: Professional) -> None:

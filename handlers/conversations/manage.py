@@ -47,6 +47,10 @@ ONE_ACTION = ("handover", "keep", "cancel")
 HANDOVER_OPTIONS = (*ONE_ACTION, "each")
 COLLEAGUE, COLLEAGUE_CONFIRM = "colleague", "colleague_confirm"
 MEETING = DateStep("meeting", "manage.meeting_prompt", "default_meeting_time")
+RETAIN_UNTIL = DateStep("retain_until", "manage.retain_prompt")
+RETAIN_WHY, RETAIN = "retain_why", "retain"
+# Where the ZVH's work on a case has ended: its data can be kept past the bewaartermijn, by decision (issue 37).
+ENDED = (CaseState.AFGESLOTEN, CaseState.ADVIES)
 # Every option in the order the menu shows it, with the state it moves the case to (None: the state stays, the
 # case changes hands).
 OPTIONS: dict[str, CaseState | None] = {
@@ -58,6 +62,7 @@ OPTIONS: dict[str, CaseState | None] = {
     "close": CaseState.AFGESLOTEN,
     "reopen": CaseState.GEACCEPTEERD,
     "colleague": None,
+    "retain": None,
 }
 
 
@@ -65,7 +70,8 @@ OPTIONS: dict[str, CaseState | None] = {
 class ManageState:
     number: str
     reason: str | None = None  # why it is closed, or to whom it is escalated (a key from config/process.toml)
-    why: str | None = None  # what the procesregisseur wrote about an escalation
+    why: str | None = None  # what the procesregisseur wrote about an escalation, or why a case is kept longer
+    until: str | None = None  # until when a case is kept (ISO 8601)
     organisation_id: int | None = None
     contact_id: int | None = None
     open_actions: str | None = None  # what happens to them at a handover: one of HANDOVER_OPTIONS
@@ -76,20 +82,23 @@ Manage = DialogueState[ManageState]
 steps: Steps[ManageState, Case] = Steps()
 
 
+def _possible(key: str, target: CaseState | None, case: Case) -> bool:
+    if key == "plan":
+        return case.state in PLANNABLE
+    if key == "retain":
+        return case.state in ENDED
+    if target is None:
+        return case.state is not CaseState.AFGESLOTEN
+    return target in NEXT_STATES[case.state]
+
+
 def _options(turn: Turn, case: Case) -> list[Choice]:
     """What can be done now."""
-    possible = [
-        key
+    return [
+        Choice(key, turn.t(f"manage.option.{key}"))
         for key, target in OPTIONS.items()
-        if (
-            case.state in PLANNABLE
-            if key == "plan"
-            else case.state is not CaseState.AFGESLOTEN
-            if target is None
-            else target in NEXT_STATES[case.state]
-        )
+        if _possible(key, target, case)
     ]
-    return [Choice(key, turn.t(f"manage.option.{key}")) for key in OPTIONS if key in possible]
 
 
 async def start(turn: Turn, argument: str) -> Manage | None:
@@ -141,6 +150,9 @@ async def _on_menu(turn: Turn, state: Manage, case: Case, option: str) -> Dialog
         reasons = turn.definitions.process.close_reasons
         text = turn.t("manage.close_reason", number=number)
         return ask_choice(turn, state, CLOSE_REASON, text, reasons, "close_reason")
+    if option == "retain":
+        RETAIN_UNTIL.ask(turn, state)
+        return state
     if option == "colleague":
         colleagues = await recipients.colleagues(turn.session, turn.person)
         if not colleagues:
@@ -183,6 +195,39 @@ async def _on_meeting(turn: Turn, state: Manage, case: Case, moment: datetime | 
 
 
 steps.date(MEETING, _on_meeting)
+
+
+async def _on_retain_until(turn: Turn, state: Manage, case: Case, moment: datetime | None) -> Manage:
+    assert moment is not None, "the date is not optional"
+    state.data.until = moment.isoformat()
+    state.step = RETAIN_WHY
+    turn.ask_open(state, turn.t("manage.retain_why", number=case.number))
+    return state
+
+
+steps.date(RETAIN_UNTIL, _on_retain_until)
+
+
+@steps(RETAIN_WHY)
+async def _on_retain_why(turn: Turn, state: Manage, case: Case) -> Manage:
+    why = await read_text(turn, state)
+    if why is None:
+        return state
+    state.data.why = why
+    assert state.data.until is not None, "asked at the step before"
+    until = long_date(
+        turn.texts, turn.lang, datetime.fromisoformat(state.data.until), turn.tz, with_time=False
+    )
+    return ask_confirm(turn, state, RETAIN, turn.t("manage.retain_confirm", number=case.number, until=until))
+
+
+@steps.on_yes(RETAIN)
+async def _retain(turn: Turn, state: Manage, case: Case) -> None:
+    assert state.data.until is not None and state.data.why is not None, "asked at the steps before"
+    until = datetime.fromisoformat(state.data.until)
+    await lifecycle.retain(turn, case, until, state.data.why)
+    shown = long_date(turn.texts, turn.lang, until, turn.tz, with_time=False)
+    turn.say("manage.retained", number=case.number, until=shown)
 
 
 @steps.on_yes(FOLLOW_UP)
