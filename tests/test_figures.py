@@ -8,7 +8,6 @@ import csv
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -75,8 +74,10 @@ def test_a_period_is_read_as_people_name_it(words: str, period: Period | None) -
     assert read_period(words, TODAY, MONTHS) == period
 
 
-async def referrals(app: App, gemeente: str, count: int, decided: CaseState | None, first: int) -> None:
-    """``count`` referrals by the agent in November 2026, each decided (or not) two days after it was made."""
+async def referrals(
+    app: App, gemeente: str, count: int, decided: CaseState | None, first: int, after: int = 2
+) -> None:
+    """``count`` referrals by the agent in November 2026, each decided (or not) ``after`` days after it was made."""
     made = datetime(2026, 11, 2, 10, tzinfo=AMSTERDAM)
     async with app.sessions() as session, session.begin():
         agent = await people.professional_by_handle(session, "agent")
@@ -93,7 +94,7 @@ async def referrals(app: App, gemeente: str, count: int, decided: CaseState | No
                 await session.execute(
                     insert(CaseTransition),
                     {"case_id": case.id, "from_state": CaseState.INGEDIEND, "to_state": decided,
-                     "actor_id": agent.id, "at": made + timedelta(days=2), "reason": None},
+                     "actor_id": agent.id, "at": made + timedelta(days=after), "reason": None},
                 )  # fmt: skip
 
 
@@ -113,6 +114,10 @@ async def test_the_ketenmanager_reads_the_figures_in_chat_without_a_case_or_smal
     assert "- geaccepteerd: 10" in lines and "- nog niet beslist: <5" in lines
     assert "- aanmelding tot beslissing: mediaan 2 dagen, 90% binnen 2 dagen" in lines
     assert "- aanmelding tot afsluiten: te weinig casussen om te tonen" in lines
+    # Decided two days after referral, within the five working days; the three undecided are past their term.
+    assert "Eerste beslissing binnen de termijn (5 werkdagen)" in lines
+    assert "- binnen de termijn: 10" in lines and "- aandeel binnen de termijn: 80%" in lines
+    assert "- na de termijn (of nog niet beslist en de termijn voorbij): <5" in lines
     assert "VH-2026" not in figures and "geheim" not in figures and "Agent" not in figures
     assert (
         lines[-1]
@@ -127,12 +132,31 @@ async def test_the_ketenmanager_reads_the_figures_in_chat_without_a_case_or_smal
     assert len(events) == 2
 
 
+async def test_a_decision_after_the_term_counts_late_and_a_handful_shows_no_share(chat: Chat) -> None:
+    await referrals(chat.app, "Amersfoort", 2, CaseState.GEACCEPTEERD, 1)  # in two days
+    await referrals(chat.app, "Amersfoort", 2, CaseState.ADVIES, 3, after=9)  # a week and two days: late
+    lines = (await chat("manager", "cijfers november")).splitlines()
+    assert (
+        "- binnen de termijn: <5" in lines
+        and "- na de termijn (of nog niet beslist en de termijn voorbij): <5" in lines
+    )
+    assert "- aandeel binnen de termijn: te weinig casussen om te tonen" in lines
+    await referrals(chat.app, "Soest", 4, CaseState.GEACCEPTEERD, 5, after=8)
+    assert "- aandeel binnen de termijn: 25%" in (await chat("manager", "cijfers november")).splitlines()
+
+
 async def test_the_chart_shows_what_the_text_shows_and_is_drawn_apart(chat: Chat) -> None:
     await seeded(chat)
-    tz = ZoneInfo(chat.app.settings.timezone)
+    calendar = chat.app.calendar
     async with chat.app.sessions() as session:
         figures = await build(
-            session, chat.app.texts, "nl", Period(date(2026, 10, 1), date(2026, 12, 1)), chat.app.now(), tz
+            session,
+            chat.app.texts,
+            "nl",
+            Period(date(2026, 10, 1), date(2026, 12, 1)),
+            chat.app.now(),
+            calendar,
+            5,
         )
     chart = figures.chart
     assert chart.categories == ("okt 2026", "nov 2026")
@@ -153,10 +177,16 @@ async def test_a_year_in_chat_shows_the_months_that_count_and_the_chart_names_mo
     lines = (await chat("manager", "cijfers 2026")).splitlines()
     months = lines[lines.index("Aanmeldingen per maand") + 1 : lines.index("Aanmeldingen per maand") + 3]
     assert months == ["- november 2026: 15", "- de andere maanden: 0"]  # not twelve lines, eleven of them 0
-    tz = ZoneInfo(chat.app.settings.timezone)
+    calendar = chat.app.calendar
     async with chat.app.sessions() as session:
         year = await build(
-            session, chat.app.texts, "nl", Period(date(2026, 1, 1), date(2027, 1, 1)), chat.app.now(), tz
+            session,
+            chat.app.texts,
+            "nl",
+            Period(date(2026, 1, 1), date(2027, 1, 1)),
+            chat.app.now(),
+            calendar,
+            5,
         )
     assert year.chart.categories[2:4] == ("mrt 2026", "apr 2026")
     assert sum(row[0] == "Aanmeldingen per maand" for row in year.table()) == 12  # the spreadsheet keeps all

@@ -10,7 +10,6 @@ import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from bot.cli.common import SubParsers, UsageError, audit_command
 from bot.cli.spreadsheet import safe_cell, write_rows
@@ -23,6 +22,7 @@ HEADER = ["section", "label", "value"]
 
 async def cmd_report(app: App, args: argparse.Namespace) -> int:
     from bot.charts import png_of
+    from config.definitions import load_definitions
     from handlers.figures.period import Period
     from handlers.figures.report import build
 
@@ -36,9 +36,8 @@ async def cmd_report(app: App, args: argparse.Namespace) -> int:
     period = Period(getattr(args, "from"), args.to + timedelta(days=1))
     language = args.language or app.texts.default_language
     async with app.sessions() as session, session.begin():
-        figures = await build(
-            session, app.texts, language, period, app.now(), ZoneInfo(app.settings.timezone)
-        )
+        term = load_definitions().process.decision_working_days
+        figures = await build(session, app.texts, language, period, app.now(), app.calendar, term)
         await audit_command(session, app, "report", "figures.export")
     rows = [[figures.heading, "", ""], HEADER, *figures.table()]
     owner_only(out)

@@ -20,7 +20,8 @@ async def start(turn: Turn, argument: str) -> None:
     if period is None:
         turn.say("figures.unknown_period")
         return
-    figures = await build(turn.session, turn.texts, turn.lang, period, turn.now(), turn.tz)
+    term = turn.definitions.process.decision_working_days
+    figures = await build(turn.session, turn.texts, turn.lang, period, turn.now(), turn.calendar, term)
     await turn.audit("figures.shown")
     turn.replies.append(Reply("\n".join(figures.lines()), chart=figures.chart))
 

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
+from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.messages import Chart
-from handlers.figures.counts import shown, spread
+from handlers.figures.counts import SMALL, shown, spread
 from handlers.figures.period import Period
 from storage import check_tallies, figures, privacy
+from storage.figures import Referral
 from storage.models import ActionStatus, CaseState
 
 Row = tuple[str, str]
@@ -59,8 +61,17 @@ class Figures:
 
 
 async def build(
-    session: AsyncSession, texts: Catalogue, language: str, period: Period, now: datetime, tz: ZoneInfo
+    session: AsyncSession,
+    texts: Catalogue,
+    language: str,
+    period: Period,
+    now: datetime,
+    calendar: WorkingCalendar,
+    term: int,
 ) -> Figures:
+    """The figures of a period; ``term`` is the working days a first decision on a referral may take."""
+    tz = calendar.tz
+
     def t(key: str, **params: object) -> str:
         return texts.text(language, key, **params)
 
@@ -111,6 +122,7 @@ async def build(
                 (t("figures.to_closing"), duration(days((r.created_at, r.closed_at) for r in referred))),
             ),
         ),
+        Section(t("figures.term", days=term), _in_term(t, referred, calendar, term, now)),
         Section(t("figures.moves"), _moves(texts, language, moved)),
         Section(
             t("figures.actions"),
@@ -133,6 +145,28 @@ async def build(
     last = date.fromordinal(period.end.toordinal() - 1)
     heading = t("figures.heading", first=_day(months, period.first), last=_day(months, last))
     return Figures(heading, tuple(sections), _chart(texts, language, period, referred, tz))
+
+
+def _in_term(
+    t: Callable[..., str], referred: Sequence[Referral], calendar: WorkingCalendar, term: int, now: datetime
+) -> tuple[Row, ...]:
+    """First decisions in and out of the term (issue 36), a referral still undecided past its term counted
+    late; the share within it only where enough were due to say it without pointing at anyone."""
+    in_term = late = 0
+    for row in referred:
+        last_day = calendar.shift(calendar.local_date(row.created_at), term)
+        decided = calendar.local_date(row.decided_at) if row.decided_at is not None else None
+        if decided is not None and decided <= last_day:
+            in_term += 1
+        elif decided is not None or calendar.local_date(now) > last_day:
+            late += 1
+    due = in_term + late
+    share = t("figures.too_few") if due < SMALL else f"{round(100 * in_term / due)}%"
+    return (
+        (t("figures.in_term"), shown(in_term)),
+        (t("figures.late"), shown(late)),
+        (t("figures.share_in_term"), share),
+    )
 
 
 def _chart(
