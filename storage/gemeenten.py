@@ -35,6 +35,15 @@ async def set_for(session: AsyncSession, professional_id: int, gemeenten: Collec
     return taken
 
 
+async def assign(session: AsyncSession, gemeente: str, professional_id: int | None) -> None:
+    """Make this person the gemeente's aandachtsfunctionaris (None: nobody, its referrals go to the whole team),
+    leaving their other gemeenten as they are."""
+    await session.execute(delete(GemeenteContact).where(GemeenteContact.gemeente == gemeente))
+    if professional_id is not None:
+        session.add(GemeenteContact(gemeente=gemeente, professional_id=professional_id))
+    await session.flush()
+
+
 async def contact_of(session: AsyncSession, gemeente: str) -> int | None:
     """The id of the gemeente's aandachtsfunctionaris, if it has one."""
     return await session.scalar(

@@ -108,3 +108,22 @@ def test_working_hours_count_only_on_working_days_within_the_window(chat: Chat, 
     assert calendar.after_working_hours(before_opening, 1) == calendar.at(
         monday, calendar.window_start
     ) + timedelta(hours=1)
+
+
+async def test_the_ketenmanager_sees_and_changes_the_aandachtsfunctionaris_in_chat(chat: Chat) -> None:
+    await make_contact(chat.app, "regisseur", "Baarn")
+    shown = await chat("manager", "gemeenten")
+    assert "- Baarn: Petra Regisseur (" in shown and "- Soest: niemand: het hele team" in shown
+    assert "Wie wordt aandachtsfunctionaris voor Soest?" in await chat("manager", "Soest")
+    confirm = await chat("manager", "Ruben")  # a part of the name picks him
+    assert "Ruben Regisseur wordt aandachtsfunctionaris voor Soest" in confirm
+    assert "voortaan eerst naar Ruben Regisseur" in await chat("manager", "ja")
+    async with chat.app.sessions() as session:
+        assert await gemeenten.contacts(session) == {
+            "Baarn": (await people.professional_by_handle(session, "regisseur")).id,  # type: ignore[union-attr]
+            "Soest": (await people.professional_by_handle(session, "regisseur2")).id,  # type: ignore[union-attr]
+        }
+    await chat("manager", "gemeenten", "Baarn", "niemand", "ja")  # back to the whole team
+    async with chat.app.sessions() as session:
+        assert set(await gemeenten.contacts(session)) == {"Soest"}
+    assert "Dit kan alleen de ketenmanager" in await chat("regisseur", "gemeenten")

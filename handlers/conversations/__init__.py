@@ -18,6 +18,7 @@ from handlers.conversations import (
     escalation,
     feedback,
     figures,
+    gemeenten,
     help,
     intake,
     invite,
@@ -55,5 +56,6 @@ CONVERSATIONS: tuple[Conversation[Any], ...] = (
     invite.CONVERSATION,
     admission.CONVERSATION,
     accounts.CONVERSATION,
+    gemeenten.CONVERSATION,
     language.CONVERSATION,
 )
