@@ -188,6 +188,7 @@ class Process:
     team_after_working_hours: float = 4.0
     triage: tuple[Triage, ...] = ()
     decision_working_days: int = 5
+    prepare_working_days: int = 2
 
 
 def load_process(path: Path) -> Process:
@@ -198,11 +199,14 @@ def load_process(path: Path) -> Process:
         float(raw.get("team_after_working_hours", Process.team_after_working_hours)),
         tuple(_triage(entry) for entry in raw.get("triage", ())),
         int(raw.get("decision_working_days", Process.decision_working_days)),
+        int(raw.get("prepare_working_days", Process.prepare_working_days)),
     )
     if not process.close_reasons or not process.escalation_targets:
         raise ValueError(f"{path.name} needs at least one close reason and one escalation target")
     if process.decision_working_days < 1:
         raise ValueError(f"{path.name}: decision_working_days must be 1 or more")
+    if process.prepare_working_days < 1:
+        raise ValueError(f"{path.name}: prepare_working_days must be 1 or more")
     if process.team_after_working_hours <= 0:
         raise ValueError(f"{path.name}: team_after_working_hours must be more than 0")
     return process

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from config.catalogue import Catalogue
-from handlers import accounts, notices, reminders
+from handlers import accounts, notices, overleg, reminders
 from handlers.cases import flow, lifecycle, posting
 from handlers.conversations import (
     actions,
@@ -52,6 +52,7 @@ NOTICES: tuple[NoticeKind[Any], ...] = (
     *linking.NOTICES,
     *accounts.NOTICES,
     *notices.NOTICES,
+    *overleg.NOTICES,
 )
 
 
@@ -79,7 +80,7 @@ def _update(
 
 
 ANSWERS: dict[str, Answer] = {
-    **dict.fromkeys(reminders.ANSWERABLE, _reminder),
+    **dict.fromkeys((*reminders.ANSWERABLE, overleg.PREPARE), _reminder),
     intake.REFERRAL_QUESTION: _question,
     posting.FEEDBACK: _update,
     posting.ZORGSIGNAAL: _update,
@@ -94,7 +95,13 @@ DECLARED = Declared(
         referral.TERM_ENDS: referral.undecided,
         referral.LATE: referral.undecided,
         **dict.fromkeys(stand_in.ENDED, stand_in.still_ends_then),
+        overleg.PREPARE: overleg.still_asked,
+        overleg.AGENDA: overleg.agenda_still_due,
     },
-    details={stand_in.ENDED[1]: stand_in.account, referral.LATE: referral.whom_to_call},
+    details={
+        stand_in.ENDED[1]: stand_in.account,
+        referral.LATE: referral.whom_to_call,
+        overleg.AGENDA: overleg.agenda_notice_lines,
+    },
     written={requests.JOIN_REQUEST: admission.request_notice},
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -193,6 +193,12 @@ class Notices:
             if isinstance(value := params.get(key), str):
                 params[key] = self._texts.text(person.language, f"{section}.{value}")
         kind, key = self._kinds[row.kind], f"notice.{row.kind}"
+        # A moment a notice names besides its deadline (an overleg it prepares) and a day (an agenda's), in full.
+        if isinstance(meeting := params.get("meeting"), str):
+            params["meeting"] = self._date(person, datetime.fromisoformat(meeting))
+        if isinstance(day := params.get("day"), str):
+            noon = self._calendar.at(date.fromisoformat(day), time(12))
+            params["day"] = long_date(self._texts, person.language, noon, self._calendar.tz, with_time=False)
         action = batch.actions.get(row.action_id) if row.action_id is not None else None
         details: list[str] = []
         if kind.about == ACTION and action is not None:  # the deadline as it stands when the notice goes out

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.settings import Settings
-from handlers import recipients
+from handlers import overleg, recipients
 from handlers.dates.working_days import WorkingCalendar
 from handlers.dialogue.turn import Turn
 from handlers.notice_kind import ACTION, MEETING, NOTHING, Nothing, NoticeKind, OfAction
@@ -81,10 +81,12 @@ async def cancel_action(turn: Turn, action: Action) -> None:
 
 
 async def plan_meeting(turn: Turn, case: Case) -> None:
-    """Everyone taking part, and the procesregisseur, the working day(s) before the next overleg."""
+    """Everyone taking part, and the procesregisseur, the working day(s) before the next overleg; and the
+    overleg's preparation (``handlers.overleg``)."""
     await outbox.cancel(turn.session, (MEETING_REMINDER,), case_number=case.number)
     if case.next_meeting_at is None:
         return
+    await overleg.plan(turn, case)
     calendar, settings = turn.calendar, turn.settings
     day = calendar.shift(
         calendar.local_date(case.next_meeting_at), -settings.meeting_reminder_working_days_before

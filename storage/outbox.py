@@ -109,17 +109,21 @@ async def enqueue_once(
     kind: str,
     scheduled_at: datetime,
     now: datetime,
+    params: dict[str, Any] | None = None,
+    case_number: str | None = None,
+    action_id: int | None = None,
 ) -> None:
-    """A row identified by ``key``, unless one exists already: several processes may plan the same one."""
+    """A row identified by ``key``, unless one exists already: several processes may plan the same one, and a
+    question planned again (an overleg announced twice) is not asked twice."""
     values = _row(
         recipient_id=recipient_id,
         kind=kind,
-        params={},
-        case_number=None,
+        params=params or {},
+        case_number=case_number,
         scheduled_at=scheduled_at,
         now=now,
         urgent=False,
-        action_id=None,
+        action_id=action_id,
         idempotency_key=key,
     )
     dialect = session.get_bind().dialect.name

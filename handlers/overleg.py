@@ -1,0 +1,257 @@
+"""The casusoverleg prepares itself (issue 36, part 3).
+
+``prepare_working_days`` (config/process.toml) before a planned overleg, each holder of an open action on the case
+is asked how it stands, answered in place as a reminder is (done, a short update, or a new date); an update is
+stored as terugkoppeling on the action, through the identifying-data check. On the day, the procesregisseur gets
+the agenda: every case of theirs on that day's overleggen with its actions done, open and overdue, how many
+updates came in since the question went out, and who has not answered. ``agenda`` shows it on demand, with the
+updates themselves.
+
+Both are planned as outbox rows when the overleg is planned, keyed by the overleg's moment, so planning twice asks
+nothing twice; a question about an overleg that moved, or a case that closed, is not sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from config.catalogue import Catalogue
+from handlers import recipients
+from handlers.authorization import directing_for
+from handlers.dialogue.turn import Turn
+from handlers.notice_kind import ACTION, NoticeKind, OfAction, References
+from storage import actions, outbox, people
+from storage.models import (
+    Action,
+    ActionStatus,
+    AuditEntry,
+    Case,
+    CaseState,
+    Feedback,
+    OutboxStatus,
+    PendingMessage,
+)
+
+
+@dataclass(frozen=True)
+class Preparing(OfAction):
+    """The question to a holder before an overleg: which one (its moment, ISO 8601), so it is not asked once the
+    overleg moved."""
+
+    meeting: str
+
+
+@dataclass(frozen=True)
+class OverlegDay(References):
+    """The procesregisseur's agenda of one day: the day (ISO 8601) and its bounds in UTC, so the cases on it are
+    found as it is sent, whatever changed since it was planned."""
+
+    day: str
+    start: str
+    end: str
+
+
+PREPARE = NoticeKind("overleg_prepare", Preparing, about=ACTION, line="notice.action_line", personal=True)
+AGENDA = NoticeKind("overleg_agenda", OverlegDay, personal=True)
+NOTICES = (PREPARE, AGENDA)
+
+
+async def plan(turn: Turn, case: Case) -> None:
+    """The questions to the holders and the procesregisseur's agenda for the case's next overleg, where they are
+    still ahead. Earlier rows are left alone: one about another moment is not sent (``still_asked``), one about
+    this moment is the same row (its key), so nothing is asked twice."""
+    meeting, director = case.next_meeting_at, case.procesregisseur_id
+    if meeting is None or director is None:
+        return
+    calendar, now = turn.calendar, turn.now()
+    day = calendar.local_date(meeting)
+    shifted = calendar.shift(day, -turn.definitions.process.prepare_working_days)
+    ask_at = calendar.next_allowed(calendar.at(shifted, turn.settings.reminder_time))
+    said = meeting.isoformat()
+    if now < ask_at < meeting:
+        for action in await actions.for_case(turn.session, case.id):
+            if action.status is not ActionStatus.OPEN:
+                continue
+            for holder in await recipients.action_holders(turn.session, action):
+                await outbox.enqueue_once(
+                    turn.session,
+                    f"prepare:{case.number}:{said}:{action.id}:{holder}",
+                    recipient_id=holder,
+                    kind=PREPARE,
+                    scheduled_at=ask_at,
+                    now=now,
+                    params={"case": case.number, **Preparing(action.seq, said).as_params()},
+                    case_number=case.number,
+                    action_id=action.id,
+                )
+    agenda_at = calendar.next_allowed(calendar.at(day, calendar.window_start))
+    if now < agenda_at <= meeting:
+        start, end = (
+            calendar.at(day, datetime.min.time()),
+            calendar.at(day + timedelta(days=1), datetime.min.time()),
+        )
+        references = OverlegDay(day.isoformat(), start.isoformat(), end.isoformat())
+        await outbox.enqueue_once(
+            turn.session,
+            f"agenda:{director}:{day.isoformat()}",
+            recipient_id=director,
+            kind=AGENDA,
+            scheduled_at=agenda_at,
+            now=now,
+            params={"case": None, **references.as_params()},
+        )
+
+
+async def still_asked(session: AsyncSession, case: Case | None, row: PendingMessage) -> bool:
+    """A question before an overleg goes out only while that overleg is still planned then."""
+    meeting = case.next_meeting_at if case is not None else None
+    return meeting is not None and meeting == datetime.fromisoformat(str(row.params["meeting"]))
+
+
+@dataclass
+class CaseAgenda:
+    """One case on the agenda: its actions by status, the updates since the questions went out, and who was
+    asked and has not answered."""
+
+    case: Case
+    done: int
+    open: int
+    overdue: int
+    updates: list[Feedback]
+    silent: list[int]
+
+
+async def agenda(
+    session: AsyncSession, director_ids: list[int], start: datetime, end: datetime
+) -> list[CaseAgenda]:
+    """The cases these procesregisseurs direct whose overleg falls between ``start`` and ``end``."""
+    found = await session.scalars(
+        select(Case)
+        .where(
+            Case.procesregisseur_id.in_(director_ids),
+            Case.next_meeting_at >= start,
+            Case.next_meeting_at < end,
+            Case.state != CaseState.AFGESLOTEN,
+            Case.restricted_at.is_(None),
+        )
+        .order_by(Case.next_meeting_at, Case.number)
+    )
+    return [await _one(session, case, start) for case in found]
+
+
+async def _one(session: AsyncSession, case: Case, now: datetime) -> CaseAgenda:
+    items = list(await actions.for_case(session, case.id))
+    asked = [
+        row
+        for row in await session.scalars(
+            select(PendingMessage).where(
+                PendingMessage.case_number == case.number,
+                PendingMessage.kind == PREPARE,
+                PendingMessage.status == OutboxStatus.SENT,
+            )
+        )
+        if await still_asked(session, case, row)
+    ]
+    since = min((row.scheduled_at for row in asked), default=None)
+    updates = (
+        list(
+            await session.scalars(
+                select(Feedback)
+                .where(Feedback.case_id == case.id, Feedback.created_at >= since)
+                .order_by(Feedback.created_at)
+            )
+        )
+        if since is not None
+        else []
+    )
+    by_id = {action.id: action for action in items}
+    silent = sorted(
+        {
+            row.recipient_id
+            for row in asked
+            if not await _answered(session, row, by_id.get(row.action_id or 0), updates)
+        }
+    )
+    return CaseAgenda(
+        case,
+        done=sum(action.status is ActionStatus.DONE for action in items),
+        open=sum(action.status is ActionStatus.OPEN for action in items),
+        overdue=sum(action.status is ActionStatus.OPEN and action.deadline < now for action in items),
+        updates=updates,
+        silent=silent,
+    )
+
+
+async def _answered(
+    session: AsyncSession, row: PendingMessage, action: Action | None, updates: list[Feedback]
+) -> bool:
+    """Done, an update on the action, or a new date, by the one asked, since they were asked."""
+    if action is None or action.status is not ActionStatus.OPEN:
+        return True
+    if any(item.author_id == row.recipient_id and item.action_id == action.id for item in updates):
+        return True
+    postponed = await session.scalar(
+        select(AuditEntry.id).where(
+            AuditEntry.actor_id == row.recipient_id,
+            AuditEntry.case_number == row.case_number,
+            AuditEntry.event == "action.postpone",
+            AuditEntry.at >= row.scheduled_at,
+        )
+    )
+    return postponed is not None
+
+
+async def agenda_lines(
+    session: AsyncSession, texts: Catalogue, language: str, found: list[CaseAgenda], with_updates: bool
+) -> list[str]:
+    """Per case: its state, its actions, its updates (said in full only ``with_updates``, on demand in chat: a
+    notice carries counts and names, not what was written), and who has not answered."""
+    named = await people.display_names(
+        session,
+        {p for item in found for p in item.silent} | {u.author_id for item in found for u in item.updates},
+        set(),
+    )
+    seqs = await actions.sequence_numbers(
+        session, {u.action_id for item in found for u in item.updates if u.action_id}
+    )
+    lines: list[str] = []
+    for item in found:
+        state = texts.text(language, f"state.{item.case.state.value}")
+        lines.append(texts.text(language, "agenda.case", case=item.case.number, state=state))
+        lines.append(
+            texts.text(language, "agenda.actions", done=item.done, open=item.open, overdue=item.overdue)
+        )
+        lines.append(texts.text(language, "agenda.updates", count=len(item.updates)))
+        if with_updates:
+            for update in item.updates:
+                about = f" #{seqs[update.action_id]}" if update.action_id in seqs else ""
+                lines.append(f"  -{about} {named.persons.get(update.author_id, '?')}: {update.body}")
+        if item.silent:
+            silent = ", ".join(named.persons.get(person, "?") for person in item.silent)
+            lines.append(texts.text(language, "agenda.silent", names=silent))
+    return lines
+
+
+async def agenda_notice_lines(
+    session: AsyncSession, texts: Catalogue, language: str, row: PendingMessage
+) -> list[str]:
+    """Below the agenda notice: the day's cases as they stand when it is sent."""
+    return await agenda_lines(session, texts, language, await _of_row(session, row), with_updates=False)
+
+
+async def agenda_still_due(session: AsyncSession, case: Case | None, row: PendingMessage) -> bool:
+    """An agenda goes out only when a case is still on that day."""
+    return bool(await _of_row(session, row))
+
+
+async def _of_row(session: AsyncSession, row: PendingMessage) -> list[CaseAgenda]:
+    person = await people.professional_by_id(session, row.recipient_id)
+    if person is None:
+        return []
+    start, end = (datetime.fromisoformat(str(row.params[key])) for key in ("start", "end"))
+    directors = await directing_for(session, person, start)
+    return await agenda(session, directors, start, end)
