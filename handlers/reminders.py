@@ -26,6 +26,8 @@ ACTION_DUE_SOON = NoticeKind("action_due_soon", OfAction, about=ACTION, line=LIN
 ACTION_DUE_TODAY = NoticeKind("action_due_today", OfAction, about=ACTION, line=LINE, personal=True)
 ACTION_OVERDUE = NoticeKind("action_overdue", OfAction, about=ACTION, line=LINE, personal=True)
 ACTION_OVERDUE_DIRECTOR = NoticeKind("action_overdue_director", OfAction, about=ACTION, line=LINE)
+# A reminder snoozed in place ("morgen", "maandag", "volgende week"): again then, the deadline unmoved.
+ACTION_SNOOZED = NoticeKind("action_snoozed", OfAction, about=ACTION, line=LINE, personal=True)
 MEETING_REMINDER = NoticeKind("meeting_reminder", Nothing, about=MEETING)
 OVERVIEW = NoticeKind("weekly_overview", Nothing, personal=True)  # its lines are counted when it is sent
 NOTICES = (
@@ -33,13 +35,14 @@ NOTICES = (
     ACTION_DUE_TODAY,
     ACTION_OVERDUE,
     ACTION_OVERDUE_DIRECTOR,
+    ACTION_SNOOZED,
     MEETING_REMINDER,
     OVERVIEW,
 )
 BEFORE_DEADLINE = (ACTION_DUE_SOON, ACTION_DUE_TODAY)
-ACTION_REMINDERS = (*BEFORE_DEADLINE, ACTION_OVERDUE, ACTION_OVERDUE_DIRECTOR)
-# Reminders the actiehouder can answer directly (done / update / postpone).
-ANSWERABLE = (ACTION_DUE_SOON, ACTION_DUE_TODAY, ACTION_OVERDUE)
+ACTION_REMINDERS = (*BEFORE_DEADLINE, ACTION_OVERDUE, ACTION_OVERDUE_DIRECTOR, ACTION_SNOOZED)
+# Reminders the actiehouder can answer directly (done / update / postpone / later), least pressing first.
+ANSWERABLE = (ACTION_SNOOZED, ACTION_DUE_SOON, ACTION_DUE_TODAY, ACTION_OVERDUE)
 
 
 async def plan_action(turn: Turn, case: Case, action: Action) -> None:

@@ -250,7 +250,7 @@ async def test_a_disputed_statement_and_an_extended_term_show_in_the_procesregis
     markers = await seed_every_field(chat, chat.app)
     await vhbot(chat, "betwist", FIRST, "--part", "doel", "--reason", "betrokkene zegt: klopt niet")
     until = (clock.now() + relativedelta(years=3)).date()
-    counted = "Casussen bewaard na hun termijn, bij besluit (nu): "
+    counted = "casussen nu bewaard na hun bewaartermijn, bij besluit: "
     assert f"{counted}0" in await chat("manager", "cijfers")
     await vhbot(chat, "verleng", FIRST, "--until", until.isoformat(), "--reason", "procedure")
     assert f"{counted}<5" in await chat("manager", "cijfers")  # how many, never which

@@ -37,10 +37,17 @@ ACTION_POSTPONED = NoticeKind("action_postponed", OfAction)
 NOTICES = (ACTION_DONE, ACTION_POSTPONED)
 PICK = "pick"
 WHAT = "what"
-CHOICES = ("done", "update", "postpone", "back")
+CHOICES = ("done", "update", "postpone", "later", "back")
 # A reminder came unasked: there is nothing to go back to, so it offers no 'terug'.
 ANSWERING_A_REMINDER = CHOICES[:-1]
 POSTPONE = DateStep("postpone", "actions.postpone_prompt")
+SNOOZE = DateStep("snooze", "actions.snooze_prompt", "reminder_time", rough=True)
+# "herinner me morgen", "later", "snooze until Monday": again then, the deadline stays.
+_LATER_PHRASE = re.compile(
+    r"^\s*(?:later(?:\s+herinneren)?|herinner\s+(?:me|mij)(?:\s+(?:opnieuw|nog\s+eens))?|remind\s+me(?:\s+again)?)\b"
+    r"(?:\s+(?:op|om|tot|on|at|until))?\s*(?P<when>.*)$",
+    re.IGNORECASE,
+)
 # "uitstel tot volgende week dinsdag", "verplaatsen naar vrijdag", "postpone until Monday"
 _POSTPONE_PHRASE = re.compile(
     r"^\s*(?:uitstel(?:len)?|verplaats(?:en)?|verzet(?:ten)?|postpone|snooze)\b"
@@ -135,7 +142,15 @@ async def _on_what(turn: Turn, state: Actions, loaded: tuple[Action, Case]) -> A
             turn, state, said.group("when"), lambda when: _not_later(turn, state, loaded, when)
         )
         return await _postponed(turn, state, loaded, moment) if isinstance(moment, datetime) else state
-    choice = "postpone" if said else choose(turn, state)
+    later = _LATER_PHRASE.match(turn.incoming.text)
+    if later and later.group("when"):
+        return await _snooze_from(turn, state, loaded, later.group("when"))
+    if not said and not later and turn.picked(state) is None and SNOOZE.reads(turn, turn.incoming.text):
+        return await _snooze_from(turn, state, loaded, turn.incoming.text)  # a bare "morgen" at the reminder
+    choice = "postpone" if said else "later" if later else choose(turn, state)
+    if choice == "later":
+        SNOOZE.ask(turn, state)
+        return state
     if choice == "postpone":
         POSTPONE.ask(turn, state)
         return state
@@ -188,6 +203,35 @@ def _not_later(turn: Turn, state: Actions, loaded: tuple[Action, Case], moment: 
 
 
 steps.date(POSTPONE, _postponed, _not_later)
+
+
+async def _snooze_from(
+    turn: Turn, state: Actions, loaded: tuple[Action, Case], phrase: str
+) -> Actions | None:
+    state.step = SNOOZE.name
+    moment = SNOOZE.handle(turn, state, phrase)
+    return await _snoozed(turn, state, loaded, moment) if isinstance(moment, datetime) else state
+
+
+async def _snoozed(
+    turn: Turn, state: Actions, loaded: tuple[Action, Case], moment: datetime | None
+) -> Actions | None:
+    """Reminded again at ``moment``; the deadline, and the reminders planned for it, stay as they are."""
+    action, case = loaded
+    if moment is None:
+        return state
+    reference = OfAction(action.seq)
+    await turn.notify(
+        turn.person.id, reminders.ACTION_SNOOZED, case.number, reference, at=moment, action_id=action.id
+    )
+    await turn.audit("action.snooze", case.number)
+    when = long_date(turn.texts, turn.lang, moment, turn.tz, with_time=True)
+    deadline = long_date(turn.texts, turn.lang, action.deadline, turn.tz, with_time=True)
+    turn.say("actions.snoozed", action=f"{case.number} #{action.seq}", when=when, deadline=deadline)
+    return None
+
+
+steps.date(SNOOZE, _snoozed)
 
 
 @steps(TEXT)

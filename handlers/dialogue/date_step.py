@@ -17,6 +17,7 @@ from handlers.dialogue.turn import Turn
 from handlers.plain_text import fold
 
 _NO_DATE = ("geen", "nee", "none", "no", "-")
+_NEXT_WEEK = {"volgende week": "maandag", "next week": "monday"}
 # Why a date read correctly still cannot be taken (a deadline 'moved' earlier), said before it is confirmed.
 Refusal = Callable[[datetime], "str | None"]
 EARLIER = "earlier"  # the answer that takes the working day before a weekend or holiday
@@ -31,7 +32,8 @@ def _working_day_before(turn: Turn, moment: datetime) -> datetime:
 
 
 def _clock(value: str) -> time:
-    hour, minute = value.split(":")
+    """'17:00', or a setting that is a time already ('09:00:00')."""
+    hour, minute = value.split(":")[:2]
     return time(int(hour), int(minute))
 
 
@@ -50,6 +52,9 @@ class DateStep:
     default_time_setting: str = "default_deadline_time"
     looking_back: bool = False  # "sinds …": the day is in the past, and a day alone means its start (00:00)
     optional: bool = False
+    # A rough moment is enough (to be reminded again): "volgende week" means its Monday, where a deadline asks
+    # which day of it.
+    rough: bool = False
 
     @property
     def steps(self) -> tuple[str, str]:
@@ -61,6 +66,11 @@ class DateStep:
         if self.optional:
             prompt = f"{prompt}\n{turn.t('date.optional_hint')}"
         turn.ask_open(state, f"{lead}\n\n{prompt}" if lead else prompt)
+
+    def reads(self, turn: Turn, phrase: str) -> bool:
+        """Whether ``phrase`` names a moment, without asking anything: a bare 'morgen' answering another
+        question."""
+        return self._reading(turn, phrase).moment is not None
 
     def handle(
         self,
@@ -104,6 +114,8 @@ class DateStep:
         return True
 
     def _reading(self, turn: Turn, phrase: str) -> DateReading:
+        if self.rough and fold(phrase) in _NEXT_WEEK:
+            phrase = f"{phrase} {_NEXT_WEEK[fold(phrase)]}"
         default = (
             time(0) if self.looking_back else _clock(str(getattr(turn.settings, self.default_time_setting)))
         )

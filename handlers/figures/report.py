@@ -120,9 +120,11 @@ async def build(
             (
                 (t("figures.to_decision"), duration(days((r.created_at, r.decided_at) for r in referred))),
                 (t("figures.to_closing"), duration(days((r.created_at, r.closed_at) for r in referred))),
+                (t("figures.in_term", days=term), _in_term(t, referred, calendar, term, now)),
+                # How many cases are kept past their bewaartermijn by a decision (issue 37): how many, never which.
+                (t("figures.extended"), shown(await privacy.extended_count(session))),
             ),
         ),
-        Section(t("figures.term", days=term), _in_term(t, referred, calendar, term, now)),
         Section(t("figures.moves"), _moves(texts, language, moved)),
         Section(
             t("figures.actions"),
@@ -137,10 +139,6 @@ async def build(
             t("figures.concerns"),
             ((t("figures.total"), shown(await figures.concerns(session, start, end))),),
         ),
-        # How many cases are kept past their bewaartermijn by a decision (issue 37): how many, never which.
-        Section(
-            t("figures.retention"), ((t("figures.extended"), shown(await privacy.extended_count(session))),)
-        ),
     ]
     last = date.fromordinal(period.end.toordinal() - 1)
     heading = t("figures.heading", first=_day(months, period.first), last=_day(months, last))
@@ -149,7 +147,7 @@ async def build(
 
 def _in_term(
     t: Callable[..., str], referred: Sequence[Referral], calendar: WorkingCalendar, term: int, now: datetime
-) -> tuple[Row, ...]:
+) -> str:
     """First decisions in and out of the term (issue 36), a referral still undecided past its term counted
     late; the share within it only where enough were due to say it without pointing at anyone."""
     in_term = late = 0
@@ -162,11 +160,7 @@ def _in_term(
             late += 1
     due = in_term + late
     share = t("figures.too_few") if due < SMALL else f"{round(100 * in_term / due)}%"
-    return (
-        (t("figures.in_term"), shown(in_term)),
-        (t("figures.late"), shown(late)),
-        (t("figures.share_in_term"), share),
-    )
+    return t("figures.in_term_value", within=shown(in_term), late=shown(late), share=share)
 
 
 def _chart(
