@@ -38,8 +38,9 @@ NOTICES = (ACTION_DONE, ACTION_POSTPONED)
 PICK = "pick"
 WHAT = "what"
 CHOICES = ("done", "update", "postpone", "later", "back")
-# A reminder came unasked: there is nothing to go back to, so it offers no 'terug'.
-ANSWERING_A_REMINDER = CHOICES[:-1]
+# A reminder came unasked: there is nothing to go back to, so it offers no 'terug'; and three options, which Teams
+# shows as buttons (more become a list to tick). Asking again later is typed: 'morgen', 'herinner me maandag'.
+ANSWERING_A_REMINDER = ("done", "update", "postpone")
 POSTPONE = DateStep("postpone", "actions.postpone_prompt")
 SNOOZE = DateStep("snooze", "actions.snooze_prompt", "reminder_time", rough=True)
 # "herinner me morgen", "later", "snooze until Monday": again then, the deadline stays.
