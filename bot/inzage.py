@@ -12,7 +12,7 @@ import html
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from config.catalogue import Catalogue
 from storage import actions, audit, cases, feedback, privacy, subjects
 from storage.models import Case, Organisation, Professional
+from storage.privacy import Terms
 
 # The parts of an export, in the order they are shown; each can be withheld on its own.
 PARTS = ("gegevens", "inhoud", "verloop", "acties", "terugkoppeling", "logboek", "besluiten")
@@ -35,7 +36,7 @@ class Export:
     """What is held, per case and part, and what was withheld with its ground."""
 
     made_at: str
-    term_months: int
+    terms: Terms
     cases: list[dict[str, Any]] = field(default_factory=list)
     withheld: dict[str, str] = field(default_factory=dict)
 
@@ -68,7 +69,7 @@ async def _one_case(
     case: Case,
     texts: Catalogue,
     tz: ZoneInfo,
-    term_months: int,
+    terms: Terms,
     left_out: Sequence[str],
 ) -> dict[str, Any]:
     def label(key: str) -> str:
@@ -92,7 +93,7 @@ async def _one_case(
         | {m.organisation_id for m in members if m.organisation_id is not None},
     )
     details = await subjects.details(session, case.id)
-    moment = privacy.purge_moment(case, term_months)
+    moment = privacy.purge_moment(case, terms)
     found: dict[str, Any] = {
         "casusnummer": case.number,
         "gegevens": None
@@ -179,15 +180,15 @@ async def build(
     texts: Catalogue,
     tz: ZoneInfo,
     now: datetime,
-    term_months: int,
+    terms: Terms,
     withheld: Mapping[str, str],
 ) -> Export:
     """The export of these cases, with the parts in ``withheld`` (part → legal ground) left out."""
-    export = Export(made_at=_when(now, tz) or "", term_months=term_months, withheld=dict(withheld))
+    export = Export(made_at=_when(now, tz) or "", terms=terms, withheld=dict(withheld))
     for number in numbers:
         case = await cases.by_number(session, number)
         if case is not None:
-            export.cases.append(await _one_case(session, case, texts, tz, term_months, list(withheld)))
+            export.cases.append(await _one_case(session, case, texts, tz, terms, list(withheld)))
     return export
 
 
@@ -202,7 +203,7 @@ def _private_write(path: Path, content: str) -> None:
 def write(export: Export, base: Path, texts: Catalogue) -> tuple[Path, Path]:
     """``base``.html and ``base``.json; returns both paths."""
     document, data = base.with_suffix(".html"), base.with_suffix(".json")
-    _private_write(data, json.dumps(export.__dict__, ensure_ascii=False, indent=2))
+    _private_write(data, json.dumps(asdict(export), ensure_ascii=False, indent=2))
     _private_write(document, to_html(export, texts))
     return document, data
 
@@ -255,7 +256,7 @@ def to_html(export: Export, texts: Catalogue) -> str:
         f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{title}</title>",
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>{html.escape(label('inzage.title'))}</h1>",
-        f"<p>{html.escape(label('inzage.intro', made_at=export.made_at, months=export.term_months))}</p>",
+        f"<p>{html.escape(label('inzage.intro', made_at=export.made_at, months=export.terms.closed, advice=export.terms.advice))}</p>",
     ]
     if export.withheld:
         parts.append(f"<p class='withheld'>{html.escape(label('inzage.withheld'))}</p><ul>")

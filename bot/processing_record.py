@@ -76,8 +76,10 @@ zoekt een betrokkene, voor een verzoek, met een doel dat wordt gelogd.
 
 ## Bewaartermijnen
 
-- Casussen: {settings.retention_months} maanden na afsluiten (`VHBOT_RETENTION_MONTHS`), tenzij bij besluit
-  verlengd (`vhbot betrokkene verleng`, met reden en einddatum; de cijfers tellen hoeveel).
+- Casussen: {settings.retention_months} maanden na afsluiten (`VHBOT_RETENTION_MONTHS`); aanmeldingen die met een
+  advies zijn beantwoord: {settings.retention_advice_months or settings.retention_months} maanden na het advies
+  (`VHBOT_RETENTION_ADVICE_MONTHS`); tenzij bij besluit verlengd (`vhbot betrokkene verleng`, met reden en
+  einddatum; de cijfers tellen hoeveel).
 - Logboek: {audit_term}.
 - Onafgemaakte gesprekken: {settings.dialogue_timeout_minutes // 60} uur; verwerkte chatberichten:
   {settings.inbound_retention_days} dagen; formulierlinks: {settings.form_link_minutes} minuten geldig.

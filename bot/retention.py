@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import App
+from config.settings import Settings
 from storage import audit, retention
+from storage.privacy import Terms
 from storage.retention import Cutoffs, Purge
 
 
@@ -20,11 +22,17 @@ class AuditPurgeFailed(Exception):
         self.done = done
 
 
+def terms_of(settings: Settings) -> Terms:
+    """The bewaartermijn per kind of case, as configured (a referral answered with advice: as a closed case's
+    unless set)."""
+    return Terms(settings.retention_months, settings.retention_advice_months or settings.retention_months)
+
+
 def cutoffs_now(app: App) -> Cutoffs:
     settings = app.settings
     return Cutoffs.at(
         app.now(),
-        case_months=settings.retention_months,
+        terms=terms_of(settings),
         dialogue_minutes=settings.dialogue_timeout_minutes,
         inbound_days=settings.inbound_retention_days,
         audit_months=settings.audit_retention_months,

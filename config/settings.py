@@ -64,10 +64,14 @@ class Settings(BaseSettings):
     encryption_keys: SecretStr | None = None
     key_file: Path | None = None
 
-    # Retention (run daily by ``vhbot serve``, or by ``vhbot purge``): closed cases go this many months after
-    # closing; records of handled channel messages after these days; audit entries after these months (none:
-    # kept until the privacy officer decides otherwise).
+    # Retention (run daily by ``vhbot serve``, or by ``vhbot purge``): the bewaartermijn per kind of case, in
+    # months after the ZVH's work on it ended: a case it closed, and a referral it answered with advice (default:
+    # the same). The WGS (Stb. 2024, 198) and its Besluit (BGS, Stb. 2024, 380, BWBR0050665) govern the terms; the
+    # figure is the regional convenant's (domain.md §3.4 found none published): set it from yours. A term can be
+    # extended per case by decision (``vhbot betrokkene verleng``). Records of handled channel messages go after
+    # these days; audit entries after these months (none: kept until the privacy officer decides otherwise).
     retention_months: int = Field(default=24, ge=1)
+    retention_advice_months: int | None = Field(default=None, ge=1)
     inbound_retention_days: int = Field(default=7, ge=1)
     audit_retention_months: int | None = Field(default=None, ge=1)
     default_deadline_time: str = "17:00"

@@ -63,6 +63,22 @@ async def decisions_about(session: AsyncSession, case_number: str) -> Sequence[P
     return (await session.scalars(query)).all()
 
 
+@dataclass(frozen=True)
+class Terms:
+    """The bewaartermijn per kind of case, in months after the ZVH's work on it ended (config.settings says
+    where the figures come from): a case it directed and closed, a referral it answered with advice."""
+
+    closed: int
+    advice: int
+
+    def months(self, case: Case) -> int:
+        return self.advice if case.state is CaseState.ADVIES else self.closed
+
+    def cutoffs(self, moment: datetime) -> tuple[datetime, datetime]:
+        """When a closed case and an advised referral must have ended to be past their term at ``moment``."""
+        return moment - relativedelta(months=self.closed), moment - relativedelta(months=self.advice)
+
+
 def ended_at(case: Case) -> datetime | None:
     """When the ZVH's work on a case ended: it was closed, or the referral was answered with advice (a
     redirection is never closed by anyone, and must not be kept for ever for that); None while it goes on."""
@@ -71,21 +87,22 @@ def ended_at(case: Case) -> datetime | None:
     return case.updated_at if case.state is CaseState.ADVIES else None
 
 
-def ended_before(moment: datetime) -> ColumnElement[bool]:
-    """The cases whose work ended before ``moment``, as :func:`ended_at` says, in SQL."""
+def ended_before(cutoffs: tuple[datetime, datetime]) -> ColumnElement[bool]:
+    """The cases whose work ended before their kind's cutoff (``Terms.cutoffs``), as :func:`ended_at` says."""
+    closed, advised = cutoffs
     return or_(
-        and_(Case.state == CaseState.AFGESLOTEN, Case.closed_at < moment),
-        and_(Case.state == CaseState.ADVIES, Case.updated_at < moment),
+        and_(Case.state == CaseState.AFGESLOTEN, Case.closed_at < closed),
+        and_(Case.state == CaseState.ADVIES, Case.updated_at < advised),
     )
 
 
-def purge_moment(case: Case, term_months: int) -> datetime | None:
+def purge_moment(case: Case, terms: Terms) -> datetime | None:
     """When the purge takes a case: its term after its work ended, or the end of an extension if that is later;
     None while the case goes on."""
     ended = ended_at(case)
     if ended is None:
         return None
-    by_term: datetime = ended + relativedelta(months=term_months)
+    by_term: datetime = ended + relativedelta(months=terms.months(case))
     return max(by_term, case.retain_until) if case.retain_until is not None else by_term
 
 
@@ -96,19 +113,18 @@ class Going:
     extended: bool
 
 
-async def going_within(session: AsyncSession, now: datetime, days: int, term_months: int) -> list[Going]:
-    """The closed cases the purge takes in the next ``days``, soonest first."""
+async def going_within(session: AsyncSession, now: datetime, days: int, terms: Terms) -> list[Going]:
+    """The cases the purge takes in the next ``days``, soonest first."""
     horizon = now + timedelta(days=days)
-    closed_before = horizon - relativedelta(months=term_months)
     candidates = await session.scalars(
         select(Case).where(
             Case.state.in_((CaseState.AFGESLOTEN, CaseState.ADVIES)),
-            ended_before(closed_before) | (Case.retain_until < horizon),
+            ended_before(terms.cutoffs(horizon)) | (Case.retain_until < horizon),
         )
     )
     going = []
     for case in candidates:
-        moment = purge_moment(case, term_months)
+        moment = purge_moment(case, terms)
         if moment is not None and moment < horizon:
             going.append(Going(case.number, max(moment, now), case.retain_until is not None))
     return sorted(going, key=lambda item: item.at)

@@ -29,7 +29,7 @@ from storage.models import (
     MatrixDirectRoom,
     SubjectForm,
 )
-from storage.privacy import delete_cases, ended_before
+from storage.privacy import Terms, delete_cases, ended_before
 
 # On PostgreSQL the audit trail refuses deletes unless this is set in the transaction (migration 0006).
 AUDIT_PURGE_SETTING = "vhbot.audit_purge"
@@ -43,6 +43,7 @@ class Cutoffs:
 
     now: datetime
     closed_cases: datetime
+    advised_cases: datetime
     dialogues: datetime
     inbound: datetime
     audit: datetime | None
@@ -52,14 +53,16 @@ class Cutoffs:
         cls,
         now: datetime,
         *,
-        case_months: int,
+        terms: Terms,
         dialogue_minutes: int,
         inbound_days: int,
         audit_months: int | None,
     ) -> Cutoffs:
+        closed, advised = terms.cutoffs(now)
         return cls(
             now=now,
-            closed_cases=now - relativedelta(months=case_months),
+            closed_cases=closed,
+            advised_cases=advised,
             dialogues=now - timedelta(minutes=dialogue_minutes),
             inbound=now - timedelta(days=inbound_days),
             audit=None if audit_months is None else now - relativedelta(months=audit_months),
@@ -105,7 +108,7 @@ def _expired(cutoffs: Cutoffs) -> dict[str, tuple[type[Base], ColumnElement[bool
 
 async def _closed_cases(session: AsyncSession, cutoffs: Cutoffs) -> list[str]:
     query = select(Case.number).where(
-        ended_before(cutoffs.closed_cases),
+        ended_before((cutoffs.closed_cases, cutoffs.advised_cases)),
         # A term extended by a decision (storage.privacy) is honoured to its last day.
         or_(Case.retain_until.is_(None), Case.retain_until < cutoffs.now),
     )

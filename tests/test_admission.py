@@ -15,6 +15,7 @@ from bot.senders import Outgoing
 from handlers.dates.clock import FixedClock
 from storage import audit, retention
 from storage.models import JoinRequest, JoinStatus, Organisation, PendingMessage, Professional, Role
+from storage.privacy import Terms
 from tests.bot.test_delivery import deliver_all
 from tests.conftest import Chat, link_address
 from tests.test_joining import NOT_REGISTERED, typed
@@ -180,7 +181,7 @@ async def test_an_offer_never_answered_goes_with_the_purge_and_a_pending_request
         done = await retention.purge(
             session,
             retention.Cutoffs.at(
-                clock.now(), case_months=12, dialogue_minutes=60, inbound_days=7, audit_months=None
+                clock.now(), terms=Terms(12, 12), dialogue_minutes=60, inbound_days=7, audit_months=None
             ),
         )
         kept = [request.address for request in await session.scalars(select(JoinRequest))]

@@ -394,3 +394,16 @@ async def test_the_procesregisseur_extends_a_closed_cases_term_in_chat_with_a_da
     clock.advance(relativedelta(months=chat.app.settings.retention_months, days=1))
     assert (await retention.purge(chat.app, dry_run=False, channel="cli")).cases == []
     assert ("case.retention.extended", number) in await events(chat)
+
+
+async def test_a_referral_answered_with_advice_has_a_term_of_its_own(chat: Chat, clock: FixedClock) -> None:
+    """The bewaartermijn per kind of case: VHBOT_RETENTION_ADVICE_MONTHS for a redirected referral, the closed
+    cases' term for the rest."""
+    chat.app.settings.retention_advice_months = 6
+    advised, handled = await refer_a_case(chat), await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {advised}", "doorverwijzen", "wijkteam", "Bel het wijkteam", "ja")
+    await close(chat, handled)
+    clock.advance(relativedelta(months=6, days=1))
+    assert (await retention.purge(chat.app, dry_run=False, channel="cli")).cases == [advised]
+    clock.advance(relativedelta(months=chat.app.settings.retention_months - 6))
+    assert (await retention.purge(chat.app, dry_run=False, channel="cli")).cases == [handled]

@@ -116,6 +116,7 @@ def _withheld(pairs: list[str]) -> dict[str, str]:
 
 async def cmd_inzage(app: App, args: argparse.Namespace) -> int:
     from bot import inzage
+    from bot.retention import terms_of
     from storage.privacy import Decision
 
     withheld = _withheld(args.withhold)
@@ -129,7 +130,7 @@ async def cmd_inzage(app: App, args: argparse.Namespace) -> int:
             app.texts,
             ZoneInfo(app.settings.timezone),
             app.now(),
-            app.settings.retention_months,
+            terms_of(app.settings),
             withheld,
         )
         grounds = "; ".join(f"{part} withheld: {ground}" for part, ground in withheld.items())
@@ -185,6 +186,7 @@ async def cmd_dispute(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_extend(app: App, args: argparse.Namespace) -> int:
+    from bot.retention import terms_of
     from storage import privacy
     from storage.privacy import Decision
 
@@ -198,18 +200,19 @@ async def cmd_extend(app: App, args: argparse.Namespace) -> int:
         await _record(
             session, app, Decision.EXTENSION, "case.retention.extended", case.number, args.reason, None, until
         )
-        moment = privacy.purge_moment(case, app.settings.retention_months)
+        moment = privacy.purge_moment(case, terms_of(app.settings))
     when = "its closing" if moment is None else moment.astimezone(tz).strftime("%d-%m-%Y")
     print(f"{case.number} is kept until {until:%d-%m-%Y} at least; the purge takes it after {when}")
     return 0
 
 
 async def cmd_going(app: App, args: argparse.Namespace) -> int:
+    from bot.retention import terms_of
     from storage import privacy
 
     tz = ZoneInfo(app.settings.timezone)
     async with app.sessions() as session:
-        going = await privacy.going_within(session, app.now(), args.days, app.settings.retention_months)
+        going = await privacy.going_within(session, app.now(), args.days, terms_of(app.settings))
     print(f"{len(going)} {'case goes' if len(going) == 1 else 'cases go'} in the next {args.days} days")
     for item in going:
         extended = "  (term extended)" if item.extended else ""

@@ -7,6 +7,7 @@ from datetime import timedelta
 from bot.app import App
 from handlers.dates.clock import FixedClock
 from storage import matrix_rooms, retention
+from storage.privacy import Terms
 from tests.conftest import link_address, set_active
 
 
@@ -36,7 +37,7 @@ async def test_the_chats_of_people_without_an_account_go_with_the_purge(demo: Ap
         done = await retention.purge(
             session,
             retention.Cutoffs.at(
-                clock.now(), case_months=12, dialogue_minutes=60, inbound_days=7, audit_months=None
+                clock.now(), terms=Terms(12, 12), dialogue_minutes=60, inbound_days=7, audit_months=None
             ),
         )
     async with demo.sessions() as session:
