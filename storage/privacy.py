@@ -22,6 +22,7 @@ _NOT_LOADED = {"synchronize_session": False}
 
 class Decision(StrEnum):
     SEARCH = "zoek"
+    LISTING = "termijnen"
     INZAGE = "inzage"
     CORRECTION = "correctie"
     DISPUTE = "betwisting"

@@ -162,9 +162,10 @@ async def test_an_extended_case_survives_the_purge_that_takes_its_twin(
     until = (clock.now() + relativedelta(months=2)).date().isoformat()
     await vhbot(chat, "verleng", kept, "--until", until, "--reason", "lopende procedure")
     assert f"{kept} is kept until" in capsys.readouterr().out
-    await vhbot(chat, "termijnen", "--days", "30")
+    await vhbot(chat, "termijnen", "--days", "30", "--purpose", "maandelijkse controle")
     going = capsys.readouterr().out
     assert twin in going and kept not in going
+    assert ("retention.listed", None) in await events(chat)
     clock.advance(relativedelta(days=11))
     done = await retention.purge(chat.app, dry_run=False, channel="cli")
     assert done.cases == [twin]
@@ -329,7 +330,7 @@ async def test_a_referral_answered_with_advice_goes_after_the_term_though_nobody
     await chat("regisseur", f"beoordeel {advised}", "doorverwijzen", "wijkteam", "Bel het wijkteam", "ja")
     await close(chat, handled)
     clock.advance(relativedelta(months=chat.app.settings.retention_months, days=-5))
-    await vhbot(chat, "termijnen", "--days", "30")
+    await vhbot(chat, "termijnen", "--days", "30", "--purpose", "maandelijkse controle")
     going = capsys.readouterr().out
     assert advised in going and handled in going
     assert (await retention.purge(chat.app, dry_run=False, channel="cli")).cases == []

@@ -209,10 +209,12 @@ async def cmd_extend(app: App, args: argparse.Namespace) -> int:
 async def cmd_going(app: App, args: argparse.Namespace) -> int:
     from bot.retention import terms_of
     from storage import privacy
+    from storage.privacy import Decision
 
     tz = ZoneInfo(app.settings.timezone)
-    async with app.sessions() as session:
+    async with app.sessions() as session, session.begin():
         going = await privacy.going_within(session, app.now(), args.days, terms_of(app.settings))
+        await _record(session, app, Decision.LISTING, "retention.listed", None, args.purpose)
     print(f"{len(going)} {'case goes' if len(going) == 1 else 'cases go'} in the next {args.days} days")
     for item in going:
         extended = "  (term extended)" if item.extended else ""
@@ -323,6 +325,7 @@ def register(commands: SubParsers) -> None:
 
     going = actions.add_parser("termijnen", help="the cases the purge takes in the coming days")
     going.add_argument("--days", type=int, default=30)
+    going.add_argument("--purpose", required=True, type=_reason, help="why (audited)")
     going.set_defaults(run=cmd_going)
 
     for name, run, what in (
