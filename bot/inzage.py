@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
-from storage import actions, audit, cases, feedback, privacy, subjects
+from storage import actions, audit, cases, feedback, people, privacy, subjects
 from storage.models import Case, Organisation, Professional
 from storage.privacy import Terms
 
@@ -53,13 +53,6 @@ async def _who(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     return {person_id: f"{organisation} ({role.value})" for person_id, organisation, role in rows.all()}
 
 
-async def _organisations(session: AsyncSession, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = await session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))
-    return {organisation_id: name for organisation_id, name in rows.all()}
-
-
 def _when(moment: datetime | None, tz: ZoneInfo) -> str | None:
     return None if moment is None else moment.astimezone(tz).strftime("%d-%m-%Y %H:%M")
 
@@ -76,22 +69,25 @@ async def _one_case(
         return texts.text(LANGUAGE, key)
 
     items = list(await actions.for_case(session, case.id))
-    updates = list(await feedback.for_case(session, case.id, limit=10_000))
+    updates = list(await feedback.for_case(session, case.id, limit=None))
     steps = list(await cases.transitions(session, case.id))
     trail = await audit.export(session, case_number=case.number)
     members = list(await cases.participants(session, case.id))
-    people = await _who(
+    who = await _who(
         session,
         {case.melder_id, *(a.holder_id for a in items if a.holder_id), *(u.author_id for u in updates)}
         | {s.actor_id for s in steps}
         | {entry.actor_id for entry, _ in trail if entry.actor_id is not None}
         | {m.professional_id for m in members if m.professional_id is not None},
     )
-    organisations = await _organisations(
-        session,
-        {a.holder_organisation_id for a in items}
-        | {m.organisation_id for m in members if m.organisation_id is not None},
-    )
+    organisations = (
+        await people.display_names(
+            session,
+            set(),
+            {a.holder_organisation_id for a in items}
+            | {m.organisation_id for m in members if m.organisation_id is not None},
+        )
+    ).organisations
     details = await subjects.details(session, case.id)
     moment = privacy.purge_moment(case, terms)
     found: dict[str, Any] = {
@@ -102,7 +98,7 @@ async def _one_case(
         "inhoud": {
             "status": label(f"state.{case.state.value}"),
             "gemeente": case.gemeente,
-            "aangemeld_door": people.get(case.melder_id),
+            "aangemeld_door": who.get(case.melder_id),
             "aangemeld_op": _when(case.created_at, tz),
             "betrokkene": label(f"option.subject_type.{case.subject_type}"),
             "urgentie": label(f"option.urgency.{case.urgency}"),
@@ -113,7 +109,7 @@ async def _one_case(
             else case.informed,
             "doel": case.goal,
             "deelnemers": [
-                people.get(m.professional_id)
+                who.get(m.professional_id)
                 if m.professional_id is not None
                 else organisations.get(m.organisation_id or 0)
                 for m in members
@@ -128,7 +124,7 @@ async def _one_case(
             {
                 "op": _when(step.at, tz),
                 "naar": label(f"state.{step.to_state.value}"),
-                "door": people.get(step.actor_id),
+                "door": who.get(step.actor_id),
                 "toelichting": step.note,
                 "reden": step.reason,
             }
@@ -138,7 +134,7 @@ async def _one_case(
             {
                 "nummer": item.seq,
                 "omschrijving": item.description,
-                "houder": people.get(item.holder_id) if item.holder_id else None,
+                "houder": who.get(item.holder_id) if item.holder_id else None,
                 "organisatie": organisations.get(item.holder_organisation_id),
                 "deadline": _when(item.deadline, tz),
                 "status": item.status.value,
@@ -149,7 +145,7 @@ async def _one_case(
         "terugkoppeling": [
             {
                 "op": _when(update.created_at, tz),
-                "door": people.get(update.author_id),
+                "door": who.get(update.author_id),
                 "tekst": update.body,
                 "zorg": update.concern,
             }
@@ -159,7 +155,7 @@ async def _one_case(
             {
                 "op": _when(entry.at, tz),
                 "gebeurtenis": entry.event,
-                "door": people.get(entry.actor_id) if entry.actor_id is not None else entry.on_behalf_of,
+                "door": who.get(entry.actor_id) if entry.actor_id is not None else entry.on_behalf_of,
                 "kanaal": entry.channel,
             }
             for entry, _ in trail
@@ -208,23 +204,25 @@ def write(export: Export, base: Path, texts: Catalogue) -> tuple[Path, Path]:
     return document, data
 
 
-def _value_html(value: Any) -> str:
+def _value_html(value: Any, label: Callable[..., str]) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        return html.escape(label("inzage.yes" if value else "inzage.no"))
     if isinstance(value, list):
         return html.escape(", ".join(str(item) for item in value if item is not None)) or "–"
     return html.escape(str(value)).replace("\n", "<br>")
 
 
-def _section_html(title: str, content: Any, withheld: str | None) -> str:
+def _section_html(title: str, content: Any, withheld: str | None, label: Callable[..., str]) -> str:
     heading = f"<h3>{html.escape(title)}</h3>"
     if withheld is not None:
-        return f"{heading}<p class='withheld'>Niet opgenomen. Grond: {html.escape(withheld)}</p>"
+        return (
+            f"{heading}<p class='withheld'>{html.escape(label('inzage.not_included', ground=withheld))}</p>"
+        )
     if isinstance(content, dict):
         rows = "".join(
-            f"<tr><th>{html.escape(key.replace('_', ' '))}</th><td>{_value_html(value)}</td></tr>"
+            f"<tr><th>{html.escape(key.replace('_', ' '))}</th><td>{_value_html(value, label)}</td></tr>"
             for key, value in content.items()
         )
         return f"{heading}<table>{rows}</table>"
@@ -232,7 +230,9 @@ def _section_html(title: str, content: Any, withheld: str | None) -> str:
         columns = list(content[0])
         head = "".join(f"<th>{html.escape(column.replace('_', ' '))}</th>" for column in columns)
         body = "".join(
-            "<tr>" + "".join(f"<td>{_value_html(row.get(column))}</td>" for column in columns) + "</tr>"
+            "<tr>"
+            + "".join(f"<td>{_value_html(row.get(column), label)}</td>" for column in columns)
+            + "</tr>"
             for row in content
         )
         return f"{heading}<table class='list'><tr>{head}</tr>{body}</table>"
@@ -268,7 +268,7 @@ def to_html(export: Export, texts: Catalogue) -> str:
     for case in export.cases:
         parts.append(f"<h2>{html.escape(label('inzage.case', number=case['casusnummer']))}</h2>")
         parts += [
-            _section_html(label(f"inzage.part.{part}"), case[part], export.withheld.get(part))
+            _section_html(label(f"inzage.part.{part}"), case[part], export.withheld.get(part), label)
             for part in PARTS
         ]
     parts.append("</body></html>")

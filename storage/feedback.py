@@ -37,7 +37,8 @@ async def add(
     return item
 
 
-async def for_case(session: AsyncSession, case_id: int, limit: int = 20) -> Sequence[Feedback]:
+async def for_case(session: AsyncSession, case_id: int, limit: int | None = 20) -> Sequence[Feedback]:
+    """The case's updates, newest first; the latest ``limit`` (None: all of them, for an inzage)."""
     query = (
         select(Feedback)
         .where(Feedback.case_id == case_id)

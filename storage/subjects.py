@@ -123,8 +123,8 @@ async def record(
     details: SubjectDetails,
     entered_by_id: int,
     now: datetime,
-    by: str = "het formulier",
-    reason: str = "opnieuw ingevuld in het formulier",
+    by: str = "the details form",
+    reason: str = "entered again through the details form",
 ) -> bool:
     """Keep the details for the case, replacing earlier ones; True when there were earlier ones (then kept,
     encrypted, in a correction's decision, with ``by`` and ``reason``)."""
