@@ -14,9 +14,9 @@ nothing twice; a question about an overleg that moved, or a case that closed, is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
@@ -91,8 +91,8 @@ async def plan(turn: Turn, case: Case) -> None:
     agenda_at = calendar.next_allowed(calendar.at(day, calendar.window_start))
     if now < agenda_at <= meeting:
         start, end = (
-            calendar.at(day, datetime.min.time()),
-            calendar.at(day + timedelta(days=1), datetime.min.time()),
+            calendar.at(day, time(0)),
+            calendar.at(day + timedelta(days=1), time(0)),
         )
         references = OverlegDay(day.isoformat(), start.isoformat(), end.isoformat())
         await outbox.enqueue_once(
@@ -125,20 +125,23 @@ class CaseAgenda:
     silent: list[int]
 
 
+def _on_the_day(director_ids: list[int], start: datetime, end: datetime) -> ColumnElement[bool]:
+    """The open cases these procesregisseurs direct whose overleg falls between ``start`` and ``end``."""
+    return and_(
+        Case.procesregisseur_id.in_(director_ids),
+        Case.next_meeting_at >= start,
+        Case.next_meeting_at < end,
+        Case.state != CaseState.AFGESLOTEN,
+        Case.restricted_at.is_(None),
+    )
+
+
 async def agenda(
     session: AsyncSession, director_ids: list[int], start: datetime, end: datetime
 ) -> list[CaseAgenda]:
-    """The cases these procesregisseurs direct whose overleg falls between ``start`` and ``end``."""
+    """Each case on the day's agenda (``_on_the_day``), with what the agenda says of it."""
     found = await session.scalars(
-        select(Case)
-        .where(
-            Case.procesregisseur_id.in_(director_ids),
-            Case.next_meeting_at >= start,
-            Case.next_meeting_at < end,
-            Case.state != CaseState.AFGESLOTEN,
-            Case.restricted_at.is_(None),
-        )
-        .order_by(Case.next_meeting_at, Case.number)
+        select(Case).where(_on_the_day(director_ids, start, end)).order_by(Case.next_meeting_at, Case.number)
     )
     return [await _one(session, case, start) for case in found]
 
@@ -169,11 +172,26 @@ async def _one(session: AsyncSession, case: Case, now: datetime) -> CaseAgenda:
         else []
     )
     by_id = {action.id: action for action in items}
+    # A new date is an answer too; the questions of one overleg all went out at one moment (``since``).
+    postponed = (
+        set(
+            await session.scalars(
+                select(AuditEntry.actor_id).where(
+                    AuditEntry.case_number == case.number,
+                    AuditEntry.event == "action.postpone",
+                    AuditEntry.at >= since,
+                )
+            )
+        )
+        if since is not None
+        else set()
+    )
     silent = sorted(
         {
             row.recipient_id
             for row in asked
-            if not await _answered(session, row, by_id.get(row.action_id or 0), updates)
+            if row.recipient_id not in postponed
+            and not _answered(row, by_id.get(row.action_id or 0), updates)
         }
     )
     return CaseAgenda(
@@ -186,23 +204,11 @@ async def _one(session: AsyncSession, case: Case, now: datetime) -> CaseAgenda:
     )
 
 
-async def _answered(
-    session: AsyncSession, row: PendingMessage, action: Action | None, updates: list[Feedback]
-) -> bool:
-    """Done, an update on the action, or a new date, by the one asked, since they were asked."""
+def _answered(row: PendingMessage, action: Action | None, updates: list[Feedback]) -> bool:
+    """Done (or gone), or an update on the action by the one asked since they were asked."""
     if action is None or action.status is not ActionStatus.OPEN:
         return True
-    if any(item.author_id == row.recipient_id and item.action_id == action.id for item in updates):
-        return True
-    postponed = await session.scalar(
-        select(AuditEntry.id).where(
-            AuditEntry.actor_id == row.recipient_id,
-            AuditEntry.case_number == row.case_number,
-            AuditEntry.event == "action.postpone",
-            AuditEntry.at >= row.scheduled_at,
-        )
-    )
-    return postponed is not None
+    return any(item.author_id == row.recipient_id and item.action_id == action.id for item in updates)
 
 
 async def agenda_lines(
@@ -244,14 +250,19 @@ async def agenda_notice_lines(
 
 
 async def agenda_still_due(session: AsyncSession, case: Case | None, row: PendingMessage) -> bool:
-    """An agenda goes out only when a case is still on that day."""
-    return bool(await _of_row(session, row))
+    """An agenda goes out only when a case is still on that day: asked with one query, the agenda itself is
+    made once, for the lines below the notice."""
+    directors, start, end = await _day_of(session, row)
+    return bool(await session.scalar(select(exists().where(_on_the_day(directors, start, end)))))
 
 
 async def _of_row(session: AsyncSession, row: PendingMessage) -> list[CaseAgenda]:
+    return await agenda(session, *await _day_of(session, row))
+
+
+async def _day_of(session: AsyncSession, row: PendingMessage) -> tuple[list[int], datetime, datetime]:
+    """Whose cases an agenda row is about (the recipient's, and those they stand in for), and its day."""
     person = await people.professional_by_id(session, row.recipient_id)
-    if person is None:
-        return []
     start, end = (datetime.fromisoformat(str(row.params[key])) for key in ("start", "end"))
-    directors = await directing_for(session, person, start)
-    return await agenda(session, directors, start, end)
+    directors = [] if person is None else await directing_for(session, person, start)
+    return directors, start, end

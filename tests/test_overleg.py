@@ -122,6 +122,13 @@ async def test_the_holders_are_asked_answer_in_place_and_the_agenda_says_who_did
     assert await rows(people, PREPARE, OutboxStatus.SENT) == 2
     assert await rows(people, AGENDA, OutboxStatus.SENT) == 1
 
+    # A new date is an answer too (the question has gone stale by now: the reclassering opens its action).
+    assert "maandag 21 december 2026" in await people.say(
+        "reclassering", "acties", "1", "uitstel tot 21 december"
+    )
+    await people.say("reclassering", "ja")
+    assert "nog geen antwoord" not in await people.say("regisseur", "agenda")  # today, the 15th
+
 
 async def test_nothing_is_asked_twice_nor_about_an_overleg_that_moved(chat: Chat, clock: FixedClock) -> None:
     people = People(chat)
