@@ -73,12 +73,12 @@ async def _rehash_stale(session: AsyncSession, keyring: Keyring) -> None:
     await session.flush()
 
 
-async def case_numbers(session: AsyncSession, name: str, birth_date: str) -> Sequence[str]:
-    """The numbers of every case, open or closed, whose betrokkene has this name and birth date (ISO 8601)."""
+async def cases_of(session: AsyncSession, name: str, birth_date: str) -> Sequence[Case]:
+    """Every case, open or closed, whose betrokkene has this name and birth date (ISO 8601), by number."""
     keyring = keyring_of(session.get_bind().dialect)
     await _rehash_stale(session, keyring)
     query = (
-        select(Case.number)
+        select(Case)
         .join(CaseSubject, CaseSubject.case_id == Case.id)
         .where(CaseSubject.lookup == _digest(keyring, keyring.current, name, birth_date))
         .order_by(Case.number)

@@ -84,21 +84,19 @@ async def cmd_search(app: App, args: argparse.Namespace) -> int:
         raise UsageError("give either --number, or --name with --birth-date")
     async with app.sessions() as session, session.begin():
         if args.number is not None:
-            found = [(await _case(session, args.number)).number]
+            found = [await _case(session, args.number)]
         else:
             if args.birth_date is None:
                 raise UsageError("--name needs --birth-date: a name alone finds too many people")
-            found = list(
-                await subject_search.case_numbers(session, args.name, _birth_date(args.birth_date, app))
-            )
+            born = _birth_date(args.birth_date, app)
+            found = list(await subject_search.cases_of(session, args.name, born))
         await _record(session, app, Decision.SEARCH, "betrokkene.search", None, args.purpose)
-        for number in found:
-            await audit_command(session, app, f"{COMMAND} zoek", "betrokkene.found", number)
-        states = {number: (await _case(session, number)).state.value for number in found}
+        for case in found:
+            await audit_command(session, app, f"{COMMAND} zoek", "betrokkene.found", case.number)
     if not found:
         print("no case found for this betrokkene")
-    for number in found:
-        print(f"{number}  {states[number]}")
+    for case in found:
+        print(f"{case.number}  {case.state.value}")
     return 0
 
 
