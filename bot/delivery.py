@@ -23,7 +23,7 @@ from bot.app import App
 from bot.housekeeping import Housekeeping
 from bot.loops import ScopeGates, backoff_seconds, sleep_unless, where
 from bot.senders import NotHere, Outgoing, PermanentFailure, RateLimited, Sender, TemporaryFailure
-from handlers import recipients
+from handlers import pacing, recipients
 from handlers.all_notices import DECLARED
 from handlers.notices import (
     DELIVERY_FAILED,
@@ -64,6 +64,20 @@ class Attempt:
     person: Professional | None
     outcome: Outcome | None = None
     conversation: str | None = None
+    # The other rows a digest carries in this one message: each is recorded with the message's outcome.
+    riders: tuple[PendingMessage, ...] = ()
+
+    def each_row(self) -> list[Attempt]:
+        """This attempt, and one for each row that rode along in its digest, with the same outcome."""
+        if self.outcome is None:
+            return [self]
+        return [
+            self,
+            *(
+                replace(self, row=rider, outcome=replace(self.outcome, id=rider.id), riders=())
+                for rider in self.riders
+            ),
+        ]
 
 
 class DeliveryEngine:
@@ -145,9 +159,25 @@ class DeliveryEngine:
             )
             if not rows:
                 return 0
+            gathering = {row.recipient_id for row in rows if row.gathered_for is not None}
+            if gathering:  # the rest of these people's digests, so that each goes out as one message
+                rows = [
+                    *rows,
+                    *await outbox.claim(
+                        session,
+                        now=now,
+                        lease_until=now + timedelta(seconds=self._settings.outbox_lease_seconds),
+                        owner=self.owner,
+                        limit=self._settings.outbox_batch_size,
+                        recipients=gathering,
+                        away=away,
+                        gathered_only=True,
+                    ),
+                ]
             batch, unreadable = await self._load(session, rows)
             attempts = [await self._prepared(session, batch, unreadable, row, now) for row in rows]
-        done = await asyncio.gather(*(self._attempt(attempt) for attempt in attempts))
+        sent = await asyncio.gather(*(self._attempt(attempt) for attempt in self._digests(attempts, now)))
+        done = [each for attempt in sent for each in attempt.each_row()]
         async with self._app.sessions() as session, session.begin():
             await self._record(session, batch, done)
         await self._leave_answers_open(done)
@@ -200,10 +230,19 @@ class DeliveryEngine:
             due = now + RESTRICTED_WAIT
             outcome = Outcome(row.id, OutboxStatus.PENDING, due, None, failed, "case restricted", refund=True)
             return Attempt(row, None, person, outcome)
+        kind = self._notices.kinds[row.kind]
+        aside = pacing.set_aside(person, row, kind, self._calendar, self._settings, now) if person else None
+        if aside is not None:
+            gathered_for = aside.until if aside.gathered else None
+            outcome = Outcome(
+                row.id, OutboxStatus.PENDING, aside.until, None, failed, aside.reason, True, gathered_for
+            )
+            return Attempt(row, None, person, outcome)
         reason = unreadable.get(row.id)
         if reason is None:
+            on_time = person is not None and pacing.in_digest(person, row, now)
             try:
-                return Attempt(row, await self._notices.render(session, batch, row, now), person)
+                return Attempt(row, await self._notices.render(session, batch, row, now, on_time), person)
             except STORE_ERRORS:
                 raise
             except Exception as error:  # noqa: BLE001 - this row alone
@@ -212,6 +251,28 @@ class DeliveryEngine:
         log.error("outbox: row %s (%s) cannot be made into a message: %s", row.id, row.kind, reason)
         outcome = Outcome(row.id, OutboxStatus.FAILED, failed_channels=failed, error=reason[:120])
         return Attempt(row, None, person, outcome)
+
+    def _digests(self, attempts: Sequence[Attempt], now: datetime) -> list[Attempt]:
+        """The rows that waited for a recipient's digest, as one message per recipient; one row alone goes as it
+        is, with its answers in place. The rest are left as they are."""
+        gathered: dict[int, list[Attempt]] = {}
+        kept: list[Attempt] = []
+        for attempt in attempts:
+            person, notice = attempt.person, attempt.notice
+            if attempt.outcome is None and notice and person and pacing.in_digest(person, attempt.row, now):
+                gathered.setdefault(person.id, []).append(attempt)
+            else:
+                kept.append(attempt)
+        for group in gathered.values():
+            if len(group) == 1:
+                kept.append(group[0])
+                continue
+            first, person = group[0], group[0].person
+            assert person is not None, "grouped by person"
+            notices = [attempt.notice for attempt in group if attempt.notice is not None]
+            digest = self._notices.digest(person, notices)
+            kept.append(replace(first, notice=digest, riders=tuple(attempt.row for attempt in group[1:])))
+        return kept
 
     async def _leave_answers_open(self, attempts: Sequence[Attempt]) -> None:
         """The question each sent notice asks becomes the recipient's open dialogue, each in a transaction of its

@@ -18,6 +18,7 @@ from handlers.cases import flow, lifecycle, posting
 from handlers.conversations import (
     actions,
     admission,
+    away,
     change,
     escalation,
     feedback,
@@ -53,6 +54,7 @@ NOTICES: tuple[NoticeKind[Any], ...] = (
     *accounts.NOTICES,
     *notices.NOTICES,
     *overleg.NOTICES,
+    *away.NOTICES,
 )
 
 
@@ -97,11 +99,14 @@ DECLARED = Declared(
         **dict.fromkeys(stand_in.ENDED, stand_in.still_ends_then),
         overleg.PREPARE: overleg.still_asked,
         overleg.AGENDA: overleg.agenda_still_due,
+        away.HOLDER_AWAY: away.still_away,
+        away.HOLDER_BACK: away.still_back,
     },
     details={
         stand_in.ENDED[1]: stand_in.account,
         referral.LATE: referral.whom_to_call,
         overleg.AGENDA: overleg.agenda_notice_lines,
+        away.HOLDER_AWAY: away.held_actions,
     },
     written={requests.JOIN_REQUEST: admission.request_notice},
 )

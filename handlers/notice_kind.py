@@ -67,6 +67,8 @@ class NoticeKind(str, Generic[R]):
     - ``after_closing``: it may still go out once its case is closed (it is about the closing).
     - ``personal``: a waarnemer gets no copy (a holder's reminder, an overview made for each anyway).
     - ``urgent``: a row queued as urgent is said with its own text, ``notice.<kind>_urgent``.
+    - ``routine``: a reminder of the recipient's own work, which may wait: gathered into their daily digest when
+      they chose one, held while they are away (``handlers.pacing``). A row queued as urgent never waits.
     - ``adds``: other placeholders the renderer fills in from the store (a request to join's name).
     """
 
@@ -77,6 +79,7 @@ class NoticeKind(str, Generic[R]):
     after_closing: bool
     personal: bool
     urgent: bool
+    routine: bool
 
     def __new__(
         cls,
@@ -89,11 +92,13 @@ class NoticeKind(str, Generic[R]):
         after_closing: bool = False,
         personal: bool = False,
         urgent: bool = False,
+        routine: bool = False,
     ) -> NoticeKind[R]:
         made = super().__new__(cls, kind)
         made.references, made.about, made.line = references, about, line
         made.adds = frozenset((*adds, "when") if about != NOTHING_MORE else adds)
         made.after_closing, made.personal, made.urgent = after_closing, personal, urgent
+        made.routine = routine
         return made
 
     @property

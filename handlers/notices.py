@@ -53,6 +53,8 @@ class Notice:
 
     reply: Reply
     answer: DialogueState[Any] | None = None
+    # What it says without the hint on how to answer it in place (a digest says how to answer them all).
+    said: str | None = None
 
 
 # How a kind of notice is answered in place: the dialogue it leaves open for the recipient, if any.
@@ -173,9 +175,10 @@ class Notices:
         return True
 
     async def render(
-        self, session: AsyncSession, batch: Batch, row: PendingMessage, now: datetime
+        self, session: AsyncSession, batch: Batch, row: PendingMessage, now: datetime, on_time: bool = False
     ) -> Notice | None:
-        """The notice for ``row``, or None when it should no longer be sent."""
+        """The notice for ``row``, or None when it should no longer be sent. ``on_time``: it waited for the
+        recipient's digest, as they asked, so it is not said to be late."""
         if not self.relevant(batch, row):
             return None
         still_due = self._declared.still_due.get(row.kind)
@@ -221,15 +224,27 @@ class Notices:
         lines = [self._texts.text(person.language, key, **params), *details]
         if STAND_IN_FOR in params:
             lines.append(self._texts.text(person.language, "notice.stand_in_for", name=params[STAND_IN_FOR]))
-        if now - row.scheduled_at > self._late_after:
+        if now - row.scheduled_at > self._late_after and not on_time:
             late = self._date(person, row.scheduled_at)
             lines.append(self._texts.text(person.language, "notice.late", when=late))
         answer = self._answer(row, person.language, action)
         if answer is None:
             return Notice(Reply("\n".join(lines)))
+        plain = "\n".join(lines)
         if row.kind in ANSWERABLE:
             lines.append(self._texts.text(person.language, "notice.answer_hint"))
-        return Notice(Reply("\n".join(lines), answer.offered, question=answer.fingerprint()), answer)
+        return Notice(Reply("\n".join(lines), answer.offered, question=answer.fingerprint()), answer, plain)
+
+    def digest(self, person: Professional, notices: Sequence[Notice]) -> Notice:
+        """Several reminders as the one message a day the person chose: each as it would have been sent, without
+        its buttons; they are answered from 'acties'."""
+        language = person.language
+        parts = [
+            self._texts.text(language, "notice.digest", count=len(notices)),
+            *(notice.said or notice.reply.text for notice in notices),
+            self._texts.text(language, "notice.digest_hint"),
+        ]
+        return Notice(Reply("\n\n".join(parts)))
 
     async def _overview_lines(self, session: AsyncSession, person: Professional, now: datetime) -> list[str]:
         counts = await overview_counts(session, person, now)

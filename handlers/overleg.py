@@ -55,7 +55,9 @@ class OverlegDay(References):
     end: str
 
 
-PREPARE = NoticeKind("overleg_prepare", Preparing, about=ACTION, line="notice.action_line", personal=True)
+PREPARE = NoticeKind(
+    "overleg_prepare", Preparing, about=ACTION, line="notice.action_line", personal=True, routine=True
+)
 AGENDA = NoticeKind("overleg_agenda", OverlegDay, personal=True)
 NOTICES = (PREPARE, AGENDA)
 

@@ -22,13 +22,19 @@ from storage.models import Action, Case
 # Each says the action's deadline ('when'), read as it stands when the reminder goes out.
 # A reminder names the action below its first line; the holder's own are not copied to a waarnemer.
 LINE = "notice.action_line"
-ACTION_DUE_SOON = NoticeKind("action_due_soon", OfAction, about=ACTION, line=LINE, personal=True)
-ACTION_DUE_TODAY = NoticeKind("action_due_today", OfAction, about=ACTION, line=LINE, personal=True)
-ACTION_OVERDUE = NoticeKind("action_overdue", OfAction, about=ACTION, line=LINE, personal=True)
+# The holder's own reminders may wait for their digest or their return; the overdue notice to the procesregisseur
+# goes at once.
+ACTION_DUE_SOON = NoticeKind(
+    "action_due_soon", OfAction, about=ACTION, line=LINE, personal=True, routine=True
+)
+ACTION_DUE_TODAY = NoticeKind(
+    "action_due_today", OfAction, about=ACTION, line=LINE, personal=True, routine=True
+)
+ACTION_OVERDUE = NoticeKind("action_overdue", OfAction, about=ACTION, line=LINE, personal=True, routine=True)
 ACTION_OVERDUE_DIRECTOR = NoticeKind("action_overdue_director", OfAction, about=ACTION, line=LINE)
 # A reminder snoozed in place ("morgen", "maandag", "volgende week"): again then, the deadline unmoved.
-ACTION_SNOOZED = NoticeKind("action_snoozed", OfAction, about=ACTION, line=LINE, personal=True)
-MEETING_REMINDER = NoticeKind("meeting_reminder", Nothing, about=MEETING)
+ACTION_SNOOZED = NoticeKind("action_snoozed", OfAction, about=ACTION, line=LINE, personal=True, routine=True)
+MEETING_REMINDER = NoticeKind("meeting_reminder", Nothing, about=MEETING, routine=True)
 OVERVIEW = NoticeKind("weekly_overview", Nothing, personal=True)  # its lines are counted when it is sent
 NOTICES = (
     ACTION_DUE_SOON,

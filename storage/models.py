@@ -7,10 +7,10 @@ channels keep for themselves is in ``storage.channel_tables``; both are here, on
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base, stored_enum
@@ -63,6 +63,10 @@ class Professional(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The day they last wrote (kept to the day: one write a day at most), for the review of unused accounts.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Their routine reminders gathered into one message a day at this local time (None: each when it falls due).
+    digest_at: Mapped[time | None] = mapped_column(Time())
+    # Away: their routine reminders wait until this day (the first day back), local.
+    away_until: Mapped[date | None] = mapped_column(Date())
     # Loaded with the person (one query for a whole batch of people): the delivery engine needs them for
     # everyone it writes to.
     addresses: Mapped[list[ChannelAddress]] = relationship(
@@ -403,6 +407,8 @@ class PendingMessage(Base):
     channel: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(String(120))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The digest moment this row was set aside for: due then, it goes out inside the recipient's digest.
+    gathered_for: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class EncryptionKey(Base):

@@ -160,9 +160,15 @@ async def cancel(
 
 
 def _due(
-    now: datetime, urgent_only: bool, recipients: Collection[int] | None, away: Collection[str] = ()
+    now: datetime,
+    urgent_only: bool,
+    recipients: Collection[int] | None,
+    away: Collection[str] = (),
+    gathered_only: bool = False,
 ) -> ColumnElement[bool]:
     condition = and_(PendingMessage.status == PENDING, PendingMessage.due_at <= now)
+    if gathered_only:
+        condition = and_(condition, PendingMessage.gathered_for.is_not(None))
     if urgent_only:
         condition = and_(condition, PendingMessage.urgent.is_(True))
     if recipients is not None:
@@ -185,9 +191,11 @@ async def claim(
     urgent_only: bool = False,
     recipients: Collection[int] | None = None,
     away: Collection[str] = (),
+    gathered_only: bool = False,
 ) -> Sequence[PendingMessage]:
     """Take up to ``limit`` due rows for this process until ``lease_until``; none for people with an address on a
-    channel in ``away`` (one this process cannot send on just now: another process takes those).
+    channel in ``away`` (one this process cannot send on just now: another process takes those); with
+    ``gathered_only``, only rows set aside for a digest (the rest of a digest a first claim began).
 
     ``SKIP LOCKED`` lets several processes claim side by side on PostgreSQL without waiting for or taking each
     other's rows; SQLite (one process) ignores it. A claimed row stays pending with its ``due_at`` moved to the
@@ -195,7 +203,7 @@ async def claim(
     """
     chosen = (
         select(PendingMessage.id)
-        .where(_due(now, urgent_only, recipients, away))
+        .where(_due(now, urgent_only, recipients, away, gathered_only))
         .order_by(PendingMessage.due_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -208,6 +216,26 @@ async def claim(
     )
     result = await session.scalars(statement, execution_options={"synchronize_session": False})
     return result.all()
+
+
+async def release_set_aside(
+    session: AsyncSession, recipient_id: int, kinds: Collection[str], now: datetime
+) -> None:
+    """The rows of these kinds held back for someone (for their digest, or while they were away) are due again now,
+    to be looked at afresh: they changed when or whether they want them."""
+    await session.execute(
+        update(PendingMessage)
+        .where(
+            PendingMessage.recipient_id == recipient_id,
+            PendingMessage.status == PENDING,
+            PendingMessage.kind.in_(kinds),
+            PendingMessage.lease_owner.is_(None),
+            PendingMessage.scheduled_at <= now,
+            PendingMessage.due_at > now,
+        )
+        .values(due_at=now, gathered_for=None),
+        execution_options={"synchronize_session": False},
+    )
 
 
 async def next_due(session: AsyncSession) -> datetime | None:
@@ -233,6 +261,8 @@ class Outcome:
     error: str | None = None
     # Not tried at all (another process serves the channel): the claim's attempt is given back.
     refund: bool = False
+    # Set aside for the recipient's digest at this moment (then also its ``due_at``).
+    gathered_for: datetime | None = None
 
 
 async def record_outcomes(session: AsyncSession, outcomes: Sequence[Outcome], now: datetime) -> None:
@@ -270,6 +300,9 @@ async def record_outcomes(session: AsyncSession, outcomes: Sequence[Outcome], no
         )
     if others:
         await session.execute(update(PendingMessage), others)
+    gathered = [{"id": o.id, "gathered_for": o.gathered_for} for o in outcomes if o.gathered_for is not None]
+    if gathered:
+        await session.execute(update(PendingMessage), gathered)
     refunded = [outcome.id for outcome in outcomes if outcome.refund]
     if refunded:
         await session.execute(

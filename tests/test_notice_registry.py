@@ -27,6 +27,8 @@ PARTS = {
     "action_line",
     "action_due",
     "late",
+    "digest",
+    "digest_hint",
     "answer_hint",
     "stand_in_for",
     "stand_in_nothing",

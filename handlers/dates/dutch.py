@@ -136,6 +136,18 @@ def _read_time(reader: _Reader, part: time | None) -> time | None | Problem:
     return None
 
 
+def parse_clock(phrase: str, english: bool = False) -> time | None:
+    """A time of day said alone ('8:30', 'half negen', '9 uur', a bare '9'), as a daily moment is asked for; None
+    when the phrase is not only that."""
+    bare = re.fullmatch(r"\s*(\d{1,2})\s*", phrase)
+    if bare is not None:
+        phrase = f"{bare.group(1)} uur"
+    reader = _Reader(phrase, english)
+    _, part = _read_part_of_day(reader)
+    clock = _read_time(reader, part)
+    return clock if isinstance(clock, time) and not reader.leftover() else None
+
+
 def _read_part_of_day(reader: _Reader) -> tuple[int, time | None]:
     """Words like 'vanmiddag', 'morgenochtend', "'s avonds": a day offset (or -1 for none) and a time."""
     match = reader.take(r"\b(van|morgen|overmorgen)(ochtend|morgen|middag|avond)\b")

@@ -84,7 +84,7 @@ class WorkingCalendar:
         """The moment ``clock`` local time on ``day``; zoneinfo resolves the DST gap and overlap."""
         return datetime.combine(day, clock, tzinfo=self.tz)
 
-    def _in_window(self, clock: time) -> bool:
+    def in_window(self, clock: time) -> bool:
         if self.window_start == self.window_end:
             return True
         return self.window_start <= clock < self.window_end
@@ -94,7 +94,7 @@ class WorkingCalendar:
 
     def may_send(self, moment: datetime, urgent: bool) -> bool:
         local = moment.astimezone(self.tz)
-        return self._in_window(local.time()) and self._day_allowed(local.date(), urgent)
+        return self.in_window(local.time()) and self._day_allowed(local.date(), urgent)
 
     def next_allowed(self, moment: datetime, urgent: bool = False) -> datetime:
         """``moment`` itself when sending is allowed then, else the start of the next allowed window."""
@@ -102,7 +102,7 @@ class WorkingCalendar:
             return moment
         local = moment.astimezone(self.tz)
         day = local.date()
-        if self._in_window(local.time()) or local.time() >= self.window_start:
+        if self.in_window(local.time()) or local.time() >= self.window_start:
             day += timedelta(days=1)
         while not self._day_allowed(day, urgent):
             day += timedelta(days=1)
