@@ -74,6 +74,13 @@ def _question(
     )
 
 
+def _prepared(
+    texts: Catalogue, language: str, row: PendingMessage, action: Action | None
+) -> DialogueState[Any] | None:
+    """A participant's update before the overleg, given where the question arrived."""
+    return None if row.case_number is None else feedback.prepared_answer_state(texts, language, row.case_number)
+
+
 def _update(
     texts: Catalogue, language: str, row: PendingMessage, action: Action | None
 ) -> DialogueState[Any] | None:
@@ -84,6 +91,7 @@ def _update(
 ANSWERS: dict[str, Answer] = {
     **dict.fromkeys((*reminders.ANSWERABLE, overleg.PREPARE), _reminder),
     intake.REFERRAL_QUESTION: _question,
+    overleg.PREPARE_PARTICIPANT: _prepared,
     posting.FEEDBACK: _update,
     posting.ZORGSIGNAAL: _update,
 }
@@ -97,7 +105,7 @@ DECLARED = Declared(
         referral.TERM_ENDS: referral.undecided,
         referral.LATE: referral.undecided,
         **dict.fromkeys(stand_in.ENDED, stand_in.still_ends_then),
-        overleg.PREPARE: overleg.still_asked,
+        **dict.fromkeys(overleg.ASKED, overleg.still_asked),
         overleg.AGENDA: overleg.agenda_still_due,
         away.HOLDER_AWAY: away.still_away,
         away.HOLDER_BACK: away.still_back,

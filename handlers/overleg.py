@@ -14,7 +14,7 @@ nothing twice; a question about an overleg that moved, or a case that closed, is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +24,7 @@ from handlers import recipients
 from handlers.authorization import directing_for
 from handlers.dialogue.turn import Turn
 from handlers.notice_kind import ACTION, NoticeKind, OfAction, References
-from storage import actions, outbox, people
+from storage import actions, outbox, people, stand_ins
 from storage.models import (
     Action,
     ActionStatus,
@@ -34,6 +34,7 @@ from storage.models import (
     Feedback,
     OutboxStatus,
     PendingMessage,
+    StandIn,
 )
 
 
@@ -55,11 +56,20 @@ class OverlegDay(References):
     end: str
 
 
+@dataclass(frozen=True)
+class Meeting(References):
+    """The question to a participant who holds no open action: which overleg (its moment, ISO 8601)."""
+
+    meeting: str
+
+
 PREPARE = NoticeKind(
     "overleg_prepare", Preparing, about=ACTION, line="notice.action_line", personal=True, routine=True
 )
+PREPARE_PARTICIPANT = NoticeKind("overleg_prepare_participant", Meeting, personal=True, routine=True)
+ASKED = (PREPARE, PREPARE_PARTICIPANT)
 AGENDA = NoticeKind("overleg_agenda", OverlegDay, personal=True)
-NOTICES = (PREPARE, AGENDA)
+NOTICES = (PREPARE, PREPARE_PARTICIPANT, AGENDA)
 
 
 async def plan(turn: Turn, case: Case) -> None:
@@ -75,36 +85,80 @@ async def plan(turn: Turn, case: Case) -> None:
     ask_at = calendar.next_allowed(calendar.at(shifted, turn.settings.reminder_time))
     said = meeting.isoformat()
     if now < ask_at < meeting:
-        for action in await actions.for_case(turn.session, case.id):
-            if action.status is not ActionStatus.OPEN:
-                continue
-            for holder in await recipients.action_holders(turn.session, action):
-                await outbox.enqueue_once(
-                    turn.session,
-                    f"prepare:{case.number}:{said}:{action.id}:{holder}",
-                    recipient_id=holder,
-                    kind=PREPARE,
-                    scheduled_at=ask_at,
-                    now=now,
-                    params={"case": case.number, **Preparing(action.seq, said).as_params()},
-                    case_number=case.number,
-                    action_id=action.id,
-                )
+        await _ask(turn, case, ask_at, said)
     agenda_at = calendar.next_allowed(calendar.at(day, calendar.window_start))
     if now < agenda_at <= meeting:
-        start, end = (
-            calendar.at(day, time(0)),
-            calendar.at(day + timedelta(days=1), time(0)),
+        standing_in = await stand_ins.current_for_absent(turn.session, [director], agenda_at)
+        for recipient in (director, *(held.stand_in_id for held in standing_in)):
+            await _plan_agenda(turn, recipient, day, agenda_at)
+
+
+async def _plan_agenda(turn: Turn, recipient: int, day: date, at: datetime) -> None:
+    """One agenda a day per procesregisseur (its key), whose cases it holds is decided as it is sent."""
+    calendar = turn.calendar
+    start, end = calendar.at(day, time(0)), calendar.at(day + timedelta(days=1), time(0))
+    references = OverlegDay(day.isoformat(), start.isoformat(), end.isoformat())
+    await outbox.enqueue_once(
+        turn.session,
+        f"agenda:{recipient}:{day.isoformat()}",
+        recipient_id=recipient,
+        kind=AGENDA,
+        scheduled_at=at,
+        now=turn.now(),
+        params={"case": None, **references.as_params()},
+    )
+
+
+async def plan_stand_in_agendas(turn: Turn, held: StandIn) -> None:
+    """A waarnemer gets the agenda of each day in the waarneming on which a case of the absent one is discussed
+    (with their own cases of that day in it)."""
+    calendar, now = turn.calendar, turn.now()
+    meetings = await turn.session.scalars(
+        select(Case.next_meeting_at).where(
+            Case.procesregisseur_id == held.absent_id,
+            Case.state != CaseState.AFGESLOTEN,
+            Case.next_meeting_at > now,
+            Case.next_meeting_at <= held.ends_at,
         )
-        references = OverlegDay(day.isoformat(), start.isoformat(), end.isoformat())
+    )
+    for day in sorted({calendar.local_date(meeting) for meeting in meetings if meeting is not None}):
+        agenda_at = calendar.next_allowed(calendar.at(day, calendar.window_start))
+        if now < agenda_at <= held.ends_at:
+            await _plan_agenda(turn, held.stand_in_id, day, agenda_at)
+
+
+async def _ask(turn: Turn, case: Case, ask_at: datetime, said: str) -> None:
+    """Each holder of an open action, about that action; each participant who holds none, about the case. Keyed
+    by the overleg's moment: planned again, nothing is asked twice."""
+    asked: set[int] = set()
+    for action in await actions.for_case(turn.session, case.id):
+        if action.status is not ActionStatus.OPEN:
+            continue
+        for holder in await recipients.action_holders(turn.session, action):
+            asked.add(holder)
+            await outbox.enqueue_once(
+                turn.session,
+                f"prepare:{case.number}:{said}:{action.id}:{holder}",
+                recipient_id=holder,
+                kind=PREPARE,
+                scheduled_at=ask_at,
+                now=turn.now(),
+                params={"case": case.number, **Preparing(action.seq, said).as_params()},
+                case_number=case.number,
+                action_id=action.id,
+            )
+    for participant in await recipients.participants(turn.session, case):
+        if participant in asked or participant == case.procesregisseur_id:
+            continue
         await outbox.enqueue_once(
             turn.session,
-            f"agenda:{director}:{day.isoformat()}",
-            recipient_id=director,
-            kind=AGENDA,
-            scheduled_at=agenda_at,
-            now=now,
-            params={"case": None, **references.as_params()},
+            f"prepare:{case.number}:{said}:participant:{participant}",
+            recipient_id=participant,
+            kind=PREPARE_PARTICIPANT,
+            scheduled_at=ask_at,
+            now=turn.now(),
+            params={"case": case.number, **Meeting(said).as_params()},
+            case_number=case.number,
         )
 
 
@@ -155,7 +209,7 @@ async def _one(session: AsyncSession, case: Case, now: datetime) -> CaseAgenda:
         for row in await session.scalars(
             select(PendingMessage).where(
                 PendingMessage.case_number == case.number,
-                PendingMessage.kind == PREPARE,
+                PendingMessage.kind.in_(ASKED),
                 PendingMessage.status == OutboxStatus.SENT,
             )
         )
@@ -207,7 +261,10 @@ async def _one(session: AsyncSession, case: Case, now: datetime) -> CaseAgenda:
 
 
 def _answered(row: PendingMessage, action: Action | None, updates: list[Feedback]) -> bool:
-    """Done (or gone), or an update on the action by the one asked since they were asked."""
+    """Done (or gone), or an update on the action by the one asked since they were asked; a participant asked
+    about the case, any update of theirs on it."""
+    if row.kind == PREPARE_PARTICIPANT:
+        return any(item.author_id == row.recipient_id for item in updates)
     if action is None or action.status is not ActionStatus.OPEN:
         return True
     return any(item.author_id == row.recipient_id and item.action_id == action.id for item in updates)

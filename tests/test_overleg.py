@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.channels.terminal import TerminalChannel, TerminalSender
 from bot.delivery import DeliveryEngine
 from handlers.dates.clock import FixedClock
-from handlers.overleg import AGENDA, PREPARE
+from handlers.overleg import AGENDA, PREPARE, PREPARE_PARTICIPANT
 from storage.models import OutboxStatus, PendingMessage
 from tests.conftest import AMSTERDAM, Chat
 from tests.test_scenario import refer_a_case
@@ -46,9 +46,9 @@ class People:
         return "\n".join(replies)
 
     async def deliver(self) -> None:
-        senders = [
-            TerminalSender(self.channel(h), self.printed[h]) for h in ("agent", "reclassering", "regisseur")
-        ]
+        for handle in ("agent", "reclassering", "regisseur"):
+            self.channel(handle)
+        senders = [TerminalSender(self.channels[h], self.printed[h]) for h in list(self.channels)]
         engine = DeliveryEngine(self.chat.app, senders)
         while await engine.deliver_due():
             pass
@@ -148,3 +148,67 @@ async def test_nothing_is_asked_twice_nor_about_an_overleg_that_moved(chat: Chat
     assert "dinsdag 22 december 2026" in people.received("agent")
     # The agenda of the 15th has no case left, and is not sent; the 22nd's is.
     assert await rows(people, AGENDA, OutboxStatus.CANCELLED) == 1
+
+
+async def test_a_participant_without_an_action_is_asked_about_the_case_and_answers_in_place(
+    chat: Chat, clock: FixedClock
+) -> None:
+    people = People(chat)
+    number = await refer_a_case(people.chat)
+    await people.say("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    await people.say("regisseur", f"deelnemers {number}", "iemand toevoegen", "wijkteam", "ja")
+    await people.say(
+        "regisseur", f"plan {number}",
+        "Huisbezoek afleggen", "agent", "vrijdag 18 december 14:00", "ja", "nee",
+        MEETING, "ja", "ja",
+    )  # fmt: skip
+    people.channel("wijkteam")
+    clock.advance(ASKED - clock.now())
+    await people.deliver()
+    asked = people.received("wijkteam")
+    assert f"Het casusoverleg over casus {number} is op dinsdag 15 december 2026, 10:00" in asked
+    assert "Heeft u iets te melden" in asked and "Huisbezoek" not in asked  # nothing of the actions
+    assert "Willem Wijkteam (Wijkteam Amersfoort-Noord)" in await people.say(
+        "regisseur", "agenda 15 december"
+    )
+    assert "Typ uw terugkoppeling" in await people.say("wijkteam", "update geven")
+    await people.say("wijkteam", "Gezin is bereikbaar, school meldt verzuim", "nee")
+    view = await people.say("regisseur", "agenda 15 december")
+    assert (
+        "Gezin is bereikbaar, school meldt verzuim" in view
+        and "Willem Wijkteam" not in view.split("antwoord")[-1]
+    )
+    assert await rows(people, PREPARE_PARTICIPANT, OutboxStatus.SENT) == 1
+    # Planned again for the same moment: not asked again.
+    await people.say("regisseur", f"casus {number}", "casusoverleg plannen", MEETING, "ja")
+    assert await rows(people, PREPARE_PARTICIPANT) == 1
+
+
+async def test_the_waarnemer_gets_the_agenda_of_a_day_on_which_a_case_of_the_absent_one_is_discussed(
+    chat: Chat, clock: FixedClock
+) -> None:
+    people = People(chat)
+    number = await planned_case(people)
+    people.channel("regisseur2")
+    started = await people.say(
+        "regisseur", "waarneming", "Ruben Regisseur", "woensdag 16 december 17:00", "ja"
+    )
+    assert "Klopt dat?" in started
+    await people.say("regisseur", "ja")
+    clock.advance(AGENDA_AT - clock.now())
+    await people.deliver()
+    agenda = people.received("regisseur2")
+    assert "Agenda voor het casusoverleg van dinsdag 15 december 2026:" in agenda and f"{number} — " in agenda
+    assert await rows(people, AGENDA, OutboxStatus.SENT) == 2  # the absent one's own, and the waarnemer's
+
+
+async def test_an_overleg_planned_during_a_waarneming_gives_the_waarnemer_its_agenda(
+    chat: Chat, clock: FixedClock
+) -> None:
+    people = People(chat)
+    people.channel("regisseur2")
+    await people.say("regisseur", "waarneming", "Ruben Regisseur", "woensdag 16 december 17:00", "ja", "ja")
+    number = await planned_case(people)
+    clock.advance(AGENDA_AT - clock.now())
+    await people.deliver()
+    assert f"{number} — " in people.received("regisseur2")

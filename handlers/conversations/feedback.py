@@ -24,6 +24,7 @@ KIND = "feedback"
 ACTION = "action"
 NO_ACTION = "none"
 READ_QUESTION = "read_question"
+PREPARED = "prepared"  # asked before an overleg, holding no action there: an update on the case
 
 
 @dataclass
@@ -42,6 +43,13 @@ def question_answer_state(texts: Catalogue, lang: str, number: str) -> Feedback:
     and the next message answers it."""
     choices = (Choice("read", texts.text(lang, "feedback.read_question")),)
     return DialogueState(KIND, READ_QUESTION, FeedbackState(number), choices, left_by_notice=True)
+
+
+def prepared_answer_state(texts: Catalogue, lang: str, number: str) -> Feedback:
+    """The dialogue the question before an overleg leaves open for a participant who holds no action: one word or
+    button, and the next message is their update on the case."""
+    choices = (Choice("update", texts.text(lang, "feedback.give_update")),)
+    return DialogueState(KIND, PREPARED, FeedbackState(number), choices, left_by_notice=True)
 
 
 async def _case(turn: Turn, number: str) -> tuple[Case, Access] | None:
@@ -93,6 +101,11 @@ async def _on_read_question(turn: Turn, state: Feedback, case: Case) -> Feedback
     question = await updates.latest_question(turn.session, case.id)
     if question is not None:
         turn.say("case.question_from_director", text=question.body)
+    return ask_text(turn, state)
+
+
+@steps.choice(PREPARED)
+async def _on_prepared(turn: Turn, state: Feedback, case: Case, picked: str) -> Feedback:
     return ask_text(turn, state)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from config.catalogue import Catalogue
-from handlers import recipients
+from handlers import overleg, recipients
 from handlers.authorization import DIRECTORS, directs_cases
 from handlers.dates.formatting import long_date
 from handlers.dialogue.answers import ask_confirm
@@ -131,6 +131,7 @@ async def _start(turn: Turn, state: StandInDialogue, _: None) -> None:
     await turn.audit("stand_in.start")
     await turn.notify(colleague.id, STAND_IN_STARTED, None, Until(turn.person.id, _iso(held)))
     await _tell_the_end(turn, held, colleague, at=held.ends_at)
+    await overleg.plan_stand_in_agendas(turn, held)
     turn.say("stand_in.started", name=colleague.name, when=_until(turn, held))
 
 
