@@ -21,7 +21,8 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -215,8 +216,10 @@ def sqlite_settings(**changes: object) -> Settings:
 Run = Callable[[App, int, int], Awaitable[dict[str, list[float]]]]
 
 
-async def with_store(backend: str, size: int, count: int, run_on: Run = run_size) -> None:
-    clock = FixedClock(NOW)
+@asynccontextmanager
+async def store(backend: str, clock: FixedClock) -> AsyncIterator[App]:
+    """A migrated, empty store for one benchmark run: a new SQLite file, or a schema of its own on the shared
+    PostgreSQL server, dropped afterwards."""
     if backend == "sqlite":
         settings = sqlite_settings()
         schema = None
@@ -234,19 +237,29 @@ async def with_store(backend: str, size: int, count: int, run_on: Run = run_size
     app = build_app(settings, clock)
     try:
         await migrate.upgrade(app.engine)
-        started = time.perf_counter()
-        await seed(app, size)
-        if backend == "postgresql":
-            async with app.engine.begin() as connection:
-                await connection.execute(text("ANALYZE"))
-        print(f"{backend:10} {size:>7} seeded in {time.perf_counter() - started:.1f} s")
-        report(backend, size, await run_on(app, size, count))
+        yield app
     finally:
         await app.close()
         if schema:
             async with admin.begin() as connection:
                 await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             await admin.dispose()
+
+
+async def analyse(app: App) -> None:
+    """Fresh planner statistics after seeding (PostgreSQL; SQLite needs none at these sizes)."""
+    if app.engine.dialect.name == "postgresql":
+        async with app.engine.begin() as connection:
+            await connection.execute(text("ANALYZE"))
+
+
+async def with_store(backend: str, size: int, count: int, run_on: Run = run_size) -> None:
+    async with store(backend, FixedClock(NOW)) as app:
+        started = time.perf_counter()
+        await seed(app, size)
+        await analyse(app)
+        print(f"{backend:10} {size:>7} seeded in {time.perf_counter() - started:.1f} s")
+        report(backend, size, await run_on(app, size, count))
 
 
 async def main() -> None:

@@ -205,8 +205,8 @@ def load_process(path: Path) -> Process:
         raise ValueError(f"{path.name} needs at least one close reason and one escalation target")
     if process.decision_working_days < 1:
         raise ValueError(f"{path.name}: decision_working_days must be 1 or more")
-    if process.prepare_working_days < 1:
-        raise ValueError(f"{path.name}: prepare_working_days must be 1 or more")
+    if process.prepare_working_days < 0:
+        raise ValueError(f"{path.name}: prepare_working_days must be 0 (off) or more")
     if process.team_after_working_hours <= 0:
         raise ValueError(f"{path.name}: team_after_working_hours must be more than 0")
     return process

@@ -77,7 +77,7 @@ async def plan(turn: Turn, case: Case) -> None:
     still ahead. Earlier rows are left alone: one about another moment is not sent (``still_asked``), one about
     this moment is the same row (its key), so nothing is asked twice."""
     meeting, director = case.next_meeting_at, case.procesregisseur_id
-    if meeting is None or director is None:
+    if meeting is None or director is None or turn.definitions.process.prepare_working_days == 0:
         return
     calendar, now = turn.calendar, turn.now()
     day = calendar.local_date(meeting)
