@@ -80,6 +80,12 @@ class Client:
 
     ask: Callable[..., Awaitable[str]]
     expect: Callable[[str], Awaitable[Any]]
+    # The text of what ``expect`` returned, as the person reads it (a Matrix body, a Teams card's text).
+    text_of: Callable[[Any], str] = str
+
+    async def read(self, fragment: str) -> str:
+        """The text of the first notice that contains ``fragment``."""
+        return self.text_of(await self.expect(fragment))
 
 
 async def live_a_case(app: App, number: str, people: Mapping[str, Client]) -> None:

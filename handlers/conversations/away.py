@@ -144,7 +144,9 @@ async def _save(turn: Turn, state: AwayDialogue, moment: datetime) -> None:
     assert back is not None, "just set"
     references = Away(turn.person.id, back.isoformat(), day.isoformat())
     told = await _tell_directors(turn, HOLDER_AWAY, references, f"away:{turn.person.id}:{day.isoformat()}")
-    lines = [turn.t("away.saved", when=_said(turn, back)), turn.t("away.told", count=told)]
+    lines = [turn.t("away.saved", when=_said(turn, back))]
+    if told:
+        lines.append(turn.t("away.told", count=told))
     if directs_cases(turn.person):
         lines.append(turn.t("away.stand_in_hint"))
     turn.say_lines(lines)

@@ -15,6 +15,7 @@ from tests.bot.matrix.conftest import PUBLIC_URL, MeetAnywhere, RunningBot
 from tests.case_life import CASE_LIFE_PEOPLE, Client, live_a_case
 from tests.conftest import AMSTERDAM, Chat
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST, refer_a_case
+from tests.week_life import WEEK_PEOPLE, live_a_week, plan_the_week
 
 
 @pytest.mark.parametrize(
@@ -104,5 +105,28 @@ async def test_a_whole_case_life_at_the_clients(bot: RunningBot, meet_anywhere: 
         clients[handle] = Client(lambda *texts, p=person, r=room: p.ask(r, *texts), person.expect)
     number = await refer_a_case(Chat(bot.app))
     await live_a_case(bot.app, number, clients)
+    for person in people:
+        assert person.unencrypted == [] and person.unreadable == []
+
+
+@pytest.mark.parametrize(("settings", "meet_anywhere"), [("sqlite", "matrix-js-sdk")], indirect=True)
+async def test_the_procesregisseurs_week_at_the_clients(
+    bot: RunningBot, meet_anywhere: MeetAnywhere, clock: FixedClock
+) -> None:
+    """Settings, a digest, the overleg's question answered in place, an absence and the agenda, each at the
+    person's own encrypted client (the store's side runs on both backends in tests/test_reminder_preferences.py
+    and tests/test_overleg.py)."""
+    clients: dict[str, Client] = {}
+    people = []
+    for handle in WEEK_PEOPLE:
+        person = await meet_anywhere(handle)
+        room = await person.open_direct_chat(bot.user_id)
+        people.append(person)
+        clients[handle] = Client(
+            lambda *texts, p=person, r=room: p.ask(r, *texts), person.expect, lambda message: message[1]
+        )
+    number = await refer_a_case(Chat(bot.app))
+    await plan_the_week(bot.app, number)
+    await live_a_week(bot.app, clock, number, clients)
     for person in people:
         assert person.unencrypted == [] and person.unreadable == []

@@ -18,6 +18,7 @@ from tests.conftest import AMSTERDAM, Chat, link_address
 from tests.seeding import registered_by_email
 from tests.test_admission import set_homes
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST, refer_a_case
+from tests.week_life import WEEK_PEOPLE, live_a_week, plan_the_week
 
 Open = Callable[[str], Awaitable[Playground]]
 
@@ -126,3 +127,20 @@ async def test_someone_registered_by_email_is_linked_from_the_playgrounds_member
     )
     stranger = await open_teams("stranger")
     assert "Welkom, Sanne de Boer: uw chataccount is gekoppeld" in await stranger.ask("hallo")
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_the_procesregisseurs_week_at_the_playgrounds(
+    teams_bot: TeamsBot, open_teams: Open, clock: FixedClock
+) -> None:
+    """Settings, a digest, the overleg's question answered with a press, an absence and the agenda, each at the
+    person's own Playground."""
+    clients: dict[str, Client] = {}
+    for handle in WEEK_PEOPLE:
+        await link_address(teams_bot.app, handle, "teams", AAD[handle])
+        playground = await open_teams(handle)
+        assert "Wat ik kan" in await playground.ask("help")  # the personal chat exists: the bot may write
+        clients[handle] = Client(playground.ask, playground.expect, shown_text)
+    number = await refer_a_case(Chat(teams_bot.app))
+    await plan_the_week(teams_bot.app, number)
+    await live_a_week(teams_bot.app, clock, number, clients)
