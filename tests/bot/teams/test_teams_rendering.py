@@ -316,6 +316,19 @@ async def test_replies_read_well_on_a_desktop_and_in_a_phones_column(
     (action,) = [line for line in lines if line.startswith("• #1 ")]
     assert "|" not in action and "VH-2026-0001" not in action and "uiterlijk" in action
 
+    settings = await agent.type("instellingen", "Uw instellingen")
+    lines = await agent.look(settings, "settings")
+    assert lines[:4] == ["Uw instellingen:", "• Taal: Nederlands", "• Herinneringen: elk apart, zodra ze vallen",
+                         "• Afwezig: nee"], lines  # a line each, as a list  # fmt: skip
+    how = await agent.press(settings, "herinneringen", "Hoe wilt u uw herinneringen?")
+    await agent.look(how, "settings-reminders")
+    await agent.press(how, "één overzicht per dag", "Hoe laat")
+    saved = await agent.type("half negen", "overzicht per werkdag om 08:30")
+    await agent.look(saved, "settings-digest-saved")
+    await agent.type("afwezig tot 4 januari", "Klopt dat?")
+    away = await agent.type("ja", "Genoteerd")
+    await agent.look(away, "away-saved")
+
     await link_address(teams_bot.app, "manager", "teams", AAD["manager"])
     manager = await screens("manager")
     figures = await manager.type("cijfers", "Kengetallen")
