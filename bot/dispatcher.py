@@ -288,15 +288,17 @@ class Dispatcher:
         and it is dropped)."""
         if stored is None:
             return None
-        if not self._fresh(stored):
-            metrics.EXPIRED_DIALOGUES.inc()
-            turn.say("dialogue.expired")
-            return None
         try:
-            return state_of(stored)
+            state = state_of(stored)
         except OutdatedDialogue:
             turn.say("dialogue.outdated")
             return None
+        if not self._fresh(stored):
+            metrics.EXPIRED_DIALOGUES.inc()
+            if not state.left_by_notice:  # a notice's question nobody began to answer ends without a word
+                turn.say("dialogue.expired")
+            return None
+        return state
 
     async def _route(
         self,

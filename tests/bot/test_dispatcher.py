@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from bot.app import build_app
+from bot.channels.terminal import TerminalChannel, TerminalSender
+from bot.delivery import DeliveryEngine
 from bot.dispatcher import Identity
 from config.settings import Settings
 from handlers.dates.clock import FixedClock
@@ -17,7 +20,7 @@ from storage import people
 from storage.models import Case, Dialogue, Feedback
 from tests.conftest import Chat, link_address
 from tests.test_reminders import plan_one_action
-from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST
+from tests.test_scenario import CHECK_THAT_FITS, REFERRAL_REST, refer_a_case
 
 
 async def test_unknown_and_disabled_people_get_one_polite_line(chat: Chat) -> None:
@@ -105,6 +108,22 @@ async def test_a_stale_dialogue_expires(chat: Chat, clock: FixedClock) -> None:
     await chat("agent", "check")
     clock.advance(timedelta(days=2))
     assert "verlopen" in await chat("agent", "nee")
+
+
+async def test_a_notices_question_left_unanswered_ends_without_a_word(chat: Chat, clock: FixedClock) -> None:
+    """Someone who never began answering a notice (an update to read) is not told that 'their conversation'
+    expired when they write days later."""
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    await chat("agent", f"terugkoppeling {number}", "Huisbezoek afgesproken", "nee")
+    engine = DeliveryEngine(
+        chat.app, [TerminalSender(TerminalChannel(chat.app.dispatcher, "regisseur"), io.StringIO())]
+    )
+    while await engine.deliver_due():
+        pass
+    clock.advance(timedelta(days=2))
+    reply = await chat("regisseur", "help")
+    assert "Wat ik kan" in reply and "verlopen" not in reply
 
 
 async def test_another_job_sets_an_open_dialogue_aside_and_verder_takes_it_up_again(chat: Chat) -> None:
