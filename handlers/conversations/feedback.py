@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from config.catalogue import Catalogue
 from handlers.authorization import CASE_WORKERS, Access, may_post_feedback
 from handlers.cases.lookup import say_not_found, visible_case
-from handlers.cases.picker import CasePick
+from handlers.cases.picker import PICK, CasePick
 from handlers.cases.posting import CONCERN, TEXT, ask_text, on_concern, on_text
 from handlers.dialogue.answers import choose
 from handlers.dialogue.conversation import Conversation
@@ -125,4 +125,6 @@ async def _on_concern(turn: Turn, state: Feedback, case: Case) -> Feedback | Non
     return await on_concern(turn, state, case, state.data.action_id)
 
 
-CONVERSATION = Conversation(KIND, CASE_WORKERS, FeedbackState, PICKING.start, PICKING.resume)
+CONVERSATION = Conversation(
+    KIND, CASE_WORKERS, FeedbackState, PICKING.start, PICKING.resume, browsing=frozenset({PICK})
+)

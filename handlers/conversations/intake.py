@@ -12,7 +12,7 @@ from handlers.cases.lifecycle import CASE_ASSIGNED
 from handlers.cases.lookup import (
     directed_case,
 )
-from handlers.cases.picker import CasePick
+from handlers.cases.picker import PICK, CasePick
 from handlers.cases.views import full_view_lines, state_label
 from handlers.dates.formatting import short_date
 from handlers.dialogue.answers import ask_choice, ask_confirm, confirmed
@@ -190,4 +190,6 @@ async def _on_send(turn: Turn, state: Intake, case: Case) -> Intake | None:
     return None
 
 
-CONVERSATION = Conversation(KIND, DIRECTORS, IntakeState, PICKING.start, PICKING.resume)
+CONVERSATION = Conversation(
+    KIND, DIRECTORS, IntakeState, PICKING.start, PICKING.resume, browsing=frozenset({PICK})
+)

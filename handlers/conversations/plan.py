@@ -15,7 +15,7 @@ from handlers.cases.lookup import (
     say_not_found,
     visible_case,
 )
-from handlers.cases.picker import CasePick
+from handlers.cases.picker import PICK, CasePick
 from handlers.cases.views import names, state_label
 from handlers.dates.formatting import short_date
 from handlers.dialogue.answers import ask_confirm, confirmed
@@ -271,4 +271,6 @@ async def _record(turn: Turn, case: Case, plan: PlanState) -> None:
         await announce_meeting(turn, case)
 
 
-CONVERSATION = Conversation(KIND, DIRECTORS, PlanState, PICKING.start, PICKING.resume)
+CONVERSATION = Conversation(
+    KIND, DIRECTORS, PlanState, PICKING.start, PICKING.resume, browsing=frozenset({PICK})
+)

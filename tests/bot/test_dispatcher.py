@@ -238,3 +238,14 @@ async def test_a_list_that_only_offers_to_act_leaves_nothing_open_when_something
     assert "bezig met" not in await chat("agent", "help")
     await chat("regisseur", "status")  # the procesregisseur's menu is a view as well
     assert "bezig met" not in await chat("regisseur", "acties")
+
+
+async def test_a_list_to_pick_from_is_left_without_a_word_for_what_was_picked_elsewhere(chat: Chat) -> None:
+    """'intake' shows the waiting referrals; typing 'beoordeel VH-…' instead of a number leaves nothing half-way,
+    so nothing is said to wait and nothing offers to go on with the list afterwards."""
+    number = await refer_a_case(chat)
+    assert number in await chat("regisseur", "intake")
+    review = await chat("regisseur", f"beoordeel {number}")
+    assert "Wat is uw besluit?" in review and "wacht even" not in review
+    decided = await chat("regisseur", "accepteren", "Petra Regisseur")
+    assert "geaccepteerd" in decided and "verder" not in decided
