@@ -155,3 +155,13 @@ async def test_back_earlier_sends_what_waited_and_tells_the_procesregisseur(
         "regisseur"
     )
     assert "niet als afwezig genoteerd" in await people.say("agent", "weer aanwezig")
+
+
+async def test_the_language_is_chosen_in_the_settings_too(chat: Chat) -> None:
+    people = People(chat)
+    assert "Welke taal?" in await people.say("wijkteam", "instellingen", "taal")
+    assert "I will speak English" in await people.say("wijkteam", "English")
+    shown = await people.say("wijkteam", "settings")
+    assert "Language: English" in shown and "Reminders: one by one" in shown
+    await people.say("wijkteam", "stop")
+    assert "not noted as away" in await people.say("wijkteam", "back at work")
