@@ -78,7 +78,9 @@ def _prepared(
     texts: Catalogue, language: str, row: PendingMessage, action: Action | None
 ) -> DialogueState[Any] | None:
     """A participant's update before the overleg, given where the question arrived."""
-    return None if row.case_number is None else feedback.prepared_answer_state(texts, language, row.case_number)
+    return (
+        None if row.case_number is None else feedback.prepared_answer_state(texts, language, row.case_number)
+    )
 
 
 def _update(
