@@ -11,6 +11,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from datetime import time as clock_time
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,8 +22,9 @@ from sqlalchemy import func, select
 from bot.app import App, build_app
 from bot.channels.recording import read_recording
 from config.settings import Settings
+from handlers.reminders import ACTION_DUE_SOON
 from storage import migrate, outbox, people
-from storage.models import OutboxStatus, PendingMessage
+from storage.models import Action, ActionStatus, Case, CaseState, OutboxStatus, PendingMessage
 from tests.conftest import (
     PG_URL,
     RUNNING_CLOCK_ENV,
@@ -36,6 +38,7 @@ from tests.throwaway_postgres import ThrowawayCluster
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 1000
+DIGEST_ROWS = 12  # waiting for each person's digest
 
 
 @pytest.fixture
@@ -296,3 +299,51 @@ async def test_a_restored_copy_held_sends_nothing_queued_until_started_without_t
 
     await wait_until(all_sent, 30)
     assert sorted(record["key"] for record in read_recording(servers.recording, repeats=True)) == sorted(keys)
+
+
+async def test_two_processes_send_each_digest_row_once(store: App, servers: Servers) -> None:
+    """Everyone chose a digest, and many reminders waited for it: two processes deliver the moment it comes. Every
+    row goes out once, inside a digest (one message per person, two at most when both processes took part of
+    one person's at the same instant), none twice."""
+    now = store.now()
+    async with store.sessions() as session, session.begin():
+        everyone = list(await people.list_professionals(session))
+        director = next(person for person in everyone if person.handle == "regisseur")
+        case = Case(
+            number="VH-2026-0042", state=CaseState.UITVOERING, melder_id=director.id,
+            procesregisseur_id=director.id, gemeente="Amersfoort", subject_type="persoon",
+            leefgebieden=["wonen"], ketens=["zorg"], urgency="normaal", informed="ja", goal="digest",
+            created_at=now, updated_at=now,
+        )  # fmt: skip
+        session.add(case)
+        await session.flush()
+        for person in everyone:
+            person.digest_at = clock_time(12, 0)
+            for seq in range(DIGEST_ROWS):
+                action = Action(
+                    case_id=case.id, seq=person.id * 100 + seq, description="actie", holder_id=person.id,
+                    holder_organisation_id=person.organisation_id, deadline=now + timedelta(days=3),
+                    status=ActionStatus.OPEN, created_by_id=director.id, created_at=now,
+                )  # fmt: skip
+                session.add(action)
+                await session.flush()
+                row = await outbox.enqueue(
+                    session, recipient_id=person.id, kind=ACTION_DUE_SOON,
+                    params={"case": case.number, "action": action.seq}, case_number=case.number,
+                    scheduled_at=now - timedelta(hours=3), now=now, action_id=action.id,
+                )  # fmt: skip
+                row.gathered_for = now - timedelta(seconds=1)  # the digest's moment has just come
+    for process in [servers.start(recording_delay_ms="2", outbox_batch_size="10") for _ in range(2)]:
+        await servers.ready(process)
+    rows = len(everyone) * DIGEST_ROWS
+
+    async def all_sent() -> bool:
+        return await count_sent(store) == rows
+
+    await wait_until(all_sent, 60)
+    delivered = read_recording(servers.recording, repeats=True)
+    assert not [record for record in delivered if record["repeat"]]
+    per_person = Counter(record["to"] for record in delivered)
+    assert set(per_person) == {person.handle for person in everyone}
+    assert all(count <= 2 for count in per_person.values()), per_person
+    assert sum(record["text"].count("Herinnering: actie") for record in delivered) == rows
