@@ -194,6 +194,11 @@ async def test_a_case_at_hydrogen_one_room_each_readable_and_no_typed_link_live(
     assert "gedaan" in reminder.text
     await agent.screenshot(SHOTS / "4-melder-reminder-desktop.png", DESKTOP)
     await agent.screenshot(SHOTS / "4-melder-reminder-phone.png", PHONE)
+    # Their own settings: a line each, the options to pick below.
+    (shown,) = [message for message in await agent.ask("instellingen") if "Uw instellingen" in message.text]
+    assert "Herinneringen: elk apart" in shown.text and "Afwezig: nee" in shown.text
+    await agent.screenshot(SHOTS / "5-melder-settings-desktop.png", DESKTOP)
+    await agent.screenshot(SHOTS / "5-melder-settings-phone.png", PHONE)
 
     # One room per person: the melder's own chat, the one the bot opened, and one invite for Willem, whose action
     # and overleg notices came at the same moment.
