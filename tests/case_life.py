@@ -82,6 +82,8 @@ class Client:
     expect: Callable[[str], Awaitable[Any]]
     # The text of what ``expect`` returned, as the person reads it (a Matrix body, a Teams card's text).
     text_of: Callable[[Any], str] = str
+    # Let what has arrived by now go unread, so that the next answer read is the answer to the next message.
+    drain: Callable[[], Awaitable[None]] | None = None
 
     async def read(self, fragment: str) -> str:
         """The text of the first notice that contains ``fragment``."""

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from handlers.dates.clock import FixedClock
-from storage.models import Dialogue, Professional
+from storage.models import Dialogue, OutboxStatus, PendingMessage, Professional
 from tests.case_life import Client
 from tests.conftest import AMSTERDAM, Chat
 
@@ -57,8 +57,26 @@ async def question_left_open(app: App, handle: str, seconds: float = 10.0) -> No
             await asyncio.sleep(0.05)
 
 
+async def notices_delivered(app: App, people: Mapping[str, Client], seconds: float = 30.0) -> None:
+    """Wait until every notice due by now has left, then let each client pass over what came: the plan's notices
+    arrive in any order, and an answer read next must be the answer to the next message."""
+    async with asyncio.timeout(seconds):
+        while True:
+            async with app.sessions() as session:
+                query = select(func.count()).where(
+                    PendingMessage.status == OutboxStatus.PENDING, PendingMessage.scheduled_at <= app.now()
+                )
+                if not await session.scalar(query):
+                    break
+            await asyncio.sleep(0.1)
+    for client in people.values():
+        if client.drain is not None:
+            await client.drain()
+
+
 async def live_a_week(app: App, clock: FixedClock, number: str, people: Mapping[str, Client]) -> None:
     agent, regisseur, wijkteam = (people[handle] for handle in WEEK_PEOPLE)
+    await notices_delivered(app, people)
 
     shown = await agent.ask("instellingen")
     assert "Herinneringen: elk apart" in shown

@@ -109,7 +109,9 @@ async def test_a_whole_case_life_at_the_clients(bot: RunningBot, meet_anywhere: 
         assert person.unencrypted == [] and person.unreadable == []
 
 
-@pytest.mark.parametrize(("settings", "meet_anywhere"), [("sqlite", "matrix-js-sdk")], indirect=True)
+@pytest.mark.parametrize(
+    ("settings", "meet_anywhere"), [("sqlite", "matrix-js-sdk"), ("postgresql", "matrix-nio")], indirect=True
+)
 async def test_the_procesregisseurs_week_at_the_clients(
     bot: RunningBot, meet_anywhere: MeetAnywhere, clock: FixedClock
 ) -> None:
@@ -123,7 +125,10 @@ async def test_the_procesregisseurs_week_at_the_clients(
         room = await person.open_direct_chat(bot.user_id)
         people.append(person)
         clients[handle] = Client(
-            lambda *texts, p=person, r=room: p.ask(r, *texts), person.expect, lambda message: message[1]
+            lambda *texts, p=person, r=room: p.ask(r, *texts),
+            person.expect,
+            lambda message: message[1],
+            person.drain,
         )
     number = await refer_a_case(Chat(bot.app))
     await plan_the_week(bot.app, number)

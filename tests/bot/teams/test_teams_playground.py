@@ -3,6 +3,7 @@ at their own Playground, the bot's endpoint and delivery engine running here in 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,18 @@ from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST,
 from tests.week_life import WEEK_PEOPLE, live_a_week, plan_the_week
 
 Open = Callable[[str], Awaitable[Playground]]
+
+
+def quietly_drained(playground: Playground) -> Callable[[], Awaitable[None]]:
+    """What arrived, passed over once nothing has come for a moment."""
+
+    async def drain() -> None:
+        await asyncio.sleep(1.0)
+        while not playground.inbox.empty():
+            playground.drain()
+            await asyncio.sleep(1.0)
+
+    return drain
 
 
 @pytest.fixture
@@ -140,7 +153,7 @@ async def test_the_procesregisseurs_week_at_the_playgrounds(
         await link_address(teams_bot.app, handle, "teams", AAD[handle])
         playground = await open_teams(handle)
         assert "Wat ik kan" in await playground.ask("help")  # the personal chat exists: the bot may write
-        clients[handle] = Client(playground.ask, playground.expect, shown_text)
+        clients[handle] = Client(playground.ask, playground.expect, shown_text, quietly_drained(playground))
     number = await refer_a_case(Chat(teams_bot.app))
     await plan_the_week(teams_bot.app, number)
     await live_a_week(teams_bot.app, clock, number, clients)
