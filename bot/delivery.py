@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -147,33 +148,22 @@ class DeliveryEngine:
         if away and len(away) == len(self._senders):
             return 0  # a standby: nothing it could send
         async with self._app.sessions() as session, session.begin():
-            rows = await outbox.claim(
+            claim = partial(
+                outbox.claim,
                 session,
                 now=now,
                 lease_until=now + timedelta(seconds=self._settings.outbox_lease_seconds),
                 owner=self.owner,
                 limit=self._settings.outbox_batch_size,
                 urgent_only=urgent_only,
-                recipients=recipients,
                 away=away,
             )
+            rows = await claim(recipients=recipients)
             if not rows:
                 return 0
             gathering = {row.recipient_id for row in rows if row.gathered_for is not None}
             if gathering:  # the rest of these people's digests, so that each goes out as one message
-                rows = [
-                    *rows,
-                    *await outbox.claim(
-                        session,
-                        now=now,
-                        lease_until=now + timedelta(seconds=self._settings.outbox_lease_seconds),
-                        owner=self.owner,
-                        limit=self._settings.outbox_batch_size,
-                        recipients=gathering,
-                        away=away,
-                        gathered_only=True,
-                    ),
-                ]
+                rows = [*rows, *await claim(recipients=gathering, gathered_only=True)]
             batch, unreadable = await self._load(session, rows)
             attempts = [await self._prepared(session, batch, unreadable, row, now) for row in rows]
         sent = await asyncio.gather(*(self._attempt(attempt) for attempt in self._digests(attempts, now)))

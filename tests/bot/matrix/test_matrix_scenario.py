@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -86,6 +87,24 @@ async def test_check_referral_accept_actions_reminder_feedback_status(
         assert person.unencrypted == [] and person.unreadable == []
 
 
+async def at_their_clients(
+    bot: RunningBot, meet_anywhere: MeetAnywhere, handles: tuple[str, ...]
+) -> tuple[list[Any], dict[str, Client]]:
+    """Each person at their own client, in a direct chat with the bot, as a ``Client`` the shared scripts play."""
+    people, clients = [], {}
+    for handle in handles:
+        person = await meet_anywhere(handle)
+        room = await person.open_direct_chat(bot.user_id)
+        people.append(person)
+        clients[handle] = Client(
+            lambda *texts, p=person, r=room: p.ask(r, *texts),
+            person.expect,
+            lambda message: message[1],
+            person.drain,
+        )
+    return people, clients
+
+
 @pytest.mark.parametrize(
     ("settings", "meet_anywhere"),
     # Element's own library; the scenario above runs both clients, and the terminal lives the same case on both
@@ -96,40 +115,23 @@ async def test_check_referral_accept_actions_reminder_feedback_status(
 async def test_a_whole_case_life_at_the_clients(bot: RunningBot, meet_anywhere: MeetAnywhere) -> None:
     """The referral is made in the terminal (the scenario above makes one over Matrix); everything after it
     happens at four people's own Matrix clients, in their encrypted direct chats."""
-    clients: dict[str, Client] = {}
-    people = []
-    for handle in CASE_LIFE_PEOPLE:
-        person = await meet_anywhere(handle)
-        room = await person.open_direct_chat(bot.user_id)
-        people.append(person)
-        clients[handle] = Client(lambda *texts, p=person, r=room: p.ask(r, *texts), person.expect)
+    people, clients = await at_their_clients(bot, meet_anywhere, CASE_LIFE_PEOPLE)
     number = await refer_a_case(Chat(bot.app))
     await live_a_case(bot.app, number, clients)
     for person in people:
         assert person.unencrypted == [] and person.unreadable == []
 
 
-@pytest.mark.parametrize(
-    ("settings", "meet_anywhere"), [("sqlite", "matrix-js-sdk"), ("postgresql", "matrix-nio")], indirect=True
-)
+# Element's library; the store's side of the week runs on both backends in the terminal (test_reminder_preferences,
+# test_overleg), and matrix-nio meets every kind of message in the scenario above.
+@pytest.mark.parametrize(("settings", "meet_anywhere"), [("sqlite", "matrix-js-sdk")], indirect=True)
 async def test_the_procesregisseurs_week_at_the_clients(
     bot: RunningBot, meet_anywhere: MeetAnywhere, clock: FixedClock
 ) -> None:
     """Settings, a digest, the overleg's question answered in place, an absence and the agenda, each at the
     person's own encrypted client (the store's side runs on both backends in tests/test_reminder_preferences.py
     and tests/test_overleg.py)."""
-    clients: dict[str, Client] = {}
-    people = []
-    for handle in WEEK_PEOPLE:
-        person = await meet_anywhere(handle)
-        room = await person.open_direct_chat(bot.user_id)
-        people.append(person)
-        clients[handle] = Client(
-            lambda *texts, p=person, r=room: p.ask(r, *texts),
-            person.expect,
-            lambda message: message[1],
-            person.drain,
-        )
+    people, clients = await at_their_clients(bot, meet_anywhere, WEEK_PEOPLE)
     number = await refer_a_case(Chat(bot.app))
     await plan_the_week(bot.app, number)
     await live_a_week(bot.app, clock, number, clients)
