@@ -178,7 +178,9 @@ class CaseAgenda:
     open: int
     overdue: int
     updates: list[Feedback]
-    silent: list[int]
+    # Who has not answered, each with the numbers of the actions they were asked about and did not answer (none:
+    # a participant asked about the case).
+    silent: dict[int, list[int]]
 
 
 def _on_the_day(director_ids: list[int], start: datetime, end: datetime) -> ColumnElement[bool]:
@@ -242,14 +244,13 @@ async def _one(session: AsyncSession, case: Case, now: datetime) -> CaseAgenda:
         if since is not None
         else set()
     )
-    silent = sorted(
-        {
-            row.recipient_id
-            for row in asked
-            if row.recipient_id not in postponed
-            and not _answered(row, by_id.get(row.action_id or 0), updates)
-        }
-    )
+    silent: dict[int, list[int]] = {}
+    for row in sorted(asked, key=lambda row: (row.recipient_id, row.params.get("action") or 0)):
+        if row.recipient_id in postponed or _answered(row, by_id.get(row.action_id or 0), updates):
+            continue
+        about = silent.setdefault(row.recipient_id, [])
+        if isinstance(seq := row.params.get("action"), int):
+            about.append(seq)
     return CaseAgenda(
         case,
         done=sum(action.status is ActionStatus.DONE for action in items),
@@ -296,7 +297,10 @@ async def agenda_lines(
                 about = f" #{seqs[update.action_id]}" if update.action_id in seqs else ""
                 lines.append(f"  -{about} {named.persons.get(update.author_id, '?')}: {update.body}")
         if item.silent:
-            silent = ", ".join(named.persons.get(person, "?") for person in item.silent)
+            silent = ", ".join(
+                named.persons.get(person, "?") + "".join(f" #{seq}" for seq in seqs)
+                for person, seqs in item.silent.items()
+            )
             lines.append(texts.text(language, "agenda.silent", names=silent))
     return lines
 
