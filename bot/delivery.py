@@ -223,9 +223,8 @@ class DeliveryEngine:
         kind = self._notices.kinds[row.kind]
         aside = pacing.set_aside(person, row, kind, self._calendar, self._settings, now) if person else None
         if aside is not None:
-            gathered_for = aside.until if aside.gathered else None
             outcome = Outcome(
-                row.id, OutboxStatus.PENDING, aside.until, None, failed, aside.reason, True, gathered_for
+                row.id, OutboxStatus.PENDING, aside.until, None, failed, aside.reason, True, aside.until
             )
             return Attempt(row, None, person, outcome)
         reason = unreadable.get(row.id)
@@ -431,7 +430,9 @@ def count_outcomes(attempts: Sequence[Attempt], now: datetime) -> None:
             continue
         metrics.DELIVERIES.labels(attempt.outcome.channel or "none", _outcome_word(attempt.outcome)).inc()
         if attempt.outcome.status is OutboxStatus.SENT and attempt.row.kind in REMINDERS:
-            metrics.REMINDER_LATENESS.observe(max(0.0, (now - attempt.row.scheduled_at).total_seconds()))
+            # Late from when it was to go: a reminder set aside for a digest or a return is not late for waiting.
+            meant = attempt.row.gathered_for or attempt.row.scheduled_at
+            metrics.REMINDER_LATENESS.observe(max(0.0, (now - meant).total_seconds()))
 
 
 def _reason(error: Exception) -> str:

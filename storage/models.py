@@ -407,7 +407,8 @@ class PendingMessage(Base):
     channel: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(String(120))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # The digest moment this row was set aside for: due then, it goes out inside the recipient's digest.
+    # The moment this row was set aside until (the recipient's digest, or their first day back): due then, and
+    # inside the digest when they have one.
     gathered_for: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

@@ -261,7 +261,7 @@ class Outcome:
     error: str | None = None
     # Not tried at all (another process serves the channel): the claim's attempt is given back.
     refund: bool = False
-    # Set aside for the recipient's digest at this moment (then also its ``due_at``).
+    # Set aside until this moment (the recipient's digest, or their first day back; then also its ``due_at``).
     gathered_for: datetime | None = None
 
 

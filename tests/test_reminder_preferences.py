@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from handlers.dates.clock import FixedClock
@@ -35,6 +36,11 @@ async def two_actions_for_the_agent(people: People) -> str:
     )  # fmt: skip
     assert "vastgelegd (2 acties)" in recorded, recorded
     return number
+
+
+def lateness_sum() -> float:
+    """Seconds of lateness the reminders sent so far added up to, as /metrics reports it."""
+    return REGISTRY.get_sample_value("vhbot_reminder_lateness_seconds_sum") or 0.0
 
 
 async def statuses(people: People, kind: str) -> list[OutboxStatus]:
@@ -67,7 +73,9 @@ async def test_a_digest_gathers_the_days_reminders_into_one_message_at_the_chose
     assert await statuses(people, ACTION_DUE_SOON) == [OutboxStatus.PENDING] * 2
 
     clock.advance(DIGEST - clock.now())
+    late_before = lateness_sum()
     await people.deliver()
+    assert lateness_sum() - late_before < 60  # waiting for the digest is not being late (an alert watches it)
     digest = people.received("agent")[before:]
     assert digest.count("Uw herinneringen van vandaag (2):") == 1  # one message
     assert f"actie {number} #1 moet uiterlijk vrijdag 18 december 2026, 14:00 klaar zijn" in digest
