@@ -23,6 +23,8 @@ async def serve(
     ready = asyncio.create_task(serving.wait())
     await asyncio.wait([ready, tasks[0]], timeout=30, return_when=asyncio.FIRST_COMPLETED)
     if tasks[0].done():
+        tasks[1].cancel()  # nothing of a listener that could not start is left running
+        await asyncio.gather(tasks[1], return_exceptions=True)
         tasks[0].result()  # the channel's error, shown where the test failed
     assert ready.done(), "the channel did not start serving within 30 s"
     return tasks

@@ -14,6 +14,7 @@ import pytest
 from bot.app import App
 from bot.channels.teams.channel import TeamsChannel
 from bot.channels.teams.sender import TeamsSender
+from bot.web import WebSetupError
 from config.settings import Settings
 from tests.bot.serving import serve
 from tests.bot.teams.connector import FakeConnector, free_port
@@ -64,8 +65,19 @@ class TeamsBot:
         return f"http://127.0.0.1:{self.app.settings.http_port}/api/messages"
 
     async def start(self) -> None:
-        channel = self.channel
-        self._tasks = await serve(self.app, channel.run, channel.serving, TeamsSender(channel), self._stop)
+        for attempt in range(3):
+            channel = self.channel
+            try:
+                self._tasks = await serve(
+                    self.app, channel.run, channel.serving, TeamsSender(channel), self._stop
+                )
+                return
+            except WebSetupError:
+                if attempt == 2:
+                    raise
+                # The port picked with the settings was taken meanwhile (by another worker's server): another one.
+                self.app.settings = self.app.settings.model_copy(update={"http_port": free_port()})
+                self.channel = TeamsChannel(self.app)
 
     async def stop(self) -> None:
         self._stop.set()
