@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Protocol, cast
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
@@ -326,11 +326,6 @@ async def set_language(session: AsyncSession, person_id: int, language: str) -> 
 async def set_digest(session: AsyncSession, person_id: int, at: time | None) -> None:
     """Their routine reminders in one message a day at ``at`` (None: each as it falls due)."""
     await session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(digest_at=at))
-
-
-async def set_away(session: AsyncSession, person_id: int, until: date | None) -> None:
-    """Away until ``until``, the first day back (None: here)."""
-    await session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(away_until=until))
 
 
 async def by_ids(session: AsyncSession, ids: Collection[int]) -> dict[int, Professional]:

@@ -28,7 +28,7 @@ from handlers.dialogue.turn import Turn
 from handlers.notice_kind import NoticeKind, OfPerson, References
 from handlers.plain_text import fold
 from storage import outbox, people
-from storage.models import Action, ActionStatus, Case, CaseState, PendingMessage
+from storage.models import Action, ActionStatus, Case, CaseState, PendingMessage, Professional
 
 KIND, PRESENT = "away", "present"
 END = "end"
@@ -61,6 +61,13 @@ AwayDialogue = DialogueState[AwayState]
 steps: Steps[AwayState, None] = Steps()
 
 
+async def _professional(turn: Turn) -> Professional:
+    """The person writing, as stored: their absence and digest time are not part of the turn's author."""
+    person = await people.professional_by_id(turn.session, turn.person.id)
+    assert person is not None, "the dispatcher found them"
+    return person
+
+
 def _said(turn: Turn, moment: datetime) -> str:
     return long_date(turn.texts, turn.lang, moment, turn.tz)
 
@@ -70,11 +77,10 @@ async def start(turn: Turn, argument: str) -> AwayDialogue | None:
     away already, whether they are back."""
     words = fold(argument)
     state = DialogueState(KIND, UNTIL.name, AwayState())
-    person = await people.professional_by_id(turn.session, turn.person.id)
-    assert person is not None, "the dispatcher found them"
+    person = await _professional(turn)
     back = pacing.back_at(person, turn.calendar, turn.settings)
     if words in ENDING:
-        await _end(turn)
+        await _end(turn, person)
         return None
     if not words and back is not None and back > turn.now():
         lead = turn.t("away.running", when=_said(turn, back))
@@ -131,15 +137,13 @@ async def _on_until(turn: Turn, state: AwayDialogue, _: None) -> AwayDialogue | 
 
 @steps.on_yes(END)
 async def _on_end(turn: Turn, state: AwayDialogue, _: None) -> None:
-    await _end(turn)
+    await _end(turn, await _professional(turn))
 
 
 async def _save(turn: Turn, state: AwayDialogue, moment: datetime) -> None:
     day = turn.calendar.local_date(moment) + timedelta(days=1 if state.data.through else 0)
-    await people.set_away(turn.session, turn.person.id, day)
-    person = await people.professional_by_id(turn.session, turn.person.id)
-    assert person is not None, "the dispatcher found them"
-    person.away_until = day  # the update above is not seen by the loaded row
+    person = await _professional(turn)
+    person.away_until = day
     back = pacing.back_at(person, turn.calendar, turn.settings)
     assert back is not None, "just set"
     references = Away(turn.person.id, back.isoformat(), day.isoformat())
@@ -153,14 +157,12 @@ async def _save(turn: Turn, state: AwayDialogue, moment: datetime) -> None:
     await turn.audit("away.set")
 
 
-async def _end(turn: Turn) -> None:
-    person = await people.professional_by_id(turn.session, turn.person.id)
-    assert person is not None, "the dispatcher found them"
-    if person.away_until is None or person.away_until <= turn.calendar.local_date(turn.now()):
-        await people.set_away(turn.session, turn.person.id, None)
+async def _end(turn: Turn, person: Professional) -> None:
+    was_away = person.away_until is not None and person.away_until > turn.calendar.local_date(turn.now())
+    person.away_until = None
+    if not was_away:
         turn.say("away.not_away")
         return
-    await people.set_away(turn.session, turn.person.id, None)
     await outbox.release_set_aside(turn.session, turn.person.id, pacing.ROUTINE, turn.now())
     await _tell_directors(turn, HOLDER_BACK, OfPerson(turn.person.id), None)
     turn.say("away.ended")
@@ -246,7 +248,7 @@ CONVERSATION = Conversation(KIND, ANYONE, AwayState, start, resume)
 
 async def start_back(turn: Turn, argument: str) -> None:
     """'weer aanwezig': the absence ends now."""
-    await _end(turn)
+    await _end(turn, await _professional(turn))
 
 
 BACK = Conversation(PRESENT, ANYONE, AwayState, start_back)

@@ -38,18 +38,22 @@ Feedback = DialogueState[FeedbackState]
 steps: Steps[FeedbackState, Case] = Steps()
 
 
+def _one_press(texts: Catalogue, lang: str, number: str, step: str, label: str) -> Feedback:
+    """A notice's question answered with one word or button, after which the next message is the update."""
+    choices = (Choice(step, texts.text(lang, label)),)
+    return DialogueState(KIND, step, FeedbackState(number), choices, left_by_notice=True)
+
+
 def question_answer_state(texts: Catalogue, lang: str, number: str) -> Feedback:
     """The dialogue a question from the procesregisseur leaves open for the melder: one word or button shows it,
     and the next message answers it."""
-    choices = (Choice("read", texts.text(lang, "feedback.read_question")),)
-    return DialogueState(KIND, READ_QUESTION, FeedbackState(number), choices, left_by_notice=True)
+    return _one_press(texts, lang, number, READ_QUESTION, "feedback.read_question")
 
 
 def prepared_answer_state(texts: Catalogue, lang: str, number: str) -> Feedback:
     """The dialogue the question before an overleg leaves open for a participant who holds no action: one word or
     button, and the next message is their update on the case."""
-    choices = (Choice("update", texts.text(lang, "feedback.give_update")),)
-    return DialogueState(KIND, PREPARED, FeedbackState(number), choices, left_by_notice=True)
+    return _one_press(texts, lang, number, PREPARED, "feedback.give_update")
 
 
 async def _case(turn: Turn, number: str) -> tuple[Case, Access] | None:

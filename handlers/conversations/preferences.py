@@ -42,6 +42,11 @@ def _clock(at: time) -> str:
     return f"{at:%H:%M}"
 
 
+def _window(turn: Turn) -> dict[str, str]:
+    """The sending window, which a digest's time must lie in, as its texts say it."""
+    return {"start": _clock(turn.calendar.window_start), "end": _clock(turn.calendar.window_end)}
+
+
 def _lines(turn: Turn, person: Professional) -> list[str]:
     reminders = (
         turn.t("preferences.digest", at=_clock(person.digest_at))
@@ -97,10 +102,9 @@ async def _on_menu(turn: Turn, state: Preferences, _: None, picked: str) -> Dial
             ],
         )
         return state
-    window = {"start": _clock(turn.calendar.window_start), "end": _clock(turn.calendar.window_end)}
     turn.offer(
         state,
-        turn.t("preferences.how", **window),
+        turn.t("preferences.how", **_window(turn)),
         [
             Choice(SEPARATE, turn.t("preferences.option.separate")),
             Choice(DIGEST, turn.t("preferences.option.digest")),
@@ -121,15 +125,14 @@ async def _on_reminders(turn: Turn, state: Preferences, _: None, picked: str) ->
         turn.say("preferences.separate_saved")
         return None
     state.step = CLOCK
-    window = {"start": _clock(turn.calendar.window_start), "end": _clock(turn.calendar.window_end)}
-    turn.ask_open(state, turn.t("preferences.clock_prompt", **window))
+    turn.ask_open(state, turn.t("preferences.clock_prompt", **_window(turn)))
     return state
 
 
 @steps(CLOCK)
 async def _on_clock(turn: Turn, state: Preferences, _: None) -> Preferences | None:
     at = parse_clock(turn.incoming.text, english=turn.lang == "en")
-    window = {"start": _clock(turn.calendar.window_start), "end": _clock(turn.calendar.window_end)}
+    window = _window(turn)
     if at is None:
         turn.ask_open(state, turn.t("preferences.clock_unknown", **window))
         return state
