@@ -38,7 +38,16 @@ from handlers.dates.clock import FixedClock
 from storage import migrate
 from storage.crypto import new_key_entry
 from storage.db import create_engine
-from storage.models import Action, ActionStatus, Case, CaseParticipant, CaseState, Feedback, Professional
+from storage.models import (
+    Action,
+    ActionStatus,
+    Case,
+    CaseParticipant,
+    CaseState,
+    CaseTransition,
+    Feedback,
+    Professional,
+)
 
 NOW = datetime(2026, 11, 23, 10, 15, tzinfo=ZoneInfo("Europe/Amsterdam"))
 PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -60,7 +69,7 @@ async def seed(app: App, size: int) -> None:
 
 async def add_cases(app: App, first: int, last: int) -> None:
     """Cases VH-2026-<first> to <last> in execution, directed by the demo's procesregisseur, each with two actions
-    (the first few the agent's, the rest the reclassering's) and one unread update."""
+    (the first few the agent's, the rest the reclassering's), two steps of history and one unread update."""
     people = await _ids(app)
     agent, other, director = people["agent"], people["ggz"], people["regisseur"]
     holder = people["reclassering"]
@@ -89,6 +98,12 @@ async def add_cases(app: App, first: int, last: int) -> None:
             await session.execute(insert(CaseParticipant), [
                 {"case_id": ids[f"VH-2026-{n:04d}"], "professional_id": (agent if n <= AGENT_CASES else holder).id,
                  "organisation_id": None} for n in numbers])  # fmt: skip
+            await session.execute(insert(CaseTransition), [
+                {"case_id": ids[f"VH-2026-{n:04d}"], "from_state": before, "to_state": after, "actor_id": actor.id,
+                 "at": NOW - timedelta(days=n % 300)}
+                for n in numbers
+                for before, after, actor in ((None, CaseState.INGEDIEND, agent if n <= AGENT_CASES else other),
+                                             (CaseState.INGEDIEND, CaseState.UITVOERING, director))])  # fmt: skip
             await session.execute(insert(Feedback), [
                 {"case_id": ids[f"VH-2026-{n:04d}"], "action_id": None, "author_id": holder.id, "body": "update",
                  "concern": False, "to_melder": False, "created_at": NOW - timedelta(days=1), "read_at": None}

@@ -50,10 +50,13 @@ def admits(person: Person) -> bool:
     return person.active and person.role in ADMITTING_ROLES
 
 
+# The roles that see and write case content: they refer, hold actions, post updates. The ketenmanager's role is
+# figures only.
+CASE_WORK_ROLES = (Role.MELDER, Role.PROCESREGISSEUR)
+
+
 def works_on_cases(person: Person) -> bool:
-    """The roles that see and write case content: they refer, hold actions, post updates. The ketenmanager's
-    role is figures only."""
-    return person.active and person.role in (Role.MELDER, Role.PROCESREGISSEUR)
+    return person.active and person.role in CASE_WORK_ROLES
 
 
 @dataclass(frozen=True)

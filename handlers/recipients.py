@@ -73,12 +73,10 @@ async def action_holders(session: AsyncSession, action: Action) -> list[int]:
     return [member.id for member in await receivers(session, action.holder_organisation_id)]
 
 
-async def unreachable(session: AsyncSession, open_actions: Sequence[Action], active: set[int]) -> set[int]:
-    """The ids of the actions nobody the bot can reach holds: a named holder no longer ``active`` (read with
-    their names), or an organisation with no receivers left. Nobody gets their reminders and nobody can mark
-    them done."""
-    organisations = {a.holder_organisation_id for a in open_actions if a.holder_id is None}
-    staffed = {org for org in organisations if await receivers(session, org)}
+def unreachable(open_actions: Sequence[Action], active: set[int], staffed: set[int]) -> set[int]:
+    """The ids of the actions nobody the bot can reach holds: a named holder no longer ``active``, or an
+    organisation not ``staffed`` (no receivers left; both read with the names). Nobody gets their reminders and
+    nobody can mark them done."""
     return {
         action.id
         for action in open_actions

@@ -16,9 +16,7 @@ from storage.models import (
     CaseCounter,
     CaseParticipant,
     CaseState,
-    CaseSubject,
     CaseTransition,
-    Feedback,
 )
 from storage.people import Person
 
@@ -257,16 +255,3 @@ async def by_numbers(session: AsyncSession, numbers: Collection[str]) -> dict[st
         return {}
     found = await session.scalars(select(Case).where(Case.number.in_(numbers)))
     return {case.number: case for case in found}
-
-
-async def subject_and_unread(session: AsyncSession, case_id: int) -> tuple[datetime | None, int]:
-    """When the case's identifying details were entered (None: not yet) and how many updates are unread, in one
-    query for the case view (reads no encrypted column)."""
-    entered = select(CaseSubject.entered_at).where(CaseSubject.case_id == case_id).scalar_subquery()
-    unread = (
-        select(func.count(Feedback.id))
-        .where(Feedback.case_id == case_id, Feedback.read_at.is_(None))
-        .scalar_subquery()
-    )
-    row = (await session.execute(select(entered, unread))).one()
-    return row[0], int(row[1])

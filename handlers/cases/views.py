@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers import recipients
+from handlers.authorization import CASE_WORK_ROLES
 from handlers.dates.formatting import long_date, short_date
 from handlers.dialogue.turn import Turn
-from storage import actions, cases, feedback, people, subjects
+from storage import actions, case_file, feedback, people, subjects
+from storage.case_file import CaseFile
 from storage.cases import OPEN_INTAKE
 from storage.models import Action, ActionStatus, Case, CaseState, Feedback
 
@@ -122,21 +124,9 @@ def subject_line(turn: Turn, case: Case, entered_at: datetime | None, director: 
 
 async def full_view_lines(turn: Turn, case: Case) -> list[str]:
     """The procesregisseur's view: the referral, participants, actions, next overleg, unread updates."""
-    members = await cases.participants(turn.session, case.id)
-    items = list(await actions.for_case(turn.session, case.id))
-    known = await names(
-        turn,
-        [
-            case.melder_id,
-            case.procesregisseur_id,
-            *(m.professional_id for m in members),
-            *(a.holder_id for a in items),
-        ],
-        [
-            *(m.organisation_id for m in members if m.professional_id is None),
-            *(a.holder_organisation_id for a in items if a.holder_id is None),
-        ],
-    )
+    file = await case_file.read(turn.session, case, CASE_WORK_ROLES)
+    known = Names(file.names.persons, file.names.organisations, turn.t("case.nobody"), file.names.active)
+    members, items = file.participants, file.actions
     leefgebieden = ", ".join(turn.t(f"option.leefgebieden.{key}") for key in case.leefgebieden)
     ketens = ", ".join(turn.t(f"option.ketens.{key}") for key in case.ketens)
     lines = [
@@ -157,23 +147,22 @@ async def full_view_lines(turn: Turn, case: Case) -> list[str]:
         lines.append(
             turn.t("case.check_outcome", verdict=turn.t(f"check.verdict_short.{case.check_outcome}"))
         )
-    entered_at, unread = await cases.subject_and_unread(turn.session, case.id)
-    subject = subject_line(turn, case, entered_at, director=True)
+    subject = subject_line(turn, case, file.subject_entered_at, director=True)
     lines += [subject] if subject else []
     listed = ", ".join(known.of(m.professional_id, m.organisation_id) for m in members)
     lines.append(turn.t("case.participants", names=listed or turn.t("case.nobody")))
     lines += await action_list_lines(turn, case, items, known)
     open_actions = [action for action in items if action.status is ActionStatus.OPEN]
-    unreachable = await recipients.unreachable(turn.session, open_actions, known.active)
+    unreachable = recipients.unreachable(open_actions, known.active, file.staffed)
     for action in open_actions:
         if action.id in unreachable:
             holder = known.of(action.holder_id, action.holder_organisation_id)
             lines.append(
                 turn.t("case.unreachable_holder", action=f"{case.number} #{action.seq}", holder=holder)
             )
-    lines.append(turn.t("case.unread", count=unread))
+    lines.append(turn.t("case.unread", count=file.unread))
     lines += privacy_lines(turn, case)
-    return [*lines, *await history_lines(turn, case)]
+    return [*lines, *history_lines(turn, file)]
 
 
 def privacy_lines(turn: Turn, case: Case) -> list[str]:
@@ -204,13 +193,11 @@ _REASON_LABELS = {CaseState.AFGESLOTEN: "close_reason", CaseState.OPGESCHAALD: "
 HISTORY_SHOWN = 5
 
 
-async def history_lines(turn: Turn, case: Case) -> list[str]:
+def history_lines(turn: Turn, file: CaseFile) -> list[str]:
     """The case's latest steps, so a procesregisseur taking it over (a colleague, a waarnemer) sees how it got
     here: when, to which state, by whom, and why where a reason was asked."""
-    steps = list(await cases.transitions(turn.session, case.id))[-HISTORY_SHOWN:]
-    actors = await people.by_ids(turn.session, {step.actor_id for step in steps})
     lines = [turn.t("case.history")]
-    for step in steps:
+    for step in file.steps[-HISTORY_SHOWN:]:
         why = (
             [turn.t(f"{_REASON_LABELS[step.to_state]}.{step.reason}")]
             if step.to_state in _REASON_LABELS
@@ -219,7 +206,7 @@ async def history_lines(turn: Turn, case: Case) -> list[str]:
         why += [step.note] if step.note else []
         when = short_date(turn.texts, turn.lang, step.at, turn.tz)
         state = turn.t(f"state.{step.to_state.value}")
-        actor = actors[step.actor_id].name if step.actor_id in actors else "?"
+        actor = file.bare_names.get(step.actor_id, "?")
         line = f"- {when} · {state} · {actor}"
         lines.append(f"{line} — {'; '.join(why)}" if why else line)
     return lines

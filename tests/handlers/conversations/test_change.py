@@ -146,3 +146,35 @@ async def test_the_case_view_warns_of_an_action_nobody_can_receive_any_more(chat
     view = await chat("regisseur", f"status {number}")
     assert f"Let op: actie {number} #2 heeft geen actiehouder die de bot kan bereiken: Gerda GGZ" in view
     assert f"actie {number} #1 heeft geen" not in view
+
+
+async def test_the_case_view_names_organisations_holding_actions_and_warns_of_one_nobody_receives_for(
+    chat: Chat,
+) -> None:
+    number = await refer_a_case(chat)
+    await chat("regisseur", f"beoordeel {number}", "accepteren", "Petra Regisseur")
+    await chat(
+        "regisseur",
+        f"plan {number}",
+        *("Reclassering inlichten", "Reclassering Nederland", "vrijdag 11 december 14:00", "ja", "ja"),
+        *("Schuldhulp regelen", "GGZ Voorbeeld", "vrijdag 18 december", "ja", "nee"),
+        *("geen", "ja"),
+    )
+    view = await chat("regisseur", f"status {number}")
+    assert "#1 Reclassering inlichten — Reclassering Nederland" in view
+    assert "#2 Schuldhulp regelen — GGZ Voorbeeld" in view
+    assert "Let op" not in view
+    history = view.split("Verloop (laatste stappen):")[1]
+    assert "· ingediend · Anna Agent\n" in history and "· in uitvoering · Petra Regisseur" in history
+    assert "(" not in history  # their names alone
+    async with chat.app.sessions() as session, session.begin():
+        member = (
+            await session.scalars(select(Professional).where(Professional.handle == "reclassering"))
+        ).one()
+        member.active = False  # the organisation's only member leaves
+    view = await chat("regisseur", f"status {number}")
+    assert (
+        f"Let op: actie {number} #1 heeft geen actiehouder die de bot kan bereiken: Reclassering Nederland"
+        in view
+    )
+    assert f"actie {number} #2 heeft geen" not in view
