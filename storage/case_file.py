@@ -10,12 +10,13 @@ and the procesregisseur are two more parts that name only a person.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Integer, and_, exists, func, literal_column, select, union_all
+from sqlalchemy import Integer, Select, and_, bindparam, exists, func, literal_column, select, union_all
 from sqlalchemy import case as when
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -56,9 +57,10 @@ class CaseFile:
     unread: int = 0
 
 
-async def read(session: AsyncSession, case: Case, receiving_roles: Collection[Role]) -> CaseFile:
-    """The file of ``case``. An organisation named in it counts as staffed while an active member in one of
-    ``receiving_roles`` can receive what it holds."""
+@cache
+def _statement(receiving_roles: tuple[Role, ...]) -> Select[tuple[Any, ...]]:
+    """Built once per set of roles (building it costs more than running it) and given the case when run."""
+    case_id = bindparam("case_id", type_=Integer)
     parts = union_all(
         *(select(literal_column(str(part.value), Integer).label("part")) for part in _Part)
     ).subquery("parts")
@@ -70,8 +72,8 @@ async def read(session: AsyncSession, case: Case, receiving_roles: Collection[Ro
         (part == _Part.PARTICIPANT, CaseParticipant.professional_id),
         (part == _Part.ACTION, Action.holder_id),
         (part == _Part.STEP, CaseTransition.actor_id),
-        (part == _Part.MELDER, case.melder_id),
-        (part == _Part.DIRECTOR, case.procesregisseur_id),
+        (part == _Part.MELDER, bindparam("melder_id", type_=Integer)),
+        (part == _Part.DIRECTOR, bindparam("director_id", type_=Integer)),
     )
     staffed = when(
         (
@@ -84,13 +86,13 @@ async def read(session: AsyncSession, case: Case, receiving_roles: Collection[Ro
         ),
         else_=False,
     )
-    entered = select(CaseSubject.entered_at).where(CaseSubject.case_id == case.id).scalar_subquery()
+    entered = select(CaseSubject.entered_at).where(CaseSubject.case_id == case_id).scalar_subquery()
     unread = (
         select(func.count(Feedback.id))
-        .where(Feedback.case_id == case.id, Feedback.read_at.is_(None))
+        .where(Feedback.case_id == case_id, Feedback.read_at.is_(None))
         .scalar_subquery()
     )
-    query = (
+    return (
         select(
             CaseParticipant,
             Action,
@@ -105,9 +107,9 @@ async def read(session: AsyncSession, case: Case, receiving_roles: Collection[Ro
             unread,
         )
         .select_from(parts)
-        .outerjoin(CaseParticipant, and_(part == _Part.PARTICIPANT, CaseParticipant.case_id == case.id))
-        .outerjoin(Action, and_(part == _Part.ACTION, Action.case_id == case.id))
-        .outerjoin(CaseTransition, and_(part == _Part.STEP, CaseTransition.case_id == case.id))
+        .outerjoin(CaseParticipant, and_(part == _Part.PARTICIPANT, CaseParticipant.case_id == case_id))
+        .outerjoin(Action, and_(part == _Part.ACTION, Action.case_id == case_id))
+        .outerjoin(CaseTransition, and_(part == _Part.STEP, CaseTransition.case_id == case_id))
         .outerjoin(named, named.id == named_id)
         .outerjoin(
             named_organisation,
@@ -117,8 +119,14 @@ async def read(session: AsyncSession, case: Case, receiving_roles: Collection[Ro
             ),
         )
     )
+
+
+async def read(session: AsyncSession, case: Case, receiving_roles: tuple[Role, ...]) -> CaseFile:
+    """The file of ``case``. An organisation named in it counts as staffed while an active member in one of
+    ``receiving_roles`` can receive what it holds."""
+    values = {"case_id": case.id, "melder_id": case.melder_id, "director_id": case.procesregisseur_id}
     found = CaseFile()
-    for row in (await session.execute(query)).all():
+    for row in (await session.execute(_statement(receiving_roles), values)).all():
         participant, action, step, person_id, name, active, organisation_id, organisation, is_staffed = row[
             :9
         ]

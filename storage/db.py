@@ -58,7 +58,11 @@ def create_engine(
 
     ``schema`` puts all of vhbot's tables in one PostgreSQL schema, for a database shared with others.
     ``keyring`` encrypts and decrypts the encrypted columns (an engine without one cannot touch them).
+    Connections go back to the pool without the pool's own rollback: every session ends its transaction itself
+    (commit, or rollback on close, which SQLAlchemy does before it returns the connection), so that rollback only
+    cost a round trip after every transaction (on SQLite a hop to its thread).
     """
+    options.setdefault("pool_reset_on_return", None)
     parsed = make_url(url)
     options.setdefault("hide_parameters", True)  # a statement in an error message never shows what was typed
     if parsed.get_backend_name() == "sqlite":
