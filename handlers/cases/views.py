@@ -11,7 +11,6 @@ from handlers.authorization import CASE_WORK_ROLES
 from handlers.dates.formatting import long_date, short_date
 from handlers.dialogue.turn import Turn
 from storage import actions, case_file, feedback, people, subjects
-from storage.case_file import CaseFile
 from storage.cases import OPEN_INTAKE
 from storage.models import Action, ActionStatus, Case, CaseState, Feedback
 
@@ -40,6 +39,10 @@ async def names(
     found = await people.display_names(
         turn.session, {i for i in person_ids if i is not None}, {i for i in organisation_ids if i is not None}
     )
+    return _known(turn, found)
+
+
+def _known(turn: Turn, found: people.DisplayNames) -> Names:
     return Names(found.persons, found.organisations, turn.t("case.nobody"), found.active)
 
 
@@ -125,7 +128,7 @@ def subject_line(turn: Turn, case: Case, entered_at: datetime | None, director: 
 async def full_view_lines(turn: Turn, case: Case) -> list[str]:
     """The procesregisseur's view: the referral, participants, actions, next overleg, unread updates."""
     file = await case_file.read(turn.session, case, CASE_WORK_ROLES)
-    known = Names(file.names.persons, file.names.organisations, turn.t("case.nobody"), file.names.active)
+    known = _known(turn, file.names)
     members, items = file.participants, file.actions
     leefgebieden = ", ".join(turn.t(f"option.leefgebieden.{key}") for key in case.leefgebieden)
     ketens = ", ".join(turn.t(f"option.ketens.{key}") for key in case.ketens)
@@ -193,7 +196,7 @@ _REASON_LABELS = {CaseState.AFGESLOTEN: "close_reason", CaseState.OPGESCHAALD: "
 HISTORY_SHOWN = 5
 
 
-def history_lines(turn: Turn, file: CaseFile) -> list[str]:
+def history_lines(turn: Turn, file: case_file.CaseFile) -> list[str]:
     """The case's latest steps, so a procesregisseur taking it over (a colleague, a waarnemer) sees how it got
     here: when, to which state, by whom, and why where a reason was asked."""
     lines = [turn.t("case.history")]
