@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from storage.crypto import Keyring, attach
+from storage.sqlite_driver import OneHopDBAPI
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -60,7 +61,8 @@ def create_engine(
     ``keyring`` encrypts and decrypts the encrypted columns (an engine without one cannot touch them).
     Connections go back to the pool without the pool's own rollback: every session ends its transaction itself
     (commit, or rollback on close, which SQLAlchemy does before it returns the connection), so that rollback only
-    cost a round trip after every transaction (on SQLite a hop to its thread).
+    cost a round trip after every transaction (on SQLite a hop to its thread). On SQLite each statement is one
+    hop to aiosqlite's thread (``storage.sqlite_driver``).
     """
     options.setdefault("pool_reset_on_return", None)
     parsed = make_url(url)
@@ -68,6 +70,8 @@ def create_engine(
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             _private_file(Path(parsed.database))
+        if parsed.get_driver_name() == "aiosqlite":
+            options.setdefault("module", OneHopDBAPI())
         engine = create_async_engine(url, **options)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
