@@ -103,7 +103,7 @@ def build_adapter(
     elsewhere); local mode talks to the Playground or a test connector on loopback. The clients' connection pool
     is the caller's to close."""
     connections = MsalConnectionManager(connections_configurations={SERVICE_CONNECTION: configuration})
-    clients = PooledConnectorClients(RestChannelServiceClientFactory(connections))
+    clients = PooledConnectorClients(connections, RestChannelServiceClientFactory(connections))
     adapter = CloudAdapter(
         connection_manager=connections,
         channel_service_client_factory=clients,

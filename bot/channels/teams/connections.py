@@ -17,14 +17,30 @@ from __future__ import annotations
 import asyncio
 
 from aiohttp import ClientSession, TCPConnector
-from microsoft_agents.hosting.core import ChannelServiceClientFactoryBase, ClaimsIdentity, TurnContext
-from microsoft_agents.hosting.core.authorization import AuthenticationConstants
+from microsoft_agents.activity import RoleTypes
+from microsoft_agents.hosting.core import (
+    ChannelServiceClientFactoryBase,
+    ClaimsIdentity,
+    Connections,
+    TurnContext,
+)
+from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider, AuthenticationConstants
 from microsoft_agents.hosting.core.connector import ConnectorClientBase, UserTokenClient, UserTokenClientBase
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 TOKEN_SERVICE = (
     AuthenticationConstants.AGENTS_SDK_OAUTH_URL
 )  # Microsoft's token service, as the SDK addresses it
+ANONYMOUS = AnonymousTokenProvider()  # local mode: the Playground and the tests' connector take no token
+
+
+def _not_a_bot_connector_turn(context: TurnContext) -> bool:
+    """An agentic identity's turn or Copilot Studio's connector: their clients are the SDK's business."""
+    activity = context.activity
+    recipient = activity.recipient
+    return activity.is_agentic_request() or (
+        recipient is not None and recipient.role == RoleTypes.connector_user
+    )
 
 
 class UnusedUserTokens(UserTokenClient):
@@ -40,6 +56,11 @@ class SharedConnectorClient(TeamsConnectorClient):
     turn ends; this one stays open for the next turn (the factory closes it when the token is renewed, or at
     shutdown)."""
 
+    def __init__(self, endpoint: str, token: str, connections: TCPConnector) -> None:
+        session = ClientSession(base_url=endpoint, connector=connections, connector_owner=False)
+        super().__init__(endpoint, token, session=session)
+        self.token = token
+
     async def close(self) -> None:
         return None
 
@@ -52,10 +73,16 @@ RETIRE_AFTER_SECONDS = 120.0
 
 
 class PooledConnectorClients(ChannelServiceClientFactoryBase):
-    """The SDK's client factory (tokens, endpoints, client kinds), its Bot Connector clients moved onto one
-    shared connection pool."""
+    """Bot Connector clients on one shared connection pool, one per address and token.
 
-    def __init__(self, factory: ChannelServiceClientFactoryBase) -> None:
+    The token comes from the SDK's token provider for the turn's claims (its connection manager decides which,
+    and caches the token until it is renewed), as the SDK's own factory asks for it. The client is then not built
+    by that factory: building one only to throw it away (a session, and the SDK version read from the installed
+    packages' metadata for its User-Agent) cost more per turn than the rest of the SDK's part of the turn. Requests
+    of other kinds (agentic identities, Copilot Studio's connector) get the SDK factory's client as it makes it."""
+
+    def __init__(self, connections: Connections, factory: ChannelServiceClientFactoryBase) -> None:
+        self._connections_manager = connections
         self._factory = factory
         self._pool: TCPConnector | None = None
         self._user_tokens: UnusedUserTokens | None = None
@@ -77,25 +104,24 @@ class PooledConnectorClients(ChannelServiceClientFactoryBase):
         scopes: list[str] | None = None,
         use_anonymous: bool = False,
     ) -> ConnectorClientBase:
-        made = await self._factory.create_connector_client(
-            context, claims_identity, service_url, audience, scopes, use_anonymous
+        if not service_url or not audience or (context is not None and _not_a_bot_connector_turn(context)):
+            return await self._factory.create_connector_client(
+                context, claims_identity, service_url, audience, scopes, use_anonymous
+            )
+        provider = (
+            ANONYMOUS
+            if use_anonymous
+            else self._connections_manager.get_token_provider(claims_identity, service_url)
         )
-        if type(made) is not TeamsConnectorClient:
-            return made  # another kind of client (e.g. Copilot Studio's) is left as the SDK makes it
-        await made.close()  # its own session never opened a connection
-        shared = self._shared.get(made.base_uri)
-        if shared is not None and shared.client.headers == made.client.headers and not shared.client.closed:
+        token = await provider.get_access_token(audience, scopes or claims_identity.get_token_scope())
+        address = service_url if service_url.endswith("/") else f"{service_url}/"
+        shared = self._shared.get(address)
+        if shared is not None and shared.token == token and not shared.client.closed:
             return shared
-        session = ClientSession(
-            base_url=made.base_uri,
-            headers=made.client.headers,
-            connector=self._connections(),
-            connector_owner=False,
-        )
-        self._shared[made.base_uri] = SharedConnectorClient(made.base_uri, "", session=session)
+        self._shared[address] = SharedConnectorClient(address, token, self._connections())
         if shared is not None:
             self._retire_later(shared)
-        return self._shared[made.base_uri]
+        return self._shared[address]
 
     def _retire_later(self, client: SharedConnectorClient) -> None:
         async def retire() -> None:
