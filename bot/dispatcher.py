@@ -47,6 +47,10 @@ HELP = "help"
 ALWAYS = (STOP, HELP, RESUME, BACK)
 
 
+class ReceivedBefore(Exception):
+    """The message was handled before: this handling of it is rolled back."""
+
+
 @dataclass(frozen=True)
 class Identity:
     """How a channel knows the sender: 'terminal' + handle, 'matrix' + user id, 'teams' + AAD object id."""
@@ -102,10 +106,18 @@ class Dispatcher:
         incoming = replace(incoming, text=clean(incoming.text))
         try:
             async with self._one_at_a_time, self._sessions() as session, session.begin():
-                if incoming.message_id is None:
-                    return "answered", await self._handle(session, identity, incoming)
-                return "answered", await self._handle_once(session, identity, incoming, incoming.message_id)
+                replies = await self._handle(session, identity, incoming)
+                if incoming.message_id is not None and not await self._recorded(
+                    session, incoming, incoming.message_id, replies
+                ):
+                    raise ReceivedBefore
+                return "answered", replies
+        except ReceivedBefore:
+            return "answered", await self._earlier_answer(incoming) or []
         except (SQLAlchemyError, OSError) as error:
+            # A copy handled at the same moment as the first (by another process) may collide with it in the store.
+            if (earlier := await self._earlier_answer(incoming)) is not None:
+                return "answered", earlier
             log.warning(
                 "store unavailable while handling a %s message: %s", incoming.channel, type(error).__name__
             )
@@ -180,19 +192,28 @@ class Dispatcher:
             records = await inbound.unanswered(session, channel)
         return [(r.message_id, r.conversation, _replies_of(r.replies)) for r in records]
 
-    async def _handle_once(
-        self, session: AsyncSession, identity: Identity, incoming: Incoming, message_id: str
-    ) -> list[Reply]:
-        """A message the channel delivers again (after a restart, a retry) is not handled twice; if its answer
-        was never sent, the kept answer is returned instead."""
-        record_id = await inbound.claim(
-            session, incoming.channel, message_id, incoming.conversation, self._clock.now()
+    async def _recorded(
+        self, session: AsyncSession, incoming: Incoming, message_id: str, replies: list[Reply]
+    ) -> bool:
+        """The message recorded as handled, with its answer, in the transaction of its handling: False when a
+        channel delivered it before (after a restart, a retry), whose handling is then rolled back. Recorded
+        last, in one statement with the answer: a message is new far more often than it is a copy."""
+        answer = [reply.to_json() for reply in replies]
+        return await inbound.record(
+            session, incoming.channel, message_id, incoming.conversation, self._clock.now(), answer
         )
-        if record_id is None:
-            return _replies_of(await inbound.kept_replies(session, incoming.channel, message_id))
-        replies = await self._handle(session, identity, incoming)
-        await inbound.keep(session, record_id, [reply.to_json() for reply in replies])
-        return replies
+
+    async def _earlier_answer(self, incoming: Incoming) -> list[Reply] | None:
+        """For a message a channel delivered before: the answer kept of it, if it was never sent (nothing once it
+        was). None for a message never received, or when the store cannot tell."""
+        if incoming.message_id is None:
+            return None
+        try:
+            async with self._sessions() as session:
+                earlier = await inbound.earlier_answer(session, incoming.channel, incoming.message_id)
+        except (SQLAlchemyError, OSError):
+            return None
+        return None if earlier is None else _replies_of(earlier)
 
     @staticmethod
     async def _active_sender(session: AsyncSession, identity: Identity, conversation: str) -> SenderIn | None:

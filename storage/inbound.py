@@ -17,13 +17,12 @@ from storage.models import InboundMessage
 # given their values at execution: the records are never loaded as objects while they are written, and building
 # a statement (and its cache key) each time cost more than running it.
 _TABLE = cast(Table, InboundMessage.__table__)
-_CLAIMS = {
+_RECORDS = {
     dialect: insert(_TABLE)
     .on_conflict_do_nothing(index_elements=["channel", "message_id"])
     .returning(_TABLE.c.id)
     for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
-_KEEP = update(_TABLE).where(_TABLE.c.id == bindparam("record_id"))
 _DELIVERED = (
     update(_TABLE)
     .where(_TABLE.c.channel == bindparam("of_channel"), _TABLE.c.message_id == bindparam("of_message"))
@@ -31,29 +30,35 @@ _DELIVERED = (
 )
 
 
-async def claim(
-    session: AsyncSession, channel: str, message_id: str, conversation: str, now: datetime
-) -> int | None:
-    """The new record's id, or None when the message was received before. Two processes receiving the same
-    message: one wins the insert, the other gets None (on PostgreSQL after waiting until the winner commits).
-    One statement on the hot path: a message is new far more often than it is a redelivery."""
-    values = {"channel": channel, "message_id": message_id, "conversation": conversation, "received_at": now}
-    record_id: int | None = (await session.execute(_CLAIMS[session.get_bind().dialect.name], values)).scalar()
-    return record_id
+async def record(
+    session: AsyncSession,
+    channel: str,
+    message_id: str,
+    conversation: str,
+    now: datetime,
+    replies: list[dict[str, Any]],
+) -> bool:
+    """Record the message as handled, with its answer (kept until the channel has sent it), as the last statement
+    of its handling: False when it was received before, and then the caller rolls its handling back. Two processes
+    receiving the same message: one records it, the other gets False (on PostgreSQL after waiting until the first
+    commits). One statement on the hot path: a message is new far more often than it is a redelivery."""
+    values = {
+        "channel": channel,
+        "message_id": message_id,
+        "conversation": conversation,
+        "received_at": now,
+        "replies": replies,
+    }
+    inserted = (await session.execute(_RECORDS[session.get_bind().dialect.name], values)).scalar()
+    return inserted is not None
 
 
-async def kept_replies(session: AsyncSession, channel: str, message_id: str) -> list[dict[str, Any]] | None:
-    """The answer kept for a message received before, if it has not been sent yet."""
-    query = select(InboundMessage.replies).where(
-        InboundMessage.channel == channel, InboundMessage.message_id == message_id
-    )
-    kept: list[dict[str, Any]] | None = (await session.execute(query)).scalar_one()
-    return kept
-
-
-async def keep(session: AsyncSession, record_id: int, replies: list[dict[str, Any]]) -> None:
-    """Keep the answer with the record until the channel has sent it."""
-    await session.execute(_KEEP, {"record_id": record_id, "replies": replies})
+async def earlier_answer(session: AsyncSession, channel: str, message_id: str) -> list[dict[str, Any]] | None:
+    """The answer to a message received before: what is kept of it (nothing once the channel has sent it), or
+    None when the message was never received."""
+    query = select(_TABLE.c.replies).where(_TABLE.c.channel == channel, _TABLE.c.message_id == message_id)
+    found = (await session.execute(query)).first()
+    return None if found is None else list(found.replies or [])
 
 
 async def delivered(session: AsyncSession, channel: str, message_id: str) -> None:

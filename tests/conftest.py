@@ -7,14 +7,17 @@ answers, unless ``VHBOT_REQUIRE_POSTGRES=1`` (set by .ci/run), which turns that 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import sysconfig
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -250,6 +253,25 @@ async def link_address(app: App, handle: str, channel: str, address: str) -> Non
         person = await people.professional_by_handle(session, handle)
         assert person is not None, handle
         await people.set_address(session, person.id, channel, address)
+
+
+@asynccontextmanager
+async def store_held(app: App) -> AsyncIterator[None]:
+    """Another writer holds the store: no message can be recorded as handled until it lets go."""
+    if app.settings.database_schema:
+        async with app.engine.connect() as connection, connection.begin():
+            await connection.execute(text("LOCK TABLE inbound_messages IN EXCLUSIVE MODE"))
+            yield
+        return
+    url = app.settings.resolved_database_url.removeprefix("sqlite+aiosqlite:///")
+    holder = sqlite3.connect(url, isolation_level=None, check_same_thread=False)
+    # Waiting for the lock off the event loop: the bot's own transaction in flight must be able to finish.
+    await asyncio.to_thread(holder.execute, "BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
 
 
 VHBOT = str(Path(sys.executable).parent / "vhbot")

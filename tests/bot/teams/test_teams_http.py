@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
-from collections.abc import AsyncIterator, Collection
-from contextlib import asynccontextmanager
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from bot.app import App
 from bot.channels.teams.door import CHANNEL
@@ -25,7 +23,7 @@ from storage.models import InboundMessage, OutboxStatus, PendingMessage, Profess
 from tests.bot.teams.conftest import AAD, BOT_ID, TENANT, TeamsBot, personal
 from tests.bot.teams.connector import FakeConnector
 from tests.bot.teams.test_teams_auth import handled
-from tests.conftest import AMSTERDAM
+from tests.conftest import AMSTERDAM, store_held
 from tests.test_scenario import CHECK_THAT_FITS, PLAN_ONE_ACTION, REFERRAL_REST
 
 
@@ -309,25 +307,6 @@ async def test_someone_who_never_opened_the_chat_is_not_reachable_on_teams(teams
     row = await outbox_row(teams_bot.app, "new_referral")
     assert row.status is OutboxStatus.FAILED and row.failed_channels == ["teams"]
     assert not any(p.conversation == personal("regisseur") for p in teams_bot.connector.posted)
-
-
-@asynccontextmanager
-async def store_held(app: App) -> AsyncIterator[None]:
-    """Another writer holds the store: new messages cannot be recorded until it lets go."""
-    if app.settings.database_schema:
-        async with app.engine.connect() as connection, connection.begin():
-            await connection.execute(text("LOCK TABLE inbound_messages IN EXCLUSIVE MODE"))
-            yield
-        return
-    url = app.settings.resolved_database_url.removeprefix("sqlite+aiosqlite:///")
-    holder = sqlite3.connect(url, isolation_level=None, check_same_thread=False)
-    # Waiting for the lock off the event loop: the bot's own transaction in flight must be able to finish.
-    await asyncio.to_thread(holder.execute, "BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        holder.execute("COMMIT")
-        holder.close()
 
 
 async def test_a_slow_answer_is_acknowledged_within_the_window_and_follows(teams_bot: TeamsBot) -> None:
