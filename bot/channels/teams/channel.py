@@ -93,8 +93,7 @@ class TeamsChannel:
             request, activity, self._settings.teams_token_issuer
         ):
             return web.json_response({"error": "unauthorized"}, status=401)
-        response = await self.adapter.process(request, self)
-        return response if response is not None else web.Response(status=202)
+        return await self.adapter.process_parsed(request, activity, self)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until ``stop``; answers still being worked on are sent before the endpoint goes."""

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from microsoft_agents.activity import Activity
 from sqlalchemy import func, select
 
 from bot.app import App
@@ -75,6 +76,19 @@ async def test_personal_chat_answers_in_cards_of_inert_text_and_keeps_the_refere
         row = await session.get(TeamsConversation, "aaaaaaaa-0000-0000-0000-000000000001")
     assert row is not None and row.reachable and row.tenant_id == TENANT
     assert row.reference["conversation"]["id"] == personal("agent")
+
+
+async def test_a_reference_that_changed_is_kept_again(teams_bot: TeamsBot) -> None:
+    """Each message's reference is compared with the one kept; the next message in another language, or under a
+    new name, is written anew (notices go by the kept reference)."""
+    await teams_bot.say("agent", "help")
+    await teams_bot.say("agent", "help")
+    renamed = {"id": "29:agent", "aadObjectId": AAD["agent"], "name": "Ann"}
+    for change, kept in (({"locale": "en-US"}, ("agent", "en-US")), ({"from": renamed}, ("Ann", "nl-NL"))):
+        await teams_bot.post(teams_bot.activity("agent", "help", **change))
+        async with teams_bot.app.sessions() as session:
+            row = await session.get(TeamsConversation, AAD["agent"])
+        assert row is not None and (row.reference["user"]["name"], row.reference["locale"]) == kept
 
 
 async def test_group_chats_and_channels_get_a_pointer_and_no_case_content(teams_bot: TeamsBot) -> None:
@@ -185,6 +199,24 @@ async def test_a_multiple_choice_question_is_a_choice_set(teams_bot: TeamsBot) -
     replaced = await press(teams_bot, "agent", card["actions"][0], {"choice": "wonen,financien"})
     assert "Beantwoord:" in note_text(replaced)
     assert "crimineel of overlastgevend" in teams_bot.connector.posted[before].text  # both picks were taken
+
+
+async def test_an_activity_is_read_from_its_body_once(
+    teams_bot: TeamsBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The endpoint checks the activity before the SDK sees it; the SDK is given that activity, not the body to
+    read and validate a second time."""
+    bodies_read: list[object] = []
+    validate = Activity.model_validate
+
+    def counted(body: object, *args: Any, **kwargs: Any) -> Activity:
+        if isinstance(body, dict):
+            bodies_read.append(body)
+        return validate(body, *args, **kwargs)
+
+    monkeypatch.setattr(Activity, "model_validate", counted)
+    assert "acuut gevaar" in await teams_bot.say("agent", "check")
+    assert len(bodies_read) == 1
 
 
 async def test_a_message_delivered_twice_is_answered_once(teams_bot: TeamsBot) -> None:
