@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
@@ -115,8 +115,10 @@ class Dispatcher:
         except ReceivedBefore:
             return "answered", await self._earlier_answer(incoming) or []
         except (SQLAlchemyError, OSError) as error:
-            # A copy handled at the same moment as the first (by another process) may collide with it in the store.
-            if (earlier := await self._earlier_answer(incoming)) is not None:
+            # A copy handled at the same moment as the first (by another process) may collide with it in the store;
+            # a lost connection is not looked into again (that would only double the wait for the line below).
+            collided = isinstance(error, DBAPIError) and not error.connection_invalidated
+            if collided and (earlier := await self._earlier_answer(incoming)) is not None:
                 return "answered", earlier
             log.warning(
                 "store unavailable while handling a %s message: %s", incoming.channel, type(error).__name__
