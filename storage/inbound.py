@@ -1,4 +1,5 @@
-"""Handled channel messages: each is handled once, and its answer survives until the channel has sent it."""
+"""Handled channel messages: each takes effect once (a copy delivered again is rolled back), and its answer
+survives until the channel has sent it."""
 
 from __future__ import annotations
 
