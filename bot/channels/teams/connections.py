@@ -81,8 +81,8 @@ class PooledConnectorClients(ChannelServiceClientFactoryBase):
     packages' metadata for its User-Agent) cost more per turn than the rest of the SDK's part of the turn. Requests
     of other kinds (agentic identities, Copilot Studio's connector) get the SDK factory's client as it makes it."""
 
-    def __init__(self, connections: Connections, factory: ChannelServiceClientFactoryBase) -> None:
-        self._connections_manager = connections
+    def __init__(self, token_providers: Connections, factory: ChannelServiceClientFactoryBase) -> None:
+        self._token_providers = token_providers  # the SDK's connection manager
         self._factory = factory
         self._pool: TCPConnector | None = None
         self._user_tokens: UnusedUserTokens | None = None
@@ -111,7 +111,7 @@ class PooledConnectorClients(ChannelServiceClientFactoryBase):
         provider = (
             ANONYMOUS
             if use_anonymous
-            else self._connections_manager.get_token_provider(claims_identity, service_url)
+            else self._token_providers.get_token_provider(claims_identity, service_url)
         )
         token = await provider.get_access_token(audience, scopes or claims_identity.get_token_scope())
         address = service_url if service_url.endswith("/") else f"{service_url}/"

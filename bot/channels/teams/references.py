@@ -5,6 +5,7 @@ rate limits."""
 from __future__ import annotations
 
 import logging
+from copy import copy
 from typing import Any
 
 from microsoft_agents.activity import Activity
@@ -23,10 +24,9 @@ class PersonalChats:
         self.app = app
         # Tenant per Teams user; filled from the store at start and by every turn.
         self.tenants: dict[str, str] = {}
-        self._remembered: dict[str, dict[str, Any]] = {}
-        # What each kept reference was made of, as the activity gave it: comparing these is cheaper than making
-        # the reference again for every message, which nearly always finds it unchanged.
-        self._made_of: dict[str, tuple[object, ...]] = {}
+        # What each kept reference was made of (see ``_parts``): comparing these is cheaper than making the
+        # reference again for every message, which nearly always finds it unchanged.
+        self._remembered: dict[str, tuple[object, ...]] = {}
 
     def kept(self, user_id: str) -> bool:
         """Whether this process has kept (or found kept) the person's reference since it started."""
@@ -38,20 +38,17 @@ class PersonalChats:
         if identity is None:
             return
         parts = _parts(activity)
-        if identity.address in self._remembered and self._made_of.get(identity.address) == parts:
-            return
+        if self._remembered.get(identity.address) == parts:
+            return  # kept already (whether the person may still talk to the bot is the dispatcher's question)
         reference = activity.get_conversation_reference().model_dump(
             mode="json", by_alias=True, exclude_none=True
         )
         for per_message in ("activityId", "requestId"):
             reference.pop(per_message, None)
-        if self._remembered.get(identity.address) == reference:
-            self._made_of[identity.address] = parts
-            return  # kept already (whether the person may still talk to the bot is the dispatcher's question)
         try:
             if await self.app.dispatcher.may_write_first(identity):
                 await self._store(activity, identity.address, reference)
-                self._made_of[identity.address] = parts
+                self._remembered[identity.address] = parts
         except (SQLAlchemyError, OSError) as error:
             log.warning("Teams reference not kept: %s", type(error).__name__)
 
@@ -60,12 +57,10 @@ class PersonalChats:
         self.tenants[user_id] = tenant
         async with self.app.sessions() as session, session.begin():
             await teams.remember(session, user_id, tenant, reference, self.app.now())
-        self._remembered[user_id] = reference
 
     def forget(self, user_id: str) -> None:
         """The stored reference was marked unreachable: the next message from this person stores it again."""
         self._remembered.pop(user_id, None)
-        self._made_of.pop(user_id, None)
 
     async def gone(self, user_id: str) -> None:
         """Teams says the person removed the app, blocked the bot or left: nothing is sent there until they write
@@ -77,11 +72,11 @@ class PersonalChats:
 
 def _parts(activity: Activity) -> tuple[object, ...]:
     """What an activity's conversation reference is made of (the SDK's ``get_conversation_reference``), less the
-    message's own id."""
+    message's own id; copies, so that nothing done to the activity later changes what was kept."""
     return (
-        activity.from_property,
-        activity.recipient,
-        activity.conversation,
+        copy(activity.from_property),
+        copy(activity.recipient),
+        copy(activity.conversation),
         activity.channel_id,
         activity.service_url,
         activity.locale,
